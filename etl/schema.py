@@ -1,0 +1,501 @@
+"""The warehouse: the one definition of every table (SQLAlchemy Core).
+
+Names are Spanish, like the inputs and the users' vocabulary. Four groups:
+reference (districts, goal catalogue), inputs (one table per thing users bring),
+audit (load runs, archived files, rejected rows) and derived (summary tables the
+dashboard reads; rewritten at the end of every load, in the same transaction).
+Codes (ubigeo, codigo_oc) are text: a leading zero is part of the code.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+# The schema version the code expects; bumped with each change (see etl/db.py).
+SCHEMA_VERSION = 1
+
+
+def _carga() -> Column:
+    """Which load run wrote (or last updated) this row: every number traces back to a file."""
+    return Column("carga_id", Integer, ForeignKey("carga.id"), nullable=True)
+
+
+# ---------------------------------------------------------------- reference ---------------
+
+departamento = Table(
+    "departamento",
+    metadata,
+    Column("ubigeo", String(2), primary_key=True),
+    Column("nombre", Text, nullable=False),
+)
+
+provincia = Table(
+    "provincia",
+    metadata,
+    Column("ubigeo", String(4), primary_key=True),
+    Column("departamento", String(2), ForeignKey("departamento.ubigeo"), nullable=False),
+    Column("nombre", Text, nullable=False),
+)
+
+distrito = Table(
+    "distrito",
+    metadata,
+    Column("ubigeo", String(6), primary_key=True),
+    Column("provincia", String(4), ForeignKey("provincia.ubigeo"), nullable=False, index=True),
+    Column("departamento", String(2), ForeignKey("departamento.ubigeo"), nullable=False,
+           index=True),
+    Column("nombre", Text, nullable=False),
+    Column("capital", Text),
+    Column("latitud", Float),
+    Column("longitud", Float),
+    Column("altitud_m", Float),
+    Column("superficie_km2", Float),
+    # "distrito": the district capital's own point; "provincia": the province capital's point,
+    # used where the reference has no unambiguous point for the district (see the map legend).
+    Column("coordenadas_fuente", String(10)),
+)
+
+meta = Table(
+    "meta",
+    metadata,
+    Column("anio", Integer, primary_key=True),
+    Column("numero", Integer, primary_key=True),
+    Column("nombre_es", Text, nullable=False),
+    Column("nombre_en", Text, nullable=False),
+    Column("fecha_limite", Date, nullable=False),
+    Column("categorias", Text, nullable=False),  # comma-separated PI categories, e.g. "A,B,C"
+    Column("puntaje_minimo", Float, nullable=False),
+    Column("puntaje_minimo_supuesto", Boolean, nullable=False),
+    Column("fuente", Text),
+    Column("verificado", Boolean, nullable=False),
+    Column("version_catalogo", Text, nullable=False),
+)
+
+meta_actividad = Table(
+    "meta_actividad",
+    metadata,
+    Column("anio", Integer, primary_key=True),
+    Column("meta", Integer, primary_key=True),
+    Column("actividad", String(40), primary_key=True),
+    Column("orden", Integer, nullable=False),
+    Column("descripcion_es", Text, nullable=False),
+    Column("descripcion_en", Text, nullable=False),
+    Column("tipo", String(10), nullable=False),  # "evidencia" | "metrica"
+    Column("puntos", Float, nullable=False),
+    Column("puntos_supuesto", Boolean, nullable=False),
+    Column("regla", Text),  # metric name for tipo=metrica
+    Column("umbral", Float),  # metric threshold in [0, 1]
+    ForeignKeyConstraint(["anio", "meta"], ["meta.anio", "meta.numero"]),
+)
+
+# ---------------------------------------------------------------- inputs ------------------
+
+centro_poblado = Table(
+    "centro_poblado",
+    metadata,
+    Column("ubigeo_cp", String(10), primary_key=True),
+    Column("ubigeo", String(6), ForeignKey("distrito.ubigeo"), nullable=False, index=True),
+    Column("nombre", Text, nullable=False),
+    Column("latitud", Float),
+    Column("longitud", Float),
+    Column("altitud_m", Float),
+    _carga(),
+)
+
+# One DATASS survey of a centro poblado per year (the year of fecha_encuesta).
+diagnostico_cp = Table(
+    "diagnostico_cp",
+    metadata,
+    Column("ubigeo_cp", String(10), ForeignKey("centro_poblado.ubigeo_cp"), primary_key=True),
+    Column("anio", Integer, primary_key=True),
+    Column("ubigeo", String(6), ForeignKey("distrito.ubigeo"), nullable=False),
+    Column("fecha_encuesta", Date),
+    Column("total_viviendas", Integer),
+    Column("viviendas_habitadas", Integer),
+    Column("total_poblacion", Integer, nullable=False),
+    Column("lengua_predominante", Text),
+    Column("energia_electrica", Boolean),
+    Column("internet", Boolean),
+    Column("establecimiento_salud", Boolean),
+    Column("pronoei", Boolean),
+    Column("primaria", Boolean),
+    Column("secundaria", Boolean),
+    Column("sistema_agua", Boolean, nullable=False),
+    Column("viviendas_conexion", Integer),
+    Column("poblacion_servicio_agua", Integer),
+    Column("sistema_disposicion_excretas", Boolean),
+    Column("codigo_oc", String(40)),  # DATASS codigo_ps: the provider
+    Column("prestador_servicio", Text),
+    Column("tipo_organizacion_comunal", Text),
+    Column("total_asociados", Integer),
+    Column("cobra_cuota", Boolean),
+    Column("cuota_familiar", Float),
+    Column("tipo_cobro", Text),
+    Column("asociados_morosos", Integer),
+    Column("tiene_operador", Boolean),
+    Column("registro_cloro_residual", Boolean),
+    Column("codigo_fuente", Text),
+    Column("fuente_principal", Text),
+    Column("tipo_fuente", Text),
+    Column("servicio_agua_continuo", Boolean),
+    Column("sistema_cloracion", Boolean),
+    Column("realiza_cloracion", Boolean),
+    Column("tipo_sistema_agua", Text),
+    Column("tipo_sistema_cloracion", Text),
+    _carga(),
+    Index("ix_diagnostico_cp_ubigeo_anio", "ubigeo", "anio"),
+)
+
+organizacion_comunal = Table(
+    "organizacion_comunal",
+    metadata,
+    Column("codigo_oc", String(40), primary_key=True),
+    Column("nombre", Text, nullable=False),
+    Column("ubigeo", String(6), ForeignKey("distrito.ubigeo"), nullable=False, index=True),
+    Column("tipo_organizacion", Text),
+    # "registro" when it is in the municipal book; "datass" when only DATASS names it.
+    Column("origen", String(10), nullable=False),
+    _carga(),
+)
+
+# The entry in the Libro de Registro Municipal de Organizaciones Comunales.
+registro_oc = Table(
+    "registro_oc",
+    metadata,
+    Column("codigo_oc", String(40), ForeignKey("organizacion_comunal.codigo_oc"),
+           primary_key=True),
+    Column("fecha_constitucion", Date),
+    Column("numero_registro", Text),
+    Column("fecha_registro", Date),
+    Column("resolucion_reconocimiento", Text),
+    Column("fecha_resolucion", Date),
+    Column("consejo_inicio", Date),
+    Column("consejo_fin", Date),
+    Column("mujeres_consejo", Integer),
+    Column("total_asociados", Integer),
+    Column("estatuto_aprobado", Boolean),
+    Column("reglamento_aprobado", Boolean),
+    Column("presidente", Text),  # personal data (Ley 29733): never in logs or exports by default
+    _carga(),
+)
+
+oc_centro_poblado = Table(
+    "oc_centro_poblado",
+    metadata,
+    Column("codigo_oc", String(40), ForeignKey("organizacion_comunal.codigo_oc"),
+           primary_key=True),
+    Column("ubigeo_cp", String(10), primary_key=True, index=True),
+    _carga(),
+)
+
+# The main water system of a centro poblado, as DATASS describes it (latest survey).
+sistema_agua = Table(
+    "sistema_agua",
+    metadata,
+    Column("ubigeo_cp", String(10), ForeignKey("centro_poblado.ubigeo_cp"), primary_key=True),
+    Column("codigo_oc", String(40), index=True),
+    Column("tipo_sistema_agua", Text),
+    Column("codigo_fuente", Text),
+    Column("fuente_principal", Text),
+    Column("tipo_fuente", Text),
+    Column("sistema_cloracion", Boolean),
+    Column("tipo_sistema_cloracion", Text),
+    Column("anio_dato", Integer, nullable=False),
+    _carga(),
+)
+
+# ATM follow-up visits (ficha de seguimiento): the sustainability indicators over time.
+visita = Table(
+    "visita",
+    metadata,
+    Column("codigo_oc", String(40), ForeignKey("organizacion_comunal.codigo_oc"),
+           primary_key=True),
+    Column("fecha_visita", Date, primary_key=True),
+    Column("ubigeo", String(6), ForeignKey("distrito.ubigeo"), nullable=False, index=True),
+    Column("cloro_residual_mg_l", Float),
+    Column("realiza_cloracion", Boolean),
+    Column("registro_cloro_residual", Boolean),
+    Column("cobra_cuota", Boolean),
+    Column("cuota_familiar", Float),
+    Column("asociados_al_dia", Integer),
+    Column("total_asociados", Integer),
+    Column("libro_caja_al_dia", Boolean),
+    Column("fondos_disponibles", Boolean),
+    Column("tiene_operador", Boolean),
+    Column("operador_remunerado", Boolean),
+    Column("plan_om", Boolean),
+    Column("reuniones_consejo_6m", Integer),
+    Column("rinde_cuentas_12m", Boolean),
+    Column("continuidad_horas", Float),
+    Column("estado_captacion", String(1)),
+    Column("estado_conduccion", String(1)),
+    Column("estado_almacenamiento", String(1)),
+    Column("estado_distribucion", String(1)),
+    Column("fuente_protegida", Boolean),
+    Column("observaciones", Text),
+    _carga(),
+)
+
+atm = Table(
+    "atm",
+    metadata,
+    Column("ubigeo", String(6), ForeignKey("distrito.ubigeo"), primary_key=True),
+    Column("anio", Integer, primary_key=True),
+    Column("ordenanza_atm", Text),
+    Column("fecha_ordenanza", Date),
+    Column("responsable_designado", Boolean),
+    Column("fecha_designacion", Date),
+    Column("poa_aprobado", Boolean),
+    Column("presupuesto_pia", Float),
+    Column("presupuesto_ejecutado", Float),
+    Column("personal_atm", Integer),
+    Column("kit_cloro_residual", Boolean),
+    _carga(),
+)
+
+clasificacion_municipal = Table(
+    "clasificacion_municipal",
+    metadata,
+    Column("ubigeo", String(6), ForeignKey("distrito.ubigeo"), primary_key=True),
+    Column("anio", Integer, primary_key=True),
+    Column("categoria", String(2), nullable=False),
+    Column("viviendas_urbanas", Integer),
+    _carga(),
+)
+
+avance_meta = Table(
+    "avance_meta",
+    metadata,
+    Column("ubigeo", String(6), ForeignKey("distrito.ubigeo"), primary_key=True),
+    Column("anio", Integer, primary_key=True),
+    Column("meta", Integer, primary_key=True),
+    Column("actividad", String(40), primary_key=True),
+    Column("estado", String(12), nullable=False),  # cumplida | en_proceso | no_iniciada
+    Column("fecha", Date),
+    Column("documento", Text),
+    _carga(),
+    ForeignKeyConstraint(["anio", "meta", "actividad"],
+                         ["meta_actividad.anio", "meta_actividad.meta",
+                          "meta_actividad.actividad"]),
+)
+
+resultado_mef = Table(
+    "resultado_mef",
+    metadata,
+    Column("ubigeo", String(6), ForeignKey("distrito.ubigeo"), primary_key=True),
+    Column("anio", Integer, primary_key=True),
+    Column("meta", Integer, primary_key=True),
+    Column("puntaje", Float),
+    Column("cumplio", Boolean, nullable=False),
+    _carga(),
+    ForeignKeyConstraint(["anio", "meta"], ["meta.anio", "meta.numero"]),
+)
+
+cartera_ong = Table(
+    "cartera_ong",
+    metadata,
+    Column("organizacion", String(120), primary_key=True),
+    Column("ubigeo", String(6), ForeignKey("distrito.ubigeo"), primary_key=True),
+    Column("fecha_inicio", Date),
+    Column("fecha_salida_prevista", Date),
+    _carga(),
+)
+
+# ---------------------------------------------------------------- audit -------------------
+
+carga = Table(
+    "carga",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("iniciada", DateTime, nullable=False),
+    Column("terminada", DateTime),
+    Column("usuario", Text),
+    Column("equipo", Text),
+    Column("estado", String(16), nullable=False),  # ok | con_rechazos | sin_datos
+    Column("filas_leidas", Integer, nullable=False, default=0),
+    Column("filas_cargadas", Integer, nullable=False, default=0),
+    Column("filas_rechazadas", Integer, nullable=False, default=0),
+    Column("version_catalogo", Text),
+    Column("version_modelo", Text),
+)
+
+carga_archivo = Table(
+    "carga_archivo",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("carga_id", Integer, ForeignKey("carga.id"), nullable=False, index=True),
+    Column("archivo", Text, nullable=False),  # file name as the user gave it
+    Column("sha256", String(64), nullable=False, index=True),
+    Column("tipo", String(40)),  # input kind, e.g. "datass"; null when unrecognised
+    Column("hoja", Text),
+    Column("filas_leidas", Integer, nullable=False),
+    Column("filas_cargadas", Integer, nullable=False),
+    Column("filas_rechazadas", Integer, nullable=False),
+    Column("archivado_en", Text),  # path in the archive folder
+)
+
+# Rejected rows and file-level problems. Reloading the same file content replaces its rows
+# here (keyed by sha256), so loading a file twice does not double its rejects.
+rechazo = Table(
+    "rechazo",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("carga_archivo_id", Integer, ForeignKey("carga_archivo.id"), nullable=False,
+           index=True),
+    Column("sha256", String(64), nullable=False, index=True),
+    Column("archivo", Text, nullable=False),
+    Column("tipo", String(40)),
+    Column("hoja", Text),
+    Column("fila", Integer),  # as the user sees it in Excel (header is row 1)
+    Column("columna", Text),
+    Column("valor", Text),
+    Column("codigo", String(40), nullable=False),
+    Column("mensaje_es", Text, nullable=False),
+    Column("mensaje_en", Text, nullable=False),
+    Column("sugerencia_es", Text),
+    Column("sugerencia_en", Text),
+    Column("datos", JSON),  # the raw row as read, personal-data columns removed
+)
+
+# ---------------------------------------------------------------- derived -----------------
+# Rewritten by etl.derive at the end of every load. The dashboard reads these, never the
+# formulas.
+
+# JASS health score per organisation and assessment date (DOMAIN.md §4.2).
+puntaje_oc = Table(
+    "puntaje_oc",
+    metadata,
+    Column("codigo_oc", String(40), ForeignKey("organizacion_comunal.codigo_oc"),
+           primary_key=True),
+    Column("fecha_evaluacion", Date, primary_key=True),
+    Column("ubigeo", String(6), nullable=False, index=True),
+    Column("anio", Integer, nullable=False),
+    Column("organizacion", Float),
+    Column("finanzas", Float),
+    Column("operacion", Float),
+    Column("calidad", Float),
+    Column("puntaje", Float),
+    Column("grado", String(1), nullable=False),
+    Column("completitud", Float, nullable=False),
+    Column("es_ultima", Boolean, nullable=False),
+    Column("items", JSON, nullable=False),  # {item: value in [0,1] or null}
+    Column("items_bajos", JSON),  # items that pulled the score down most
+    Column("mejora_minima", JSON),  # smallest set of items lifting it to the next grade
+    Column("version_modelo", Text, nullable=False),
+    Index("ix_puntaje_oc_ubigeo_ultima", "ubigeo", "es_ultima"),
+)
+
+# Coverage per level (cp, distrito, provincia, departamento, nacion), code and year (§4.3).
+cobertura = Table(
+    "cobertura",
+    metadata,
+    Column("nivel", String(12), primary_key=True),
+    Column("codigo", String(10), primary_key=True),
+    Column("anio", Integer, primary_key=True),
+    Column("n_cp", Integer, nullable=False),
+    Column("poblacion_rural", Integer, nullable=False),
+    Column("poblacion_servida", Integer, nullable=False),
+    Column("poblacion_agua_segura", Integer, nullable=False),
+    Column("poblacion_saneamiento", Integer, nullable=False),
+    Column("poblacion_continua", Integer, nullable=False),
+    Column("viviendas", Integer, nullable=False),
+    Column("viviendas_conexion", Integer, nullable=False),
+    Column("cobertura_agua", Float),
+    Column("cobertura_agua_segura", Float),
+    Column("cobertura_saneamiento", Float),
+    Column("continuidad", Float),
+    Column("cobertura_agua_viviendas", Float),
+    Index("ix_cobertura_nivel_anio", "nivel", "anio"),
+)
+
+# Goal progress per municipality and goal (§2).
+avance_meta_calc = Table(
+    "avance_meta_calc",
+    metadata,
+    Column("ubigeo", String(6), ForeignKey("distrito.ubigeo"), primary_key=True),
+    Column("anio", Integer, primary_key=True),
+    Column("meta", Integer, primary_key=True),
+    Column("aplica", Boolean, nullable=False),
+    Column("categoria", String(2)),
+    Column("puntaje", Float),
+    Column("puntaje_maximo", Float),
+    Column("puntaje_minimo", Float),
+    # cumplida | en_camino | en_riesgo | no_cumplida | no_aplica
+    Column("estado", String(12), nullable=False),
+    Column("actividades", JSON, nullable=False),  # [{actividad, tipo, puntos, obtenido, ...}]
+    Column("faltantes", JSON),  # activity ids not yet scored
+    Column("mef_cumplio", Boolean),
+    Column("mef_puntaje", Float),
+    Column("discrepancia", Boolean),
+    Index("ix_avance_meta_calc_meta", "anio", "meta"),
+)
+
+# Exit readiness per district and year (§4.4, our model).
+salida_distrito = Table(
+    "salida_distrito",
+    metadata,
+    Column("ubigeo", String(6), ForeignKey("distrito.ubigeo"), primary_key=True),
+    Column("anio", Integer, primary_key=True),
+    Column("estado", String(12), nullable=False),  # lista | en_camino | no_lista
+    Column("n_cumplidos", Integer, nullable=False),
+    Column("n_criterios", Integer, nullable=False),
+    Column("criterios", JSON, nullable=False),  # [{criterio, valor, umbral, cumple}]
+    Column("faltantes", JSON, nullable=False),  # criterion ids not met
+)
+
+# One row per district and year: what the overview map, KPIs and rankings read.
+resumen_distrito = Table(
+    "resumen_distrito",
+    metadata,
+    Column("ubigeo", String(6), ForeignKey("distrito.ubigeo"), primary_key=True),
+    Column("anio", Integer, primary_key=True),
+    Column("departamento", String(2), nullable=False),
+    Column("provincia", String(4), nullable=False),
+    Column("n_cp", Integer, nullable=False),
+    Column("poblacion_rural", Integer, nullable=False),
+    Column("cobertura_agua", Float),
+    Column("cobertura_agua_segura", Float),
+    Column("cobertura_saneamiento", Float),
+    Column("continuidad", Float),
+    Column("atm_operativa", Boolean, nullable=False),
+    Column("n_oc", Integer, nullable=False),
+    Column("n_oc_a", Integer, nullable=False),
+    Column("n_oc_b", Integer, nullable=False),
+    Column("n_oc_c", Integer, nullable=False),
+    Column("n_oc_d", Integer, nullable=False),
+    Column("n_oc_e", Integer, nullable=False),
+    Column("puntaje_medio", Float),
+    Column("pct_oc_visitadas_12m", Float),
+    Column("pct_oc_datos_recientes", Float),
+    Column("pct_oc_clorando", Float),
+    Column("metas_aplicables", Integer, nullable=False),
+    Column("metas_cumplidas", Integer, nullable=False),
+    Column("estado_salida", String(12)),
+    Index("ix_resumen_distrito_dep_anio", "departamento", "anio"),
+    Index("ix_resumen_distrito_prov_anio", "provincia", "anio"),
+)
+
+INPUT_TABLES = (
+    centro_poblado, diagnostico_cp, organizacion_comunal, registro_oc, oc_centro_poblado,
+    sistema_agua, visita, atm, clasificacion_municipal, avance_meta, resultado_mef, cartera_ong,
+)
+DERIVED_TABLES = (puntaje_oc, cobertura, avance_meta_calc, salida_distrito, resumen_distrito)
+REFERENCE_TABLES = (departamento, provincia, distrito, meta, meta_actividad)
+AUDIT_TABLES = (carga, carga_archivo, rechazo)

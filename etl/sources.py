@@ -1,0 +1,294 @@
+"""The input kinds users bring (INPUTS.md): how each is recognised, its columns, aliases, checks.
+
+This is the one description of the inputs. The reader, the validator, the loader, the sample
+generator and the tests all read it; nothing else lists input columns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+FieldType = Literal[
+    "text",  # free text, stripped
+    "code",  # an identifier kept as text (codigo_oc, numero de registro)
+    "int",
+    "float",
+    "bool",  # Sí/Si/SI/S/1/TRUE/X ... and No/N/0/FALSE
+    "date",  # dd/mm/yyyy, ISO, Excel serial
+    "year",
+    "ubigeo",  # 6-digit district code, leading zero repaired
+    "ubigeo_cp",  # 10-digit centro poblado code, leading zero repaired
+    "cp_list",  # several ubigeo_cp separated by ';'
+    "grade",  # infrastructure state A-D
+    "choice",  # one of Field.choices (compared without case or accents)
+]
+
+
+@dataclass(frozen=True)
+class Field:
+    """One canonical column of an input kind."""
+
+    name: str
+    type: FieldType = "text"
+    required: bool = False
+    minimum: float | None = None
+    maximum: float | None = None
+    aliases: tuple[str, ...] = ()
+    choices: tuple[str, ...] = ()
+    personal: bool = False  # personal data (Ley 29733): kept out of logs and reject dumps
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One input kind: its identifier (used in reports and on the command line) and columns."""
+
+    name: str
+    label_es: str
+    label_en: str
+    fields: tuple[Field, ...]
+    key: tuple[str, ...]  # natural key: duplicates within a file are rejected, loads upsert on it
+    extra_aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields if f.required)
+
+    def field(self, name: str) -> Field:
+        return next(f for f in self.fields if f.name == name)
+
+
+# Plausible ranges (INPUTS.md): beyond them a value is `out-of-range`.
+POPULATION = {"minimum": 0, "maximum": 100_000}
+COUNT = {"minimum": 0, "maximum": 100_000}
+CHLORINE = {"minimum": 0, "maximum": 10}
+FEE = {"minimum": 0, "maximum": 200}
+HOURS = {"minimum": 0, "maximum": 24}
+YEAR = {"minimum": 1990, "maximum": 2100}
+MONEY = {"minimum": 0, "maximum": 1e10}
+
+_YN = "bool"
+
+DATASS = Kind(
+    name="datass",
+    label_es="Diagnóstico rural DATASS (un centro poblado por fila)",
+    label_en="DATASS rural diagnostic (one centro poblado per row)",
+    key=("ubigeo_cp", "anio"),
+    fields=(
+        # CentroPoblado_Nombre ("<10-digit code> - <name>") is split by the reader into both.
+        Field("ubigeo_cp", "ubigeo_cp", required=True, aliases=("codigo_cp", "ubigeo_ccpp")),
+        Field("centro_poblado", "text", required=True, aliases=("nombre_cp", "nombre_ccpp")),
+        Field("departamento", "text"),
+        Field("provincia", "text", aliases=("provincia_nombre",)),
+        Field("distrito", "text", aliases=("distrito_nombre",)),
+        Field("zona_utm_wgs84", "text"),
+        Field("coordenadas_este", "float"),
+        Field("coordenadas_norte", "float"),
+        Field("latitud", "float", minimum=-18.5, maximum=0.1, aliases=("lat",)),
+        Field("longitud", "float", minimum=-81.5, maximum=-68.5, aliases=("lon", "long")),
+        Field("altitud", "float", minimum=-10, maximum=6800),
+        Field("total_viviendas", "int", **COUNT),
+        Field("viviendas_habitadas", "int", required=True, **COUNT,
+              aliases=("p100_viviendashabitadas",)),
+        Field("total_poblacion", "int", required=True, **POPULATION,
+              aliases=("p100_totalpoblacion",)),
+        Field("lengua_predominante", "text"),
+        Field("energia_electrica", _YN),
+        Field("internet", _YN),
+        Field("establecimiento_salud", _YN),
+        Field("pronoei", _YN),
+        Field("primaria", _YN),
+        Field("secundaria", _YN),
+        Field("establecimiento_salud_agua", _YN),
+        Field("pronoei_agua", _YN),
+        Field("primaria_agua", _YN),
+        Field("secundaria_agua", _YN),
+        Field("funciona_establecimiento_salud", _YN),
+        Field("funciona_pronoei", _YN),
+        Field("funciona_primaria", _YN),
+        Field("funciona_secundaria", _YN),
+        Field("establecimiento_salud_banios", _YN),
+        Field("pronoei_banios", _YN),
+        Field("primaria_banios", _YN),
+        Field("secundaria_banios", _YN),
+        Field("sistema_agua", _YN, required=True, aliases=("p105_tienesistemaagua",)),
+        Field("viviendas_conexion", "int", **COUNT,
+              aliases=("p105c_totalviviendasconconexion",)),
+        Field("poblacion_servicio_agua", "int", required=True, **POPULATION,
+              aliases=("p105c_numeropoblacionconaccesoservicio", "p310_poblacionatendidaconexion")),
+        Field("sistema_disposicion_excretas", _YN,
+              aliases=("p107_cuentasistemadisposicionexcretas",)),
+        Field("codigo_ps", "code", aliases=("codigo_prestador",)),
+        Field("prestador_servicio", "text", aliases=("nombre_prestadorservicio",)),
+        Field("tipo_organizacion_comunal", "text"),
+        Field("total_asociados", "int", **COUNT,
+              aliases=("p213_numeroasociadosinscritosenpadronprestadorservicio",)),
+        Field("cobra_cuota", _YN, aliases=("p214_prestadorserviciosaneamientocobracuotafamiliar",)),
+        Field("cuota_familiar", "float", **FEE, aliases=("p216_cuotafamiliarpromedio",)),
+        Field("tipo_cobro", "text"),
+        Field("asociados_morosos", "int", **COUNT, aliases=("p217_asociadosmorososcuotafamiliar",)),
+        Field("tiene_operador", _YN, aliases=("p206_prestadorservicioays_operadorgasfitero",)),
+        Field("registro_cloro_residual", _YN, aliases=(
+            "p207c1_prestadorservicioaystienedocumentosdegestion_registorclororesidual",
+            "p207c1_prestadorservicioaystienedocumentosdegestion_registroclororesidual",
+        )),
+        Field("codigo_fuente", "code"),
+        Field("fuente_principal", "text"),
+        Field("tipo_fuente", "text"),
+        Field("servicio_agua_continuo", _YN, aliases=("p302_servicioaguacontinuo24horas",)),
+        Field("sistema_cloracion", _YN, aliases=("p315_tienesistemacloracion",)),
+        Field("realiza_cloracion", _YN, aliases=("p315a_realizacloracionagua",)),
+        Field("tipo_sistema_agua", "text", aliases=("p334_tiposistemaaguacuenta",)),
+        Field("tipo_sistema_cloracion", "text"),
+        Field("fecha_encuesta", "date",
+              aliases=("fechamodificacion_encuesta", "fechamodificacion", "fecha_modificacion")),
+    ),
+)
+
+REGISTRO_OC = Kind(
+    name="registro_oc",
+    label_es="Libro de registro municipal de organizaciones comunales",
+    label_en="Municipal register of community organisations",
+    key=("codigo_oc",),
+    fields=(
+        Field("codigo_oc", "code", required=True, aliases=("codigo_ps", "codigo")),
+        Field("nombre", "text", required=True, aliases=("nombre_oc", "organizacion_comunal")),
+        Field("ubigeo", "ubigeo", required=True, aliases=("ubigeo_distrito",)),
+        Field("ubigeo_cp", "cp_list", aliases=("centros_poblados",)),
+        Field("tipo_organizacion", "choice",
+              choices=("JASS", "comite", "asociacion", "cooperativa", "otro")),
+        Field("fecha_constitucion", "date"),
+        Field("numero_registro", "code", aliases=("n_registro", "nro_registro")),
+        Field("fecha_registro", "date"),
+        Field("resolucion_reconocimiento", "code"),
+        Field("fecha_resolucion", "date"),
+        Field("consejo_inicio", "date"),
+        Field("consejo_fin", "date"),
+        Field("mujeres_consejo", "int", minimum=0, maximum=20),
+        Field("total_asociados", "int", **COUNT),
+        Field("estatuto_aprobado", _YN),
+        Field("reglamento_aprobado", _YN),
+        Field("presidente", "text", personal=True),
+    ),
+)
+
+MONITOREO_OC = Kind(
+    name="monitoreo_oc",
+    label_es="Seguimiento de organizaciones comunales (visitas de la ATM)",
+    label_en="Community organisation follow-up (ATM visits)",
+    key=("codigo_oc", "fecha_visita"),
+    fields=(
+        Field("codigo_oc", "code", required=True, aliases=("codigo_ps",)),
+        Field("fecha_visita", "date", required=True, aliases=("fecha",)),
+        Field("ubigeo", "ubigeo"),
+        Field("cloro_residual_mg_l", "float", **CHLORINE, aliases=("cloro_residual", "clr")),
+        Field("realiza_cloracion", _YN),
+        Field("registro_cloro_residual", _YN),
+        Field("cobra_cuota", _YN),
+        Field("cuota_familiar", "float", **FEE),
+        Field("asociados_al_dia", "int", **COUNT),
+        Field("total_asociados", "int", **COUNT),
+        Field("libro_caja_al_dia", _YN),
+        Field("fondos_disponibles", _YN),
+        Field("tiene_operador", _YN),
+        Field("operador_remunerado", _YN),
+        Field("plan_om", _YN, aliases=("plan_operacion_mantenimiento",)),
+        Field("reuniones_consejo_6m", "int", minimum=0, maximum=200),
+        Field("rinde_cuentas_12m", _YN),
+        Field("continuidad_horas", "float", **HOURS),
+        Field("estado_captacion", "grade"),
+        Field("estado_conduccion", "grade"),
+        Field("estado_almacenamiento", "grade"),
+        Field("estado_distribucion", "grade"),
+        Field("fuente_protegida", _YN),
+        Field("observaciones", "text"),
+    ),
+)
+
+ATM = Kind(
+    name="atm",
+    label_es="Área técnica municipal por distrito y año",
+    label_en="Municipal technical area per district and year",
+    key=("ubigeo", "anio"),
+    fields=(
+        Field("ubigeo", "ubigeo", required=True),
+        Field("anio", "year", required=True, **YEAR, aliases=("ano", "year")),
+        Field("ordenanza_atm", "code", aliases=("ordenanza",)),
+        Field("fecha_ordenanza", "date"),
+        Field("responsable_designado", _YN),
+        Field("fecha_designacion", "date"),
+        Field("poa_aprobado", _YN),
+        Field("presupuesto_pia", "float", **MONEY),
+        Field("presupuesto_ejecutado", "float", **MONEY),
+        Field("personal_atm", "int", minimum=0, maximum=500),
+        Field("kit_cloro_residual", _YN),
+    ),
+)
+
+AVANCE_METAS = Kind(
+    name="avance_metas",
+    label_es="Avance de actividades de las metas (evidencias)",
+    label_en="Goal activity evidence",
+    key=("ubigeo", "anio", "meta", "actividad"),
+    fields=(
+        Field("ubigeo", "ubigeo", required=True),
+        Field("anio", "year", required=True, **YEAR, aliases=("ano",)),
+        Field("meta", "int", required=True, minimum=1, maximum=999),
+        Field("actividad", "code", required=True),
+        Field("estado", "choice", required=True,
+              choices=("cumplida", "en_proceso", "no_iniciada")),
+        Field("fecha", "date"),
+        Field("documento", "text"),
+    ),
+)
+
+RESULTADO_MEF = Kind(
+    name="resultado_mef",
+    label_es="Resultado oficial de evaluación de metas (MEF)",
+    label_en="Official goal evaluation (MEF)",
+    key=("ubigeo", "anio", "meta"),
+    fields=(
+        Field("ubigeo", "ubigeo", required=True),
+        Field("anio", "year", required=True, **YEAR, aliases=("ano",)),
+        Field("meta", "int", required=True, minimum=1, maximum=999),
+        Field("puntaje", "float", minimum=0, maximum=1000),
+        Field("cumplio", _YN, required=True, aliases=("cumple",)),
+    ),
+)
+
+CLASIFICACION_MUNICIPAL = Kind(
+    name="clasificacion_municipal",
+    label_es="Clasificación municipal del Programa de Incentivos",
+    label_en="Incentive programme municipal category",
+    key=("ubigeo", "anio"),
+    fields=(
+        Field("ubigeo", "ubigeo", required=True),
+        Field("anio", "year", required=True, **YEAR, aliases=("ano",)),
+        Field("categoria", "choice", required=True, choices=("A", "B", "C", "D", "E", "F", "G")),
+        Field("viviendas_urbanas", "int", minimum=0, maximum=5_000_000),
+    ),
+)
+
+CARTERA_ONG = Kind(
+    name="cartera_ong",
+    label_es="Cartera de distritos de una ONG",
+    label_en="An NGO's district portfolio",
+    key=("ubigeo", "organizacion"),
+    fields=(
+        Field("ubigeo", "ubigeo", required=True),
+        Field("organizacion", "text", required=True, aliases=("ong",)),
+        Field("fecha_inicio", "date"),
+        Field("fecha_salida_prevista", "date"),
+    ),
+)
+
+KINDS: dict[str, Kind] = {
+    k.name: k
+    for k in (DATASS, REGISTRO_OC, MONITOREO_OC, ATM, AVANCE_METAS, RESULTADO_MEF,
+              CLASIFICACION_MUNICIPAL, CARTERA_ONG)
+}
+
+# Order in which a multi-file load applies kinds, so references resolve within one load
+# (visits need the register; evidence needs nothing but the catalogue).
+LOAD_ORDER = ("clasificacion_municipal", "atm", "registro_oc", "datass", "monitoreo_oc",
+              "avance_metas", "resultado_mef", "cartera_ong")
