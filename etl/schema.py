@@ -81,6 +81,7 @@ meta = Table(
     Column("nombre_en", Text, nullable=False),
     Column("fecha_limite", Date, nullable=False),
     Column("categorias", Text, nullable=False),  # comma-separated PI categories, e.g. "A,B,C"
+    Column("categorias_supuesto", Boolean, nullable=False),
     Column("puntaje_minimo", Float, nullable=False),
     Column("puntaje_minimo_supuesto", Boolean, nullable=False),
     Column("fuente", Text),
@@ -102,6 +103,8 @@ meta_actividad = Table(
     Column("puntos_supuesto", Boolean, nullable=False),
     Column("regla", Text),  # metric name for tipo=metrica
     Column("umbral", Float),  # metric threshold in [0, 1]
+    Column("umbral_supuesto", Boolean, nullable=False, default=False),
+    Column("anio_dato", Integer),  # metric computed on this year's data instead of the goal's
     ForeignKeyConstraint(["anio", "meta"], ["meta.anio", "meta.numero"]),
 )
 
