@@ -11,11 +11,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+from sqlalchemy import Connection, Table
+from sqlalchemy.dialects import postgresql, sqlite
+
+from etl import schema
 
 CATALOG_PATH = Path(__file__).resolve().parent.parent / "data" / "metas.yaml"
 ACTIVITY_KINDS = ("evidencia", "metrica")
-METRIC_RULES = ("cp_con_diagnostico", "oc_registradas", "oc_reconocidas", "oc_visitadas",
-                "oc_clorando", "atm_presupuesto_pia")
+METRIC_RULES = (
+    "cp_con_diagnostico",
+    "oc_registradas",
+    "oc_reconocidas",
+    "oc_visitadas",
+    "oc_clorando",
+    "atm_presupuesto_pia",
+)
 
 
 class CatalogError(ValueError):
@@ -74,11 +84,17 @@ def _activity(raw: dict, where: str) -> Activity:
     if tipo not in ACTIVITY_KINDS:
         raise CatalogError(f"{where}: tipo must be one of {ACTIVITY_KINDS}, got {tipo!r}")
     if tipo == "metrica" and raw.get("regla") not in METRIC_RULES:
-        raise CatalogError(f"{where}: regla must be one of {METRIC_RULES}, got {raw.get('regla')!r}")
+        raise CatalogError(
+            f"{where}: regla must be one of {METRIC_RULES}, got {raw.get('regla')!r}"
+        )
     return Activity(
-        id=str(raw["id"]), descripcion_es=raw["descripcion_es"],
-        descripcion_en=raw["descripcion_en"], tipo=tipo, puntos=float(raw["puntos"]),
-        puntos_supuesto=bool(raw.get("puntos_supuesto", True)), regla=raw.get("regla"),
+        id=str(raw["id"]),
+        descripcion_es=raw["descripcion_es"],
+        descripcion_en=raw["descripcion_en"],
+        tipo=tipo,
+        puntos=float(raw["puntos"]),
+        puntos_supuesto=bool(raw.get("puntos_supuesto", True)),
+        regla=raw.get("regla"),
         umbral=None if raw.get("umbral") is None else float(raw["umbral"]),
         umbral_supuesto=bool(raw.get("umbral_supuesto", False)),
         anio_dato=raw.get("anio_dato"),
@@ -88,16 +104,21 @@ def _activity(raw: dict, where: str) -> Activity:
 def _goal(raw: dict) -> Goal:
     where = f"meta {raw.get('anio')}-{raw.get('numero')}"
     try:
-        activities = tuple(_activity(a, f"{where}, actividad {a.get('id')}")
-                           for a in raw["actividades"])
+        activities = tuple(
+            _activity(a, f"{where}, actividad {a.get('id')}") for a in raw["actividades"]
+        )
         goal = Goal(
-            anio=int(raw["anio"]), numero=int(raw["numero"]), nombre_es=raw["nombre_es"],
-            nombre_en=raw["nombre_en"], fecha_limite=_date(raw["fecha_limite"]),
+            anio=int(raw["anio"]),
+            numero=int(raw["numero"]),
+            nombre_es=raw["nombre_es"],
+            nombre_en=raw["nombre_en"],
+            fecha_limite=_date(raw["fecha_limite"]),
             categorias=tuple(str(c) for c in raw["categorias"]),
             categorias_supuesto=bool(raw.get("categorias_supuesto", True)),
             puntaje_minimo=float(raw["puntaje_minimo"]),
             puntaje_minimo_supuesto=bool(raw.get("puntaje_minimo_supuesto", True)),
-            fuente=str(raw.get("fuente", "")), verificado=bool(raw.get("verificado", False)),
+            fuente=str(raw.get("fuente", "")),
+            verificado=bool(raw.get("verificado", False)),
             actividades=activities,
         )
     except KeyError as exc:
@@ -118,3 +139,67 @@ def load_catalog(path: Path = CATALOG_PATH) -> Catalog:
     if len({g.key for g in goals}) != len(goals):
         raise CatalogError("duplicate (anio, numero) in the catalogue")
     return Catalog(version=str(raw["version"]), goals=goals)
+
+
+def _goal_row(goal: Goal, version: str) -> dict:
+    return {
+        "anio": goal.anio,
+        "numero": goal.numero,
+        "nombre_es": goal.nombre_es,
+        "nombre_en": goal.nombre_en,
+        "fecha_limite": goal.fecha_limite,
+        "categorias": ",".join(goal.categorias),
+        "categorias_supuesto": goal.categorias_supuesto,
+        "puntaje_minimo": goal.puntaje_minimo,
+        "puntaje_minimo_supuesto": goal.puntaje_minimo_supuesto,
+        "fuente": goal.fuente,
+        "verificado": goal.verificado,
+        "version_catalogo": version,
+    }
+
+
+def _activity_rows(goal: Goal) -> list[dict]:
+    return [
+        {
+            "anio": goal.anio,
+            "meta": goal.numero,
+            "actividad": a.id,
+            "orden": i,
+            "descripcion_es": a.descripcion_es,
+            "descripcion_en": a.descripcion_en,
+            "tipo": a.tipo,
+            "puntos": a.puntos,
+            "puntos_supuesto": a.puntos_supuesto,
+            "regla": a.regla,
+            "umbral": a.umbral,
+            "umbral_supuesto": a.umbral_supuesto,
+            "anio_dato": a.anio_dato,
+        }
+        for i, a in enumerate(goal.actividades, start=1)
+    ]
+
+
+def sync_catalog(conn: Connection, catalog: Catalog | None = None) -> Catalog:
+    """Write the catalogue into meta / meta_actividad (upsert; in the caller's transaction).
+
+    Goals and activities removed from the file are deleted unless evidence still points at
+    them (the foreign key keeps that evidence valid; the dashboard then shows it as orphaned).
+    """
+    catalog = catalog or load_catalog()
+    for goal in catalog.goals:
+        _upsert(conn, schema.meta, [_goal_row(goal, catalog.version)], ("anio", "numero"))
+        _upsert(conn, schema.meta_actividad, _activity_rows(goal), ("anio", "meta", "actividad"))
+    return catalog
+
+
+def _upsert(conn: Connection, table: Table, rows: list[dict], key: tuple[str, ...]) -> None:
+    if not rows:
+        return
+    dialect = conn.dialect.name
+    module = sqlite if dialect == "sqlite" else postgresql
+    stmt = module.insert(table)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=list(key),
+        set_={c: stmt.excluded[c] for c in rows[0] if c not in key},
+    )
+    conn.execute(stmt, rows)

@@ -17,49 +17,76 @@ SCALES = ("tiny", "small", "national")
 
 
 def _add_db(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", metavar="URL", help="warehouse URL (default: $DATABASE_URL, "
-                        "then sqlite:///data/warehouse.db)")
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help="warehouse URL (default: $DATABASE_URL, then sqlite:///data/warehouse.db)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m etl",
         description="Carga y deriva el almacén de datos del tablero ATM / "
-                    "Load and derive the ATM dashboard warehouse.")
+        "Load and derive the ATM dashboard warehouse.",
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("sample", help="write deterministic sample input files",
-                       description="Write sample input files of every kind (CSV and XLSX).")
+    p = sub.add_parser(
+        "sample",
+        help="write deterministic sample input files",
+        description="Write sample input files of every kind (CSV and XLSX).",
+    )
     p.add_argument("--scale", choices=SCALES, default="tiny")
     p.add_argument("--seed", type=int, default=2026)
-    p.add_argument("--multiplier", type=int, default=1,
-                   help="more CPs, JASS and years per district (for scaling benchmarks)")
+    p.add_argument(
+        "--multiplier",
+        type=int,
+        default=1,
+        help="more CPs, JASS and years per district (for scaling benchmarks)",
+    )
     p.add_argument("--out", type=Path, required=True, help="output folder")
 
-    p = sub.add_parser("load", help="load input files into the warehouse",
-                       description="Load .csv/.xlsx files (or folders of them). Exit 0: every row "
-                                   "loaded; 1: some rows rejected; 2: nothing loaded.")
+    p = sub.add_parser(
+        "load",
+        help="load input files into the warehouse",
+        description="Load .csv/.xlsx files (or folders of them). Exit 0: every row "
+        "loaded; 1: some rows rejected; 2: nothing loaded.",
+    )
     _add_db(p)
     p.add_argument("--report", type=Path, metavar="FILE.json", help="write the full report")
     p.add_argument("--user", help="who is loading (recorded with the load)")
-    p.add_argument("--max-problems", type=int, default=20,
-                   help="problems shown on screen (all are in the report)")
+    p.add_argument(
+        "--max-problems",
+        type=int,
+        default=20,
+        help="problems shown on screen (all are in the report)",
+    )
     p.add_argument("--lang", choices=("es", "en"), default="es")
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
 
-    p = sub.add_parser("status", help="what the warehouse holds",
-                       description="Rows per table, last load, data dates.")
+    p = sub.add_parser(
+        "status",
+        help="what the warehouse holds",
+        description="Rows per table, last load, data dates.",
+    )
     _add_db(p)
     p.add_argument("--json", action="store_true", help="machine-readable output")
 
-    p = sub.add_parser("rejects", help="export the rejected rows with their problems",
-                       description="The rejected rows with their problems, to fix and reload.")
+    p = sub.add_parser(
+        "rejects",
+        help="export the rejected rows with their problems",
+        description="The rejected rows with their problems, to fix and reload.",
+    )
     _add_db(p)
     p.add_argument("--out", type=Path, metavar="FILE.csv|.xlsx")
 
-    p = sub.add_parser("init", help="build the sample warehouse if the warehouse is empty",
-                       description="Used by `make run`: create the warehouse and, when it holds "
-                                   "no load yet, write the sample files and load them.")
+    p = sub.add_parser(
+        "init",
+        help="build the sample warehouse if the warehouse is empty",
+        description="Used by `make run`: create the warehouse and, when it holds "
+        "no load yet, write the sample files and load them.",
+    )
     _add_db(p)
     p.add_argument("--scale", choices=SCALES, default="national")
     p.add_argument("--seed", type=int, default=2026)
@@ -69,8 +96,9 @@ def build_parser() -> argparse.ArgumentParser:
 def cmd_sample(args: argparse.Namespace) -> int:
     from etl import sample
 
-    paths = sample.write_sample(args.out, scale=args.scale, seed=args.seed,
-                                multiplier=args.multiplier)
+    paths = sample.write_sample(
+        args.out, scale=args.scale, seed=args.seed, multiplier=args.multiplier
+    )
     for path in paths:
         print(path)
     return 0
@@ -81,12 +109,13 @@ def cmd_load(args: argparse.Namespace) -> int:
 
     engine = db.make_engine(args.db)
     db.init_db(engine)
-    result = load.load_paths(engine, args.paths, user=args.user,
-                             progress=sys.stderr.isatty())
+    result = load.load_paths(engine, args.paths, user=args.user, progress=sys.stderr.isatty())
     print(report.render_text(result, lang=args.lang, max_problems=args.max_problems))
     if args.report:
-        args.report.write_text(json.dumps(report.to_json(result, lang=args.lang),
-                                          ensure_ascii=False, indent=2), encoding="utf-8")
+        args.report.write_text(
+            json.dumps(report.to_json(result, lang=args.lang), ensure_ascii=False, indent=2),
+            encoding="utf-8",
+        )
     return result.exit_code
 
 
@@ -96,8 +125,11 @@ def cmd_status(args: argparse.Namespace) -> int:
     engine = db.make_engine(args.db)
     db.init_db(engine)
     info = status.warehouse_status(engine)
-    print(json.dumps(info, ensure_ascii=False, indent=2, default=str) if args.json
-          else status.render_text(info))
+    print(
+        json.dumps(info, ensure_ascii=False, indent=2, default=str)
+        if args.json
+        else status.render_text(info)
+    )
     return 0
 
 
@@ -133,8 +165,13 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0 if result.exit_code in (0, 1) else result.exit_code
 
 
-COMMANDS = {"sample": cmd_sample, "load": cmd_load, "status": cmd_status,
-            "rejects": cmd_rejects, "init": cmd_init}
+COMMANDS = {
+    "sample": cmd_sample,
+    "load": cmd_load,
+    "status": cmd_status,
+    "rejects": cmd_rejects,
+    "init": cmd_init,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -142,14 +179,17 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except KeyboardInterrupt:
-        print("Interrumpido: el almacén queda como estaba. / Interrupted: warehouse unchanged.",
-              file=sys.stderr)
+        print(
+            "Interrumpido: el almacén queda como estaba. / Interrupted: warehouse unchanged.",
+            file=sys.stderr,
+        )
         return 130
     except Exception as exc:  # the last line of defence: one readable line, never a traceback
         from sqlalchemy.exc import ArgumentError, OperationalError
 
         if isinstance(exc, ArgumentError | OperationalError):
-            print(f"Error de base de datos / database error: {exc}".splitlines()[0],
-                  file=sys.stderr)
+            print(
+                f"Error de base de datos / database error: {exc}".splitlines()[0], file=sys.stderr
+            )
             return 2
         raise

@@ -36,18 +36,28 @@ def load_districts(conn: Connection) -> None:
     rows = district_rows()
     deps = {r["ubigeo"][:2]: r["departamento"] for r in rows}
     provs = {r["ubigeo"][:4]: r["provincia"] for r in rows}
-    conn.execute(insert(schema.departamento),
-                 [{"ubigeo": k, "nombre": v} for k, v in sorted(deps.items())])
-    conn.execute(insert(schema.provincia),
-                 [{"ubigeo": k, "departamento": k[:2], "nombre": v}
-                  for k, v in sorted(provs.items())])
-    conn.execute(insert(schema.distrito), [
-        {
-            "ubigeo": r["ubigeo"], "provincia": r["ubigeo"][:4], "departamento": r["ubigeo"][:2],
-            "nombre": r["distrito"], "capital": r["capital"] or None,
-            "latitud": _float(r["latitud"]), "longitud": _float(r["longitud"]),
-            "altitud_m": _float(r["altitud_m"]), "superficie_km2": _float(r["superficie_km2"]),
-            "coordenadas_fuente": r["coordenadas_fuente"] or None,
-        }
-        for r in rows
-    ])
+    conn.execute(
+        insert(schema.departamento), [{"ubigeo": k, "nombre": v} for k, v in sorted(deps.items())]
+    )
+    conn.execute(
+        insert(schema.provincia),
+        [{"ubigeo": k, "departamento": k[:2], "nombre": v} for k, v in sorted(provs.items())],
+    )
+    conn.execute(
+        insert(schema.distrito),
+        [
+            {
+                "ubigeo": r["ubigeo"],
+                "provincia": r["ubigeo"][:4],
+                "departamento": r["ubigeo"][:2],
+                "nombre": r["distrito"],
+                "capital": r["capital"] or None,
+                "latitud": _float(r["latitud"]),
+                "longitud": _float(r["longitud"]),
+                "altitud_m": _float(r["altitud_m"]),
+                "superficie_km2": _float(r["superficie_km2"]),
+                "coordenadas_fuente": r["coordenadas_fuente"] or None,
+            }
+            for r in rows
+        ],
+    )

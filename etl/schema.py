@@ -59,8 +59,9 @@ distrito = Table(
     metadata,
     Column("ubigeo", String(6), primary_key=True),
     Column("provincia", String(4), ForeignKey("provincia.ubigeo"), nullable=False, index=True),
-    Column("departamento", String(2), ForeignKey("departamento.ubigeo"), nullable=False,
-           index=True),
+    Column(
+        "departamento", String(2), ForeignKey("departamento.ubigeo"), nullable=False, index=True
+    ),
     Column("nombre", Text, nullable=False),
     Column("capital", Text),
     Column("latitud", Float),
@@ -182,8 +183,7 @@ organizacion_comunal = Table(
 registro_oc = Table(
     "registro_oc",
     metadata,
-    Column("codigo_oc", String(40), ForeignKey("organizacion_comunal.codigo_oc"),
-           primary_key=True),
+    Column("codigo_oc", String(40), ForeignKey("organizacion_comunal.codigo_oc"), primary_key=True),
     Column("fecha_constitucion", Date),
     Column("numero_registro", Text),
     Column("fecha_registro", Date),
@@ -202,8 +202,7 @@ registro_oc = Table(
 oc_centro_poblado = Table(
     "oc_centro_poblado",
     metadata,
-    Column("codigo_oc", String(40), ForeignKey("organizacion_comunal.codigo_oc"),
-           primary_key=True),
+    Column("codigo_oc", String(40), ForeignKey("organizacion_comunal.codigo_oc"), primary_key=True),
     Column("ubigeo_cp", String(10), primary_key=True, index=True),
     _carga(),
 )
@@ -228,8 +227,7 @@ sistema_agua = Table(
 visita = Table(
     "visita",
     metadata,
-    Column("codigo_oc", String(40), ForeignKey("organizacion_comunal.codigo_oc"),
-           primary_key=True),
+    Column("codigo_oc", String(40), ForeignKey("organizacion_comunal.codigo_oc"), primary_key=True),
     Column("fecha_visita", Date, primary_key=True),
     Column("ubigeo", String(6), ForeignKey("distrito.ubigeo"), nullable=False, index=True),
     Column("cloro_residual_mg_l", Float),
@@ -294,9 +292,10 @@ avance_meta = Table(
     Column("fecha", Date),
     Column("documento", Text),
     _carga(),
-    ForeignKeyConstraint(["anio", "meta", "actividad"],
-                         ["meta_actividad.anio", "meta_actividad.meta",
-                          "meta_actividad.actividad"]),
+    ForeignKeyConstraint(
+        ["anio", "meta", "actividad"],
+        ["meta_actividad.anio", "meta_actividad.meta", "meta_actividad.actividad"],
+    ),
 )
 
 resultado_mef = Table(
@@ -360,8 +359,7 @@ rechazo = Table(
     "rechazo",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("carga_archivo_id", Integer, ForeignKey("carga_archivo.id"), nullable=False,
-           index=True),
+    Column("carga_archivo_id", Integer, ForeignKey("carga_archivo.id"), nullable=False, index=True),
     Column("sha256", String(64), nullable=False, index=True),
     Column("archivo", Text, nullable=False),
     Column("tipo", String(40)),
@@ -385,8 +383,7 @@ rechazo = Table(
 puntaje_oc = Table(
     "puntaje_oc",
     metadata,
-    Column("codigo_oc", String(40), ForeignKey("organizacion_comunal.codigo_oc"),
-           primary_key=True),
+    Column("codigo_oc", String(40), ForeignKey("organizacion_comunal.codigo_oc"), primary_key=True),
     Column("fecha_evaluacion", Date, primary_key=True),
     Column("ubigeo", String(6), nullable=False, index=True),
     Column("anio", Integer, nullable=False),
@@ -463,6 +460,34 @@ salida_distrito = Table(
     Column("faltantes", JSON, nullable=False),  # criterion ids not met
 )
 
+# One row per organisation: the latest picture the district JASS table and the visit priority
+# list read (priority is our model, etl/derive/priority rules; reasons are stable codes).
+resumen_oc = Table(
+    "resumen_oc",
+    metadata,
+    Column("codigo_oc", String(40), ForeignKey("organizacion_comunal.codigo_oc"), primary_key=True),
+    Column("ubigeo", String(6), nullable=False, index=True),
+    Column("nombre", Text, nullable=False),
+    Column("tipo_organizacion", Text),
+    Column("registrada", Boolean, nullable=False),
+    Column("reconocida", Boolean, nullable=False),
+    Column("fecha_evaluacion", Date),
+    Column("puntaje", Float),
+    Column("grado", String(1), nullable=False),
+    Column("grado_anterior", String(1)),
+    Column("tendencia", String(8)),  # sube | baja | igual | null when one assessment only
+    Column("ultima_visita", Date),
+    Column("n_visitas", Integer, nullable=False),
+    Column("consejo_fin", Date),
+    Column("consejo_vigente", Boolean),
+    Column("realiza_cloracion", Boolean),
+    Column("cloro_residual_mg_l", Float),
+    Column("tasa_cobranza", Float),  # asociados al día / asociados at the last visit
+    Column("prioridad", Float, nullable=False),  # higher = visit sooner
+    Column("razones", JSON, nullable=False),  # e.g. ["grado_d", "consejo_vencido"]
+    Index("ix_resumen_oc_ubigeo_prioridad", "ubigeo", "prioridad"),
+)
+
 # One row per district and year: what the overview map, KPIs and rankings read.
 resumen_distrito = Table(
     "resumen_distrito",
@@ -496,9 +521,26 @@ resumen_distrito = Table(
 )
 
 INPUT_TABLES = (
-    centro_poblado, diagnostico_cp, organizacion_comunal, registro_oc, oc_centro_poblado,
-    sistema_agua, visita, atm, clasificacion_municipal, avance_meta, resultado_mef, cartera_ong,
+    centro_poblado,
+    diagnostico_cp,
+    organizacion_comunal,
+    registro_oc,
+    oc_centro_poblado,
+    sistema_agua,
+    visita,
+    atm,
+    clasificacion_municipal,
+    avance_meta,
+    resultado_mef,
+    cartera_ong,
 )
-DERIVED_TABLES = (puntaje_oc, cobertura, avance_meta_calc, salida_distrito, resumen_distrito)
+DERIVED_TABLES = (
+    puntaje_oc,
+    resumen_oc,
+    cobertura,
+    avance_meta_calc,
+    salida_distrito,
+    resumen_distrito,
+)
 REFERENCE_TABLES = (departamento, provincia, distrito, meta, meta_actividad)
 AUDIT_TABLES = (carga, carga_archivo, rechazo)

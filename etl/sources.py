@@ -88,10 +88,16 @@ DATASS = Kind(
         Field("longitud", "float", minimum=-81.5, maximum=-68.5, aliases=("lon", "long")),
         Field("altitud", "float", minimum=-10, maximum=6800),
         Field("total_viviendas", "int", **COUNT),
-        Field("viviendas_habitadas", "int", required=True, **COUNT,
-              aliases=("p100_viviendashabitadas",)),
-        Field("total_poblacion", "int", required=True, **POPULATION,
-              aliases=("p100_totalpoblacion",)),
+        Field(
+            "viviendas_habitadas",
+            "int",
+            required=True,
+            **COUNT,
+            aliases=("p100_viviendashabitadas",),
+        ),
+        Field(
+            "total_poblacion", "int", required=True, **POPULATION, aliases=("p100_totalpoblacion",)
+        ),
         Field("lengua_predominante", "text"),
         Field("energia_electrica", _YN),
         Field("internet", _YN),
@@ -112,26 +118,39 @@ DATASS = Kind(
         Field("primaria_banios", _YN),
         Field("secundaria_banios", _YN),
         Field("sistema_agua", _YN, required=True, aliases=("p105_tienesistemaagua",)),
-        Field("viviendas_conexion", "int", **COUNT,
-              aliases=("p105c_totalviviendasconconexion",)),
-        Field("poblacion_servicio_agua", "int", required=True, **POPULATION,
-              aliases=("p105c_numeropoblacionconaccesoservicio", "p310_poblacionatendidaconexion")),
-        Field("sistema_disposicion_excretas", _YN,
-              aliases=("p107_cuentasistemadisposicionexcretas",)),
+        Field("viviendas_conexion", "int", **COUNT, aliases=("p105c_totalviviendasconconexion",)),
+        Field(
+            "poblacion_servicio_agua",
+            "int",
+            required=True,
+            **POPULATION,
+            aliases=("p105c_numeropoblacionconaccesoservicio", "p310_poblacionatendidaconexion"),
+        ),
+        Field(
+            "sistema_disposicion_excretas", _YN, aliases=("p107_cuentasistemadisposicionexcretas",)
+        ),
         Field("codigo_ps", "code", aliases=("codigo_prestador",)),
         Field("prestador_servicio", "text", aliases=("nombre_prestadorservicio",)),
         Field("tipo_organizacion_comunal", "text"),
-        Field("total_asociados", "int", **COUNT,
-              aliases=("p213_numeroasociadosinscritosenpadronprestadorservicio",)),
+        Field(
+            "total_asociados",
+            "int",
+            **COUNT,
+            aliases=("p213_numeroasociadosinscritosenpadronprestadorservicio",),
+        ),
         Field("cobra_cuota", _YN, aliases=("p214_prestadorserviciosaneamientocobracuotafamiliar",)),
         Field("cuota_familiar", "float", **FEE, aliases=("p216_cuotafamiliarpromedio",)),
         Field("tipo_cobro", "text"),
         Field("asociados_morosos", "int", **COUNT, aliases=("p217_asociadosmorososcuotafamiliar",)),
         Field("tiene_operador", _YN, aliases=("p206_prestadorservicioays_operadorgasfitero",)),
-        Field("registro_cloro_residual", _YN, aliases=(
-            "p207c1_prestadorservicioaystienedocumentosdegestion_registorclororesidual",
-            "p207c1_prestadorservicioaystienedocumentosdegestion_registroclororesidual",
-        )),
+        Field(
+            "registro_cloro_residual",
+            _YN,
+            aliases=(
+                "p207c1_prestadorservicioaystienedocumentosdegestion_registorclororesidual",
+                "p207c1_prestadorservicioaystienedocumentosdegestion_registroclororesidual",
+            ),
+        ),
         Field("codigo_fuente", "code"),
         Field("fuente_principal", "text"),
         Field("tipo_fuente", "text"),
@@ -140,8 +159,11 @@ DATASS = Kind(
         Field("realiza_cloracion", _YN, aliases=("p315a_realizacloracionagua",)),
         Field("tipo_sistema_agua", "text", aliases=("p334_tiposistemaaguacuenta",)),
         Field("tipo_sistema_cloracion", "text"),
-        Field("fecha_encuesta", "date",
-              aliases=("fechamodificacion_encuesta", "fechamodificacion", "fecha_modificacion")),
+        Field(
+            "fecha_encuesta",
+            "date",
+            aliases=("fechamodificacion_encuesta", "fechamodificacion", "fecha_modificacion"),
+        ),
     ),
 )
 
@@ -155,8 +177,11 @@ REGISTRO_OC = Kind(
         Field("nombre", "text", required=True, aliases=("nombre_oc", "organizacion_comunal")),
         Field("ubigeo", "ubigeo", required=True, aliases=("ubigeo_distrito",)),
         Field("ubigeo_cp", "cp_list", aliases=("centros_poblados",)),
-        Field("tipo_organizacion", "choice",
-              choices=("JASS", "comite", "asociacion", "cooperativa", "otro")),
+        Field(
+            "tipo_organizacion",
+            "choice",
+            choices=("JASS", "comite", "asociacion", "cooperativa", "otro"),
+        ),
         Field("fecha_constitucion", "date"),
         Field("numero_registro", "code", aliases=("n_registro", "nro_registro")),
         Field("fecha_registro", "date"),
@@ -235,8 +260,7 @@ AVANCE_METAS = Kind(
         Field("anio", "year", required=True, **YEAR, aliases=("ano",)),
         Field("meta", "int", required=True, minimum=1, maximum=999),
         Field("actividad", "code", required=True),
-        Field("estado", "choice", required=True,
-              choices=("cumplida", "en_proceso", "no_iniciada")),
+        Field("estado", "choice", required=True, choices=("cumplida", "en_proceso", "no_iniciada")),
         Field("fecha", "date"),
         Field("documento", "text"),
     ),
@@ -284,11 +308,27 @@ CARTERA_ONG = Kind(
 
 KINDS: dict[str, Kind] = {
     k.name: k
-    for k in (DATASS, REGISTRO_OC, MONITOREO_OC, ATM, AVANCE_METAS, RESULTADO_MEF,
-              CLASIFICACION_MUNICIPAL, CARTERA_ONG)
+    for k in (
+        DATASS,
+        REGISTRO_OC,
+        MONITOREO_OC,
+        ATM,
+        AVANCE_METAS,
+        RESULTADO_MEF,
+        CLASIFICACION_MUNICIPAL,
+        CARTERA_ONG,
+    )
 }
 
 # Order in which a multi-file load applies kinds, so references resolve within one load
 # (visits need the register; evidence needs nothing but the catalogue).
-LOAD_ORDER = ("clasificacion_municipal", "atm", "registro_oc", "datass", "monitoreo_oc",
-              "avance_metas", "resultado_mef", "cartera_ong")
+LOAD_ORDER = (
+    "clasificacion_municipal",
+    "atm",
+    "registro_oc",
+    "datass",
+    "monitoreo_oc",
+    "avance_metas",
+    "resultado_mef",
+    "cartera_ong",
+)

