@@ -7,7 +7,7 @@ generator and the tests all read it; nothing else lists input columns.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Final, Literal, TypedDict
 
 FieldType = Literal[
     "text",  # free text, stripped
@@ -58,16 +58,21 @@ class Kind:
         return next(f for f in self.fields if f.name == name)
 
 
-# Plausible ranges (INPUTS.md): beyond them a value is `out-of-range`.
-POPULATION = {"minimum": 0, "maximum": 100_000}
-COUNT = {"minimum": 0, "maximum": 100_000}
-CHLORINE = {"minimum": 0, "maximum": 10}
-FEE = {"minimum": 0, "maximum": 200}
-HOURS = {"minimum": 0, "maximum": 24}
-YEAR = {"minimum": 1990, "maximum": 2100}
-MONEY = {"minimum": 0, "maximum": 1e10}
+class Bounds(TypedDict):
+    minimum: float
+    maximum: float
 
-_YN = "bool"
+
+# Plausible ranges (INPUTS.md): beyond them a value is `out-of-range`.
+POPULATION: Bounds = {"minimum": 0, "maximum": 100_000}
+COUNT: Bounds = {"minimum": 0, "maximum": 100_000}
+CHLORINE: Bounds = {"minimum": 0, "maximum": 10}
+FEE: Bounds = {"minimum": 0, "maximum": 200}
+HOURS: Bounds = {"minimum": 0, "maximum": 24}
+YEAR: Bounds = {"minimum": 1990, "maximum": 2100}
+MONEY: Bounds = {"minimum": 0, "maximum": 1e10}
+
+_YN: Final = "bool"
 
 DATASS = Kind(
     name="datass",
