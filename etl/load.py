@@ -1,0 +1,490 @@
+"""The loader: files → validated rows → warehouse, in ONE transaction, idempotent.
+
+`load_paths` reads and checks every file first (no database needed), then opens one
+transaction: records the load (carga), syncs the goal catalogue, applies the tables in
+`sources.LOAD_ORDER` (so visits may reference organisations registered in the same load),
+records each file and its rejects, runs `etl.derive.derive_all`, and commits. Any exception
+rolls everything back: the warehouse is exactly as before.
+
+Rows are upserted on their natural key, and an existing row is only rewritten when a value
+differs, so loading the same files twice changes no data row (carga_id names the load that
+last changed a row).
+
+Fault injection (for the crash-safety test): with the environment variable
+`ATM_LOAD_KILL_AT=<stage>` the process SIGKILLs itself at that point of the transaction.
+Stages: `after-file-<n>` (after writing the n-th table, 1-based, in load order),
+`before-derive`, `before-commit`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import hashlib
+import os
+import shutil
+import signal
+import socket
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, Table, bindparam, delete, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from tqdm import tqdm
+
+from etl import catalog as catalog_mod
+from etl import derive, schema, sources
+from etl.db import PROJECT_ROOT
+from etl.problems import FILE_CODES, Notice, Problem
+from etl.read import KindError, ReadError, read_file, recognise
+from etl.validate import Checked, References, check_references, check_table
+
+KILL_ENV = "ATM_LOAD_KILL_AT"
+ARCHIVE_ENV = "ATM_ARCHIVE_DIR"
+CHUNK = 5000  # rows per executemany batch
+SUFFIXES = (".csv", ".xlsx", ".xlsm")
+
+
+@dataclass
+class FileResult:
+    """What happened to one file (one sheet of a workbook)."""
+
+    path: Path
+    kind: str | None = None
+    sheet: str | None = None
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_rejected: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Notice] = field(default_factory=list)
+    sha256: str = ""
+    archived: str | None = None
+    checked: Checked | None = field(default=None, repr=False)
+
+    @property
+    def failed(self) -> bool:
+        """The file failed as a whole (unreadable, unknown kind, missing columns)."""
+        return any(p.code in FILE_CODES for p in self.problems)
+
+
+@dataclass
+class LoadResult:
+    """The outcome of one load_paths call."""
+
+    files: list[FileResult]
+    carga_id: int | None = None
+
+    @property
+    def exit_code(self) -> int:
+        """0 every row loaded; 1 some rows rejected; 2 a file failed whole or nothing loaded."""
+        if any(f.failed for f in self.files) or not any(f.rows_loaded for f in self.files):
+            return 2
+        return 1 if any(f.rows_rejected for f in self.files) else 0
+
+
+def _checkpoint(stage: str) -> None:
+    """Fault injection: die here, hard, when ATM_LOAD_KILL_AT names this stage."""
+    if os.environ.get(KILL_ENV) == stage:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+# ------------------------------------------------------------------ before the transaction --
+
+
+def expand_paths(paths: list[Path]) -> list[Path]:
+    """Files as given; folders → every .csv/.xlsx inside (recursively), sorted."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = (p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES)
+            out.extend(sorted(p for p in found if p.is_file() and not p.name.startswith("~$")))
+        else:
+            out.append(path)
+    return out
+
+
+def archive_dir() -> Path:
+    """Where input files are copied: $ATM_ARCHIVE_DIR, default data/archivo/."""
+    return Path(os.environ.get(ARCHIVE_ENV) or PROJECT_ROOT / "data" / "archivo")
+
+
+def _archive(path: Path, sha: str) -> str:
+    """Copy the file as <sha256[:16]>_<name> so the warehouse can be rebuilt from the archive."""
+    folder = archive_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{sha[:16]}_{path.name}"
+    if not target.exists():
+        shutil.copyfile(path, target)
+    return str(target)
+
+
+def _file_problem(path: Path, template: str, sheet: str | None = None, **params) -> Problem:
+    return Problem.make(template, file=path.name, sheet=sheet, **params)
+
+
+def prepare_file(path: Path, today: dt.date) -> list[FileResult]:
+    """Read, recognise and check one file: one FileResult per sheet (no database needed)."""
+    base = FileResult(path=path)
+    try:
+        data = path.read_bytes()
+        base.sha256 = hashlib.sha256(data).hexdigest()
+        base.archived = _archive(path, base.sha256)
+        tables = read_file(path)
+    except ReadError as exc:
+        base.problems.append(
+            _file_problem(path, "unreadable-file", detail=exc.detail_es, detail_en=exc.detail_en)
+        )
+        return [base]
+    except OSError as exc:
+        detail = exc.strerror or type(exc).__name__
+        base.problems.append(
+            _file_problem(path, "unreadable-file", detail=detail, detail_en=detail)
+        )
+        return [base]
+    results = [_prepare_table(base, table, today) for table in tables]
+    return _drop_stray_sheets(results)
+
+
+def _prepare_table(base: FileResult, table, today: dt.date) -> FileResult:
+    """Recognise and check one sheet."""
+    res = FileResult(path=base.path, sheet=table.sheet, sha256=base.sha256, archived=base.archived)
+    res.rows_read = len(table.frame)
+    try:
+        rec = recognise(list(table.frame.columns))
+    except KindError as exc:
+        res.problems.append(_file_problem(base.path, exc.template, table.sheet, **exc.params))
+        res.rows_rejected = res.rows_read
+        return res
+    res.kind = rec.kind.name
+    res.checked = check_table(table, rec, today=today)
+    res.warnings.extend(res.checked.notices)
+    if table.header_row > 1:
+        res.warnings.append(
+            Notice(
+                f"Encabezado encontrado en la fila {table.header_row}.",
+                f"Header found on row {table.header_row}.",
+            )
+        )
+    return res
+
+
+def _drop_stray_sheets(results: list[FileResult]) -> list[FileResult]:
+    """In a workbook with a recognised sheet, an unrecognised one (notes, lists) is a warning."""
+    good = [r for r in results if r.kind is not None]
+    if not good or len(results) == 1:
+        return results
+    for r in results:
+        if r.kind is None:
+            good[0].warnings.append(
+                Notice(
+                    f"Hoja «{r.sheet}» ignorada: no se reconoce su contenido.",
+                    f"Sheet '{r.sheet}' ignored: its content is not recognised.",
+                )
+            )
+    return good
+
+
+# ------------------------------------------------------------------ the transaction ---------
+
+
+def load_paths(
+    engine: Engine,
+    paths: list[Path],
+    *,
+    user: str | None = None,
+    progress: bool = False,
+    as_of: dt.date | None = None,
+) -> LoadResult:
+    """Load files and folders into the warehouse in one transaction; see the module docstring."""
+    today = dt.date.today()
+    files = [r for p in expand_paths(paths) for r in prepare_file(p, today)]
+    result = LoadResult(files=files)
+    order = {name: i for i, name in enumerate(sources.LOAD_ORDER)}
+    to_apply = sorted((f for f in files if f.checked), key=lambda f: order[f.kind or ""])
+    with engine.begin() as conn:
+        result.carga_id = _start_carga(conn, user)
+        cat = catalog_mod.sync_catalog(conn)
+        bar = tqdm(total=len(to_apply), disable=not progress, file=sys.stderr, unit="archivo")
+        for n, res in enumerate(to_apply, start=1):
+            bar.set_description(f"{res.path.name} ({res.kind})")
+            _apply(conn, res, cat, result.carga_id)
+            bar.update()
+            _checkpoint(f"after-file-{n}")
+        bar.close()
+        _record_files(conn, files, result.carga_id)
+        _checkpoint("before-derive")
+        derive.derive_all(conn, as_of)
+        _finish_carga(conn, result, cat.version)
+        _checkpoint("before-commit")
+    return result
+
+
+def _start_carga(conn: Connection, user: str | None) -> int:
+    """Open the carga row (finished in _finish_carga within the same transaction)."""
+    row = {
+        "iniciada": dt.datetime.now(),
+        "usuario": user or _whoami(),
+        "equipo": socket.gethostname(),
+        "estado": "sin_datos",
+        "filas_leidas": 0,
+        "filas_cargadas": 0,
+        "filas_rechazadas": 0,
+    }
+    return conn.execute(insert(schema.carga).returning(schema.carga.c.id), row).scalar_one()
+
+
+def _whoami() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name in some containers
+        return "desconocido"
+
+
+def _finish_carga(conn: Connection, result: LoadResult, version: str) -> None:
+    """Counts, state and end time of the load."""
+    read = sum(f.rows_read for f in result.files)
+    loaded = sum(f.rows_loaded for f in result.files)
+    rejected = sum(f.rows_rejected for f in result.files)
+    estado = "sin_datos" if loaded == 0 else ("ok" if result.exit_code == 0 else "con_rechazos")
+    conn.execute(
+        update(schema.carga)
+        .where(schema.carga.c.id == result.carga_id)
+        .values(
+            terminada=dt.datetime.now(),
+            estado=estado,
+            filas_leidas=read,
+            filas_cargadas=loaded,
+            filas_rechazadas=rejected,
+            version_catalogo=version,
+        )
+    )
+
+
+def _references(conn: Connection, cat: catalog_mod.Catalog) -> References:
+    """What the warehouse knows now (including this load's rows written so far)."""
+    oc = schema.organizacion_comunal
+    districts = dict(conn.execute(select(oc.c.codigo_oc, oc.c.ubigeo)).all())
+    activities = {(g.anio, g.numero, a.id) for g in cat.goals for a in g.actividades}
+    return References(districts, activities, {g.key for g in cat.goals})
+
+
+def _apply(conn: Connection, res: FileResult, cat: catalog_mod.Catalog, carga_id: int) -> None:
+    """Check references, then write the accepted rows of one table."""
+    checked = res.checked
+    assert checked is not None
+    if checked.kind in ("monitoreo_oc", "avance_metas", "resultado_mef"):
+        check_references(checked, _references(conn, cat))
+    res.rows_rejected = int(checked.rejected.sum())
+    res.rows_loaded = res.rows_read - res.rows_rejected
+    res.problems.extend(checked.problems)
+    rows = checked.values[~checked.rejected].to_dict("records")
+    for row in rows:
+        row["carga_id"] = carga_id
+    WRITERS[checked.kind](conn, rows)
+
+
+# ------------------------------------------------------------------ audit rows --------------
+
+
+def _record_files(conn: Connection, files: list[FileResult], carga_id: int) -> None:
+    """One carga_archivo row per file/sheet; its problems replace earlier rejects of that file."""
+    shas = {f.sha256 for f in files if f.sha256}
+    if shas:
+        conn.execute(delete(schema.rechazo).where(schema.rechazo.c.sha256.in_(shas)))
+    for f in files:
+        archivo_id = conn.execute(
+            insert(schema.carga_archivo).returning(schema.carga_archivo.c.id),
+            {
+                "carga_id": carga_id,
+                "archivo": f.path.name,
+                "sha256": f.sha256 or "-",
+                "tipo": f.kind,
+                "hoja": f.sheet,
+                "filas_leidas": f.rows_read,
+                "filas_cargadas": f.rows_loaded,
+                "filas_rechazadas": f.rows_rejected,
+                "archivado_en": f.archived,
+            },
+        ).scalar_one()
+        rows = [_rechazo_row(f, p, archivo_id) for p in f.problems]
+        for start in range(0, len(rows), CHUNK):
+            conn.execute(insert(schema.rechazo), rows[start : start + CHUNK])
+
+
+def _rechazo_row(f: FileResult, p: Problem, archivo_id: int) -> dict:
+    return {
+        "carga_archivo_id": archivo_id,
+        "sha256": f.sha256 or "-",
+        "archivo": f.path.name,
+        "tipo": f.kind,
+        "hoja": p.sheet,
+        "fila": p.row,
+        "columna": p.column,
+        "valor": p.value,
+        "codigo": p.code,
+        "mensaje_es": p.message_es,
+        "mensaje_en": p.message_en,
+        "sugerencia_es": p.hint_es,
+        "sugerencia_en": p.hint_en,
+        "datos": _raw_row(f.checked, p.row) if f.checked is not None and p.row else None,
+    }
+
+
+def _raw_row(checked: Checked, row: int) -> dict:
+    """The row as the user typed it, known columns only, personal fields removed (Ley 29733)."""
+    personal = {f.name for f in checked.rec.kind.fields if f.personal}
+    headers = [h for c, h in checked.rec.columns.items() if c not in personal]
+    if checked.rec.split_cp:
+        headers.append(checked.rec.split_cp)
+    cells = checked.table.frame.loc[row, headers]
+    return {h: str(v) for h, v in cells.items()}
+
+
+def dialect_insert(conn: Connection):
+    """The dialect's insert (for on_conflict_*): SQLite or PostgreSQL."""
+    return (sqlite if conn.dialect.name == "sqlite" else postgresql).insert
+
+
+def upsert(conn: Connection, table, rows: list[dict], key: tuple[str, ...], where=None) -> None:
+    """Insert or update on `key`; an existing row is rewritten only when a value differs."""
+    if not rows:
+        return
+    cols = [c for c in rows[0] if c not in key]
+    compared = [c for c in cols if c != "carga_id"]
+    for start in range(0, len(rows), CHUNK):
+        stmt = dialect_insert(conn)(table)
+        if not compared:
+            stmt = stmt.on_conflict_do_nothing(index_elements=list(key))
+        else:
+            changed = or_(*(table.c[c].is_distinct_from(stmt.excluded[c]) for c in compared))
+            cond = changed if where is None else (changed & where(stmt))
+            stmt = stmt.on_conflict_do_update(
+                index_elements=list(key), set_={c: stmt.excluded[c] for c in cols}, where=cond
+            )
+        conn.execute(stmt, rows[start : start + CHUNK])
+
+
+# ------------------------------------------------------------------ kind → tables -----------
+
+
+def _project(rows: list[dict], table: Table, **computed) -> list[dict]:
+    """Rows reduced to the table's columns the file provided, plus computed columns."""
+    if not rows:
+        return []
+    cols = [c.name for c in table.columns if c.name in rows[0] and c.name not in computed]
+    out = [{c: row[c] for c in cols} for row in rows]
+    for name, fn in computed.items():
+        for src, dst in zip(rows, out, strict=True):
+            dst[name] = fn(src)
+    return out
+
+
+def _pk(table: Table) -> tuple[str, ...]:
+    return tuple(c.name for c in table.primary_key.columns)
+
+
+def _simple(table: Table):
+    """A writer upserting rows straight into `table` (kinds whose columns match the table)."""
+
+    def write(conn: Connection, rows: list[dict]) -> None:
+        upsert(conn, table, _project(rows, table), _pk(table))
+
+    return write
+
+
+def _latest(rows: list[dict], key: str) -> list[dict]:
+    """One row per `key` value: the one from the latest survey year."""
+    best: dict[str, dict] = {}
+    for row in sorted(rows, key=lambda r: r["anio"]):
+        if row.get(key):
+            best[row[key]] = row
+    return list(best.values())
+
+
+def _write_datass(conn: Connection, rows: list[dict]) -> None:
+    """DATASS → centro_poblado, organizacion_comunal (new providers), diagnostico_cp, sistema."""
+    district = {"ubigeo": lambda r: r["ubigeo_cp"][:6]}
+    latest_cp = _latest(rows, "ubigeo_cp")
+    cps = _project(
+        latest_cp, schema.centro_poblado, **district, nombre=lambda r: r["centro_poblado"]
+    )
+    for src, dst in zip(latest_cp, cps, strict=True):
+        if "altitud" in src:
+            dst["altitud_m"] = src["altitud"]
+    upsert(conn, schema.centro_poblado, cps, ("ubigeo_cp",))
+    _new_providers(conn, _latest(rows, "codigo_ps"))
+    diag = _project(rows, schema.diagnostico_cp, **district)
+    if "codigo_ps" in (rows[0] if rows else {}):
+        for src, dst in zip(rows, diag, strict=True):
+            dst["codigo_oc"] = src["codigo_ps"]
+    upsert(conn, schema.diagnostico_cp, diag, ("ubigeo_cp", "anio"))
+    _write_systems(conn, latest_cp)
+
+
+def _new_providers(conn: Connection, rows: list[dict]) -> None:
+    """Providers DATASS names that the warehouse lacks; never touches an existing row."""
+    orgs = [
+        {
+            "codigo_oc": r["codigo_ps"],
+            "nombre": r.get("prestador_servicio") or r["codigo_ps"],
+            "ubigeo": r["ubigeo_cp"][:6],
+            "tipo_organizacion": r.get("tipo_organizacion_comunal"),
+            "origen": "datass",
+            "carga_id": r["carga_id"],
+        }
+        for r in rows
+    ]
+    for start in range(0, len(orgs), CHUNK):
+        stmt = dialect_insert(conn)(schema.organizacion_comunal).on_conflict_do_nothing()
+        conn.execute(stmt, orgs[start : start + CHUNK])
+
+
+def _write_systems(conn: Connection, latest_cp: list[dict]) -> None:
+    """Each CP's water system from its latest survey (never replaced by an older survey)."""
+    t = schema.sistema_agua
+    computed = {"anio_dato": lambda r: r["anio"], "codigo_oc": lambda r: r.get("codigo_ps")}
+    rows = _project(latest_cp, t, **computed)
+    upsert(
+        conn, t, rows, ("ubigeo_cp",), where=lambda stmt: t.c.anio_dato <= stmt.excluded.anio_dato
+    )
+
+
+def _write_registro(conn: Connection, rows: list[dict]) -> None:
+    """Register → organizacion_comunal (origen registro), registro_oc, its list of CPs."""
+    orgs = _project(rows, schema.organizacion_comunal, origen=lambda r: "registro")
+    upsert(conn, schema.organizacion_comunal, orgs, ("codigo_oc",))
+    upsert(conn, schema.registro_oc, _project(rows, schema.registro_oc), ("codigo_oc",))
+    if rows and "ubigeo_cp" in rows[0]:
+        _replace_cp_lists(
+            conn, {r["codigo_oc"]: (r["ubigeo_cp"] or [], r["carga_id"]) for r in rows}
+        )
+
+
+def _replace_cp_lists(conn: Connection, lists: dict[str, tuple[list[str], int]]) -> None:
+    """Each organisation's CPs become exactly the listed ones (unchanged pairs stay untouched)."""
+    t = schema.oc_centro_poblado
+    existing = {tuple(r) for r in conn.execute(select(t.c.codigo_oc, t.c.ubigeo_cp))}
+    wanted = {(oc, cp) for oc, (cps, _) in lists.items() for cp in cps}
+    stale = [{"c": oc, "u": cp} for oc, cp in existing if oc in lists and (oc, cp) not in wanted]
+    if stale:
+        cond = (t.c.codigo_oc == bindparam("c")) & (t.c.ubigeo_cp == bindparam("u"))
+        conn.execute(delete(t).where(cond), stale)
+    new = [
+        {"codigo_oc": oc, "ubigeo_cp": cp, "carga_id": lists[oc][1]}
+        for oc, cp in sorted(wanted - existing)
+    ]
+    if new:
+        conn.execute(insert(t), new)
+
+
+WRITERS = {
+    "clasificacion_municipal": _simple(schema.clasificacion_municipal),
+    "atm": _simple(schema.atm),
+    "registro_oc": _write_registro,
+    "datass": _write_datass,
+    "monitoreo_oc": _simple(schema.visita),
+    "avance_metas": _simple(schema.avance_meta),
+    "resultado_mef": _simple(schema.resultado_mef),
+    "cartera_ong": _simple(schema.cartera_ong),
+}

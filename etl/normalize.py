@@ -1,0 +1,212 @@
+"""Value normalisation, vectorised per column: the spellings clerks and Excel produce → typed values.
+
+Every parser takes a Series of cell text (as read, "" when blank) and returns
+`(values, bad)`: `values` holds Python objects (bool, int, float, date, str, list) or None,
+`bad` is True where a non-blank cell could not be understood (a `type-error`). Blank cells
+are None and never bad: whether a blank is allowed is the validator's business.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+import numpy as np
+import pandas as pd
+
+Parsed = tuple[pd.Series, pd.Series]
+
+# Cells that mean "no data" in hand-kept registers.
+BLANKS = frozenset({"", "-", "--", "—", "na", "n/a", "nan", "none", "null", "s/d", "sd", "#n/a"})
+TRUE_WORDS = frozenset({"si", "s", "1", "true", "verdadero", "x", "yes", "y", "v", "1.0"})
+FALSE_WORDS = frozenset({"no", "n", "0", "false", "falso", "0.0", "f"})
+EXCEL_EPOCH = pd.Timestamp("1899-12-30")  # Excel's day 0 (it counts 1900 as a leap year)
+_TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+ISO_RE = r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})" + _TIME + "$"
+DMY_RE = r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}|\d{2})" + _TIME + "$"
+SERIAL_RE = r"^\d{4,5}(?:\.\d+)?$"
+
+
+def strip_accents(text: str) -> str:
+    """'Comité Ñaupa' → 'Comite Naupa'."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+
+
+def header_key(text: object) -> str:
+    """Header text → matching key: lower-case, no accents, only letters and digits."""
+    return re.sub(r"[^a-z0-9]", "", strip_accents(str(text)).lower())
+
+
+def _none(values: pd.Series, keep: pd.Series) -> pd.Series:
+    """An object Series with None wherever `keep` is False."""
+    out = values.astype(object)
+    return out.where(keep, None)
+
+
+def clean(cells: pd.Series) -> pd.Series:
+    """Cell text stripped; the usual 'no data' spellings become ''."""
+    text = cells.fillna("").astype(str).str.strip()
+    return text.where(~text.str.lower().isin(BLANKS), "")
+
+
+def to_text(cells: pd.Series) -> Parsed:
+    """Free text, stripped; never bad."""
+    text = clean(cells)
+    return _none(text, text != ""), pd.Series(False, index=cells.index)
+
+
+def to_code(cells: pd.Series) -> Parsed:
+    """An identifier kept as text; '10101.0' (a number that went through Excel) → '10101'."""
+    text = clean(cells).str.replace(r"^(\d+)\.0+$", r"\1", regex=True)
+    return _none(text, text != ""), pd.Series(False, index=cells.index)
+
+
+def to_bool(cells: pd.Series) -> Parsed:
+    """Sí/Si/SI/S/1/TRUE/Verdadero/X/Yes → True, No/N/0/FALSE/Falso → False."""
+    text = clean(cells)
+    key = text.map(strip_accents).str.lower()
+    out = pd.Series(None, index=cells.index, dtype=object)
+    out[key.isin(TRUE_WORDS)] = True
+    out[key.isin(FALSE_WORDS)] = False
+    known = key.isin(TRUE_WORDS) | key.isin(FALSE_WORDS)
+    return _none(out, known), (text != "") & ~known
+
+
+def _number_text(text: pd.Series) -> pd.Series:
+    """Decimal comma and thousands separators → a plain '1234.5' string."""
+    t = text.str.replace(r"[\s\u00a0']|^S/\.?", "", regex=True)
+    commas, dots = t.str.count(","), t.str.count(r"\.")
+    comma_decimal = (commas > 0) & (
+        (dots == 0) & (commas == 1) | (t.str.rfind(",") > t.str.rfind(".")) & (dots > 0)
+    )
+    dec_comma = t.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    no_commas = t.str.replace(",", "", regex=False)
+    many_dots = (dots > 1) & (commas == 0)
+    out = np.where(comma_decimal, dec_comma, np.where(many_dots, t.str.replace(".", ""), no_commas))
+    return pd.Series(out, index=text.index, dtype=object)
+
+
+def to_float(cells: pd.Series) -> Parsed:
+    """Numbers with decimal comma, thousands separators and stray spaces → float."""
+    text = clean(cells)
+    number = pd.to_numeric(text.astype(object), errors="coerce")  # plain '12.5': the fast path
+    slow = number.isna() & (text != "")
+    if slow.any():
+        number[slow] = pd.to_numeric(_number_text(text[slow]), errors="coerce")
+    ok = number.notna() & np.isfinite(number)
+    return _none(pd.Series(number.tolist(), index=cells.index), ok), (text != "") & ~ok
+
+
+def to_int(cells: pd.Series) -> Parsed:
+    """Whole numbers (also '12.0' and '1.234'); a fraction is a type error."""
+    values, bad = to_float(cells)
+    number = pd.to_numeric(values, errors="coerce")
+    # "1,234" / "1.234" in a count column is a thousands separator, not a fraction.
+    grouped = clean(cells).str.fullmatch(r"\d{1,3}([.,]\d{3})+")
+    digits = pd.to_numeric(clean(cells).str.replace(r"[.,]", "", regex=True), errors="coerce")
+    number = number.where(~grouped, digits)
+    whole = number.notna() & (number == number.round())
+    ints = pd.Series(number.where(whole).astype("Int64").tolist(), index=cells.index)
+    return _none(ints, whole), bad | (number.notna() & ~whole)
+
+
+def _ymd_frame(text: pd.Series) -> pd.DataFrame:
+    """Year, month, day columns from ISO or day-first text (NaN where neither matches)."""
+    iso = text.str.extract(ISO_RE).astype(float)
+    dmy = text.str.extract(DMY_RE).astype(float)
+    year = dmy[2].where(dmy[2] >= 100, dmy[2] + np.where(dmy[2] <= _this_year() % 100, 2000, 1900))
+    return pd.DataFrame(
+        {
+            "year": iso[0].fillna(year),
+            "month": iso[1].fillna(dmy[1]),
+            "day": iso[2].fillna(dmy[0]),
+        }
+    )
+
+
+def _this_year() -> int:
+    return dt.date.today().year
+
+
+def to_date(cells: pd.Series) -> Parsed:
+    """dd/mm/yyyy, d/m/yy, ISO (with or without time), Excel serial numbers → date."""
+    text = clean(cells)
+    parts = _ymd_frame(text)
+    stamps = pd.to_datetime(parts.dropna(), errors="coerce").reindex(text.index)
+    serial = pd.to_numeric(text.where(text.str.match(SERIAL_RE)), errors="coerce")
+    serial = serial.where(serial.between(1, 2_958_465))  # Excel's own range of day numbers
+    from_serial = EXCEL_EPOCH + pd.to_timedelta(np.floor(serial), unit="D")
+    stamps = stamps.fillna(from_serial)
+    ok = stamps.notna()
+    dates = pd.Series([s.date() if s is not pd.NaT else None for s in stamps], index=text.index)
+    return _none(dates, ok), (text != "") & ~ok
+
+
+def to_ubigeo(cells: pd.Series, width: int = 6) -> Parsed:
+    """A district (6) or centro poblado (10) code; one leading zero lost by Excel is restored."""
+    text, _ = to_code(cells)
+    text = text.fillna("").astype(str)
+    short = text.str.fullmatch(r"\d+") & (text.str.len() == width - 1)
+    text = text.where(~short, text.str.zfill(width))
+    ok = text.str.fullmatch(rf"\d{{{width}}}")
+    return _none(text, ok), (text != "") & ~ok
+
+
+def to_cp_list(cells: pd.Series) -> Parsed:
+    """Several centro poblado codes separated by ';' (or ',', '|', spaces) → list of codes."""
+    text = clean(cells)
+    pieces = text.str.split(r"[;,|\s]+", regex=True).explode()
+    pieces = pieces[pieces.fillna("") != ""]
+    codes, bad_piece = to_ubigeo(pieces, 10)
+    bad = bad_piece.groupby(level=0).any().reindex(text.index, fill_value=False)
+    lists = codes.groupby(level=0).agg(lambda s: sorted(set(s.dropna())))
+    values = lists.reindex(text.index)
+    return _none(values, (text != "") & ~bad), bad
+
+
+def to_grade(cells: pd.Series) -> Parsed:
+    """Infrastructure state A–D, any case."""
+    text = clean(cells).str.upper()
+    ok = text.isin(["A", "B", "C", "D"])
+    return _none(text, ok), (text != "") & ~ok
+
+
+def to_choice(cells: pd.Series, choices: tuple[str, ...]) -> Parsed:
+    """One of `choices`, compared without case, accents or punctuation; stored canonically."""
+    text = clean(cells)
+    canon = {header_key(c): c for c in choices}
+    values = text.map(header_key).map(canon)
+    ok = values.notna()
+    return _none(values, ok), (text != "") & ~ok
+
+
+PARSERS = {
+    "text": to_text,
+    "code": to_code,
+    "int": to_int,
+    "year": to_int,
+    "float": to_float,
+    "bool": to_bool,
+    "date": to_date,
+    "ubigeo": to_ubigeo,
+    "ubigeo_cp": lambda cells: to_ubigeo(cells, 10),
+    "cp_list": to_cp_list,
+    "grade": to_grade,
+}
+
+
+def parse(cells: pd.Series, type_: str, choices: tuple[str, ...] = ()) -> Parsed:
+    """Parse a column of cell text as sources.FieldType `type_`.
+
+    Each distinct spelling is parsed once (a column of 100,000 'Sí'/'No' has a handful), then
+    spread back to the rows: this is what keeps a national load fast.
+    """
+    codes, uniques = pd.factorize(cells.fillna("").astype(str), sort=False)
+    distinct = pd.Series(uniques, dtype=object)
+    values, bad = to_choice(distinct, choices) if type_ == "choice" else PARSERS[type_](distinct)
+    out = values.to_numpy(dtype=object)[codes]
+    return (
+        pd.Series(out, index=cells.index, dtype=object),
+        pd.Series(bad.to_numpy(dtype=bool)[codes], index=cells.index),
+    )

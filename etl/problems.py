@@ -1,0 +1,231 @@
+"""Problems found in input files: stable codes and the one table of messages (es/en).
+
+The shape follows frictionless-py's data errors: a stable code, where (file, sheet, row,
+column, value) and a message built from a template. Each message says what is wrong; each hint
+says how to fix it, in words a municipal clerk uses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Stable codes (INPUTS.md). Reports, the rechazo table and scripts rely on these strings.
+CODES = (
+    "unreadable-file",
+    "unknown-kind",
+    "missing-column",
+    "required-missing",
+    "type-error",
+    "out-of-range",
+    "unknown-ubigeo",
+    "unknown-reference",
+    "duplicate-key",
+    "inconsistent",
+)
+# Codes that fail a whole file (nothing from it is loaded).
+FILE_CODES = frozenset({"unreadable-file", "unknown-kind", "missing-column"})
+
+# template id -> (message_es, message_en, hint_es, hint_en). The id is "<code>" or
+# "<code>:<variant>"; the part before ":" is the stable code. Placeholders come from Problem.make.
+TEMPLATES: dict[str, tuple[str, str, str, str]] = {
+    "unreadable-file": (
+        "No se pudo leer el archivo: {detail}.",
+        "The file could not be read: {detail_en}.",
+        "Guárdelo desde Excel como .xlsx o como CSV (UTF-8 o separado por ';') y vuelva a cargarlo.",
+        "Save it from Excel as .xlsx or CSV (UTF-8 or ';'-separated) and load it again.",
+    ),
+    "unknown-kind": (
+        "No se reconoce qué tipo de archivo es; encabezado encontrado: {found}.",
+        "The kind of file is not recognised; header found: {found}.",
+        "Use los nombres de columna de la plantilla (p. ej. codigo_oc, ubigeo, fecha_visita). "
+        "Tipos admitidos: {kinds}.",
+        "Use the template's column names (e.g. codigo_oc, ubigeo, fecha_visita). "
+        "Known kinds: {kinds}.",
+    ),
+    "missing-column": (
+        "Parece un archivo «{kind}», pero faltan columnas obligatorias: {missing}. "
+        "Columnas encontradas: {found}.",
+        "It looks like a '{kind}' file, but required columns are missing: {missing}. "
+        "Columns found: {found}.",
+        "Agregue esas columnas (el nombre puede ir en mayúsculas, con tildes o espacios).",
+        "Add those columns (names may use capitals, accents or spaces).",
+    ),
+    "required-missing": (
+        "Falta el dato obligatorio «{column}».",
+        "The required value '{column}' is blank.",
+        "Complete la celda; sin ese dato la fila no se puede cargar.",
+        "Fill in the cell; the row cannot be loaded without it.",
+    ),
+    "type-error:date": (
+        "«{value}» no es una fecha válida.",
+        "'{value}' is not a valid date.",
+        "Escriba la fecha como dd/mm/aaaa (p. ej. 15/03/2024) y revise que el día exista.",
+        "Write the date as dd/mm/yyyy (e.g. 15/03/2024) and check the day exists.",
+    ),
+    "type-error:bool": (
+        "«{value}» no es Sí ni No.",
+        "'{value}' is neither yes nor no.",
+        "Escriba Sí o No (también valen S/N, 1/0, X para sí).",
+        "Write Sí or No (S/N, 1/0 and X for yes also work).",
+    ),
+    "type-error:number": (
+        "«{value}» no es un número.",
+        "'{value}' is not a number.",
+        "Escriba solo el número, sin unidades ni texto (p. ej. 3,5 o 1200).",
+        "Write only the number, without units or text (e.g. 3.5 or 1200).",
+    ),
+    "type-error:int": (
+        "«{value}» no es un número entero.",
+        "'{value}' is not a whole number.",
+        "Escriba un número entero, sin decimales ni texto (p. ej. 120).",
+        "Write a whole number, without decimals or text (e.g. 120).",
+    ),
+    "type-error:ubigeo": (
+        "«{value}» no es un código de distrito (ubigeo de 6 dígitos).",
+        "'{value}' is not a district code (6-digit ubigeo).",
+        "Escriba el ubigeo INEI de 6 dígitos, p. ej. 010101; formatee la columna como texto.",
+        "Write the 6-digit INEI ubigeo, e.g. 010101; format the column as text.",
+    ),
+    "type-error:ubigeo_cp": (
+        "«{value}» no es un código de centro poblado (10 dígitos).",
+        "'{value}' is not a centro poblado code (10 digits).",
+        "Escriba el código INEI de 10 dígitos; en DATASS va como «código - nombre».",
+        "Write the 10-digit INEI code; DATASS writes it as 'code - name'.",
+    ),
+    "type-error:grade": (
+        "«{value}» no es un estado válido (A, B, C o D).",
+        "'{value}' is not a valid state (A, B, C or D).",
+        "Use A (bueno), B (regular), C (malo) o D (inoperativo).",
+        "Use A (good), B (fair), C (poor) or D (inoperative).",
+    ),
+    "type-error:choice": (
+        "«{value}» no es un valor admitido en «{column}».",
+        "'{value}' is not an accepted value for '{column}'.",
+        "Valores admitidos: {choices}.",
+        "Accepted values: {choices}.",
+    ),
+    "out-of-range": (
+        "El valor {value} de «{column}» está fuera del rango plausible ({low} a {high}).",
+        "The value {value} of '{column}' is outside the plausible range ({low} to {high}).",
+        "Revise la cifra (¿un cero de más, una coma mal puesta, otra unidad?).",
+        "Check the figure (an extra zero, a misplaced comma, another unit?).",
+    ),
+    "out-of-range:date": (
+        "La fecha {value} de «{column}» no es plausible (debe estar entre {low} y {high}).",
+        "The date {value} of '{column}' is not plausible (must be between {low} and {high}).",
+        "Revise el año; las fechas futuras o anteriores a 1990 no se aceptan.",
+        "Check the year; dates in the future or before 1990 are not accepted.",
+    ),
+    "unknown-ubigeo": (
+        "El código de distrito {value} no existe en la lista del INEI.",
+        "District code {value} is not in the INEI list.",
+        "Revise el ubigeo (6 dígitos; para un centro poblado, los 6 primeros de sus 10).",
+        "Check the ubigeo (6 digits; for a centro poblado, the first 6 of its 10).",
+    ),
+    "unknown-reference:oc": (
+        "La organización comunal {value} no está registrada.",
+        "Community organisation {value} is not registered.",
+        "Cargue antes (o junto con este archivo) el libro de registro o el DATASS que la "
+        "incluya, o corrija el código.",
+        "Load the register or the DATASS file that includes it first (or with this file), "
+        "or correct the code.",
+    ),
+    "unknown-reference:actividad": (
+        "La actividad {value} no existe en el catálogo de metas.",
+        "Activity {value} is not in the goal catalogue.",
+        "Use el año, número de meta e id de actividad del catálogo (data/metas.yaml).",
+        "Use the year, goal number and activity id of the catalogue (data/metas.yaml).",
+    ),
+    "unknown-reference:meta": (
+        "La meta {value} no existe en el catálogo de metas.",
+        "Goal {value} is not in the goal catalogue.",
+        "Revise el año y el número de meta; el catálogo está en data/metas.yaml.",
+        "Check the year and goal number; the catalogue is data/metas.yaml.",
+    ),
+    "duplicate-key": (
+        "Fila repetida: {value} ya aparece en la fila {first}.",
+        "Duplicate row: {value} already appears in row {first}.",
+        "Se cargó la primera; borre la repetida o corrija su clave.",
+        "The first one was loaded; delete the repeat or correct its key.",
+    ),
+    "inconsistent": (
+        "Datos incoherentes: {detail}.",
+        "Inconsistent data: {detail_en}.",
+        "Revise ambas cifras en el formulario original.",
+        "Check both figures against the original form.",
+    ),
+    "inconsistent:ubigeo": (
+        "La visita indica el distrito {value}, pero la organización {oc} es del distrito {other}.",
+        "The visit gives district {value}, but organisation {oc} belongs to district {other}.",
+        "Corrija el ubigeo de la visita o deje la celda vacía para usar el de la organización.",
+        "Correct the visit's ubigeo or leave it blank to use the organisation's.",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem: where it is, what is wrong (es/en) and how to fix it (es/en)."""
+
+    code: str
+    file: str
+    sheet: str | None
+    row: int | None
+    column: str | None
+    value: str | None
+    message_es: str
+    message_en: str
+    hint_es: str
+    hint_en: str
+
+    @classmethod
+    def make(
+        cls,
+        template: str,
+        *,
+        file: str,
+        sheet: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+        value: object = None,
+        **params: object,
+    ) -> Problem:
+        """Build a problem from a template id in TEMPLATES, filling its placeholders."""
+        text = None if value is None else str(value)
+        fields = {"column": column, "value": text, **params}
+        msg_es, msg_en, hint_es, hint_en = (t.format(**fields) for t in TEMPLATES[template])
+        code = template.split(":", 1)[0]
+        return cls(code, file, sheet, row, column, text, msg_es, msg_en, hint_es, hint_en)
+
+    def message(self, lang: str = "es") -> str:
+        """The message in `lang` ("es" or "en")."""
+        return self.message_en if lang == "en" else self.message_es
+
+    def hint(self, lang: str = "es") -> str:
+        """The hint in `lang` ("es" or "en")."""
+        return self.hint_en if lang == "en" else self.hint_es
+
+    def to_dict(self, lang: str = "es") -> dict:
+        """The report shape: code, file, sheet, row, column, value, message, hint."""
+        return {
+            "code": self.code,
+            "file": self.file,
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "value": self.value,
+            "message": self.message(lang),
+            "hint": self.hint(lang),
+        }
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something the user should know that rejects nothing (an ignored column, a guessed year)."""
+
+    es: str
+    en: str
+
+    def text(self, lang: str = "es") -> str:
+        """The warning in `lang`."""
+        return self.en if lang == "en" else self.es

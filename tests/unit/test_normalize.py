@@ -1,0 +1,122 @@
+"""Value normalisation: every spelling clerks and Excel produce (INPUTS.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from etl import normalize
+
+
+def one(parser, text, *args):
+    values, bad = parser(pd.Series([text]), *args)
+    return values.iloc[0], bool(bad.iloc[0])
+
+
+@pytest.mark.parametrize(
+    "text", ["Sí", "Si", "SI", "sí", "S", "1", "TRUE", "Verdadero", "X", "x", "Yes"]
+)
+def test_norm001_yes_spellings(text):
+    assert one(normalize.to_bool, text) == (True, False)
+
+
+@pytest.mark.parametrize("text", ["No", "no", "N", "0", "FALSE", "Falso"])
+def test_norm001_no_spellings(text):
+    assert one(normalize.to_bool, text) == (False, False)
+
+
+def test_norm001_bool_blank_is_null_and_garbage_is_bad():
+    assert one(normalize.to_bool, "") == (None, False)
+    assert one(normalize.to_bool, "quizá") == (None, True)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("3,5", 3.5),
+        ("1.234,5", 1234.5),
+        ("1,234.5", 1234.5),
+        (" 12 ", 12.0),
+        ("1 200", 1200.0),
+        ("0.25", 0.25),
+        ("S/ 5,50", 5.5),
+    ],
+)
+def test_norm002_numbers(text, expected):
+    assert one(normalize.to_float, text) == (pytest.approx(expected), False)
+
+
+def test_norm002_number_garbage_is_bad():
+    assert one(normalize.to_float, "doce") == (None, True)
+
+
+def test_norm002_int_thousands_and_fraction():
+    assert one(normalize.to_int, "1.234") == (1234, False)
+    assert one(normalize.to_int, "12.0") == (12, False)
+    assert one(normalize.to_int, "1,5") == (None, True)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("15/03/2024", dt.date(2024, 3, 15)),
+        ("5/3/24", dt.date(2024, 3, 5)),
+        ("2024-03-15", dt.date(2024, 3, 15)),
+        ("2024-03-15 10:22:00", dt.date(2024, 3, 15)),
+        ("2024-03-15T10:22:00", dt.date(2024, 3, 15)),
+        ("45366", dt.date(2024, 3, 15)),  # Excel serial
+        ("45366.0", dt.date(2024, 3, 15)),
+        ("15-03-2024", dt.date(2024, 3, 15)),
+    ],
+)
+def test_norm003_dates(text, expected):
+    assert one(normalize.to_date, text) == (expected, False)
+
+
+@pytest.mark.parametrize("text", ["31/02/2024", "13/13/2024", "ayer"])
+def test_norm003_bad_dates(text):
+    assert one(normalize.to_date, text) == (None, True)
+
+
+@pytest.mark.parametrize(
+    ("text", "width", "expected"),
+    [
+        ("10101", 6, "010101"),
+        ("010101", 6, "010101"),
+        ("10101.0", 6, "010101"),
+        ("101010001", 10, "0101010001"),
+        ("1501010001", 10, "1501010001"),
+    ],
+)
+def test_norm004_codes_regain_lost_zero(text, width, expected):
+    assert one(normalize.to_ubigeo, text, width) == (expected, False)
+
+
+def test_norm004_bad_code():
+    assert one(normalize.to_ubigeo, "1234", 6) == (None, True)
+
+
+def test_norm004_cp_list():
+    values, bad = normalize.to_cp_list(pd.Series(["101010001; 0101010002", "12"]))
+    assert values.iloc[0] == ["0101010001", "0101010002"]
+    assert bad.tolist() == [False, True]
+
+
+def test_norm005_grade_and_choice():
+    assert one(normalize.to_grade, "b") == ("B", False)
+    assert one(normalize.to_grade, "E") == (None, True)
+    choices = ("JASS", "comite", "en_proceso")
+    assert one(normalize.to_choice, "Comité", choices) == ("comite", False)
+    assert one(normalize.to_choice, "jass", choices) == ("JASS", False)
+    assert one(normalize.to_choice, "En proceso", choices) == ("en_proceso", False)
+
+
+@pytest.mark.parametrize("text", ["Fecha Visita", "fecha_visita", "FECHA_VISITA", "Fécha  visita"])
+def test_norm006_header_key(text):
+    assert normalize.header_key(text) == "fechavisita"
+
+
+def test_norm007_blank_spellings():
+    assert normalize.clean(pd.Series(["-", " N/A ", "s/d", "x"])).tolist() == ["", "", "", "x"]
