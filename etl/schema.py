@@ -403,6 +403,8 @@ puntaje_oc = Table(
 )
 
 # Coverage per level (cp, distrito, provincia, departamento, nacion), code and year (§4.3).
+# anio = Y: each CP's DATASS survey of year Y; anio = 0: the "latest" view (each CP's most
+# recent survey). Nation code "PE".
 cobertura = Table(
     "cobertura",
     metadata,

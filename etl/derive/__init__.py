@@ -1,16 +1,90 @@
 """Derivations: scores, coverage, goal progress, readiness and the summary tables.
 
 `derive_all` runs at the end of every load, inside the load's transaction, so the dashboard
-never sees raw data and summaries that disagree.
+never sees raw data and summaries that disagree. `compute_all` is the same work without a
+database: raw DataFrames in, derived DataFrames out.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 from sqlalchemy import Connection
 
+from etl import schema
+from etl.catalog import Catalog, load_catalog
+from etl.derive import coverage, frames, goals, health, priority, readiness, summary
+from etl.derive.health import Model, load_model
 
-def derive_all(conn: Connection, as_of: dt.date | None = None) -> None:
-    """Rewrite every derived table from the raw tables (work in progress: see etl/derive/)."""
-    del conn, as_of
+TABLES = {
+    "puntaje_oc": schema.puntaje_oc,
+    "resumen_oc": schema.resumen_oc,
+    "cobertura": schema.cobertura,
+    "avance_meta_calc": schema.avance_meta_calc,
+    "salida_distrito": schema.salida_distrito,
+    "resumen_distrito": schema.resumen_distrito,
+}
+
+
+def _year(f, scores, goal_rows, anio, as_of, model) -> tuple[pd.DataFrame, ...]:
+    """Readiness and summary rows for one year, plus that year's organisation snapshot."""
+    ref = readiness.ref_of(anio, as_of)
+    snap = readiness.oc_snapshot(f, scores, ref)
+    shares = readiness.oc_shares(snap, ref, model.salida)
+    cloro_min = model.umbrales["cloro_minimo_mg_l"]
+    cov = coverage.district_coverage_as_of(
+        f["diagnostico"], f["visitas"], f["oc_cp"], anio, as_of, cloro_min
+    )
+    atm_ok = readiness.atm_operativa(
+        f, goal_rows, anio, bool(model.salida.get("atm_requiere_meta", True))
+    )
+    districts = pd.Index(f["distrito"]["ubigeo"])
+    values = readiness.criterion_values(
+        districts, atm_ok, readiness.pia_of(f, anio), cov["cobertura_agua"], shares
+    )
+    salida = readiness.readiness_rows(values, anio, model.salida)
+    rows = summary.summary_rows(f["distrito"], anio, cov, snap, shares, values, goal_rows)
+    rows["estado_salida"] = rows["ubigeo"].map(salida.set_index("ubigeo")["estado"])
+    return salida, rows, snap
+
+
+def compute_all(
+    f: dict[str, pd.DataFrame], as_of: dt.date, catalog: Catalog, model: Model
+) -> dict[str, pd.DataFrame]:
+    """Every derived table as a DataFrame, from the raw frames."""
+    a = health.assessments(f["visitas"], f["diagnostico"], f["registro"], f["orgs"])
+    scores = health.score_assessments(a, model)
+    goal_rows = goals.goal_progress(f, catalog, as_of)
+    salidas, resumenes, snap = [], [], None
+    for anio in summary.summary_years(f, as_of):
+        salida, rows, snap = _year(f, scores, goal_rows, anio, as_of, model)
+        salidas.append(salida)
+        resumenes.append(rows)
+    ref = pd.Timestamp(as_of)
+    oc = priority.resumen_oc(snap, f["registro"], ref, model)
+    cov = coverage.coverage_table(
+        f["diagnostico"], f["visitas"], f["oc_cp"], as_of, model.umbrales["cloro_minimo_mg_l"]
+    )
+    return {
+        "puntaje_oc": scores,
+        "resumen_oc": oc,
+        "cobertura": cov,
+        "avance_meta_calc": goal_rows,
+        "salida_distrito": pd.concat(salidas, ignore_index=True),
+        "resumen_distrito": pd.concat(resumenes, ignore_index=True),
+    }
+
+
+def derive_all(
+    conn: Connection,
+    as_of: dt.date | None = None,
+    catalog: Catalog | None = None,
+    model: Model | None = None,
+) -> dict[str, int]:
+    """Rewrite every derived table from the raw tables, in the caller's transaction."""
+    as_of = as_of or dt.date.today()
+    f = frames.read_all(conn)
+    derived = compute_all(f, as_of, catalog or load_catalog(), model or load_model())
+    frames.clear(conn)
+    return {name: frames.write(conn, TABLES[name], derived[name]) for name in TABLES}

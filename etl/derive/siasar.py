@@ -7,6 +7,7 @@ computed from an impossible input would look valid on a map.
 from __future__ import annotations
 
 import math
+import numbers
 
 GRADE_COLORS = {
     "A": "#54BA46",
@@ -24,7 +25,7 @@ GRADE_FLOOR = {"A": 0.9, "B": 0.7, "C": 0.4, "D": 0.0}
 
 def grade(score: float | None) -> str:
     """SIASAR grade A–E of a score; E when missing, NaN or outside [0, 1]."""
-    if score is None or not isinstance(score, int | float) or math.isnan(score):
+    if not isinstance(score, numbers.Real) or isinstance(score, bool) or math.isnan(score):
         return "E"
     if score < 0 or score > 1:
         return "E"
@@ -75,7 +76,9 @@ def sanitation_level(
     return _mean(service, personal_hygiene, household_hygiene, community_hygiene)
 
 
-def infrastructure(catchment: float, conduction: float, storage: float, distribution: float) -> float:
+def infrastructure(
+    catchment: float, conduction: float, storage: float, distribution: float
+) -> float:
     """INF: geometric mean of the four component states (any 0 gives 0)."""
     return _geomean(catchment, conduction, storage, distribution)
 

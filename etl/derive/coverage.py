@@ -1,0 +1,175 @@
+"""Coverage (DOMAIN.md §4.3) per CP, district, province, department and nation, per year.
+
+Year convention: `anio` = Y uses each CP's DATASS survey of year Y (CPs not surveyed that year
+are absent); `anio` = 0 is the "latest" view: each CP's most recent survey. Safe water needs a
+provider that chlorinates (DATASS realiza_cloracion) AND a last residual-chlorine reading, as of
+the end of that year (or as_of for the latest view), of at least 0.5 mg/L: a CP whose provider
+has no reading counts as not safe.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+LATEST = 0
+LEVELS = {
+    "distrito": lambda u: u,
+    "provincia": lambda u: u.str[:4],
+    "departamento": lambda u: u.str[:2],
+    "nacion": lambda u: pd.Series("PE", index=u.index),
+}
+SUMS = [
+    "n_cp",
+    "poblacion_rural",
+    "poblacion_servida",
+    "poblacion_agua_segura",
+    "poblacion_saneamiento",
+    "poblacion_continua",
+    "viviendas",
+    "viviendas_conexion",
+]
+
+
+def ref_date(anio: int, as_of: dt.date) -> pd.Timestamp:
+    """The date a year's figures are taken at: its 31 December, or as_of if earlier."""
+    end = dt.date(anio, 12, 31) if anio else as_of
+    return pd.Timestamp(min(end, as_of))
+
+
+def latest_surveys(diag: pd.DataFrame, up_to_year: int | None = None) -> pd.DataFrame:
+    """Each CP's most recent survey (optionally among years <= up_to_year)."""
+    d = diag if up_to_year is None else diag[diag["anio"] <= up_to_year]
+    return d.sort_values(["ubigeo_cp", "anio"]).drop_duplicates("ubigeo_cp", keep="last")
+
+
+def last_reading(keys: pd.DataFrame, visits: pd.DataFrame) -> pd.Series:
+    """Last residual-chlorine reading of keys' codigo_oc on or before keys' ref date."""
+    left = keys[["codigo_oc", "ref"]].copy()
+    left["codigo_oc"] = left["codigo_oc"].fillna("").astype(str)
+    left["ref"] = left["ref"].astype("datetime64[ns]")
+    left["_pos"] = np.arange(len(left))
+    right = visits.loc[visits["cloro_residual_mg_l"].notna(), ["codigo_oc", "fecha_visita"]]
+    right = right.assign(
+        codigo_oc=right["codigo_oc"].astype(str),
+        cloro=visits["cloro_residual_mg_l"],
+        fecha_visita=right["fecha_visita"].astype("datetime64[ns]"),
+    )
+    merged = pd.merge_asof(
+        left.sort_values("ref"),
+        right.sort_values("fecha_visita"),
+        left_on="ref",
+        right_on="fecha_visita",
+        by="codigo_oc",
+        direction="backward",
+    )
+    return merged.set_index("_pos")["cloro"].reindex(np.arange(len(left))).set_axis(keys.index)
+
+
+def cp_figures(d: pd.DataFrame, cloro: pd.Series, cloro_min: float = 0.5) -> pd.DataFrame:
+    """Per-survey populations: served, safe, sanitation, continuous, dwellings."""
+    pop = pd.to_numeric(d["total_poblacion"], errors="coerce").fillna(0)
+    has_system = d["sistema_agua"].eq(True)
+    served = pd.to_numeric(d["poblacion_servicio_agua"], errors="coerce").fillna(0)
+    served = served.clip(upper=pop).where(has_system, 0)
+    chlorinates = d["realiza_cloracion"].eq(True)
+    safe = chlorinates & (cloro >= cloro_min)
+    dwell = pd.to_numeric(d["viviendas_habitadas"], errors="coerce")
+    dwell = dwell.fillna(pd.to_numeric(d["total_viviendas"], errors="coerce")).fillna(0)
+    conn_ = pd.to_numeric(d["viviendas_conexion"], errors="coerce").fillna(0).clip(upper=dwell)
+    return pd.DataFrame(
+        {
+            "ubigeo_cp": d["ubigeo_cp"],
+            "ubigeo": d["ubigeo"],
+            "n_cp": 1,
+            "poblacion_rural": pop.astype(int),
+            "poblacion_servida": served.astype(int),
+            "poblacion_agua_segura": served.where(safe, 0).astype(int),
+            "poblacion_saneamiento": pop.where(
+                d["sistema_disposicion_excretas"].eq(True), 0
+            ).astype(int),
+            "poblacion_continua": served.where(d["servicio_agua_continuo"].eq(True), 0).astype(int),
+            "viviendas": dwell.astype(int),
+            "viviendas_conexion": conn_.astype(int),
+        },
+        index=d.index,
+    )
+
+
+def with_rates(df: pd.DataFrame) -> pd.DataFrame:
+    """Add the coverage shares (None where the denominator is 0)."""
+    pop = df["poblacion_rural"].where(df["poblacion_rural"] > 0)
+    served = df["poblacion_servida"].where(df["poblacion_servida"] > 0)
+    out = df.copy()
+    out["cobertura_agua"] = df["poblacion_servida"] / pop
+    out["cobertura_agua_segura"] = df["poblacion_agua_segura"] / pop
+    out["cobertura_saneamiento"] = df["poblacion_saneamiento"] / pop
+    out["continuidad"] = df["poblacion_continua"] / served
+    out["cobertura_agua_viviendas"] = df["viviendas_conexion"] / df["viviendas"].where(
+        df["viviendas"] > 0
+    )
+    return out
+
+
+def aggregate(cp: pd.DataFrame) -> pd.DataFrame:
+    """Sum CP figures to every level (district, province, department, nation) with rates."""
+    parts = [cp.assign(nivel="cp", codigo=cp["ubigeo_cp"])[["nivel", "codigo", *SUMS]]]
+    for nivel, code in LEVELS.items():
+        g = cp.groupby(code(cp["ubigeo"]))[SUMS].sum().reset_index(names="codigo")
+        parts.append(g.assign(nivel=nivel))
+    return with_rates(pd.concat(parts, ignore_index=True))
+
+
+def provider_codes(diag: pd.DataFrame, oc_cp: pd.DataFrame) -> pd.Series:
+    """The CP's provider: DATASS codigo_oc, else the register's CP link."""
+    link = oc_cp.drop_duplicates("ubigeo_cp").set_index("ubigeo_cp")["codigo_oc"]
+    own = diag["codigo_oc"]
+    return own.where(own.notna(), diag["ubigeo_cp"].map(link))
+
+
+def year_figures(
+    d: pd.DataFrame, visits: pd.DataFrame, oc_cp: pd.DataFrame, ref: pd.Timestamp, cloro_min: float
+) -> pd.DataFrame:
+    """CP figures for the surveys in d, with chlorine readings taken as of ref."""
+    keys = pd.DataFrame({"codigo_oc": provider_codes(d, oc_cp), "ref": ref}, index=d.index)
+    return cp_figures(d, last_reading(keys, visits), cloro_min)
+
+
+def coverage_table(
+    diag: pd.DataFrame,
+    visits: pd.DataFrame,
+    oc_cp: pd.DataFrame,
+    as_of: dt.date,
+    cloro_min: float = 0.5,
+) -> pd.DataFrame:
+    """cobertura rows for every level, every survey year and the latest view (anio 0)."""
+    if diag.empty:
+        return pd.DataFrame(columns=["nivel", "codigo", "anio", *SUMS])
+    out = []
+    for anio in sorted(int(y) for y in diag["anio"].unique()):
+        d = diag[diag["anio"] == anio]
+        cp = year_figures(d, visits, oc_cp, ref_date(anio, as_of), cloro_min)
+        out.append(aggregate(cp).assign(anio=anio))
+    latest = latest_surveys(diag)
+    cp = year_figures(latest, visits, oc_cp, ref_date(LATEST, as_of), cloro_min)
+    out.append(aggregate(cp).assign(anio=LATEST))
+    return pd.concat(out, ignore_index=True)
+
+
+def district_coverage_as_of(
+    diag: pd.DataFrame,
+    visits: pd.DataFrame,
+    oc_cp: pd.DataFrame,
+    anio: int,
+    as_of: dt.date,
+    cloro_min: float = 0.5,
+) -> pd.DataFrame:
+    """District figures from each CP's latest survey up to `anio` (for readiness, summaries)."""
+    latest = latest_surveys(diag, anio)
+    if latest.empty:
+        return with_rates(pd.DataFrame(columns=SUMS, dtype=float).rename_axis("ubigeo"))
+    cp = year_figures(latest, visits, oc_cp, ref_date(anio, as_of), cloro_min)
+    g = cp.groupby("ubigeo")[SUMS].sum()
+    return with_rates(g).rename_axis("ubigeo")

@@ -1,0 +1,211 @@
+"""Incentive-goal progress per municipality and catalogue goal (DOMAIN.md §2).
+
+Goals come from a Catalog (etl.catalog.load_catalog), so a new year's goal needs no code.
+Local choices (documented in docs/puntajes.md): evidence `en_proceso` earns half its points;
+before the deadline a goal is `en_camino` when finishing the activities already started
+(evidence en_proceso, metrics above 0 but under their threshold) would reach the minimum.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from etl.catalog import Activity, Catalog, Goal
+
+EVIDENCE_SHARE = {"cumplida": 1.0, "en_proceso": 0.5}
+Frames = dict[str, pd.DataFrame]
+
+
+# ------------------------------------------------------------------ metric rules -----------
+
+
+def _share(num: pd.Series, den: pd.Series) -> pd.Series:
+    return num.reindex(den.index).fillna(0) / den.where(den > 0)
+
+
+def _orgs_per_district(f: Frames) -> pd.Series:
+    return f["orgs"].groupby("ubigeo").size()
+
+
+def _year_end(anio: int) -> pd.Timestamp:
+    return pd.Timestamp(anio, 12, 31)
+
+
+def cp_con_diagnostico(f: Frames, anio: int) -> pd.Series:
+    """Share of the district's CPs with a DATASS survey in `anio`."""
+    d = f["diagnostico"]
+    num = d[d["anio"] == anio].groupby("ubigeo")["ubigeo_cp"].nunique()
+    return _share(num, f["centro_poblado"].groupby("ubigeo").size())
+
+
+def _orgs_with(f: Frames, mask: pd.Series) -> pd.Series:
+    codes = f["registro"].loc[mask, "codigo_oc"]
+    return f["orgs"][f["orgs"]["codigo_oc"].isin(codes)].groupby("ubigeo").size()
+
+
+def oc_registradas(f: Frames, anio: int) -> pd.Series:
+    """Share of organisations in the municipal register by the end of `anio`."""
+    r = f["registro"]
+    mask = r["fecha_registro"].isna() | (r["fecha_registro"] <= _year_end(anio))
+    return _share(_orgs_with(f, mask), _orgs_per_district(f))
+
+
+def oc_reconocidas(f: Frames, anio: int) -> pd.Series:
+    """Share of organisations recognised by municipal resolution by the end of `anio`."""
+    r = f["registro"]
+    has = r["resolucion_reconocimiento"].notna() | r["fecha_resolucion"].notna()
+    mask = has & (r["fecha_resolucion"].isna() | (r["fecha_resolucion"] <= _year_end(anio)))
+    return _share(_orgs_with(f, mask), _orgs_per_district(f))
+
+
+def _visits_in(f: Frames, anio: int) -> pd.DataFrame:
+    v = f["visitas"]
+    return v[v["fecha_visita"].dt.year == anio]
+
+
+def oc_visitadas(f: Frames, anio: int) -> pd.Series:
+    """Share of organisations visited by the ATM in `anio`."""
+    num = _visits_in(f, anio).groupby("ubigeo")["codigo_oc"].nunique()
+    return _share(num, _orgs_per_district(f))
+
+
+def oc_clorando(f: Frames, anio: int) -> pd.Series:
+    """Share of organisations visited in `anio` that chlorinate at their last visit that year."""
+    v = _visits_in(f, anio).sort_values("fecha_visita").drop_duplicates("codigo_oc", keep="last")
+    num = v[v["realiza_cloracion"].eq(True)].groupby("ubigeo").size()
+    return _share(num, v.groupby("ubigeo").size())
+
+
+def atm_presupuesto_pia(f: Frames, anio: int) -> pd.Series:
+    """1.0 where the ATM has an opening budget (PIA) above 0 in `anio`, else 0."""
+    a = f["atm"]
+    a = a[a["anio"] == anio]
+    pia = pd.to_numeric(a["presupuesto_pia"], errors="coerce").fillna(0)
+    return (pia > 0).astype(float).set_axis(a["ubigeo"].to_numpy())
+
+
+METRICS = {
+    "cp_con_diagnostico": cp_con_diagnostico,
+    "oc_registradas": oc_registradas,
+    "oc_reconocidas": oc_reconocidas,
+    "oc_visitadas": oc_visitadas,
+    "oc_clorando": oc_clorando,
+    "atm_presupuesto_pia": atm_presupuesto_pia,
+}
+
+
+# ------------------------------------------------------------------ states -----------------
+
+
+def goal_state(
+    applies: bool,
+    score: float,
+    minimum: float,
+    started_points: float,
+    deadline: dt.date,
+    as_of: dt.date,
+) -> str:
+    """cumplida | no_cumplida | en_camino | en_riesgo | no_aplica for one municipality."""
+    if not applies:
+        return "no_aplica"
+    if score >= minimum - 1e-9:
+        return "cumplida"
+    if as_of > deadline:
+        return "no_cumplida"
+    return "en_camino" if score + started_points >= minimum - 1e-9 else "en_riesgo"
+
+
+def activity_score(act: Activity, estado: str | None, valor: float | None) -> dict:
+    """Points earned by one activity, and the points still pending in it if started."""
+    if act.tipo == "evidencia":
+        share = EVIDENCE_SHARE.get(estado or "", 0.0)
+        started = share > 0 and share < 1
+        detail: dict = {"estado": estado or "no_iniciada"}
+    else:
+        umbral = 1.0 if act.umbral is None else act.umbral
+        ok = valor is not None and not np.isnan(valor) and valor >= umbral - 1e-9
+        share = 1.0 if ok else 0.0
+        started = not ok and valor is not None and not np.isnan(valor) and valor > 0
+        detail = {"valor": None if valor is None or np.isnan(valor) else round(valor, 4)}
+        detail["umbral"] = umbral
+    obtained = act.puntos * share
+    return {
+        "actividad": act.id,
+        "tipo": act.tipo,
+        "puntos": act.puntos,
+        "obtenido": obtained,
+        "pendiente_iniciada": act.puntos - obtained if started else 0.0,
+        **detail,
+    }
+
+
+# ------------------------------------------------------------------ per goal ---------------
+
+
+def _metric_columns(goal: Goal, f: Frames) -> dict[str, pd.Series]:
+    """Each metric activity's value per district."""
+    return {
+        a.id: METRICS[a.regla or ""](f, a.anio_dato or goal.anio)
+        for a in goal.actividades
+        if a.tipo == "metrica"
+    }
+
+
+def _evidence(goal: Goal, f: Frames) -> pd.DataFrame:
+    av = f["avance"]
+    av = av[(av["anio"] == goal.anio) & (av["meta"] == goal.numero)]
+    return av.pivot_table(index="ubigeo", columns="actividad", values="estado", aggfunc="first")
+
+
+def _row(goal: Goal, ubigeo: str, cat: str | None, ev: pd.DataFrame, metrics: dict, as_of) -> dict:
+    acts = []
+    for a in goal.actividades:
+        estado = ev.at[ubigeo, a.id] if ubigeo in ev.index and a.id in ev.columns else None
+        estado = estado if isinstance(estado, str) else None
+        valor = metrics[a.id].get(ubigeo, np.nan) if a.id in metrics else None
+        acts.append(activity_score(a, estado, valor))
+    applies = cat is not None and cat in goal.categorias
+    score = sum(x["obtenido"] for x in acts)
+    started = sum(x["pendiente_iniciada"] for x in acts)
+    state = goal_state(applies, score, goal.puntaje_minimo, started, goal.fecha_limite, as_of)
+    return {
+        "ubigeo": ubigeo,
+        "anio": goal.anio,
+        "meta": goal.numero,
+        "aplica": applies,
+        "categoria": cat,
+        "puntaje": score if applies else None,
+        "puntaje_maximo": goal.puntaje_maximo,
+        "puntaje_minimo": goal.puntaje_minimo,
+        "estado": state,
+        "actividades": acts,
+        "faltantes": [x["actividad"] for x in acts if x["obtenido"] < x["puntos"] - 1e-9],
+    }
+
+
+def _with_mef(df: pd.DataFrame, mef: pd.DataFrame) -> pd.DataFrame:
+    """Official MEF result beside the computed one; discrepancia when met differs."""
+    m = mef.rename(columns={"cumplio": "mef_cumplio", "puntaje": "mef_puntaje"})
+    df = df.merge(m[["ubigeo", "anio", "meta", "mef_cumplio", "mef_puntaje"]], how="left")
+    known = df["mef_cumplio"].notna()
+    differs = (df["estado"] == "cumplida") != df["mef_cumplio"].eq(True)
+    df["discrepancia"] = differs.where(known, None)
+    return df
+
+
+def goal_progress(f: Frames, catalog: Catalog, as_of: dt.date) -> pd.DataFrame:
+    """avance_meta_calc rows: every district × every catalogue goal."""
+    cls = f["clasificacion"]
+    rows = []
+    for goal in catalog.goals:
+        cat = cls[cls["anio"] == goal.anio].set_index("ubigeo")["categoria"]
+        ev, metrics = _evidence(goal, f), _metric_columns(goal, f)
+        for ubigeo in f["distrito"]["ubigeo"]:
+            c = cat.get(ubigeo)
+            rows.append(_row(goal, ubigeo, c if isinstance(c, str) else None, ev, metrics, as_of))
+    if not rows:
+        return pd.DataFrame(columns=["ubigeo", "anio", "meta", "estado"])
+    return _with_mef(pd.DataFrame(rows), f["mef"])

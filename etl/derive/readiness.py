@@ -1,0 +1,172 @@
+"""Exit readiness per district and year (DOMAIN.md §4.4): our model, thresholds in the config.
+
+Also the per-organisation snapshot "as of a date" that readiness, priority and the district
+summary share: latest grade, last visit, chlorination, freshness of data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+CRITERIA = (
+    "atm_operativa",
+    "presupuesto_pia",
+    "cobertura_agua",
+    "oc_ab",
+    "oc_cloro_adecuado",
+    "oc_visitadas_12m",
+    "oc_datos_recientes",
+)
+Frames = dict[str, pd.DataFrame]
+
+
+def _last(df: pd.DataFrame, key: str, when: str, ref: pd.Timestamp) -> pd.DataFrame:
+    """Each key's last row on or before ref."""
+    d = df[df[when] <= ref].sort_values([key, when], kind="stable")
+    return d.drop_duplicates(key, keep="last").set_index(key)
+
+
+def _datass_by_oc(diag: pd.DataFrame, ref: pd.Timestamp) -> pd.DataFrame:
+    d = diag[diag["codigo_oc"].notna() & (diag["anio"] <= ref.year)].copy()
+    d["fecha"] = d["fecha_encuesta"].fillna(pd.to_datetime(d["anio"].astype(str) + "-12-31"))
+    return _last(d, "codigo_oc", "fecha", ref)
+
+
+def _grades(scores: pd.DataFrame, ref: pd.Timestamp) -> pd.DataFrame:
+    """Latest and previous grade/score of each organisation as of ref."""
+    s = scores[scores["fecha_evaluacion"] <= ref]
+    last = s.drop_duplicates("codigo_oc", keep="last").set_index("codigo_oc")
+    prev = s[s.duplicated("codigo_oc", keep="last")].drop_duplicates("codigo_oc", keep="last")
+    out = last[["fecha_evaluacion", "puntaje", "grado"]].copy()
+    out["grado_anterior"] = prev.set_index("codigo_oc")["grado"]
+    return out
+
+
+def oc_snapshot(f: Frames, scores: pd.DataFrame, ref: pd.Timestamp) -> pd.DataFrame:
+    """One row per organisation: its picture as of ref (scores sorted by oc, date)."""
+    orgs = f["orgs"].set_index("codigo_oc")[["ubigeo", "nombre", "tipo_organizacion"]].copy()
+    v = f["visitas"][f["visitas"]["fecha_visita"] <= ref]
+    lastv = _last(v, "codigo_oc", "fecha_visita", ref)
+    reading = _last(v[v["cloro_residual_mg_l"].notna()], "codigo_oc", "fecha_visita", ref)
+    dat = _datass_by_oc(f["diagnostico"], ref)
+    out = orgs.join(_grades(scores, ref))
+    out["grado"] = out["grado"].fillna("E")
+    out["ultima_visita"] = lastv["fecha_visita"]
+    out["n_visitas"] = v.groupby("codigo_oc").size().reindex(out.index).fillna(0).astype(int)
+    out["realiza_cloracion"] = lastv["realiza_cloracion"].reindex(out.index)
+    out["realiza_cloracion"] = out["realiza_cloracion"].fillna(dat["realiza_cloracion"])
+    out["cloro_residual_mg_l"] = reading["cloro_residual_mg_l"]
+    tot = pd.to_numeric(lastv["total_asociados"], errors="coerce")
+    out["tasa_cobranza"] = (lastv["asociados_al_dia"] / tot.where(tot > 0)).clip(0, 1)
+    out["ultimo_dato"] = pd.concat(
+        [out["ultima_visita"], dat["fecha"].reindex(out.index)], axis=1
+    ).max(axis=1)
+    return out.rename_axis("codigo_oc").reset_index()
+
+
+def _share(flags: pd.Series, ubigeo: pd.Series) -> pd.Series:
+    return flags.astype(float).groupby(ubigeo.to_numpy()).mean()
+
+
+def oc_shares(snap: pd.DataFrame, ref: pd.Timestamp, cfg: dict) -> pd.DataFrame:
+    """Per district, the shares of organisations meeting each JASS criterion."""
+    months = int(cfg.get("meses_recientes", 12))
+    since = ref - pd.DateOffset(months=months)
+    cl = pd.to_numeric(snap["cloro_residual_mg_l"], errors="coerce")
+    chlor = snap["realiza_cloracion"].eq(True)
+    u = snap["ubigeo"]
+    return pd.DataFrame(
+        {
+            "oc_ab": _share(snap["grado"].isin(["A", "B"]), u),
+            "oc_cloro_adecuado": _share(chlor & cl.between(0.5, 5.0), u),
+            "oc_visitadas_12m": _share(snap["ultima_visita"] > since, u),
+            "oc_datos_recientes": _share(snap["ultimo_dato"] > since, u),
+            "oc_clorando": _share(chlor, u),
+            "n_oc": snap.groupby(u.to_numpy()).size(),
+        }
+    )
+
+
+def atm_operativa(f: Frames, goals: pd.DataFrame, anio: int, requiere_meta: bool) -> pd.Series:
+    """ATM row of the year with a designated head or an ordinance, and (if required) every goal
+    that applied to the district in its latest goal year up to `anio` met."""
+    a = f["atm"][f["atm"]["anio"] == anio]
+    has = a["responsable_designado"].eq(True) | a["ordenanza_atm"].notna()
+    ok = pd.Series(has.to_numpy(), index=a["ubigeo"].to_numpy(), dtype=bool)
+    if not requiere_meta or goals.empty:
+        return ok
+    g = goals[goals["aplica"].astype(bool) & (goals["anio"] <= anio)]
+    g = g[g["anio"] == g.groupby("ubigeo")["anio"].transform("max")]
+    met = (g["estado"] == "cumplida").groupby(g["ubigeo"]).all()
+    return ok & met.reindex(ok.index).ne(False)
+
+
+def criteria_table(values: pd.DataFrame, cfg: dict) -> tuple[pd.DataFrame, dict[str, float]]:
+    """Met flags of every criterion from its value (NaN = not met) and the thresholds."""
+    umbral = {
+        "atm_operativa": 1.0,
+        "presupuesto_pia": 0.0,
+        **{c: float(cfg[c]) for c in CRITERIA[2:]},
+    }
+    met = pd.DataFrame(index=values.index)
+    for c in CRITERIA:
+        v = values[c]
+        met[c] = (v > 0) if c == "presupuesto_pia" else (v >= umbral[c] - 1e-9)
+    return met.eq(True), umbral
+
+
+def readiness_rows(values: pd.DataFrame, anio: int, cfg: dict) -> pd.DataFrame:
+    """salida_distrito rows from per-district criterion values."""
+    met, umbral = criteria_table(values, cfg)
+    n = met.sum(axis=1).to_numpy()
+    minimum = int(cfg.get("en_camino_minimo", 5))
+    estado = np.where(n == len(CRITERIA), "lista", np.where(n >= minimum, "en_camino", "no_lista"))
+    vals = values[list(CRITERIA)].round(4).to_numpy(dtype=float).tolist()
+    flags = met[list(CRITERIA)].to_numpy().tolist()
+    crit = [
+        [
+            {"criterio": c, "valor": None if v != v else v, "umbral": umbral[c], "cumple": m}
+            for c, v, m in zip(CRITERIA, vrow, mrow, strict=True)
+        ]
+        for vrow, mrow in zip(vals, flags, strict=True)
+    ]
+    return pd.DataFrame(
+        {
+            "ubigeo": values.index,
+            "anio": anio,
+            "estado": estado,
+            "n_cumplidos": n,
+            "n_criterios": len(CRITERIA),
+            "criterios": crit,
+            "faltantes": [[c for c, m in zip(CRITERIA, r, strict=True) if not m] for r in flags],
+        }
+    )
+
+
+def criterion_values(
+    districts: pd.Index, atm_ok: pd.Series, pia: pd.Series, cov: pd.Series, shares: pd.DataFrame
+) -> pd.DataFrame:
+    """Per-district values of the seven criteria (NaN where unknown)."""
+    return pd.DataFrame(
+        {
+            "atm_operativa": atm_ok.reindex(districts).eq(True).astype(float),
+            "presupuesto_pia": pia.reindex(districts),
+            "cobertura_agua": cov.reindex(districts),
+            **{c: shares[c].reindex(districts) for c in CRITERIA[3:]},
+        },
+        index=districts,
+    )
+
+
+def pia_of(f: Frames, anio: int) -> pd.Series:
+    """The ATM's opening budget (PIA) per district in `anio`."""
+    a = f["atm"][f["atm"]["anio"] == anio]
+    return pd.to_numeric(a["presupuesto_pia"], errors="coerce").set_axis(a["ubigeo"].to_numpy())
+
+
+def ref_of(anio: int, as_of: dt.date) -> pd.Timestamp:
+    """Year-end of `anio`, or as_of when earlier."""
+    return pd.Timestamp(min(dt.date(anio, 12, 31), as_of))
