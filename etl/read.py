@@ -89,8 +89,8 @@ def read_file(path: Path) -> list[RawTable]:
         grids = _excel_grids(path)
     else:
         grids = {None: _csv_grid(data)}
-    tables = [_table(path, sheet, grid) for sheet, grid in grids.items()]
-    tables = [t for t in tables if t is not None]
+    found = (_table(path, sheet, grid) for sheet, grid in grids.items())
+    tables = [t for t in found if t is not None]
     if not tables:
         raise ReadError("no tiene filas con datos", "it has no rows with data")
     return tables

@@ -106,9 +106,18 @@ class Checked:
 
     def add(self, template: str, row: int, column: str | None, value: object, **params) -> None:
         """Add one problem at `row` and reject the row."""
-        where = {"file": self.table.path.name, "sheet": self.table.sheet, "row": int(row)}
         header = self.header(column) if column else None
-        self.problems.append(Problem.make(template, column=header, value=value, **where, **params))
+        self.problems.append(
+            Problem.make(
+                template,
+                column=header,
+                value=value,
+                file=self.table.path.name,
+                sheet=self.table.sheet,
+                row=int(row),
+                **params,
+            )
+        )
         self.rejected.at[row] = True
 
 
@@ -194,10 +203,10 @@ def _ranges(checked: Checked, today: dt.date) -> None:
             checked.flag("out-of-range:date", out, name, low="01/01/1990", high=f"{high:%d/%m/%Y}")
         elif f.minimum is not None or f.maximum is not None:
             num = pd.to_numeric(values, errors="coerce")
-            low = f.minimum if f.minimum is not None else float("-inf")
-            high = f.maximum if f.maximum is not None else float("inf")
-            out = num.notna() & ~num.between(low, high)
-            checked.flag("out-of-range", out, name, low=_fmt(low), high=_fmt(high))
+            lowest = f.minimum if f.minimum is not None else float("-inf")
+            highest = f.maximum if f.maximum is not None else float("inf")
+            out = num.notna() & ~num.between(lowest, highest)
+            checked.flag("out-of-range", out, name, low=_fmt(lowest), high=_fmt(highest))
 
 
 def _fmt(x: float) -> str:
