@@ -1,0 +1,147 @@
+"""The dashboard: `create_app(settings)` builds a Dash app; importing this has no side effects."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Dash, dcc, html
+
+from dashboard import components as c
+from dashboard import ids
+from dashboard.callbacks import district as district_cb
+from dashboard.callbacks import overview as overview_cb
+from dashboard.callbacks import tables as tables_cb
+from dashboard.config import Settings
+from dashboard.i18n import t
+from dashboard.layouts import data, district, goals, jass, overview, salida
+from dashboard.queries import Warehouse
+from dashboard.state import UrlState, from_params, href, to_search
+
+ASSETS = Path(__file__).resolve().parent.parent / "assets"
+
+
+def create_app(settings: Settings | None = None, warehouse: Warehouse | None = None) -> Dash:
+    """A configured Dash app reading the warehouse at settings.database_url."""
+    settings = settings or Settings()
+    wh = warehouse or Warehouse(settings.database_url)
+    app = Dash(
+        __name__,
+        use_pages=True,
+        pages_folder="",
+        assets_folder=str(ASSETS),
+        suppress_callback_exceptions=False,
+        title=t("app.title", settings.lang),
+        compress=True,  # flask-compress: the plotly bundle is 3 MB, links are slow
+        update_title=None,
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+    )
+    app.index_string = app.index_string.replace("<html>", f'<html lang="{settings.lang}">')
+    _register_pages(app, wh, settings)
+    app.layout = shell()
+    overview_cb.register(app)
+    district_cb.register(app, wh)
+    tables_cb.register(app, wh)
+    app.server.config["WAREHOUSE"] = wh
+    return app
+
+
+def shell() -> html.Div:
+    """The frame around every page: the navigation location and the page container."""
+    return html.Div(
+        [
+            dcc.Location(id=ids.NAV_LOCATION, refresh="callback-nav"),
+            dcc.Loading(
+                dash.page_container,
+                id=ids.PAGE_LOADING,
+                delay_show=400,
+                overlay_style={"visibility": "visible", "opacity": 0.6},
+                target_components={"_pages_content": "children"},
+                type="circle",
+            ),
+        ]
+    )
+
+
+def _state_page(settings: Settings, render: Callable[[UrlState], Any]) -> Callable[..., Any]:
+    """A page layout: parse the query parameters, then render from the typed state."""
+
+    def layout(**params: Any) -> Any:
+        return render(from_params(params, settings.lang))
+
+    return layout
+
+
+def _register_pages(app: Dash, wh: Warehouse, settings: Settings) -> None:
+    """Register every page explicitly (DESIGN.md: never the folder loader)."""
+    del app  # pages go to Dash's registry; the app argument documents the order of set-up
+    tiles = settings.map_tiles
+    dash.register_page(
+        "overview",
+        path="/",
+        name="overview",
+        title=t("app.title", settings.lang),
+        layout=_state_page(settings, lambda s: overview.layout(wh, s, tiles)),
+    )
+
+    def district_layout(ubigeo: str | None = None, **params: Any) -> Any:
+        if ubigeo is None:  # Dash's id check calls layouts without arguments
+            return district.skeleton()
+        return district.layout(wh, from_params(params, settings.lang), ubigeo)
+
+    def jass_layout(codigo_oc: str | None = None, **params: Any) -> Any:
+        if codigo_oc is None:
+            return jass.skeleton()
+        return jass.layout(wh, from_params(params, settings.lang), codigo_oc)
+
+    dash.register_page(
+        "district",
+        path_template=district.PATH,
+        layout=district_layout,
+        title=t("app.title", settings.lang),
+    )
+    dash.register_page(
+        "jass", path_template=jass.PATH, layout=jass_layout, title=t("app.title", settings.lang)
+    )
+    dash.register_page(
+        "goals",
+        path=goals.PATH,
+        title=t("app.title", settings.lang),
+        layout=_state_page(settings, lambda s: goals.layout(wh, s)),
+    )
+    dash.register_page(
+        "exit",
+        path=salida.PATH,
+        title=t("app.title", settings.lang),
+        layout=_state_page(settings, lambda s: salida.layout(wh, s)),
+    )
+    dash.register_page(
+        "data",
+        path=data.PATH,
+        title=t("app.title", settings.lang),
+        layout=_state_page(settings, lambda s: data.layout(wh, s)),
+    )
+    dash.register_page(
+        "not_found_404",
+        path="/404",
+        title=t("app.title", settings.lang),
+        layout=_state_page(settings, not_found),
+    )
+
+
+def not_found(state: UrlState) -> Any:
+    """An unknown address: say so and offer the way back."""
+    body = dbc.Alert(
+        [
+            "404 · ",
+            dcc.Link(
+                t("common.back_overview", state.lang), href=href("/", UrlState(lang=state.lang))
+            ),
+        ],
+        color="warning",
+        className="mt-3",
+    )
+    return c.page(state, "/", to_search(state), [body])

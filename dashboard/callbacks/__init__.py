@@ -1,0 +1,1 @@
+"""One module per page: plain functions (testable without Dash) and `register(app, ...)`."""

@@ -1,0 +1,88 @@
+"""Overview callbacks: filters and clicks become a new URL (the page renders from the URL)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dash import Dash, Input, Output, State, ctx, no_update
+
+from dashboard import ids
+from dashboard.state import UrlState, from_params, href, lang_only
+
+
+def filters_to_href(store: dict[str, Any], field: str, value: Any) -> str:
+    """The overview URL after one filter changed; a new department clears the province."""
+    state = from_params({k: v for k, v in (store or {}).items() if v is not None})
+    if field == ids.OV_DEP:
+        state = state.with_(dep=value or None, prov=None)
+    elif field == ids.OV_PROV:
+        state = state.with_(prov=value or None)
+    elif field == ids.OV_YEAR:
+        state = state.with_(anio=int(value) if value else None)
+    elif field == ids.OV_IND:
+        state = from_params({**_as_params(state), "ind": value})
+    return href("/", state)
+
+
+def _as_params(state: UrlState) -> dict[str, Any]:
+    return {k: v for k, v in state.__dict__.items() if v is not None}
+
+
+def district_href(ubigeo: str | None, lang: str, anio: int | None = None) -> str | None:
+    """Link to a district page keeping language and year; None without a code."""
+    if not ubigeo:
+        return None
+    return href(f"/distrito/{ubigeo}", lang_only(UrlState(lang=lang, anio=anio)))
+
+
+def clicked_ubigeo(click: dict[str, Any] | None) -> str | None:
+    """The district code of a clicked map point or ranking bar (its customdata)."""
+    points = (click or {}).get("points") or []
+    if not points:
+        return None
+    code = points[0].get("customdata")
+    if isinstance(code, list):
+        code = code[0] if code else None
+    return str(code) if code else None
+
+
+def navigate(store: dict[str, Any], trigger: str | None, values: dict[str, Any]) -> str | None:
+    """Where any overview control sends the user (None: stay)."""
+    store = store or {}
+    lang, anio = store.get("lang", "es"), store.get("anio")
+    if trigger == ids.OV_DIST:
+        return district_href(values.get(ids.OV_DIST), lang, anio)
+    if trigger in (ids.OV_MAP, ids.OV_RANKING):
+        return district_href(clicked_ubigeo(values.get(trigger)), lang, anio)
+    if trigger in (ids.OV_DEP, ids.OV_PROV, ids.OV_YEAR, ids.OV_IND):
+        return filters_to_href(store, trigger, values.get(trigger))
+    return None
+
+
+def register(app: Dash) -> None:
+    """Wire the overview controls to the navigation location."""
+
+    @app.callback(
+        Output(ids.NAV_LOCATION, "href", allow_duplicate=True),
+        Input(ids.OV_DEP, "value"),
+        Input(ids.OV_PROV, "value"),
+        Input(ids.OV_DIST, "value"),
+        Input(ids.OV_YEAR, "value"),
+        Input(ids.OV_IND, "value"),
+        Input(ids.OV_MAP, "clickData"),
+        Input(ids.OV_RANKING, "clickData"),
+        State(ids.OV_STATE, "data"),
+        prevent_initial_call=True,
+    )
+    def _navigate(dep, prov, dist, anio, ind, map_click, rank_click, store):
+        values = {
+            ids.OV_DEP: dep,
+            ids.OV_PROV: prov,
+            ids.OV_DIST: dist,
+            ids.OV_YEAR: anio,
+            ids.OV_IND: ind,
+            ids.OV_MAP: map_click,
+            ids.OV_RANKING: rank_click,
+        }
+        target = navigate(store, ctx.triggered_id, values)
+        return target or no_update

@@ -1,0 +1,331 @@
+"""Reusable pieces of layout: navbar, KPI card, badges, empty state, error alert, grids."""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+from dash.development.base_component import Component
+
+from dashboard.figures import GRADE_COLORS
+from dashboard.i18n import label, t
+from dashboard.state import UrlState, href, lang_only
+
+NAV_ITEMS = (
+    ("/", "nav.overview"),
+    ("/metas", "nav.goals"),
+    ("/salida", "nav.exit"),
+    ("/datos", "nav.data"),
+)
+# Dark text on the light grades (B is bright yellow) keeps the badge readable.
+GRADE_TEXT = {"A": "#fff", "B": "#222", "C": "#222", "D": "#fff", "E": "#222"}
+STATE_COLORS = {
+    "cumplida": "success",
+    "lista": "success",
+    "en_camino": "info",
+    "en_riesgo": "warning",
+    "no_cumplida": "danger",
+    "no_lista": "danger",
+    "no_aplica": "secondary",
+}
+GRAPH_CONFIG = {
+    "displaylogo": False,
+    "responsive": True,
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
+}
+
+
+def navbar(state: UrlState, path: str, search_other: str) -> dbc.Navbar:
+    """The top bar: pages (keeping language and year) and the ES | EN switch for this view."""
+    lang = state.lang
+    keep = lang_only(state)
+    links = [
+        dbc.NavItem(
+            dbc.NavLink(
+                t(key, lang), href=href(p, keep), active=_is_active(p, path), className="px-2"
+            )
+        )
+        for p, key in NAV_ITEMS
+    ]
+    switch = html.Div(
+        [
+            dcc.Link(
+                "ES",
+                href=path + _swap_lang(search_other, "es"),
+                className="lang-link" + (" active" if lang == "es" else ""),
+                title="Español",
+            ),
+            html.Span("|", className="mx-1 text-white-50", **{"aria-hidden": "true"}),
+            dcc.Link(
+                "EN",
+                href=path + _swap_lang(search_other, "en"),
+                className="lang-link" + (" active" if lang == "en" else ""),
+                title="English",
+            ),
+        ],
+        className="lang-switch ms-lg-3",
+        role="group",
+        **{"aria-label": t("nav.lang", lang)},
+    )
+    return dbc.Navbar(
+        dbc.Container(
+            [
+                html.A(t("nav.skip", lang), href="#main", className="skip-link"),
+                dcc.Link(
+                    t("app.title", lang),
+                    href=href("/", keep),
+                    className="navbar-brand fw-semibold",
+                ),
+                dbc.Nav(links, navbar=True, className="me-auto flex-row flex-wrap"),
+                switch,
+            ],
+            fluid=True,
+            className="flex-wrap",
+        ),
+        color="primary",
+        dark=True,
+        className="mb-2 py-1",
+    )
+
+
+def _is_active(link: str, path: str) -> bool:
+    """A nav link is active on its page; Overview also on district and JASS pages."""
+    if link == "/":
+        return path == "/" or path.startswith(("/distrito", "/jass"))
+    return path.startswith(link)
+
+
+def _swap_lang(search: str, lang: str) -> str:
+    """The same query string with another language."""
+    from dashboard.state import parse_search, to_search
+
+    return to_search(parse_search(search).with_(lang=lang))
+
+
+def page(state: UrlState, path: str, search: str, children: Any) -> html.Div:
+    """A page: navbar plus a main region (the skip link's target)."""
+    return html.Div(
+        [
+            navbar(state, path, search),
+            html.Main(
+                dbc.Container(children, fluid=True, className="pb-4"), id="main", tabIndex="-1"
+            ),
+        ],
+        lang=state.lang,
+    )
+
+
+def kpi_card(title: str, value: str, detail: Any = None, extra: Any = None) -> dbc.Card:
+    """A number with its title and an optional detail line."""
+    return dbc.Card(
+        dbc.CardBody(
+            [
+                html.Div(title, className="kpi-title"),
+                html.Div(value, className="kpi-value"),
+                html.Div(detail, className="kpi-detail") if detail else None,
+                extra,
+            ],
+            className="p-2",
+        ),
+        className="kpi-card h-100",
+    )
+
+
+def grade_badge(grade: str | None, score_text: str | None = None) -> html.Span:
+    """A SIASAR grade letter in its colour."""
+    g = grade if grade in GRADE_COLORS else "E"
+    return html.Span(
+        g + (f" · {score_text}" if score_text else ""),
+        className="grade-badge",
+        style={"backgroundColor": GRADE_COLORS[g], "color": GRADE_TEXT[g]},
+        title=f"SIASAR {g}",
+    )
+
+
+def grade_counts(counts: dict[str, int]) -> html.Div:
+    """A row of grade badges with counts (the KPI 'JASS by grade')."""
+    return html.Div(
+        [
+            html.Span([grade_badge(g), html.Span(str(counts.get(g, 0)), className="ms-1 me-2")])
+            for g in ("A", "B", "C", "D", "E")
+        ],
+        className="d-flex flex-wrap align-items-center",
+    )
+
+
+def local_model_badge(lang: str) -> dbc.Badge:
+    """Marks a rule that is our choice, not an official one (DOMAIN.md: never present [I] as
+    official)."""
+    return dbc.Badge(
+        t("common.local_model", lang),
+        color="light",
+        text_color="dark",
+        className="border ms-2 fw-normal",
+        title=t("common.local_model_help", lang),
+    )
+
+
+def assumption_badge(lang: str) -> dbc.Badge:
+    """Marks a catalogue value that is assumed because the official table was not available."""
+    return dbc.Badge(
+        t("common.assumption", lang),
+        color="warning",
+        text_color="dark",
+        className="ms-1 fw-normal",
+        title=t("common.assumption_help", lang),
+    )
+
+
+def state_badge(estado: str | None, lang: str) -> dbc.Badge:
+    """A goal or exit state as a coloured badge."""
+    code = estado or "no_aplica"
+    return dbc.Badge(
+        label("estado", code, lang),
+        color=STATE_COLORS.get(code, "secondary"),
+        className="fw-normal",
+    )
+
+
+def empty_state(message: str) -> html.Div:
+    """A calm message saying why there is nothing to show."""
+    return html.Div(message, className="empty-state text-muted", role="status")
+
+
+def error_alert(lang: str, exc: BaseException) -> dbc.Alert:
+    """An error shown in place of a section, not a broken page."""
+    detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+    return dbc.Alert(
+        [html.Strong(t("common.error", lang)), html.Br(), html.Code(detail[:400])],
+        color="danger",
+        className="my-2",
+    )
+
+
+def safe(lang: str, build: Callable[[], Any]) -> Any:
+    """Build a section; on failure show the error alert instead of breaking the page."""
+    try:
+        built = build()
+        # Dash does not render components inside a nested list: wrap a list in a Div.
+        if isinstance(built, list) and any(isinstance(x, Component) for x in built):
+            return html.Div(built)
+        return built
+    except Exception as exc:
+        return error_alert(lang, exc)
+
+
+def section(title: Any, body: Any, badge: Any = None, help_text: str | None = None) -> dbc.Card:
+    """A titled card around one section of a page."""
+    header = html.H2([title, badge], className="h6 mb-0 d-flex align-items-center flex-wrap")
+    return dbc.Card(
+        [
+            dbc.CardHeader(header, className="py-2"),
+            dbc.CardBody(
+                [html.P(help_text, className="small text-muted mb-2") if help_text else None, body],
+                className="p-2",
+            ),
+        ],
+        className="mb-3 section-card",
+    )
+
+
+def export_buttons(lang: str, csv_id: str | None = None, xlsx_id: str | None = None) -> html.Div:
+    """CSV (and optionally Excel) export buttons for a table."""
+    buttons = []
+    if csv_id:
+        buttons.append(
+            dbc.Button(
+                t("common.export_csv", lang),
+                id=csv_id,
+                size="sm",
+                color="secondary",
+                outline=True,
+                className="me-1",
+            )
+        )
+    if xlsx_id:
+        buttons.append(
+            dbc.Button(
+                t("common.export_xlsx", lang),
+                id=xlsx_id,
+                size="sm",
+                color="secondary",
+                outline=True,
+            )
+        )
+    return html.Div(buttons, className="mb-2 d-flex justify-content-end")
+
+
+def grid(
+    grid_id: str,
+    rows: list[dict],
+    columns: list[dict],
+    file_name: str,
+    height: int | None = None,
+    lang: str = "es",
+) -> dag.AgGrid:
+    """An AG Grid with sorting, filtering and CSV export of what is shown (filters applied)."""
+    auto = height is None or len(rows) <= 12
+    return dag.AgGrid(
+        id=grid_id,
+        rowData=rows,
+        columnDefs=columns,
+        defaultColDef={
+            "sortable": True,
+            "filter": True,
+            "resizable": True,
+            "minWidth": 90,
+            "wrapHeaderText": True,
+            "autoHeaderHeight": True,
+        },
+        columnSize="responsiveSizeToFit" if rows else None,
+        csvExportParams={"fileName": file_name, "columnSeparator": ","},
+        dashGridOptions={
+            "domLayout": "autoHeight" if auto else "normal",
+            "localeText": GRID_LOCALE_ES if lang == "es" else {},
+            "enableCellTextSelection": True,
+            "ensureDomOrder": True,
+        },
+        style={"height": None if auto else f"{height}px", "width": "100%"},
+        className="ag-theme-quartz",
+    )
+
+
+# The grid's own words in Spanish (filter menu), so the table does not switch language.
+GRID_LOCALE_ES = {
+    "filterOoo": "Filtrar…",
+    "contains": "Contiene",
+    "notContains": "No contiene",
+    "equals": "Igual a",
+    "notEqual": "Distinto de",
+    "startsWith": "Empieza con",
+    "endsWith": "Termina con",
+    "blank": "Vacío",
+    "notBlank": "No vacío",
+    "lessThan": "Menor que",
+    "greaterThan": "Mayor que",
+    "inRange": "Entre",
+    "andCondition": "Y",
+    "orCondition": "O",
+    "noRowsToShow": "Sin filas",
+    "applyFilter": "Aplicar",
+    "resetFilter": "Limpiar",
+    "clearFilter": "Limpiar",
+}
+GRADE_CELL_STYLE = {
+    "styleConditions": [
+        {
+            "condition": f"params.value == '{g}'",
+            "style": {
+                "backgroundColor": c,
+                "color": GRADE_TEXT[g],
+                "fontWeight": "600",
+                "textAlign": "center",
+            },
+        }
+        for g, c in GRADE_COLORS.items()
+    ]
+}

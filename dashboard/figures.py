@@ -1,0 +1,294 @@
+"""Pure functions DataFrame → plotly Figure: no data access, no Dash, easy to test."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.i18n import fmt_num, fmt_pct, label, t
+from etl.derive.siasar import GRADE_COLORS  # the ETL owns the SIASAR colours (DOMAIN.md §4.1)
+
+GRADES = ("A", "B", "C", "D", "E")
+# Red (bad) to green (good): every indicator on the map is "higher is better".
+SCALE = [[0.0, "#C92429"], [0.4, "#FF9326"], [0.7, "#E8D530"], [1.0, "#2E8B2E"]]
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"
+
+
+def _base(fig: go.Figure, lang: str, height: int = 320) -> go.Figure:
+    """Common layout: compact margins, the language's number separators."""
+    fig.update_layout(
+        height=height,
+        margin={"l": 8, "r": 8, "t": 8, "b": 8},
+        font={"family": FONT, "size": 12},
+        separators=",\u00a0" if lang == "es" else ".,",
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        hoverlabel={"font_size": 13},
+    )
+    return fig
+
+
+def empty_figure(message: str, lang: str = "es", height: int = 200) -> go.Figure:
+    """A blank figure that says why it is blank."""
+    fig = go.Figure()
+    fig.add_annotation(text=message, showarrow=False, font={"size": 14, "color": "#555"})
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return _base(fig, lang, height)
+
+
+def _hover(row: pd.Series, indicator: str, lang: str) -> str:
+    """Hover text for one district point."""
+    value = row.get(indicator)
+    shown = fmt_pct(value, lang) if indicator != "puntaje_medio" else fmt_num(value, lang, 2)
+    return (
+        f"<b>{row['nombre']}</b> ({row.get('provincia_nombre', '')}, "
+        f"{row.get('departamento_nombre', '')})<br>"
+        f"{label('ind', indicator, lang)}: {shown}<br>"
+        f"{t('ind.cobertura_agua', lang)}: {fmt_pct(row.get('cobertura_agua'), lang)}<br>"
+        f"{t('ov.rural_pop', lang)}: {fmt_num(row.get('poblacion_rural'), lang)}<br>"
+        f"JASS: {fmt_num(row.get('n_oc'), lang)}"
+    )
+
+
+def _sizes(population: pd.Series) -> pd.Series:
+    """Marker size by rural population (square root so big districts do not hide the rest)."""
+    pop = pd.to_numeric(population, errors="coerce").fillna(0).clip(lower=0)
+    top = float(pop.max()) or 1.0
+    return 6 + 22 * (pop / top) ** 0.5
+
+
+def map_figure(
+    df: pd.DataFrame,
+    reference: pd.DataFrame,
+    indicator: str,
+    lang: str = "es",
+    tiles: str | None = None,
+) -> go.Figure:
+    """District capitals coloured by an indicator and sized by rural population.
+
+    Without `tiles` it is a plain lon/lat scatter with equal aspect over a faint backdrop of all
+    district capitals, which outlines Peru with no network at all.
+    """
+    data = df.dropna(subset=["latitud", "longitud"])
+    # Districts with no rural CP and no JASS have nothing to colour: the backdrop shows them.
+    data = data[(data["poblacion_rural"].fillna(0) > 0) | (data["n_oc"].fillna(0) > 0)]
+    if data.empty:
+        return empty_figure(t("ov.no_districts", lang), lang)
+    marker = {
+        "size": _sizes(data["poblacion_rural"]),
+        "color": pd.to_numeric(data[indicator], errors="coerce"),
+        "colorscale": SCALE,
+        "cmin": 0,
+        "cmax": 1,
+        "line": {"width": 0.6, "color": "#333"},
+        "colorbar": {"title": {"text": ""}, "thickness": 10, "tickformat": ".0%", "len": 0.8},
+    }
+    hover = [_hover(row, indicator, lang) for _, row in data.iterrows()]
+    if tiles:
+        return _tile_map(data, marker, hover, tiles, lang)
+    fig = go.Figure()
+    if not reference.empty:
+        fig.add_trace(
+            go.Scattergl(
+                x=reference["longitud"],
+                y=reference["latitud"],
+                mode="markers",
+                marker={"size": 3, "color": "#d5dbe1"},
+                hoverinfo="skip",
+                name=t("ov.all_districts", lang),
+                showlegend=False,
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=data["longitud"],
+            y=data["latitud"],
+            mode="markers",
+            marker=marker,
+            customdata=data["ubigeo"],
+            hovertext=hover,
+            hoverinfo="text",
+            showlegend=False,
+        )
+    )
+    fig.update_xaxes(visible=False)
+    # Equal aspect: one degree of latitude looks as long as one of longitude near the equator.
+    fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1)
+    return _base(fig, lang, height=460)
+
+
+def _tile_map(data: pd.DataFrame, marker: dict, hover: list[str], tiles: str, lang: str) -> Any:
+    """The same points over raster tiles (only when ATM_MAP_TILES is configured)."""
+    style = {
+        "version": 8,
+        "sources": {"t": {"type": "raster", "tiles": [tiles], "tileSize": 256}},
+        "layers": [{"id": "t", "type": "raster", "source": "t"}],
+    }
+    fig = go.Figure(
+        go.Scattermap(
+            lat=data["latitud"],
+            lon=data["longitud"],
+            mode="markers",
+            marker={k: v for k, v in marker.items() if k != "line"},
+            customdata=data["ubigeo"],
+            hovertext=hover,
+            hoverinfo="text",
+        )
+    )
+    fig.update_layout(
+        map={
+            "style": style,
+            "center": {"lat": float(data["latitud"].mean()), "lon": float(data["longitud"].mean())},
+            "zoom": 4.5,
+        }
+    )
+    return _base(fig, lang, height=460)
+
+
+def ranking_figure(df: pd.DataFrame, indicator: str, lang: str = "es", n: int = 8) -> go.Figure:
+    """Lowest and highest districts by an indicator, as one horizontal bar chart."""
+    data = df.assign(v=pd.to_numeric(df[indicator], errors="coerce")).dropna(subset=["v"])
+    if data.empty:
+        return empty_figure(t("ov.no_districts", lang), lang)
+    data = data.sort_values(["v", "nombre"])
+    picked = pd.concat([data.head(n), data.tail(n)]).drop_duplicates("ubigeo")
+    percent = indicator != "puntaje_medio"
+    texts = [fmt_pct(v, lang, 0) if percent else fmt_num(v, lang, 2) for v in picked["v"]]
+    colors = [SCALE_COLOR(v) for v in picked["v"]]
+    fig = go.Figure(
+        go.Bar(
+            x=picked["v"],
+            y=[f"{a} ({b})" for a, b in zip(picked["nombre"], picked["ubigeo"], strict=True)],
+            orientation="h",
+            marker_color=colors,
+            text=texts,
+            textposition="outside",
+            customdata=picked["ubigeo"],
+            hovertemplate="%{y}: %{text}<extra></extra>",
+        )
+    )
+    fig.update_xaxes(range=[0, 1.15], tickformat=".0%" if percent else ".1f", showgrid=True)
+    fig.update_yaxes(automargin=True)
+    return _base(fig, lang, height=max(220, 26 * len(picked) + 40))
+
+
+def SCALE_COLOR(value: float) -> str:
+    """The colour of a 0–1 value on the map's scale (stepwise, for bars)."""
+    for stop, color in reversed(SCALE):
+        if value >= stop:
+            return color
+    return SCALE[0][1]
+
+
+def grades_figure(counts: dict[str, int], lang: str = "es") -> go.Figure:
+    """JASS per SIASAR grade, in the SIASAR colours."""
+    if sum(counts.values()) == 0:
+        return empty_figure(t("di.no_jass", lang), lang)
+    values = [int(counts.get(g, 0)) for g in GRADES]
+    fig = go.Figure(
+        go.Bar(
+            x=list(GRADES),
+            y=values,
+            marker_color=[GRADE_COLORS[g] for g in GRADES],
+            marker_line={"color": "#555", "width": 0.6},
+            text=[fmt_num(v, lang) for v in values],
+            textposition="outside",
+            hovertemplate="%{x}: %{text}<extra></extra>",
+        )
+    )
+    fig.update_yaxes(showgrid=True, gridcolor="#eee", rangemode="tozero")
+    fig.update_xaxes(title_text=t("common.grade", lang))
+    return _base(fig, lang, height=260)
+
+
+def trend_figure(history: pd.DataFrame, lang: str = "es") -> go.Figure:
+    """District indicators over the years."""
+    if len(history) < 2:
+        return empty_figure(t("di.no_trend", lang), lang, height=180)
+    fig = go.Figure()
+    for col, dash in (
+        ("cobertura_agua", "solid"),
+        ("cobertura_agua_segura", "dot"),
+        ("cobertura_saneamiento", "dash"),
+        ("pct_oc_clorando", "dashdot"),
+    ):
+        fig.add_trace(
+            go.Scatter(
+                x=history["anio"],
+                y=history[col],
+                name=label("ind", col, lang),
+                mode="lines+markers",
+                line={"dash": dash},
+            )
+        )
+    fig.update_yaxes(range=[0, 1.05], tickformat=".0%", gridcolor="#eee")
+    fig.update_xaxes(dtick=1)
+    fig.update_layout(legend={"orientation": "h", "y": -0.2})
+    return _base(fig, lang, height=300)
+
+
+def score_history_figure(scores: pd.DataFrame, visits: pd.DataFrame, lang: str = "es") -> go.Figure:
+    """Health score per assessment and residual chlorine per visit, on one time axis."""
+    if scores.empty and visits.empty:
+        return empty_figure(t("oc.no_history", lang), lang, height=180)
+    fig = go.Figure()
+    if not scores.empty:
+        fig.add_trace(
+            go.Scatter(
+                x=pd.to_datetime(scores["fecha_evaluacion"]),
+                y=scores["puntaje"],
+                mode="lines+markers+text",
+                text=scores["grado"],
+                textposition="top center",
+                marker={
+                    "color": [GRADE_COLORS.get(g, "#AAA") for g in scores["grado"]],
+                    "size": 11,
+                    "line": {"color": "#333", "width": 1},
+                },
+                line={"color": "#4a6fa5"},
+                name=t("common.score", lang),
+            )
+        )
+    if not visits.empty and "cloro_residual_mg_l" in visits:
+        fig.add_trace(
+            go.Bar(
+                x=pd.to_datetime(visits["fecha_visita"]),
+                y=visits["cloro_residual_mg_l"],
+                name=t("di.residual", lang),
+                yaxis="y2",
+                marker_color="rgba(70,130,180,0.35)",
+            )
+        )
+    fig.update_layout(
+        yaxis={"range": [0, 1.1], "title": t("common.score", lang), "gridcolor": "#eee"},
+        yaxis2={"overlaying": "y", "side": "right", "title": "mg/L", "rangemode": "tozero"},
+        legend={"orientation": "h", "y": -0.2},
+    )
+    return _base(fig, lang, height=300)
+
+
+def compliance_figure(df: pd.DataFrame, by: str, lang: str = "es") -> go.Figure:
+    """Share of applicable municipalities meeting a goal, per group (department or category)."""
+    if df.empty:
+        return empty_figure(t("go.no_progress", lang), lang)
+    data = df.sort_values("pct")
+    fig = go.Figure(
+        go.Bar(
+            x=data["pct"],
+            y=data[by],
+            orientation="h",
+            marker_color=[SCALE_COLOR(v) for v in data["pct"]],
+            text=[
+                f"{fmt_pct(p, lang, 0)} ({c}/{n})"
+                for p, c, n in zip(data["pct"], data["cumplidas"], data["aplicables"], strict=True)
+            ],
+            textposition="outside",
+            hovertemplate="%{y}: %{text}<extra></extra>",
+        )
+    )
+    fig.update_xaxes(range=[0, 1.3], tickformat=".0%", gridcolor="#eee")
+    fig.update_yaxes(automargin=True)
+    return _base(fig, lang, height=max(200, 24 * len(data) + 50))

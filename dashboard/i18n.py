@@ -1,0 +1,444 @@
+"""Every user-facing string in Spanish and English, and number/date formatting per language.
+
+`t(key, lang)` looks a key up; a test fails when a key lacks either language or when code uses
+a key that is not here. Codes stored by the ETL (reasons, criteria, items) are translated with
+`label(prefix, code, lang)`, which falls back to a readable form of the code itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+LANGS = ("es", "en")
+
+TEXTS: dict[str, tuple[str, str]] = {
+    # shell
+    "app.title": ("Tablero ATM", "ATM dashboard"),
+    "app.subtitle": ("Agua y saneamiento rural", "Rural water and sanitation"),
+    "nav.overview": ("Resumen", "Overview"),
+    "nav.goals": ("Metas", "Goals"),
+    "nav.exit": ("Salida (ONG)", "Exit (NGO)"),
+    "nav.data": ("Datos", "Data"),
+    "nav.lang": ("Idioma", "Language"),
+    "nav.skip": ("Saltar al contenido", "Skip to content"),
+    "nav.menu": ("Menú", "Menu"),
+    "common.local_model": ("modelo local, configurable", "local model, configurable"),
+    "common.local_model_help": (
+        "Regla elegida por este proyecto, no oficial; se puede cambiar en la configuración.",
+        "A rule chosen by this project, not official; it can be changed in the configuration.",
+    ),
+    "common.assumption": ("supuesto", "assumption"),
+    "common.assumption_help": (
+        "Valor supuesto: la tabla oficial no estaba disponible.",
+        "Assumed value: the official table was not available.",
+    ),
+    "common.yes": ("Sí", "Yes"),
+    "common.no": ("No", "No"),
+    "common.none": ("—", "—"),
+    "common.export_csv": ("Exportar CSV", "Export CSV"),
+    "common.export_xlsx": ("Exportar Excel", "Export Excel"),
+    "common.year": ("Año", "Year"),
+    "common.all": ("Todos", "All"),
+    "common.error": (
+        "No se pudo mostrar esta sección. Detalle técnico:",
+        "This section could not be shown. Technical detail:",
+    ),
+    "common.no_data": (
+        "El almacén no tiene datos todavía. Cargue archivos con «python -m etl load».",
+        "The warehouse has no data yet. Load files with “python -m etl load”.",
+    ),
+    "common.back_overview": ("Volver al resumen", "Back to the overview"),
+    "common.district": ("Distrito", "District"),
+    "common.province": ("Provincia", "Province"),
+    "common.department": ("Departamento", "Department"),
+    "common.grade": ("Grado", "Grade"),
+    "common.score": ("Puntaje", "Score"),
+    "common.name": ("Nombre", "Name"),
+    "common.status": ("Estado", "Status"),
+    "common.missing": ("Qué falta", "What is missing"),
+    # overview
+    "ov.title": ("Resumen nacional", "National overview"),
+    "ov.filters": ("Filtros", "Filters"),
+    "ov.dep": ("Departamento", "Department"),
+    "ov.prov": ("Provincia", "Province"),
+    "ov.dist": ("Ir al distrito", "Go to district"),
+    "ov.indicator": ("Indicador", "Indicator"),
+    "ov.all_deps": ("Todo el Perú", "All of Peru"),
+    "ov.all_provs": ("Todas las provincias", "All provinces"),
+    "ov.pick_dist": ("Elija un distrito…", "Choose a district…"),
+    "ov.kpi_atm": ("Distritos con ATM operativa", "Districts with an operating ATM"),
+    "ov.kpi_jass": ("JASS por grado", "JASS by grade"),
+    "ov.kpi_water": ("Cobertura de agua rural", "Rural water coverage"),
+    "ov.kpi_safe": ("Agua segura (clorada)", "Safe (chlorinated) water"),
+    "ov.kpi_san": ("Saneamiento", "Sanitation"),
+    "ov.kpi_goals": ("Metas cumplidas / aplicables", "Goals met / applicable"),
+    "ov.kpi_of": ("de", "of"),
+    "ov.map": ("Mapa de distritos", "District map"),
+    "ov.map_help": (
+        "Cada punto es la capital del distrito; tamaño = población rural. "
+        "Haga clic en un punto para abrir el distrito.",
+        "Each point is the district capital; size = rural population. "
+        "Click a point to open the district.",
+    ),
+    "ov.ranking": ("Ranking de distritos", "District ranking"),
+    "ov.worst": ("Los más bajos", "Lowest"),
+    "ov.best": ("Los más altos", "Highest"),
+    "ov.grades": ("JASS por grado (SIASAR)", "JASS by grade (SIASAR)"),
+    "ov.no_districts": (
+        "No hay distritos con datos para este filtro y año.",
+        "No districts have data for this filter and year.",
+    ),
+    "ov.rural_pop": ("Población rural", "Rural population"),
+    "ov.all_districts": ("Otros distritos (referencia)", "Other districts (reference)"),
+    # indicators
+    "ind.cobertura_agua": ("Cobertura de agua", "Water coverage"),
+    "ind.cobertura_agua_segura": ("Cobertura de agua segura", "Safe-water coverage"),
+    "ind.cobertura_saneamiento": ("Cobertura de saneamiento", "Sanitation coverage"),
+    "ind.continuidad": ("Continuidad 24 h", "24-hour continuity"),
+    "ind.puntaje_medio": ("Puntaje medio de las JASS", "Mean JASS score"),
+    "ind.pct_oc_clorando": ("JASS que cloran", "JASS chlorinating"),
+    "ind.pct_oc_visitadas_12m": ("JASS visitadas (12 meses)", "JASS visited (12 months)"),
+    # district
+    "di.title": ("Distrito", "District"),
+    "di.unknown": (
+        "No existe un distrito con el código «{code}».",
+        "There is no district with code “{code}”.",
+    ),
+    "di.atm": ("Área Técnica Municipal (ATM)", "Municipal Technical Area (ATM)"),
+    "di.atm_none": (
+        "No hay datos del ATM de este distrito.",
+        "There is no data on this district's ATM.",
+    ),
+    "di.ordinance": ("Ordenanza", "Ordinance"),
+    "di.head": ("Responsable designado", "Head designated"),
+    "di.poa": ("POA aprobado", "Annual plan (POA) approved"),
+    "di.budget": ("Presupuesto PIA", "Opening budget (PIA)"),
+    "di.spent": ("Ejecutado", "Spent"),
+    "di.staff": ("Personal", "Staff"),
+    "di.jass": ("JASS del distrito", "The district's JASS"),
+    "di.no_jass": (
+        "No hay JASS registradas en este distrito.",
+        "There are no JASS registered in this district.",
+    ),
+    "di.priority": ("A quién visitar primero", "Whom to visit first"),
+    "di.priority_help": (
+        "Orden por prioridad: las razones explican por qué cada JASS necesita una visita.",
+        "Ordered by priority: the reasons explain why each JASS needs a visit.",
+    ),
+    "di.reasons": ("Razones", "Reasons"),
+    "di.no_priority": (
+        "Ninguna JASS necesita una visita urgente.",
+        "No JASS needs an urgent visit.",
+    ),
+    "di.coverage_cp": ("Cobertura por centro poblado", "Coverage by populated centre"),
+    "di.no_cp": (
+        "Este distrito no tiene centros poblados rurales registrados.",
+        "This district has no rural populated centres registered.",
+    ),
+    "di.goals": ("Metas del Programa de Incentivos", "Incentive programme goals"),
+    "di.no_goals": (
+        "Ninguna meta cargada aplica a este distrito.",
+        "No loaded goal applies to this district.",
+    ),
+    "di.exit": ("Preparación para la salida", "Exit readiness"),
+    "di.no_exit": (
+        "No hay evaluación de salida para este distrito.",
+        "There is no exit assessment for this district.",
+    ),
+    "di.trend": ("Evolución", "Trend"),
+    "di.no_trend": ("Hace falta más de un año de datos.", "More than one year of data is needed."),
+    "di.last_visit": ("Última visita", "Last visit"),
+    "di.board_end": ("Fin del consejo", "Board term ends"),
+    "di.board_ok": ("Consejo vigente", "Board in force"),
+    "di.chlorine": ("Clora", "Chlorinates"),
+    "di.residual": ("Cloro residual (mg/L)", "Residual chlorine (mg/L)"),
+    "di.fee": ("Cobranza", "Fee collection"),
+    "di.trend_col": ("Tendencia", "Trend"),
+    "di.cp": ("Centro poblado", "Populated centre"),
+    "di.goal": ("Meta", "Goal"),
+    "di.deadline": ("Fecha límite", "Deadline"),
+    "di.min": ("mínimo", "minimum"),
+    "di.criterion": ("Criterio", "Criterion"),
+    "di.value": ("Valor", "Value"),
+    "di.threshold": ("Umbral", "Threshold"),
+    "di.met": ("Cumple", "Met"),
+    "di.unmet": ("No cumple", "Not met"),
+    "di.all_activities": ("Todas las actividades cumplidas", "All activities done"),
+    "di.mef": ("MEF oficial", "Official MEF"),
+    "di.discrepancy": (
+        "El resultado oficial del MEF no coincide con el cálculo",
+        "The official MEF result differs from the computed one",
+    ),
+    # JASS
+    "oc.unknown": (
+        "No existe una organización comunal con el código «{code}».",
+        "There is no community organisation with code “{code}”.",
+    ),
+    "oc.register": ("Registro municipal", "Municipal register"),
+    "oc.not_registered": (
+        "No está inscrita en el libro de registro municipal.",
+        "It is not in the municipal register.",
+    ),
+    "oc.code": ("Código", "Code"),
+    "oc.type": ("Tipo", "Type"),
+    "oc.origin": ("Origen del dato", "Data source"),
+    "oc.constituted": ("Constitución", "Constituted"),
+    "oc.reg_number": ("N.º de registro", "Register number"),
+    "oc.reg_date": ("Fecha de registro", "Registration date"),
+    "oc.resolution": ("Resolución de reconocimiento", "Recognition resolution"),
+    "oc.board": ("Consejo directivo", "Board term"),
+    "oc.women": ("Mujeres en el consejo", "Women on the board"),
+    "oc.associates": ("Asociados", "Associates"),
+    "oc.statute": ("Estatuto aprobado", "Statute approved"),
+    "oc.health": ("Puntaje de salud de la JASS", "JASS health score"),
+    "oc.no_score": (
+        "Esta JASS todavía no tiene puntaje (sin visitas ni diagnóstico).",
+        "This JASS has no score yet (no visits or diagnostic).",
+    ),
+    "oc.assessed": ("Evaluada el", "Assessed on"),
+    "oc.completeness": ("Datos completos", "Data completeness"),
+    "oc.dimension": ("Dimensión", "Dimension"),
+    "oc.item": ("Ítem", "Item"),
+    "oc.low_items": ("Lo que bajó el puntaje", "What pulled the score down"),
+    "oc.lift": ("Para subir al grado siguiente", "To reach the next grade"),
+    "oc.lift_none": ("Ya está en el grado más alto.", "It already has the top grade."),
+    "oc.history": ("Historia de puntajes y visitas", "Score and visit history"),
+    "oc.no_history": ("Sin historia todavía.", "No history yet."),
+    "oc.visits": ("Visitas del ATM", "ATM visits"),
+    "oc.visit_date": ("Fecha", "Date"),
+    "oc.hours": ("Horas de servicio", "Service hours"),
+    "oc.privacy": (
+        "Los nombres y DNI de los directivos no se muestran (Ley 29733).",
+        "Board members' names and ID numbers are not shown (Ley 29733).",
+    ),
+    "dim.organizacion": ("Organización", "Organisation"),
+    "dim.finanzas": ("Gestión económica", "Finance"),
+    "dim.operacion": ("Operación y mantenimiento", "Operation & maintenance"),
+    "dim.calidad": ("Calidad del agua", "Water quality"),
+    "dim.otros": ("Otros", "Other"),
+    # goals
+    "go.title": ("Metas del Programa de Incentivos", "Incentive programme goals"),
+    "go.pick": ("Meta", "Goal"),
+    "go.no_goals": ("No hay metas en el catálogo.", "There are no goals in the catalogue."),
+    "go.by_dep": ("Cumplimiento por departamento", "Compliance by department"),
+    "go.by_cat": ("Cumplimiento por categoría municipal", "Compliance by municipal category"),
+    "go.at_risk": (
+        "Municipalidades en riesgo o que no cumplen",
+        "Municipalities at risk or not met",
+    ),
+    "go.days_left": ("Días para la fecha límite", "Days to the deadline"),
+    "go.days_past": ("Venció hace {n} días", "Closed {n} days ago"),
+    "go.applicable": ("Municipalidades a las que aplica", "Municipalities it applies to"),
+    "go.met": ("Cumplen", "Met"),
+    "go.discrepancies": ("Discrepancias con el MEF", "Disagreements with the MEF"),
+    "go.category": ("Categoría", "Category"),
+    "go.none_at_risk": (
+        "Ninguna municipalidad está en riesgo para esta meta.",
+        "No municipality is at risk for this goal.",
+    ),
+    "go.no_progress": (
+        "No hay avance calculado para esta meta.",
+        "There is no computed progress for this goal.",
+    ),
+    # goal states
+    "estado.cumplida": ("Cumplida", "Met"),
+    "estado.en_camino": ("En camino", "On track"),
+    "estado.en_riesgo": ("En riesgo", "At risk"),
+    "estado.no_cumplida": ("No cumplida", "Not met"),
+    "estado.no_aplica": ("No aplica", "Not applicable"),
+    "estado.lista": ("Lista para la salida", "Ready to exit"),
+    "estado.no_lista": ("No lista", "Not ready"),
+    # exit
+    "ex.title": ("Preparación para la salida (ONG)", "Exit readiness (NGO)"),
+    "ex.pick": ("Cartera de la ONG", "NGO portfolio"),
+    "ex.none": ("No hay carteras de ONG cargadas.", "No NGO portfolios are loaded."),
+    "ex.planned": ("Salida prevista", "Planned exit"),
+    "ex.criteria": ("Criterios cumplidos", "Criteria met"),
+    "ex.model": (
+        "Criterios y umbrales de salida",
+        "Exit criteria and thresholds",
+    ),
+    # data
+    "da.title": ("Datos cargados", "Loaded data"),
+    "da.loads": ("Cargas", "Load runs"),
+    "da.files": ("Archivos", "Files"),
+    "da.rejects": ("Filas rechazadas", "Rejected rows"),
+    "da.versions": ("Versiones del catálogo y del modelo", "Catalogue and model versions"),
+    "da.no_loads": ("Todavía no hay cargas.", "There are no loads yet."),
+    "da.no_rejects": ("No hay filas rechazadas.", "There are no rejected rows."),
+    "da.catalogue": ("Catálogo de metas", "Goal catalogue"),
+    "da.model": ("Modelo de puntaje", "Score model"),
+    "da.download_rejects": ("Descargar rechazos (CSV)", "Download rejects (CSV)"),
+}
+
+# Readable labels for codes the ETL stores (visit reasons, exit criteria, score items).
+CODES: dict[str, tuple[str, str]] = {
+    "razon.consejo_vencido": ("Consejo directivo vencido", "Board term expired"),
+    "razon.no_clora": ("No clora el agua", "Does not chlorinate the water"),
+    "razon.cloro_bajo": ("Cloro residual bajo", "Low residual chlorine"),
+    "razon.grado_bajando": ("Grado bajando", "Grade falling"),
+    "razon.sin_cloracion": ("No clora el agua", "Does not chlorinate the water"),
+    "razon.datos_insuficientes": ("Datos insuficientes (grado E)", "Not enough data (grade E)"),
+    "razon.sin_visita_12m": ("Sin visita en 12 meses", "No visit in 12 months"),
+    "razon.nunca_visitada": ("Nunca visitada", "Never visited"),
+    "razon.grado_d": ("Grado D", "Grade D"),
+    "razon.grado_e": ("Sin datos suficientes (grado E)", "Not enough data (grade E)"),
+    "razon.grado_baja": ("Grado bajando", "Grade falling"),
+    "razon.no_registrada": ("No inscrita en el registro", "Not in the register"),
+    "razon.no_reconocida": ("Sin resolución de reconocimiento", "Not recognised"),
+    "razon.cobranza_baja": ("Cobranza de cuota baja", "Low fee collection"),
+    "razon.no_cobra_cuota": ("No cobra cuota familiar", "Charges no family fee"),
+    "razon.datos_antiguos": ("Datos de más de 12 meses", "Data older than 12 months"),
+    "razon.sin_operador": ("Sin operador", "No operator"),
+    "criterio.atm_operativa": (
+        "ATM creada y con su meta cumplida",
+        "ATM exists and its goal is met",
+    ),
+    "criterio.presupuesto_pia": ("ATM con presupuesto en el PIA", "ATM has an opening budget line"),
+    "criterio.oc_cloro_adecuado": (
+        "JASS que cloran con cloro residual adecuado ≥ 80 %",
+        "JASS chlorinating with adequate residual ≥ 80%",
+    ),
+    "criterio.oc_visitadas_12m": (
+        "JASS visitadas en 12 meses ≥ 80 %",
+        "JASS visited in 12 months ≥ 80%",
+    ),
+    "criterio.cobertura_agua": ("Cobertura de agua ≥ 90 %", "Water coverage ≥ 90%"),
+    "criterio.oc_ab": ("JASS con grado A o B ≥ 80 %", "JASS graded A or B ≥ 80%"),
+    "criterio.oc_clorando": ("JASS que cloran ≥ 80 %", "JASS chlorinating ≥ 80%"),
+    "criterio.oc_visitadas": (
+        "JASS visitadas en 12 meses ≥ 80 %",
+        "JASS visited in 12 months ≥ 80%",
+    ),
+    "criterio.oc_datos_recientes": (
+        "JASS con datos recientes ≥ 90 %",
+        "JASS with recent data ≥ 90%",
+    ),
+    "item.registrada": ("Inscrita en el libro municipal", "In the municipal register"),
+    "item.reconocida": ("Reconocida por resolución", "Recognised by resolution"),
+    "item.consejo_vigente": ("Consejo directivo vigente", "Board term in force"),
+    "item.reuniones_consejo": ("Reuniones del consejo", "Board meetings"),
+    "item.rinde_cuentas": ("Rinde cuentas a la asamblea", "Accounts to the assembly"),
+    "item.mujeres_consejo": ("Al menos una mujer en el consejo", "A woman on the board"),
+    "item.cobra_cuota": ("Cobra cuota familiar", "Charges a family fee"),
+    "item.tasa_cobranza": ("Tasa de cobranza", "Fee collection rate"),
+    "item.libro_caja": ("Libro de caja al día", "Cash book up to date"),
+    "item.fondos": ("Fondos disponibles", "Funds available"),
+    "item.fondos_disponibles": ("Fondos disponibles", "Funds available"),
+    "item.tiene_operador": ("Tiene operador", "Has an operator"),
+    "item.operador_remunerado": ("Operador remunerado", "Operator paid"),
+    "item.plan_om": ("Plan de operación y mantenimiento", "O&M plan"),
+    "item.infraestructura": ("Estado de la infraestructura", "Infrastructure state"),
+    "item.continuidad": ("Continuidad del servicio", "Service continuity"),
+    "item.clora": ("Clora el agua", "Chlorinates the water"),
+    "item.realiza_cloracion": ("Clora el agua", "Chlorinates the water"),
+    "item.cloro_residual": ("Cloro residual adecuado", "Adequate residual chlorine"),
+    "item.registro_cloro": ("Registro de cloro residual", "Residual-chlorine log"),
+    "item.registro_cloro_residual": ("Registro de cloro residual", "Residual-chlorine log"),
+    "item.fuente_protegida": ("Fuente protegida", "Source protected"),
+}
+
+# Which dimension each score item belongs to (DOMAIN.md §4.2), for grouping on the JASS page.
+ITEM_DIMENSION = {
+    **dict.fromkeys(
+        ("registrada", "reconocida", "consejo_vigente", "reuniones_consejo", "rinde_cuentas"),
+        "organizacion",
+    ),
+    "mujeres_consejo": "organizacion",
+    **dict.fromkeys(
+        ("cobra_cuota", "tasa_cobranza", "libro_caja", "fondos", "fondos_disponibles"), "finanzas"
+    ),
+    **dict.fromkeys(
+        ("tiene_operador", "operador_remunerado", "plan_om", "infraestructura", "continuidad"),
+        "operacion",
+    ),
+    **dict.fromkeys(
+        (
+            "clora",
+            "realiza_cloracion",
+            "cloro_residual",
+            "registro_cloro",
+            "registro_cloro_residual",
+            "fuente_protegida",
+        ),
+        "calidad",
+    ),
+}
+
+
+def lang_or_default(lang: str | None) -> str:
+    """A supported language code; Spanish when missing or unknown."""
+    return lang if lang in LANGS else "es"
+
+
+def t(key: str, lang: str = "es", **params: Any) -> str:
+    """The text for `key` in `lang`; raises KeyError on an unknown key (tests catch it)."""
+    es, en = TEXTS[key]
+    text = en if lang_or_default(lang) == "en" else es
+    return text.format(**params) if params else text
+
+
+def label(prefix: str, code: str, lang: str = "es") -> str:
+    """A readable label for an ETL code (`razon`, `criterio`, `item`, `estado`, `ind`, `dim`)."""
+    key = f"{prefix}.{code}"
+    pair = CODES.get(key) or TEXTS.get(key)
+    if pair:
+        return pair[1] if lang_or_default(lang) == "en" else pair[0]
+    # An unknown code still reads as words rather than as an identifier.
+    return str(code).replace("_", " ").capitalize()
+
+
+def _missing(value: Any) -> bool:
+    """True for None, NaN and pandas' missing markers."""
+    if value is None:
+        return True
+    try:
+        return bool(value != value) or (isinstance(value, float) and math.isnan(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def fmt_num(value: Any, lang: str = "es", decimals: int = 0) -> str:
+    """A number with the language's separators: es 12 345,6 / en 12,345.6."""
+    if _missing(value):
+        return "—"
+    text = f"{float(value):,.{decimals}f}"
+    if lang_or_default(lang) == "es":
+        # Spanish (RAE, SI): decimal comma; thousands with a no-break space, never a point.
+        text = text.replace(",", "\u00a0").replace(".", ",")
+    return text
+
+
+def fmt_pct(value: Any, lang: str = "es", decimals: int = 1) -> str:
+    """A fraction 0–1 as a percentage: es "78,5 %", en "78.5%"."""
+    if _missing(value):
+        return "—"
+    number = fmt_num(float(value) * 100, lang, decimals)
+    return f"{number}\u00a0%" if lang_or_default(lang) == "es" else f"{number}%"
+
+
+def fmt_money(value: Any, lang: str = "es") -> str:
+    """Soles with no decimals: S/ 12 345."""
+    return "—" if _missing(value) else f"S/\u00a0{fmt_num(value, lang)}"
+
+
+def fmt_date(value: Any, lang: str = "es") -> str:
+    """A date: es 31/12/2017, en 2017-12-31."""
+    if _missing(value) or value == "":
+        return "—"
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value[:10])
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if hasattr(value, "date") and not isinstance(value, dt.date):
+        value = value.date()  # pandas Timestamp
+    return value.strftime("%d/%m/%Y") if lang_or_default(lang) == "es" else value.isoformat()
+
+
+def fmt_bool(value: Any, lang: str = "es") -> str:
+    """Sí / No, or a dash when unknown."""
+    if _missing(value):
+        return "—"
+    return t("common.yes", lang) if bool(value) else t("common.no", lang)

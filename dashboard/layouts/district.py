@@ -1,0 +1,537 @@
+"""District `/distrito/<ubigeo>`: the ATM's working page (whom to visit first, and why)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import dcc, html
+
+from dashboard import components as c
+from dashboard import figures, ids
+from dashboard.i18n import fmt_bool, fmt_date, fmt_money, fmt_num, fmt_pct, label, t
+from dashboard.queries import Warehouse
+from dashboard.state import UrlState, href, lang_only, to_search
+
+PATH = "/distrito/<ubigeo>"
+NAME = "district"
+PRIORITY_TOP = 8
+
+
+def skeleton() -> html.Div:
+    """The components callbacks use, for Dash's id check and for pages without them."""
+    return html.Div(
+        [
+            dcc.Store(id=ids.DI_STATE),
+            dcc.Download(id=ids.DI_DOWNLOAD),
+            c.export_buttons("es", ids.DI_CSV, ids.DI_XLSX),
+            c.grid(ids.DI_GRID, [], [], "jass.csv"),
+        ],
+        hidden=True,
+    )
+
+
+def layout(wh: Warehouse, state: UrlState, ubigeo: str | None) -> Any:
+    """The page of one district, or a clear message for an unknown code."""
+    lang = state.lang
+    path = f"/distrito/{ubigeo}"
+    info = c.safe(lang, lambda: wh.district(str(ubigeo or "").zfill(6)))
+    if not isinstance(info, dict):
+        message = (
+            info
+            if info is not None
+            else dbc.Alert(
+                [
+                    t("di.unknown", lang, code=ubigeo or ""),
+                    " ",
+                    dcc.Link(t("common.back_overview", lang), href=href("/", lang_only(state))),
+                ],
+                color="warning",
+            )
+        )
+        return c.page(
+            state, path, to_search(state), [html.Div(message, className="mt-3"), skeleton()]
+        )
+    body = [
+        header(info, state),
+        dcc.Store(id=ids.DI_STATE, data={"ubigeo": info["ubigeo"], "lang": lang}),
+        dcc.Download(id=ids.DI_DOWNLOAD),
+    ]
+    body.append(c.safe(lang, lambda: content(wh, info["ubigeo"], state)))
+    return c.page(state, path, to_search(state), body)
+
+
+def header(info: dict[str, Any], state: UrlState) -> html.Div:
+    """District name with its province and department (links back to the filtered overview)."""
+    lang = state.lang
+    dep_link = href("/", UrlState(lang=lang, dep=info["departamento"], anio=state.anio))
+    prov_link = href(
+        "/", UrlState(lang=lang, dep=info["departamento"], prov=info["provincia"], anio=state.anio)
+    )
+    return html.Div(
+        [
+            html.H1(
+                [info["nombre"], html.Small(f" · {info['ubigeo']}", className="text-muted fs-6")],
+                className="h4 mb-0",
+            ),
+            html.Nav(
+                [
+                    dcc.Link(info["departamento_nombre"], href=dep_link),
+                    " › ",
+                    dcc.Link(info["provincia_nombre"], href=prov_link),
+                    " › ",
+                    html.Span(info["nombre"]),
+                ],
+                className="small",
+                **{"aria-label": "breadcrumb"},
+            ),
+        ],
+        className="my-2",
+    )
+
+
+def content(wh: Warehouse, ubigeo: str, state: UrlState) -> list[Any]:
+    """Every section of the district page."""
+    lang = state.lang
+    history = wh.district_history(ubigeo)
+    year = _pick_year(history, state.anio)
+    current = history[history["anio"] == year].iloc[0].to_dict() if year else None
+    orgs = wh.organisations(ubigeo)
+    left = [
+        c.section(
+            t("di.priority", lang),
+            c.safe(lang, lambda: priority_list(orgs, state)),
+            badge=c.local_model_badge(lang),
+            help_text=t("di.priority_help", lang),
+        ),
+        c.section(t("di.jass", lang), c.safe(lang, lambda: jass_section(orgs, lang))),
+        c.section(
+            t("di.coverage_cp", lang),
+            c.safe(lang, lambda: coverage_section(wh.coverage_cp(ubigeo, year), lang)),
+        ),
+    ]
+    right = [
+        c.section(t("di.atm", lang), c.safe(lang, lambda: atm_section(wh.atm(ubigeo), lang))),
+        c.section(
+            t("di.goals", lang),
+            c.safe(lang, lambda: goals_section(wh.goals_for(ubigeo), wh.activities(), lang)),
+        ),
+        c.section(
+            t("di.exit", lang),
+            c.safe(lang, lambda: exit_section(wh.exit_readiness(ubigeo), lang)),
+            badge=c.local_model_badge(lang),
+        ),
+        c.section(
+            t("di.trend", lang),
+            dcc.Graph(figure=figures.trend_figure(history, lang), config=c.GRAPH_CONFIG),
+        ),
+    ]
+    return [
+        kpis(current, lang, year) if current else c.empty_state(t("common.no_data", lang)),
+        dbc.Row([dbc.Col(left, xl=7), dbc.Col(right, xl=5)], className="g-2"),
+    ]
+
+
+def _pick_year(history: pd.DataFrame, wanted: int | None) -> int | None:
+    """The requested year when the district has it, else its latest."""
+    if history.empty:
+        return None
+    years = [int(y) for y in history["anio"]]
+    return wanted if wanted in years else max(years)
+
+
+def kpis(row: dict[str, Any], lang: str, year: int) -> dbc.Row:
+    """Coverage, JASS and goal numbers of the district for a year."""
+    counts = {g: int(row.get(f"n_oc_{g.lower()}") or 0) for g in "ABCDE"}
+    cards = [
+        c.kpi_card(
+            t("ind.cobertura_agua", lang),
+            fmt_pct(row.get("cobertura_agua"), lang),
+            f"{t('common.year', lang)} {year}",
+        ),
+        c.kpi_card(
+            t("ind.cobertura_agua_segura", lang), fmt_pct(row.get("cobertura_agua_segura"), lang)
+        ),
+        c.kpi_card(
+            t("ind.cobertura_saneamiento", lang), fmt_pct(row.get("cobertura_saneamiento"), lang)
+        ),
+        c.kpi_card(
+            t("ov.kpi_jass", lang), fmt_num(row.get("n_oc"), lang), extra=c.grade_counts(counts)
+        ),
+        c.kpi_card(
+            t("ind.pct_oc_visitadas_12m", lang), fmt_pct(row.get("pct_oc_visitadas_12m"), lang)
+        ),
+        c.kpi_card(
+            t("ov.kpi_goals", lang),
+            f"{fmt_num(row.get('metas_cumplidas'), lang)} / "
+            f"{fmt_num(row.get('metas_aplicables'), lang)}",
+        ),
+    ]
+    return dbc.Row([dbc.Col(card, xs=6, md=4, xl=2) for card in cards], className="g-2 mb-3")
+
+
+def priority_list(orgs: pd.DataFrame, state: UrlState) -> Any:
+    """The top JASS to visit with their reasons in plain words."""
+    lang = state.lang
+    if orgs.empty:
+        return c.empty_state(t("di.no_jass", lang))
+    top = orgs[orgs["razones"].map(lambda r: bool(r))].head(PRIORITY_TOP)
+    if top.empty:
+        return c.empty_state(t("di.no_priority", lang))
+    items = [
+        html.Li(
+            [
+                dcc.Link(
+                    row["nombre"],
+                    href=href(f"/jass/{row['codigo_oc']}", lang_only(state)),
+                    className="fw-semibold me-1",
+                ),
+                c.grade_badge(row["grado"]),
+                html.Span(
+                    [
+                        dbc.Badge(
+                            label("razon", r, lang),
+                            color="light",
+                            text_color="dark",
+                            className="border ms-1 fw-normal reason",
+                        )
+                        for r in row["razones"]
+                    ]
+                ),
+            ],
+            className="list-group-item py-1",
+        )
+        for _, row in top.iterrows()
+    ]
+    return html.Ol(items, className="list-group list-group-numbered priority-list")
+
+
+def jass_columns(lang: str) -> list[dict[str, Any]]:
+    """Column definitions of the JASS grid."""
+    date_fmt = (
+        {"function": "params.value ? params.value.split('-').reverse().join('/') : '—'"}
+        if lang == "es"
+        else {"function": "params.value || '—'"}
+    )
+    dec = "',')" if lang == "es" else "'.')"
+    num_fmt = {
+        "function": f"params.value == null ? '—' : params.value.toFixed(2).replace('.', {dec}"
+    }
+    pct_fmt = {"function": "params.value == null ? '—' : Math.round(params.value * 100) + ' %'"}
+    return [
+        {
+            "field": "nombre",
+            "headerName": t("common.name", lang),
+            "minWidth": 180,
+            "pinned": "left",
+            "cellClass": "link-cell",
+            "tooltipField": "codigo_oc",
+        },
+        {
+            "field": "grado",
+            "headerName": t("common.grade", lang),
+            "maxWidth": 90,
+            "cellStyle": c.GRADE_CELL_STYLE,
+        },
+        {
+            "field": "puntaje",
+            "headerName": t("common.score", lang),
+            "valueFormatter": num_fmt,
+            "filter": "agNumberColumnFilter",
+            "maxWidth": 110,
+        },
+        {"field": "tendencia", "headerName": t("di.trend_col", lang), "maxWidth": 110},
+        {
+            "field": "ultima_visita",
+            "headerName": t("di.last_visit", lang),
+            "valueFormatter": date_fmt,
+        },
+        {"field": "consejo_fin", "headerName": t("di.board_end", lang), "valueFormatter": date_fmt},
+        {"field": "consejo_vigente", "headerName": t("di.board_ok", lang), "maxWidth": 110},
+        {"field": "realiza_cloracion", "headerName": t("di.chlorine", lang), "maxWidth": 100},
+        {
+            "field": "cloro_residual_mg_l",
+            "headerName": t("di.residual", lang),
+            "valueFormatter": num_fmt,
+            "filter": "agNumberColumnFilter",
+        },
+        {
+            "field": "tasa_cobranza",
+            "headerName": t("di.fee", lang),
+            "valueFormatter": pct_fmt,
+            "filter": "agNumberColumnFilter",
+            "maxWidth": 110,
+        },
+        {"field": "codigo_oc", "hide": True},
+    ]
+
+
+def jass_rows(orgs: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
+    """Grid rows: dates as ISO text (sortable), yes/no in words, trend translated."""
+    trend = {"sube": "↑", "baja": "↓", "igual": "="}
+    rows = []
+    for _, r in orgs.sort_values("nombre").iterrows():
+        rows.append(
+            {
+                "codigo_oc": r["codigo_oc"],
+                "nombre": r["nombre"],
+                "grado": r["grado"],
+                "puntaje": _num(r["puntaje"]),
+                "tendencia": trend.get(r["tendencia"] or "", "—"),
+                "ultima_visita": _iso(r["ultima_visita"]),
+                "consejo_fin": _iso(r["consejo_fin"]),
+                "consejo_vigente": fmt_bool(r["consejo_vigente"], lang),
+                "realiza_cloracion": fmt_bool(r["realiza_cloracion"], lang),
+                "cloro_residual_mg_l": _num(r["cloro_residual_mg_l"]),
+                "tasa_cobranza": _num(r["tasa_cobranza"]),
+            }
+        )
+    return rows
+
+
+def _iso(value: Any) -> str | None:
+    return None if value is None or pd.isna(value) else str(value)[:10]
+
+
+def _num(value: Any) -> float | None:
+    return None if value is None or pd.isna(value) else round(float(value), 4)
+
+
+def jass_section(orgs: pd.DataFrame, lang: str) -> Any:
+    """The sortable, filterable JASS grid with its export buttons."""
+    if orgs.empty:
+        return html.Div([c.empty_state(t("di.no_jass", lang)), skeleton_grid(lang)])
+    return html.Div(
+        [
+            c.export_buttons(lang, ids.DI_CSV, ids.DI_XLSX),
+            c.grid(ids.DI_GRID, jass_rows(orgs, lang), jass_columns(lang), "jass.csv", 420, lang),
+        ]
+    )
+
+
+def skeleton_grid(lang: str) -> html.Div:
+    """Hidden grid and buttons so the export callbacks have their components."""
+    return html.Div(
+        [c.export_buttons(lang, ids.DI_CSV, ids.DI_XLSX), c.grid(ids.DI_GRID, [], [], "jass.csv")],
+        hidden=True,
+    )
+
+
+def atm_section(atm: pd.DataFrame, lang: str) -> Any:
+    """The ATM's institutional facts (latest year) and its budget by year."""
+    if atm.empty:
+        return c.empty_state(t("di.atm_none", lang))
+    last = atm.iloc[0]
+    facts = html.Dl(
+        [
+            html.Dt(t("di.ordinance", lang)),
+            html.Dd(f"{last['ordenanza_atm'] or '—'} ({fmt_date(last['fecha_ordenanza'], lang)})"),
+            html.Dt(t("di.head", lang)),
+            html.Dd(fmt_bool(last["responsable_designado"], lang)),
+            html.Dt(t("di.poa", lang)),
+            html.Dd(fmt_bool(last["poa_aprobado"], lang)),
+            html.Dt(t("di.staff", lang)),
+            html.Dd(fmt_num(last["personal_atm"], lang)),
+        ],
+        className="facts",
+    )
+    budget = dbc.Table(
+        [
+            html.Thead(
+                html.Tr(
+                    [
+                        html.Th(t("common.year", lang)),
+                        html.Th(t("di.budget", lang)),
+                        html.Th(t("di.spent", lang)),
+                    ]
+                )
+            ),
+            html.Tbody(
+                [
+                    html.Tr(
+                        [
+                            html.Td(int(r["anio"])),
+                            html.Td(fmt_money(r["presupuesto_pia"], lang)),
+                            html.Td(fmt_money(r["presupuesto_ejecutado"], lang)),
+                        ]
+                    )
+                    for _, r in atm.iterrows()
+                ]
+            ),
+        ],
+        size="sm",
+        className="mb-0 small",
+        striped=True,
+    )
+    return html.Div([facts, budget])
+
+
+def coverage_section(cps: pd.DataFrame, lang: str) -> Any:
+    """Coverage per centro poblado, worst first."""
+    if cps.empty:
+        return c.empty_state(t("di.no_cp", lang))
+    pct = {"function": "params.value == null ? '—' : Math.round(params.value * 100) + ' %'"}
+    cols = [
+        {"field": "nombre", "headerName": t("di.cp", lang), "minWidth": 160},
+        {
+            "field": "poblacion_rural",
+            "headerName": t("ov.rural_pop", lang),
+            "filter": "agNumberColumnFilter",
+        },
+    ]
+    cols += [
+        {
+            "field": k,
+            "headerName": t(f"ind.{k}", lang),
+            "valueFormatter": pct,
+            "filter": "agNumberColumnFilter",
+        }
+        for k in ("cobertura_agua", "cobertura_agua_segura", "cobertura_saneamiento")
+    ]
+    rows = [
+        {
+            "nombre": r["nombre"] or r["codigo"],
+            "poblacion_rural": int(r["poblacion_rural"]),
+            **{
+                k: _num(r[k])
+                for k in ("cobertura_agua", "cobertura_agua_segura", "cobertura_saneamiento")
+            },
+        }
+        for _, r in cps.iterrows()
+    ]
+    return c.grid(ids.DI_CP_GRID, rows, cols, "centros_poblados.csv", 300, lang)
+
+
+def goals_section(goals: pd.DataFrame, activities: pd.DataFrame, lang: str) -> Any:
+    """Each applicable goal: state, score against its minimum, and what is missing."""
+    if goals.empty:
+        return c.empty_state(t("di.no_goals", lang))
+    desc = "descripcion_en" if lang == "en" else "descripcion_es"
+    names = (
+        {
+            (int(a), int(m), str(x)): d
+            for a, m, x, d in zip(
+                activities["anio"],
+                activities["meta"],
+                activities["actividad"],
+                activities[desc],
+                strict=True,
+            )
+        }
+        if not activities.empty
+        else {}
+    )
+    return html.Div([goal_item(r, names, lang) for _, r in goals.iterrows()])
+
+
+def goal_item(r: pd.Series, names: dict, lang: str) -> html.Div:
+    """One goal's line."""
+    name = r["nombre_en"] if lang == "en" else r["nombre_es"]
+    missing = [
+        names.get((int(r["anio"]), int(r["meta"]), str(a)), str(a)) for a in (r["faltantes"] or [])
+    ]
+    score = (
+        f"{fmt_num(r['puntaje'], lang)} / {fmt_num(r['puntaje_maximo'], lang)} "
+        f"({t('di.min', lang)} {fmt_num(r['puntaje_minimo'], lang)})"
+    )
+    mef = None
+    if r.get("mef_cumplio") is not None and not pd.isna(r.get("mef_cumplio")):
+        mef = html.Div(
+            [
+                f"{t('di.mef', lang)}: {fmt_bool(r['mef_cumplio'], lang)} "
+                f"({fmt_num(r['mef_puntaje'], lang)})",
+                dbc.Badge(
+                    "⚠ " + t("di.discrepancy", lang), color="danger", className="ms-2 fw-normal"
+                )
+                if r.get("discrepancia")
+                else None,
+            ],
+            className="small",
+        )
+    return html.Div(
+        [
+            html.Div(
+                [
+                    html.Strong(f"{t('di.goal', lang)} {int(r['meta'])} ({int(r['anio'])}) "),
+                    c.state_badge(r["estado"], lang),
+                ]
+            ),
+            html.Div(name, className="small"),
+            html.Div(
+                [
+                    score,
+                    c.assumption_badge(lang) if r["puntaje_minimo_supuesto"] else None,
+                    f" · {t('di.deadline', lang)} {fmt_date(r['fecha_limite'], lang)}",
+                ],
+                className="small text-muted",
+            ),
+            html.Ul([html.Li(m) for m in missing], className="small mb-0 missing")
+            if missing
+            else html.Div(t("di.all_activities", lang), className="small text-success"),
+            mef,
+        ],
+        className="goal-item border-bottom py-1",
+    )
+
+
+def exit_section(readiness: pd.DataFrame, lang: str) -> Any:
+    """Exit criteria of the latest assessment, met and unmet."""
+    if readiness.empty:
+        return c.empty_state(t("di.no_exit", lang))
+    last = readiness.iloc[0]
+    return html.Div(
+        [
+            html.Div(
+                [
+                    c.state_badge(last["estado"], lang),
+                    html.Span(
+                        f" {int(last['n_cumplidos'])} / {int(last['n_criterios'])} · "
+                        f"{int(last['anio'])}",
+                        className="small",
+                    ),
+                ]
+            ),
+            criteria_table(last["criterios"] or [], lang),
+        ]
+    )
+
+
+def criteria_table(criteria: list[dict[str, Any]], lang: str) -> dbc.Table:
+    """Criteria with value, threshold and met / not met (in words, not colour alone)."""
+
+    def cell(ok: bool) -> html.Td:
+        text = ("✔ " + t("di.met", lang)) if ok else ("✘ " + t("di.unmet", lang))
+        return html.Td(text, className="text-success" if ok else "text-danger fw-semibold")
+
+    rows = [
+        html.Tr(
+            [
+                html.Td(label("criterio", str(k.get("criterio")), lang)),
+                html.Td(_value(k.get("valor"), lang)),
+                html.Td(_value(k.get("umbral"), lang)),
+                cell(bool(k.get("cumple"))),
+            ]
+        )
+        for k in criteria
+    ]
+    head = html.Thead(
+        html.Tr(
+            [
+                html.Th(t("di.criterion", lang)),
+                html.Th(t("di.value", lang)),
+                html.Th(t("di.threshold", lang)),
+                html.Th(t("common.status", lang)),
+            ]
+        )
+    )
+    return dbc.Table([head, html.Tbody(rows)], size="sm", className="small mb-0 mt-1")
+
+
+def _value(v: Any, lang: str) -> str:
+    """A criterion value: booleans in words, fractions as percentages."""
+    if isinstance(v, bool):
+        return fmt_bool(v, lang)
+    if isinstance(v, int | float):
+        return fmt_pct(v, lang, 0) if 0 <= v <= 1 else fmt_num(v, lang, 1)
+    return "—" if v is None else str(v)

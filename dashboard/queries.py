@@ -1,0 +1,325 @@
+"""Every read of the warehouse: one object owns the engine; views never open connections.
+
+Methods return DataFrames (or plain values) and are scoped by the location filter. Nothing here
+writes: the dashboard only reads what the ETL derived (DESIGN.md: one-way flow).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Engine, Select, and_, func, select
+
+from etl import schema as s
+from etl.db import make_engine
+
+
+class Warehouse:
+    """Read-only access to the warehouse, created once by the app factory."""
+
+    def __init__(self, url_or_engine: str | Engine) -> None:
+        self.engine = (
+            make_engine(url_or_engine) if isinstance(url_or_engine, str) else url_or_engine
+        )
+
+    def _frame(self, stmt: Select) -> pd.DataFrame:
+        """Run a select and return its rows; JSON columns arrive already decoded."""
+        with self.engine.connect() as conn:
+            result = conn.execute(stmt)
+            return pd.DataFrame(result.mappings().all(), columns=list(result.keys()))
+
+    def _scalar(self, stmt: Select) -> Any:
+        with self.engine.connect() as conn:
+            return conn.execute(stmt).scalar()
+
+    # ------------------------------------------------------------------ reference / filters
+    def years(self) -> list[int]:
+        """Years with district summaries, newest first."""
+        stmt = select(s.resumen_distrito.c.anio).distinct().order_by(s.resumen_distrito.c.anio)
+        return sorted((int(y) for y in self._frame(stmt)["anio"]), reverse=True)
+
+    def latest_year(self) -> int | None:
+        """The newest year with district summaries."""
+        return self._scalar(select(func.max(s.resumen_distrito.c.anio)))
+
+    def departments(self) -> pd.DataFrame:
+        """Departments that have at least one district with data."""
+        rd = s.resumen_distrito
+        stmt = (
+            select(s.departamento.c.ubigeo, s.departamento.c.nombre)
+            .where(s.departamento.c.ubigeo.in_(select(rd.c.departamento).distinct()))
+            .order_by(s.departamento.c.nombre)
+        )
+        return self._frame(stmt)
+
+    def provinces(self, dep: str) -> pd.DataFrame:
+        """Provinces of a department that have data."""
+        rd = s.resumen_distrito
+        p = s.provincia
+        stmt = (
+            select(p.c.ubigeo, p.c.nombre)
+            .where(p.c.departamento == dep, p.c.ubigeo.in_(select(rd.c.provincia).distinct()))
+            .order_by(p.c.nombre)
+        )
+        return self._frame(stmt)
+
+    def districts(self, dep: str | None, prov: str | None) -> pd.DataFrame:
+        """Districts with data in the filter, for the "go to district" list."""
+        d = s.distrito
+        rd = s.resumen_distrito
+        with_data = select(rd.c.ubigeo).where((rd.c.poblacion_rural > 0) | (rd.c.n_oc > 0))
+        stmt = select(d.c.ubigeo, d.c.nombre).where(d.c.ubigeo.in_(with_data.distinct()))
+        stmt = _scope(stmt, d.c.departamento, d.c.provincia, dep, prov).order_by(d.c.nombre)
+        return self._frame(stmt)
+
+    def reference_points(self) -> pd.DataFrame:
+        """Every district capital's point: the faint backdrop that draws Peru without tiles."""
+        d = s.distrito
+        stmt = select(d.c.latitud, d.c.longitud).where(d.c.latitud.is_not(None))
+        return self._frame(stmt)
+
+    # ------------------------------------------------------------------ overview
+    def district_summary(self, anio: int, dep: str | None, prov: str | None) -> pd.DataFrame:
+        """resumen_distrito for a year and location, with names and capital coordinates."""
+        rd, d = s.resumen_distrito, s.distrito
+        stmt = (
+            select(
+                rd,
+                d.c.nombre,
+                d.c.latitud,
+                d.c.longitud,
+                d.c.coordenadas_fuente,
+                s.provincia.c.nombre.label("provincia_nombre"),
+                s.departamento.c.nombre.label("departamento_nombre"),
+            )
+            .join(d, d.c.ubigeo == rd.c.ubigeo)
+            .join(s.provincia, s.provincia.c.ubigeo == rd.c.provincia)
+            .join(s.departamento, s.departamento.c.ubigeo == rd.c.departamento)
+            # A district with no rural CP and no JASS has nothing to show or count.
+            .where(rd.c.anio == anio, (rd.c.poblacion_rural > 0) | (rd.c.n_oc > 0))
+        )
+        return self._frame(_scope(stmt, rd.c.departamento, rd.c.provincia, dep, prov))
+
+    def coverage_totals(self, anio: int, dep: str | None, prov: str | None) -> dict[str, float]:
+        """Population-weighted coverage over the filtered districts (sums of cobertura)."""
+        c, d = s.cobertura, s.distrito
+        stmt = (
+            select(
+                func.sum(c.c.poblacion_rural).label("rural"),
+                func.sum(c.c.poblacion_servida).label("servida"),
+                func.sum(c.c.poblacion_agua_segura).label("segura"),
+                func.sum(c.c.poblacion_saneamiento).label("saneamiento"),
+            )
+            .join(d, d.c.ubigeo == c.c.codigo)
+            .where(c.c.nivel == "distrito", c.c.anio == anio)
+        )
+        row = self._frame(_scope(stmt, d.c.departamento, d.c.provincia, dep, prov)).iloc[0]
+        rural = float(row["rural"] or 0)
+        if rural <= 0:
+            return {}
+        return {
+            "cobertura_agua": float(row["servida"] or 0) / rural,
+            "cobertura_agua_segura": float(row["segura"] or 0) / rural,
+            "cobertura_saneamiento": float(row["saneamiento"] or 0) / rural,
+        }
+
+    # ------------------------------------------------------------------ district
+    def district(self, ubigeo: str) -> dict[str, Any] | None:
+        """Names and point of a district, or None when the code is unknown."""
+        d = s.distrito
+        stmt = (
+            select(
+                d,
+                s.provincia.c.nombre.label("provincia_nombre"),
+                s.departamento.c.nombre.label("departamento_nombre"),
+            )
+            .join(s.provincia, s.provincia.c.ubigeo == d.c.provincia)
+            .join(s.departamento, s.departamento.c.ubigeo == d.c.departamento)
+            .where(d.c.ubigeo == ubigeo)
+        )
+        frame = self._frame(stmt)
+        return None if frame.empty else frame.iloc[0].to_dict()
+
+    def atm(self, ubigeo: str) -> pd.DataFrame:
+        """The district's ATM facts by year, newest first."""
+        a = s.atm
+        return self._frame(select(a).where(a.c.ubigeo == ubigeo).order_by(a.c.anio.desc()))
+
+    def district_history(self, ubigeo: str) -> pd.DataFrame:
+        """resumen_distrito over the years for one district."""
+        rd = s.resumen_distrito
+        return self._frame(select(rd).where(rd.c.ubigeo == ubigeo).order_by(rd.c.anio))
+
+    def organisations(self, ubigeo: str) -> pd.DataFrame:
+        """resumen_oc of a district, highest priority first."""
+        r = s.resumen_oc
+        stmt = select(r).where(r.c.ubigeo == ubigeo).order_by(r.c.prioridad.desc(), r.c.nombre)
+        return self._frame(stmt)
+
+    def coverage_cp(self, ubigeo: str, anio: int | None) -> pd.DataFrame:
+        """Coverage per centro poblado of a district for a year (latest year when None)."""
+        c, cp = s.cobertura, s.centro_poblado
+        base = and_(c.c.nivel == "cp", c.c.codigo.like(f"{ubigeo}%"))
+        if anio is None:
+            anio = self._scalar(select(func.max(c.c.anio)).where(base))
+        stmt = (
+            select(c, cp.c.nombre)
+            .outerjoin(cp, cp.c.ubigeo_cp == c.c.codigo)
+            .where(base, c.c.anio == anio)
+            .order_by(c.c.cobertura_agua, cp.c.nombre)
+        )
+        return self._frame(stmt)
+
+    def goals_for(self, ubigeo: str) -> pd.DataFrame:
+        """Goal progress rows that apply to a district, with the goal's catalogue data."""
+        a, m = s.avance_meta_calc, s.meta
+        stmt = (
+            select(
+                a,
+                m.c.nombre_es,
+                m.c.nombre_en,
+                m.c.fecha_limite,
+                m.c.puntaje_minimo_supuesto,
+                m.c.verificado,
+            )
+            .join(m, and_(m.c.anio == a.c.anio, m.c.numero == a.c.meta))
+            .where(a.c.ubigeo == ubigeo, a.c.aplica.is_(True))
+            .order_by(a.c.anio.desc(), a.c.meta)
+        )
+        return self._frame(stmt)
+
+    def activities(self) -> pd.DataFrame:
+        """The goal catalogue's activities (for naming missing ones)."""
+        return self._frame(select(s.meta_actividad))
+
+    def exit_readiness(self, ubigeo: str) -> pd.DataFrame:
+        """salida_distrito for one district, newest year first."""
+        sd = s.salida_distrito
+        return self._frame(select(sd).where(sd.c.ubigeo == ubigeo).order_by(sd.c.anio.desc()))
+
+    # ------------------------------------------------------------------ JASS
+    def organisation(self, codigo_oc: str) -> dict[str, Any] | None:
+        """Register data of one organisation (the president's name is never selected)."""
+        oc, reg = s.organizacion_comunal, s.registro_oc
+        public = [c for c in reg.c if c.name not in ("presidente", "codigo_oc", "carga_id")]
+        stmt = (
+            select(oc.c.codigo_oc, oc.c.nombre, oc.c.ubigeo, oc.c.tipo_organizacion, oc.c.origen)
+            .add_columns(*public)
+            .outerjoin(reg, reg.c.codigo_oc == oc.c.codigo_oc)
+            .where(oc.c.codigo_oc == codigo_oc)
+        )
+        frame = self._frame(stmt)
+        return None if frame.empty else frame.iloc[0].to_dict()
+
+    def organisation_summary(self, codigo_oc: str) -> dict[str, Any] | None:
+        """The resumen_oc row of one organisation."""
+        r = s.resumen_oc
+        frame = self._frame(select(r).where(r.c.codigo_oc == codigo_oc))
+        return None if frame.empty else frame.iloc[0].to_dict()
+
+    def scores(self, codigo_oc: str) -> pd.DataFrame:
+        """Every health score of one organisation, oldest first."""
+        p = s.puntaje_oc
+        stmt = select(p).where(p.c.codigo_oc == codigo_oc).order_by(p.c.fecha_evaluacion)
+        return self._frame(stmt)
+
+    def visits(self, codigo_oc: str) -> pd.DataFrame:
+        """ATM visits to one organisation, oldest first (observations are free text: kept)."""
+        v = s.visita
+        return self._frame(select(v).where(v.c.codigo_oc == codigo_oc).order_by(v.c.fecha_visita))
+
+    # ------------------------------------------------------------------ goals
+    def goals(self) -> pd.DataFrame:
+        """The goal catalogue, newest first."""
+        m = s.meta
+        return self._frame(select(m).order_by(m.c.anio.desc(), m.c.numero))
+
+    def goal_progress(self, anio: int, numero: int) -> pd.DataFrame:
+        """avance_meta_calc of one goal for every municipality, with names."""
+        a, d = s.avance_meta_calc, s.distrito
+        stmt = (
+            select(
+                a,
+                d.c.nombre,
+                d.c.departamento,
+                s.departamento.c.nombre.label("departamento_nombre"),
+                s.provincia.c.nombre.label("provincia_nombre"),
+            )
+            .join(d, d.c.ubigeo == a.c.ubigeo)
+            .join(s.departamento, s.departamento.c.ubigeo == d.c.departamento)
+            .join(s.provincia, s.provincia.c.ubigeo == d.c.provincia)
+            .where(a.c.anio == anio, a.c.meta == numero)
+        )
+        return self._frame(stmt)
+
+    # ------------------------------------------------------------------ NGO exit
+    def portfolios(self) -> list[str]:
+        """NGO names with a portfolio."""
+        c = s.cartera_ong
+        frame = self._frame(select(c.c.organizacion).distinct().order_by(c.c.organizacion))
+        return [str(x) for x in frame["organizacion"]]
+
+    def portfolio(self, organizacion: str) -> pd.DataFrame:
+        """Each district of a portfolio with its latest exit assessment."""
+        c, sd, d = s.cartera_ong, s.salida_distrito, s.distrito
+        latest = (
+            select(sd.c.ubigeo, func.max(sd.c.anio).label("anio")).group_by(sd.c.ubigeo).subquery()
+        )
+        stmt = (
+            select(
+                c.c.ubigeo,
+                c.c.fecha_inicio,
+                c.c.fecha_salida_prevista,
+                d.c.nombre,
+                s.departamento.c.nombre.label("departamento_nombre"),
+                sd.c.anio,
+                sd.c.estado,
+                sd.c.n_cumplidos,
+                sd.c.n_criterios,
+                sd.c.criterios,
+                sd.c.faltantes,
+            )
+            .join(d, d.c.ubigeo == c.c.ubigeo)
+            .join(s.departamento, s.departamento.c.ubigeo == d.c.departamento)
+            .outerjoin(latest, latest.c.ubigeo == c.c.ubigeo)
+            .outerjoin(sd, and_(sd.c.ubigeo == c.c.ubigeo, sd.c.anio == latest.c.anio))
+            .where(c.c.organizacion == organizacion)
+            .order_by(d.c.nombre)
+        )
+        return self._frame(stmt)
+
+    # ------------------------------------------------------------------ data / audit
+    def loads(self) -> pd.DataFrame:
+        """Load runs, newest first."""
+        return self._frame(select(s.carga).order_by(s.carga.c.id.desc()))
+
+    def files(self) -> pd.DataFrame:
+        """Files of every load, newest first."""
+        f = s.carga_archivo
+        cols = [c for c in f.c if c.name != "archivado_en"]
+        return self._frame(select(*cols).order_by(f.c.id.desc()))
+
+    def rejects(self, limit: int | None = None) -> pd.DataFrame:
+        """Rejected rows and file problems (the raw row is left out: it may be long)."""
+        r = s.rechazo
+        cols = [c for c in r.c if c.name != "datos"]
+        stmt = select(*cols).order_by(r.c.id)
+        return self._frame(stmt.limit(limit) if limit else stmt)
+
+    def versions(self) -> pd.DataFrame:
+        """Catalogue and score-model versions in use."""
+        m, p = s.meta, s.puntaje_oc
+        cat = self._frame(select(m.c.version_catalogo.label("version")).distinct())
+        mod = self._frame(select(p.c.version_modelo.label("version")).distinct())
+        cat["tipo"], mod["tipo"] = "catalogo", "modelo"
+        return pd.concat([cat, mod], ignore_index=True)
+
+
+def _scope(stmt: Select, dep_col: Any, prov_col: Any, dep: str | None, prov: str | None) -> Select:
+    """Restrict a select to a department and/or province."""
+    if prov:
+        return stmt.where(prov_col == prov)
+    if dep:
+        return stmt.where(dep_col == dep)
+    return stmt

@@ -1,0 +1,119 @@
+"""The app factory against a small fixture warehouse: pages, callback ids, no CDN."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import plotly
+import pytest
+from dash.development.base_component import Component
+
+from dashboard import create_app
+from dashboard.config import Settings
+from tests.browser.fixture_data import fill_warehouse
+
+PAGES = [
+    "/",
+    "/?dep=13&lang=en",
+    "/distrito/131101",
+    "/distrito/130302?lang=en",
+    "/distrito/999999",
+    "/jass/131101-J02",
+    "/jass/010101-J02?lang=en",
+    "/jass/none",
+    "/metas",
+    "/salida",
+    "/datos",
+    "/no-such-page",
+]
+
+
+@pytest.fixture
+def app(engine, db_url):
+    fill_warehouse(engine)
+    return create_app(Settings(database_url=db_url))
+
+
+def _ids(component, found: set[str]) -> set[str]:
+    """Every id in a component tree."""
+    if isinstance(component, Component):
+        if getattr(component, "id", None):
+            found.add(component.id)
+        _ids(getattr(component, "children", None), found)
+    elif isinstance(component, list | tuple):
+        for child in component:
+            _ids(child, found)
+    return found
+
+
+def _render(client, path: str) -> str:
+    """The page content as the router callback returns it."""
+    deps = client.get("/_dash-dependencies").json
+    out = next(d["output"] for d in deps if "_pages_content" in d["output"])
+    pathname, _, search = path.partition("?")
+    body = {
+        "output": out,
+        "outputs": [
+            {"id": "_pages_content", "property": "children"},
+            {"id": "_pages_store", "property": "data"},
+        ],
+        "inputs": [
+            {"id": "_pages_location", "property": "pathname", "value": pathname},
+            {
+                "id": "_pages_location",
+                "property": "search",
+                "value": "?" + search if search else "",
+            },
+        ],
+        "changedPropIds": ["_pages_location.pathname"],
+        "state": [],
+    }
+    response = client.post("/_dash-update-component", json=body)
+    assert response.status_code == 200, path
+    return response.get_data(as_text=True)
+
+
+def test_dsh101_every_page_renders_without_error_alert(app) -> None:
+    client = app.server.test_client()
+    for path in PAGES:
+        assert client.get(path.split("?")[0]).status_code == 200
+        text = _render(client, path)
+        assert "No se pudo mostrar" not in text and "could not be shown" not in text, path
+    assert "No existe un distrito" in _render(client, "/distrito/999999")
+    assert "No hay JASS registradas" in _render(client, "/distrito/130302")
+    assert "Municipal register" in _render(client, "/jass/131101-J02?lang=en")
+
+
+def test_dsh102_no_personal_data_on_jass_page(app) -> None:
+    client = app.server.test_client()
+    assert "Nombre Reservado" not in _render(client, "/jass/131101-J02")
+
+
+def test_dsh103_callback_ids_exist_in_layouts_and_outputs_unique(app) -> None:
+    client = app.server.test_client()
+    client.get("/")  # the first request builds the validation layout
+    known = _ids(app.validation_layout, set())
+    outputs: list[str] = []
+    for cb in client.get("/_dash-dependencies").json:
+        for dep in cb["inputs"] + cb["state"]:
+            assert dep["id"] in known, dep
+        for out in re.findall(r"([\w-]+)\.([\w@]+)", cb["output"].replace("..", " ")):
+            outputs.append(".".join(out))
+            assert out[0] in known or out[0].startswith("_pages"), out
+    assert len(outputs) == len(set(outputs)), "duplicate callback output"
+
+
+def test_dsh104_served_html_references_no_cdn(app) -> None:
+    client = app.server.test_client()
+    html = client.get("/").get_data(as_text=True)
+    assert not re.findall(r"(?:src|href)=\"https?://", html)
+    assert "00-bootstrap.min.css" in html and "app.css" in html
+
+
+def test_dsh105_layouts_serialise(app) -> None:
+    import dash
+
+    for name, page in dash.page_registry.items():
+        layout = page["layout"]() if callable(page["layout"]) else page["layout"]
+        json.dumps(layout, cls=plotly.utils.PlotlyJSONEncoder), name
