@@ -11,17 +11,26 @@ import dash_bootstrap_components as dbc
 from dash import Dash, dcc, html
 
 from dashboard import components as c
-from dashboard import ids
+from dashboard import exports, ids
 from dashboard.callbacks import district as district_cb
 from dashboard.callbacks import overview as overview_cb
 from dashboard.callbacks import tables as tables_cb
 from dashboard.config import Settings
 from dashboard.i18n import t
-from dashboard.layouts import data, district, goals, jass, overview, salida
+from dashboard.layouts import data, district, ficha, goals, jass, overview, salida
 from dashboard.queries import Warehouse
 from dashboard.state import UrlState, from_params, href, to_search
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
+# Options of the page spinner, typed loosely on purpose: Dash's generated TargetComponents
+# TypedDict declares no keys, so a literal {"_pages_content": "children"} cannot type-check.
+PAGE_LOADING_OPTIONS: dict[str, Any] = {
+    "id": ids.PAGE_LOADING,
+    "delay_show": 400,
+    "overlay_style": {"visibility": "visible", "opacity": 0.6},
+    "target_components": {"_pages_content": "children"},
+    "type": "circle",
+}
 
 
 def create_app(settings: Settings | None = None, warehouse: Warehouse | None = None) -> Dash:
@@ -36,15 +45,19 @@ def create_app(settings: Settings | None = None, warehouse: Warehouse | None = N
         suppress_callback_exceptions=False,
         title=t("app.title", settings.lang),
         compress=True,  # flask-compress: the plotly bundle is 3 MB, links are slow
-        update_title=None,
+        update_title="",  # keep the title still while callbacks run
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     app.index_string = app.index_string.replace("<html>", f'<html lang="{settings.lang}">')
     _register_pages(app, wh, settings)
     app.layout = shell()
     overview_cb.register(app)
-    district_cb.register(app, wh)
+    district_cb.register(app)
     tables_cb.register(app, wh)
+    for grid_id in ids.GRID_EXPORTS:
+        exports.register_grid(app, grid_id)
+    for store_id in ids.STORE_EXPORTS:
+        exports.register_store(app, store_id)
     app.server.config["WAREHOUSE"] = wh
     return app
 
@@ -54,14 +67,8 @@ def shell() -> html.Div:
     return html.Div(
         [
             dcc.Location(id=ids.NAV_LOCATION, refresh="callback-nav"),
-            dcc.Loading(
-                dash.page_container,
-                id=ids.PAGE_LOADING,
-                delay_show=400,
-                overlay_style={"visibility": "visible", "opacity": 0.6},
-                target_components={"_pages_content": "children"},
-                type="circle",
-            ),
+            dcc.Download(id=ids.DOWNLOAD),
+            dcc.Loading(dash.page_container, **PAGE_LOADING_OPTIONS),
         ]
     )
 
@@ -89,8 +96,14 @@ def _register_pages(app: Dash, wh: Warehouse, settings: Settings) -> None:
 
     def district_layout(ubigeo: str | None = None, **params: Any) -> Any:
         if ubigeo is None:  # Dash's id check calls layouts without arguments
-            return district.skeleton()
-        return district.layout(wh, from_params(params, settings.lang), ubigeo)
+            return html.Div([district.skeleton(), ficha.skeleton()])
+        state = from_params(params, settings.lang)
+        # "/distrito/<ubigeo>/ficha" matches the district template too (Dash's wildcard spans
+        # slashes): the printable sheet is the district page's other view.
+        code, _, view = ubigeo.partition("/")
+        if view == "ficha" or params.get("ficha") == "1":
+            return ficha.layout(wh, state, code)
+        return district.layout(wh, state, code)
 
     def jass_layout(codigo_oc: str | None = None, **params: Any) -> Any:
         if codigo_oc is None:

@@ -32,11 +32,16 @@ STATE_COLORS = {
     "no_lista": "danger",
     "no_aplica": "secondary",
 }
-GRAPH_CONFIG = {
+GRAPH_CONFIG: dcc.Graph.Config = {
     "displaylogo": False,
     "responsive": True,
     "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
 }
+
+
+def aria(**attrs: str) -> dict[str, Any]:
+    """ARIA attributes as keyword arguments (`**aria(label="…")` → aria-label="…")."""
+    return {f"aria-{name}": value for name, value in attrs.items()}
 
 
 def navbar(state: UrlState, path: str, search_other: str) -> dbc.Navbar:
@@ -59,7 +64,7 @@ def navbar(state: UrlState, path: str, search_other: str) -> dbc.Navbar:
                 className="lang-link" + (" active" if lang == "es" else ""),
                 title="Español",
             ),
-            html.Span("|", className="mx-1 text-white-50", **{"aria-hidden": "true"}),
+            html.Span("|", className="mx-1 text-white-50", **aria(hidden="true")),
             dcc.Link(
                 "EN",
                 href=path + _swap_lang(search_other, "en"),
@@ -69,7 +74,7 @@ def navbar(state: UrlState, path: str, search_other: str) -> dbc.Navbar:
         ],
         className="lang-switch ms-lg-3",
         role="group",
-        **{"aria-label": t("nav.lang", lang)},
+        **aria(label=t("nav.lang", lang)),
     )
     return dbc.Navbar(
         dbc.Container(
@@ -232,31 +237,40 @@ def section(title: Any, body: Any, badge: Any = None, help_text: str | None = No
     )
 
 
-def export_buttons(lang: str, csv_id: str | None = None, xlsx_id: str | None = None) -> html.Div:
-    """CSV (and optionally Excel) export buttons for a table."""
-    buttons = []
-    if csv_id:
-        buttons.append(
+def export_buttons(lang: str, table_id: str) -> html.Div:
+    """The CSV and Excel buttons of a table (dashboard.exports wires them by id)."""
+    return html.Div(
+        [
             dbc.Button(
-                t("common.export_csv", lang),
-                id=csv_id,
+                t(f"common.export_{fmt}", lang),
+                id=f"{table_id}-{fmt}",
                 size="sm",
                 color="secondary",
                 outline=True,
-                className="me-1",
+                className="ms-1",
+                title=t("common.export_help", lang),
             )
-        )
-    if xlsx_id:
-        buttons.append(
-            dbc.Button(
-                t("common.export_xlsx", lang),
-                id=xlsx_id,
-                size="sm",
-                color="secondary",
-                outline=True,
-            )
-        )
-    return html.Div(buttons, className="mb-2 d-flex justify-content-end")
+            for fmt in ("csv", "xlsx")
+        ],
+        className="mb-2 d-flex justify-content-end no-print",
+    )
+
+
+def table_block(
+    lang: str,
+    grid_id: str,
+    rows: list[dict],
+    columns: list[dict],
+    file_name: str,
+    height: int | None = None,
+    empty: str | None = None,
+) -> html.Div:
+    """Export buttons and a grid; with no rows, a message and the (hidden) grid, so the export
+    callbacks always find their components."""
+    table = [export_buttons(lang, grid_id), grid(grid_id, rows, columns, file_name, height, lang)]
+    if rows:
+        return html.Div(table)
+    return html.Div([empty_state(empty or t("common.no_rows", lang)), html.Div(table, hidden=True)])
 
 
 def grid(
@@ -267,7 +281,7 @@ def grid(
     height: int | None = None,
     lang: str = "es",
 ) -> dag.AgGrid:
-    """An AG Grid with sorting, filtering and CSV export of what is shown (filters applied)."""
+    """An AG Grid with sorting and filtering; its exports follow what is shown."""
     auto = height is None or len(rows) <= 12
     return dag.AgGrid(
         id=grid_id,
@@ -277,7 +291,7 @@ def grid(
             "sortable": True,
             "filter": True,
             "resizable": True,
-            "minWidth": 90,
+            "minWidth": 100,
             "wrapHeaderText": True,
             "autoHeaderHeight": True,
         },
@@ -288,6 +302,7 @@ def grid(
             "localeText": GRID_LOCALE_ES if lang == "es" else {},
             "enableCellTextSelection": True,
             "ensureDomOrder": True,
+            "tooltipShowDelay": 300,
         },
         style={"height": None if auto else f"{height}px", "width": "100%"},
         className="ag-theme-quartz",
@@ -314,6 +329,40 @@ GRID_LOCALE_ES = {
     "applyFilter": "Aplicar",
     "resetFilter": "Limpiar",
     "clearFilter": "Limpiar",
+    "cancelFilter": "Cancelar",
+    "selectAll": "(Seleccionar todo)",
+    "searchOoo": "Buscar…",
+    "blanks": "(Vacíos)",
+    "noMatches": "Sin coincidencias",
+    "lessThanOrEqual": "Menor o igual que",
+    "greaterThanOrEqual": "Mayor o igual que",
+    "before": "Antes de",
+    "after": "Después de",
+    "columnFilter": "Filtro de columna",
+    "ariaFilterInput": "Valor del filtro",
+    "ariaFilteringOperator": "Operador del filtro",
+    "ariaColumn": "Columna",
+    "ariaRowSelect": "Seleccionar fila",
+    "ariaSearch": "Buscar",
+    "ariaSortableColumn": "Pulse Enter para ordenar",
+    "ariaMenuColumn": "Pulse Alt+Abajo para abrir el menú de columna",
+    "ariaFilterColumn": "Pulse Ctrl+Enter para filtrar",
+    "sortAscending": "Orden ascendente",
+    "sortDescending": "Orden descendente",
+    "sortUnSort": "Quitar orden",
+    "pinColumn": "Fijar columna",
+    "pinLeft": "Fijar a la izquierda",
+    "pinRight": "Fijar a la derecha",
+    "noPin": "No fijar",
+    "autosizeThisColumn": "Ajustar esta columna",
+    "autosizeAllColumns": "Ajustar todas las columnas",
+    "resetColumns": "Restablecer columnas",
+    "loadingOoo": "Cargando…",
+    "page": "Página",
+    "of": "de",
+    "to": "a",
+    "more": "más",
+    "dateFormatOoo": "dd/mm/aaaa",
 }
 GRADE_CELL_STYLE = {
     "styleConditions": [

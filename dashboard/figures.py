@@ -12,7 +12,12 @@ from etl.derive.siasar import GRADE_COLORS  # the ETL owns the SIASAR colours (D
 
 GRADES = ("A", "B", "C", "D", "E")
 # Red (bad) to green (good): every indicator on the map is "higher is better".
-SCALE = [[0.0, "#C92429"], [0.4, "#FF9326"], [0.7, "#E8D530"], [1.0, "#2E8B2E"]]
+SCALE: list[tuple[float, str]] = [
+    (0.0, "#C92429"),
+    (0.4, "#FF9326"),
+    (0.7, "#E8D530"),
+    (1.0, "#2E8B2E"),
+]
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"
 
 
@@ -39,7 +44,7 @@ def empty_figure(message: str, lang: str = "es", height: int = 200) -> go.Figure
     return _base(fig, lang, height)
 
 
-def _hover(row: pd.Series, indicator: str, lang: str) -> str:
+def _hover(row: dict[str, Any], indicator: str, lang: str) -> str:
     """Hover text for one district point."""
     value = row.get(indicator)
     shown = fmt_pct(value, lang) if indicator != "puntaje_medio" else fmt_num(value, lang, 2)
@@ -54,10 +59,21 @@ def _hover(row: pd.Series, indicator: str, lang: str) -> str:
 
 
 def _sizes(population: pd.Series) -> pd.Series:
-    """Marker size by rural population (square root so big districts do not hide the rest)."""
+    """Marker size by rural population (square root so big districts do not hide the rest);
+    smaller when there are many points, so the national map stays readable."""
     pop = pd.to_numeric(population, errors="coerce").fillna(0).clip(lower=0)
     top = float(pop.max()) or 1.0
-    return 6 + 22 * (pop / top) ** 0.5
+    low, span = (4, 12) if len(pop) > 300 else (6, 22)
+    return low + span * (pop / top) ** 0.5
+
+
+def _bounds(data: pd.DataFrame, pad: float = 0.35) -> tuple[list[float], list[float]]:
+    """Longitude and latitude ranges around the points (a department's view)."""
+    lon, lat = data["longitud"].astype(float), data["latitud"].astype(float)
+    return (
+        [float(lon.min()) - pad, float(lon.max()) + pad],
+        [float(lat.min()) - pad, float(lat.max()) + pad],
+    )
 
 
 def map_figure(
@@ -66,27 +82,39 @@ def map_figure(
     indicator: str,
     lang: str = "es",
     tiles: str | None = None,
+    zoom: bool = False,
 ) -> go.Figure:
     """District capitals coloured by an indicator and sized by rural population.
 
     Without `tiles` it is a plain lon/lat scatter with equal aspect over a faint backdrop of all
-    district capitals, which outlines Peru with no network at all.
+    district capitals, which outlines Peru with no network at all. `zoom` frames the points
+    (a department) instead of the whole country.
     """
     data = df.dropna(subset=["latitud", "longitud"])
     # Districts with no rural CP and no JASS have nothing to colour: the backdrop shows them.
     data = data[(data["poblacion_rural"].fillna(0) > 0) | (data["n_oc"].fillna(0) > 0)]
     if data.empty:
         return empty_figure(t("ov.no_districts", lang), lang)
+    # Big districts first, so the small ones are drawn on top and stay clickable.
+    data = data.sort_values("poblacion_rural", ascending=False)
     marker = {
         "size": _sizes(data["poblacion_rural"]),
         "color": pd.to_numeric(data[indicator], errors="coerce"),
         "colorscale": SCALE,
         "cmin": 0,
         "cmax": 1,
-        "line": {"width": 0.6, "color": "#333"},
-        "colorbar": {"title": {"text": ""}, "thickness": 10, "tickformat": ".0%", "len": 0.8},
+        "line": {"width": 0.4, "color": "#333"},
+        "opacity": 0.9,
+        "colorbar": {
+            "title": {"text": ""},
+            "thickness": 10,
+            "tickformat": ".0%",
+            "len": 0.8,
+            "x": 0.98,
+        },
     }
-    hover = [_hover(row, indicator, lang) for _, row in data.iterrows()]
+    # Plain dicts, not iterrows(): 1,900 districts at national scale, each a Series otherwise.
+    hover = [_hover(row, indicator, lang) for row in data.to_dict("records")]
     if tiles:
         return _tile_map(data, marker, hover, tiles, lang)
     fig = go.Figure()
@@ -117,7 +145,12 @@ def map_figure(
     fig.update_xaxes(visible=False)
     # Equal aspect: one degree of latitude looks as long as one of longitude near the equator.
     fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1)
-    return _base(fig, lang, height=460)
+    if zoom:
+        xr, yr = _bounds(data)
+        fig.update_xaxes(range=xr)
+        fig.update_yaxes(range=yr)
+    fig.update_layout(dragmode="pan")
+    return _base(fig, lang, height=480)
 
 
 def _tile_map(data: pd.DataFrame, marker: dict, hover: list[str], tiles: str, lang: str) -> Any:
@@ -292,3 +325,35 @@ def compliance_figure(df: pd.DataFrame, by: str, lang: str = "es") -> go.Figure:
     fig.update_xaxes(range=[0, 1.3], tickformat=".0%", gridcolor="#eee")
     fig.update_yaxes(automargin=True)
     return _base(fig, lang, height=max(200, 24 * len(data) + 50))
+
+
+def location_figure(reference: pd.DataFrame, lat: Any, lon: Any, name: str) -> go.Figure:
+    """Where a district is: its department's district capitals, and it marked in red."""
+    fig = go.Figure()
+    if not reference.empty:
+        fig.add_trace(
+            go.Scatter(
+                x=reference["longitud"],
+                y=reference["latitud"],
+                mode="markers",
+                marker={"size": 4, "color": "#b8c2cc"},
+                hoverinfo="skip",
+            )
+        )
+    if lat is not None and lon is not None and not pd.isna(lat) and not pd.isna(lon):
+        fig.add_trace(
+            go.Scatter(
+                x=[lon],
+                y=[lat],
+                mode="markers+text",
+                marker={"size": 14, "color": "#C92429", "symbol": "star"},
+                text=[name],
+                textposition="top center",
+                hoverinfo="skip",
+            )
+        )
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1)
+    fig.update_layout(showlegend=False, margin={"l": 2, "r": 2, "t": 2, "b": 2}, height=170)
+    fig.update_layout(paper_bgcolor="white", plot_bgcolor="#f8f9fa", font={"family": FONT})
+    return fig

@@ -270,7 +270,61 @@ TEXTS: dict[str, tuple[str, str]] = {
     "da.no_rejects": ("No hay filas rechazadas.", "There are no rejected rows."),
     "da.catalogue": ("Catálogo de metas", "Goal catalogue"),
     "da.model": ("Modelo de puntaje", "Score model"),
-    "da.download_rejects": ("Descargar rechazos (CSV)", "Download rejects (CSV)"),
+    "da.download_rejects": ("Descargar todos los rechazos (CSV)", "Download all rejects (CSV)"),
+    "da.rejects_shown": (
+        "Se muestran los primeros {n} de {total}; el botón descarga todos.",
+        "The first {n} of {total} are shown; the button downloads them all.",
+    ),
+    # exports, overview and district additions
+    "common.export_help": (
+        "Descarga las filas que se ven, con los filtros y el orden aplicados.",
+        "Downloads the rows shown, with the filters and sort applied.",
+    ),
+    "common.no_rows": ("No hay filas que mostrar.", "There are no rows to show."),
+    "ov.no_goals_year": ("Sin metas en este año", "No goals in this year"),
+    "ov.goals_of": ("metas de {year}", "goals of {year}"),
+    # goals additions
+    "go.by_prov": ("Cumplimiento por provincia", "Compliance by province"),
+    "go.activities": ("Actividades de la meta", "The goal's activities"),
+    "go.activities_help": (
+        "Por actividad: cuántas de las municipalidades a las que aplica la meta la cumplieron.",
+        "Per activity: how many of the municipalities the goal applies to completed it.",
+    ),
+    "go.activity": ("Actividad", "Activity"),
+    "go.points": ("Puntos", "Points"),
+    "go.closed": (
+        "Meta cerrada el {date}: estados finales.",
+        "Goal closed on {date}: final states.",
+    ),
+    "go.closed_help": (
+        "Después de la fecha límite cada municipalidad cumplió o no cumplió; «en riesgo» y "
+        "«en camino» solo aparecen en metas cuyo plazo sigue abierto en la fecha de los datos.",
+        "After the deadline each municipality either met the goal or did not; “at risk” and "
+        "“on track” only appear for goals whose deadline is still open at the data's date.",
+    ),
+    "go.not_met": ("Municipalidades que no cumplieron", "Municipalities that did not meet it"),
+    # printable district sheet
+    "fi.open": ("Imprimir / Print", "Print / Imprimir"),
+    "fi.open_help": (
+        "Abre la ficha distrital de una página A4, lista para imprimir.",
+        "Opens the one-page A4 district sheet, ready to print.",
+    ),
+    "fi.title": ("Ficha distrital", "District sheet"),
+    "fi.print": ("Imprimir", "Print"),
+    "fi.back": ("Volver al distrito", "Back to the district"),
+    "fi.date": ("Fecha", "Date"),
+    "fi.fresh": ("Datos de la carga {n} del {date}", "Data from load {n} of {date}"),
+    "fi.no_loads": ("Sin cargas registradas", "No loads recorded"),
+    "fi.reason": ("Razón principal", "Main reason"),
+    "fi.jass_order": (
+        "Ordenadas por prioridad de visita (modelo local).",
+        "Ordered by visit priority (local model).",
+    ),
+    "fi.more_jass": (
+        "… y {n} JASS más (lista completa en el tablero).",
+        "… and {n} more JASS (full list in the dashboard).",
+    ),
+    "fi.unmet": ("Criterios no cumplidos:", "Criteria not met:"),
 }
 
 # Readable labels for codes the ETL stores (visit reasons, exit criteria, score items).

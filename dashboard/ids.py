@@ -1,8 +1,12 @@
-"""Every component id in one place, so callbacks and layouts cannot drift apart."""
+"""Every component id in one place, so callbacks and layouts cannot drift apart.
+
+A table's export buttons are `<table id>-csv` and `<table id>-xlsx` (dashboard.exports).
+"""
 
 # Shell
 NAV_LOCATION = "nav-location"  # written by callbacks to navigate (filters, map clicks)
 PAGE_LOADING = "page-loading"
+DOWNLOAD = "download"  # the one dcc.Download every export writes to
 
 # Overview
 OV_DEP = "ov-dep"
@@ -18,26 +22,33 @@ OV_STATE = "ov-state"  # dcc.Store with the page's URL state (for callbacks)
 # District
 DI_STATE = "di-state"
 DI_GRID = "di-grid"
-DI_CSV = "di-csv"
-DI_XLSX = "di-xlsx"
-DI_DOWNLOAD = "di-download"
+DI_CP_GRID = "di-cp-grid"
+DI_PRIORITY = "di-priority"  # dcc.Store with the priority list's rows (it is not a grid)
+DI_PRINT = "di-print"
+
+# District sheet (ficha, printable)
+FI_PRINT = "fi-print"
+FI_MAP = "fi-map"
 
 # JASS
 OC_HISTORY = "oc-history"
 
 # Goals
 GO_META = "go-meta"
+GO_DEP = "go-dep"
 GO_GRID = "go-grid"
-GO_CSV = "go-csv"
+GO_ACT_GRID = "go-act-grid"
 GO_STATE = "go-state"
 
 # Exit readiness
 EX_ORG = "ex-org"
 EX_GRID = "ex-grid"
-EX_CSV = "ex-csv"
 EX_STATE = "ex-state"
 
 # Data
-DA_REJECTS_CSV = "da-rejects-csv"
-DA_DOWNLOAD = "da-download"
-DI_CP_GRID = "di-cp-grid"
+DA_REJECTS = "da-rejects"
+DA_REJECTS_ALL = "da-rejects-all"  # every rejected row, not only the ones shown
+
+# Tables whose rows come from an AG Grid / from a dcc.Store, exported by dashboard.exports.
+GRID_EXPORTS = (DI_GRID, DI_CP_GRID, GO_GRID, GO_ACT_GRID, EX_GRID, DA_REJECTS)
+STORE_EXPORTS = (DI_PRIORITY,)

@@ -43,6 +43,56 @@ class Warehouse:
         """The newest year with district summaries."""
         return self._scalar(select(func.max(s.resumen_distrito.c.anio)))
 
+    def data_years(self, dep: str | None = None, prov: str | None = None) -> list[int]:
+        """Years with real data in the scope, newest first: coverage, goal results or ATM rows.
+
+        resumen_distrito has a row for every district and year, so "a row exists" is not
+        "there is something to show"; a year counts when one of its sources has rows.
+        """
+        rd, a, d = s.resumen_distrito, s.atm, s.distrito
+        summary = select(rd.c.anio).where(
+            (rd.c.n_cp > 0) | rd.c.cobertura_agua.is_not(None) | (rd.c.metas_aplicables > 0)
+        )
+        summary = _scope(summary, rd.c.departamento, rd.c.provincia, dep, prov).distinct()
+        atm = select(a.c.anio).join(d, d.c.ubigeo == a.c.ubigeo)
+        atm = _scope(atm, d.c.departamento, d.c.provincia, dep, prov).distinct()
+        with self.engine.connect() as conn:
+            years = {int(y) for y in conn.execute(summary).scalars()}
+            years |= {int(y) for y in conn.execute(atm).scalars()}
+        return sorted(years, reverse=True)
+
+    def goal_totals(self, anio: int, dep: str | None, prov: str | None) -> tuple[int, int, int]:
+        """(goal year, met, applicable) of the newest year up to `anio` with applicable goals.
+
+        Goals are yearly programmes: in a year without goals the KPI shows the last one that
+        had them rather than a meaningless "0 / 0". (0, 0, 0) when there is none.
+        """
+        rd = s.resumen_distrito
+        stmt = (
+            select(
+                rd.c.anio,
+                func.sum(rd.c.metas_cumplidas).label("met"),
+                func.sum(rd.c.metas_aplicables).label("applicable"),
+            )
+            .where(rd.c.anio <= anio)
+            .group_by(rd.c.anio)
+            .having(func.sum(rd.c.metas_aplicables) > 0)
+            .order_by(rd.c.anio.desc())
+            .limit(1)
+        )
+        frame = self._frame(_scope(stmt, rd.c.departamento, rd.c.provincia, dep, prov))
+        if frame.empty:
+            return (0, 0, 0)
+        row = frame.iloc[0]
+        return (int(row["anio"]), int(row["met"]), int(row["applicable"]))
+
+    def freshness(self) -> dict[str, Any] | None:
+        """The newest finished load: when the data was last refreshed, and its number."""
+        c = s.carga
+        stmt = select(c.c.id, c.c.terminada, c.c.iniciada).order_by(c.c.id.desc()).limit(1)
+        frame = self._frame(stmt)
+        return None if frame.empty else frame.iloc[0].to_dict()
+
     def departments(self) -> pd.DataFrame:
         """Departments that have at least one district with data."""
         rd = s.resumen_distrito
@@ -73,11 +123,12 @@ class Warehouse:
         stmt = _scope(stmt, d.c.departamento, d.c.provincia, dep, prov).order_by(d.c.nombre)
         return self._frame(stmt)
 
-    def reference_points(self) -> pd.DataFrame:
-        """Every district capital's point: the faint backdrop that draws Peru without tiles."""
+    def reference_points(self, dep: str | None = None) -> pd.DataFrame:
+        """District capitals' points (of one department when given): the faint backdrop that
+        draws Peru without tiles."""
         d = s.distrito
-        stmt = select(d.c.latitud, d.c.longitud).where(d.c.latitud.is_not(None))
-        return self._frame(stmt)
+        stmt = select(d.c.ubigeo, d.c.latitud, d.c.longitud).where(d.c.latitud.is_not(None))
+        return self._frame(_scope(stmt, d.c.departamento, d.c.provincia, dep, None))
 
     # ------------------------------------------------------------------ overview
     def district_summary(self, anio: int, dep: str | None, prov: str | None) -> pd.DataFrame:
@@ -189,9 +240,13 @@ class Warehouse:
         )
         return self._frame(stmt)
 
-    def activities(self) -> pd.DataFrame:
-        """The goal catalogue's activities (for naming missing ones)."""
-        return self._frame(select(s.meta_actividad))
+    def activities(self, anio: int | None = None, numero: int | None = None) -> pd.DataFrame:
+        """The goal catalogue's activities (of one goal when given), in catalogue order."""
+        m = s.meta_actividad
+        stmt = select(m).order_by(m.c.anio, m.c.meta, m.c.orden)
+        if anio is not None and numero is not None:
+            stmt = stmt.where(m.c.anio == anio, m.c.meta == numero)
+        return self._frame(stmt)
 
     def exit_readiness(self, ubigeo: str) -> pd.DataFrame:
         """salida_distrito for one district, newest year first."""
@@ -235,8 +290,8 @@ class Warehouse:
         m = s.meta
         return self._frame(select(m).order_by(m.c.anio.desc(), m.c.numero))
 
-    def goal_progress(self, anio: int, numero: int) -> pd.DataFrame:
-        """avance_meta_calc of one goal for every municipality, with names."""
+    def goal_progress(self, anio: int, numero: int, dep: str | None = None) -> pd.DataFrame:
+        """avance_meta_calc of one goal for every municipality (of a department), with names."""
         a, d = s.avance_meta_calc, s.distrito
         stmt = (
             select(
@@ -251,7 +306,7 @@ class Warehouse:
             .join(s.provincia, s.provincia.c.ubigeo == d.c.provincia)
             .where(a.c.anio == anio, a.c.meta == numero)
         )
-        return self._frame(stmt)
+        return self._frame(_scope(stmt, d.c.departamento, d.c.provincia, dep, None))
 
     # ------------------------------------------------------------------ NGO exit
     def portfolios(self) -> list[str]:
@@ -306,6 +361,10 @@ class Warehouse:
         cols = [c for c in r.c if c.name != "datos"]
         stmt = select(*cols).order_by(r.c.id)
         return self._frame(stmt.limit(limit) if limit else stmt)
+
+    def rejects_count(self) -> int:
+        """How many rejected rows and file problems there are in all."""
+        return int(self._scalar(select(func.count()).select_from(s.rechazo)) or 0)
 
     def versions(self) -> pd.DataFrame:
         """Catalogue and score-model versions in use."""

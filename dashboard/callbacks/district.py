@@ -1,17 +1,12 @@
-"""District callbacks: exports of the JASS table and opening a JASS from the grid."""
+"""District callbacks: opening a JASS from the grid (exports live in dashboard.exports)."""
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
-import pandas as pd
-from dash import Dash, Input, Output, State, dcc, no_update
+from dash import Dash, Input, Output, State, no_update
 
 from dashboard import ids
-from dashboard.i18n import t
-from dashboard.layouts.district import jass_columns, jass_rows
-from dashboard.queries import Warehouse
 from dashboard.state import UrlState, href
 
 
@@ -23,47 +18,8 @@ def jass_href(cell: dict[str, Any] | None, lang: str) -> str | None:
     return href(f"/jass/{code}", UrlState(lang=lang)) if code else None
 
 
-def jass_frame(orgs: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The JASS table as exported: the grid's columns with their translated headers."""
-    columns = jass_columns(lang)
-    rows = jass_rows(orgs, lang)
-    frame = pd.DataFrame(rows, columns=[col["field"] for col in columns])
-    headers = {col["field"]: col.get("headerName", col["field"]) for col in columns}
-    return frame.rename(columns=headers)
-
-
-def xlsx_bytes(frame: pd.DataFrame, sheet: str) -> bytes:
-    """An Excel workbook with one sheet."""
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="xlsxwriter") as writer:
-        frame.to_excel(writer, sheet_name=sheet[:31], index=False)
-    return buffer.getvalue()
-
-
-def register(app: Dash, wh: Warehouse) -> None:
-    """Wire the district page's exports and grid clicks."""
-
-    @app.callback(
-        Output(ids.DI_GRID, "exportDataAsCsv"),
-        Input(ids.DI_CSV, "n_clicks"),
-        prevent_initial_call=True,
-    )
-    def _csv(n_clicks: int | None) -> bool:
-        return bool(n_clicks)
-
-    @app.callback(
-        Output(ids.DI_DOWNLOAD, "data"),
-        Input(ids.DI_XLSX, "n_clicks"),
-        State(ids.DI_STATE, "data"),
-        prevent_initial_call=True,
-    )
-    def _xlsx(n_clicks: int | None, store: dict[str, Any] | None) -> Any:
-        if not n_clicks or not store:
-            return no_update
-        lang = store.get("lang", "es")
-        frame = jass_frame(wh.organisations(store["ubigeo"]), lang)
-        data = xlsx_bytes(frame, t("di.jass", lang))
-        return dcc.send_bytes(data, f"jass_{store['ubigeo']}.xlsx")
+def register(app: Dash) -> None:
+    """Wire the district page's grid clicks and the printable sheet's print button."""
 
     @app.callback(
         Output(ids.NAV_LOCATION, "href", allow_duplicate=True),
@@ -73,3 +29,11 @@ def register(app: Dash, wh: Warehouse) -> None:
     )
     def _open(cell: dict[str, Any] | None, store: dict[str, Any] | None) -> Any:
         return jass_href(cell, (store or {}).get("lang", "es")) or no_update
+
+    # Printing is the browser's job: the button only opens its dialog.
+    app.clientside_callback(
+        "function(n) { if (n) { window.print(); } return window.dash_clientside.no_update; }",
+        Output(ids.FI_PRINT, "className"),
+        Input(ids.FI_PRINT, "n_clicks"),
+        prevent_initial_call=True,
+    )

@@ -49,7 +49,8 @@ def clicked_ubigeo(click: dict[str, Any] | None) -> str | None:
 def navigate(store: dict[str, Any], trigger: str | None, values: dict[str, Any]) -> str | None:
     """Where any overview control sends the user (None: stay)."""
     store = store or {}
-    lang, anio = store.get("lang", "es"), store.get("anio")
+    lang = store.get("lang", "es")
+    anio = store.get("anio_shown", store.get("anio"))  # the district opens on the year seen
     if trigger == ids.OV_DIST:
         return district_href(values.get(ids.OV_DIST), lang, anio)
     if trigger in (ids.OV_MAP, ids.OV_RANKING):

@@ -1,19 +1,19 @@
-"""Callbacks of the goal, exit and data pages: choices become URLs; tables export."""
+"""Callbacks of the goal, exit and data pages: choices become URLs; all rejects download."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from dash import Dash, Input, Output, State, dcc, no_update
+from dash import Dash, Input, Output, State, no_update
 
-from dashboard import ids
+from dashboard import exports, ids
 from dashboard.queries import Warehouse
 from dashboard.state import UrlState, href
 
 
-def goal_href(meta: str | None, lang: str) -> str | None:
-    """The goal page for a chosen goal key."""
-    return href("/metas", UrlState(lang=lang, meta=meta)) if meta else None
+def goal_href(lang: str, meta: str | None, dep: str | None) -> str:
+    """The goal page for a goal and (optionally) one department."""
+    return href("/metas", UrlState(lang=lang, meta=meta or None, dep=dep or None))
 
 
 def portfolio_href(ong: str | None, lang: str) -> str | None:
@@ -21,9 +21,12 @@ def portfolio_href(ong: str | None, lang: str) -> str | None:
     return href("/salida", UrlState(lang=lang, ong=ong)) if ong else None
 
 
-def rejects_csv(wh: Warehouse) -> str:
-    """Every rejected row as CSV text (no raw row data: it may hold personal fields)."""
-    return wh.rejects().to_csv(index=False)
+def rejects_download(wh: Warehouse) -> dict[str, Any]:
+    """Every rejected row as CSV (no raw row data: it may hold personal fields), neutralised."""
+    frame = wh.rejects()
+    columns = [{"field": col, "headerName": col} for col in frame.columns]
+    rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
+    return exports.download(exports.table_frame(rows, columns), "csv", "rechazos")
 
 
 def register(app: Dash, wh: Warehouse) -> None:
@@ -32,11 +35,12 @@ def register(app: Dash, wh: Warehouse) -> None:
     @app.callback(
         Output(ids.NAV_LOCATION, "href", allow_duplicate=True),
         Input(ids.GO_META, "value"),
+        Input(ids.GO_DEP, "value"),
         State(ids.GO_STATE, "data"),
         prevent_initial_call=True,
     )
-    def _goal(meta: str | None, store: dict[str, Any] | None) -> Any:
-        return goal_href(meta, (store or {}).get("lang", "es")) or no_update
+    def _goal(meta: str | None, dep: str | None, store: dict[str, Any] | None) -> Any:
+        return goal_href((store or {}).get("lang", "es"), meta, dep)
 
     @app.callback(
         Output(ids.NAV_LOCATION, "href", allow_duplicate=True),
@@ -48,25 +52,9 @@ def register(app: Dash, wh: Warehouse) -> None:
         return portfolio_href(ong, (store or {}).get("lang", "es")) or no_update
 
     @app.callback(
-        Output(ids.GO_GRID, "exportDataAsCsv"),
-        Input(ids.GO_CSV, "n_clicks"),
-        prevent_initial_call=True,
-    )
-    def _goal_csv(n: int | None) -> bool:
-        return bool(n)
-
-    @app.callback(
-        Output(ids.EX_GRID, "exportDataAsCsv"),
-        Input(ids.EX_CSV, "n_clicks"),
-        prevent_initial_call=True,
-    )
-    def _exit_csv(n: int | None) -> bool:
-        return bool(n)
-
-    @app.callback(
-        Output(ids.DA_DOWNLOAD, "data"),
-        Input(ids.DA_REJECTS_CSV, "n_clicks"),
+        Output(ids.DOWNLOAD, "data", allow_duplicate=True),
+        Input(ids.DA_REJECTS_ALL, "n_clicks"),
         prevent_initial_call=True,
     )
     def _rejects(n: int | None) -> Any:
-        return dcc.send_string(rejects_csv(wh), "rechazos.csv") if n else no_update
+        return rejects_download(wh) if n else no_update

@@ -24,9 +24,10 @@ def skeleton() -> html.Div:
     return html.Div(
         [
             dcc.Store(id=ids.DI_STATE),
-            dcc.Download(id=ids.DI_DOWNLOAD),
-            c.export_buttons("es", ids.DI_CSV, ids.DI_XLSX),
-            c.grid(ids.DI_GRID, [], [], "jass.csv"),
+            dcc.Store(id=ids.DI_PRIORITY),
+            c.export_buttons("es", ids.DI_PRIORITY),
+            c.table_block("es", ids.DI_GRID, [], [], "jass.csv"),
+            c.table_block("es", ids.DI_CP_GRID, [], [], "centros_poblados.csv"),
         ],
         hidden=True,
     )
@@ -56,7 +57,6 @@ def layout(wh: Warehouse, state: UrlState, ubigeo: str | None) -> Any:
     body = [
         header(info, state),
         dcc.Store(id=ids.DI_STATE, data={"ubigeo": info["ubigeo"], "lang": lang}),
-        dcc.Download(id=ids.DI_DOWNLOAD),
     ]
     body.append(c.safe(lang, lambda: content(wh, info["ubigeo"], state)))
     return c.page(state, path, to_search(state), body)
@@ -69,7 +69,7 @@ def header(info: dict[str, Any], state: UrlState) -> html.Div:
     prov_link = href(
         "/", UrlState(lang=lang, dep=info["departamento"], prov=info["provincia"], anio=state.anio)
     )
-    return html.Div(
+    title = html.Div(
         [
             html.H1(
                 [info["nombre"], html.Small(f" · {info['ubigeo']}", className="text-muted fs-6")],
@@ -84,10 +84,22 @@ def header(info: dict[str, Any], state: UrlState) -> html.Div:
                     html.Span(info["nombre"]),
                 ],
                 className="small",
-                **{"aria-label": "breadcrumb"},
+                **c.aria(label="breadcrumb"),
             ),
         ],
         className="my-2",
+    )
+    sheet = html.A(
+        t("fi.open", lang),
+        id=ids.DI_PRINT,
+        href=href(f"/distrito/{info['ubigeo']}/ficha", lang_only(state)),
+        target="_blank",
+        rel="noopener",
+        className="btn btn-sm btn-outline-primary no-print",
+        title=t("fi.open_help", lang),
+    )
+    return html.Div(
+        [title, sheet], className="d-flex justify-content-between align-items-start gap-2"
     )
 
 
@@ -101,14 +113,20 @@ def content(wh: Warehouse, ubigeo: str, state: UrlState) -> list[Any]:
     left = [
         c.section(
             t("di.priority", lang),
-            c.safe(lang, lambda: priority_list(orgs, state)),
+            html.Div(
+                [
+                    dcc.Store(id=ids.DI_PRIORITY, data=priority_export(orgs, ubigeo, lang)),
+                    c.export_buttons(lang, ids.DI_PRIORITY),
+                    c.safe(lang, lambda: priority_list(orgs, state)),
+                ]
+            ),
             badge=c.local_model_badge(lang),
             help_text=t("di.priority_help", lang),
         ),
-        c.section(t("di.jass", lang), c.safe(lang, lambda: jass_section(orgs, lang))),
+        c.section(t("di.jass", lang), c.safe(lang, lambda: jass_section(orgs, ubigeo, lang))),
         c.section(
             t("di.coverage_cp", lang),
-            c.safe(lang, lambda: coverage_section(wh.coverage_cp(ubigeo, year), lang)),
+            c.safe(lang, lambda: coverage_section(wh.coverage_cp(ubigeo, year), ubigeo, lang)),
         ),
     ]
     right = [
@@ -128,7 +146,7 @@ def content(wh: Warehouse, ubigeo: str, state: UrlState) -> list[Any]:
         ),
     ]
     return [
-        kpis(current, lang, year) if current else c.empty_state(t("common.no_data", lang)),
+        kpis(current, lang, year) if current and year else c.empty_state(t("common.no_data", lang)),
         dbc.Row([dbc.Col(left, xl=7), dbc.Col(right, xl=5)], className="g-2"),
     ]
 
@@ -162,13 +180,49 @@ def kpis(row: dict[str, Any], lang: str, year: int) -> dbc.Row:
         c.kpi_card(
             t("ind.pct_oc_visitadas_12m", lang), fmt_pct(row.get("pct_oc_visitadas_12m"), lang)
         ),
-        c.kpi_card(
-            t("ov.kpi_goals", lang),
-            f"{fmt_num(row.get('metas_cumplidas'), lang)} / "
-            f"{fmt_num(row.get('metas_aplicables'), lang)}",
-        ),
+        goals_kpi(row, lang),
     ]
     return dbc.Row([dbc.Col(card, xs=6, md=4, xl=2) for card in cards], className="g-2 mb-3")
+
+
+def goals_kpi(row: dict[str, Any], lang: str) -> dbc.Card:
+    """Goals met / applicable of the year; a year without goals says so instead of "0 / 0"."""
+    applicable = int(row.get("metas_aplicables") or 0)
+    if not applicable:
+        return c.kpi_card(t("ov.kpi_goals", lang), "—", t("ov.no_goals_year", lang))
+    met = int(row.get("metas_cumplidas") or 0)
+    return c.kpi_card(
+        t("ov.kpi_goals", lang), f"{fmt_num(met, lang)} / {fmt_num(applicable, lang)}"
+    )
+
+
+def priority_top(orgs: pd.DataFrame) -> pd.DataFrame:
+    """The JASS with at least one reason, highest priority first (the list's rows)."""
+    if orgs.empty:
+        return orgs
+    return orgs[orgs["razones"].map(lambda r: bool(r))].head(PRIORITY_TOP)
+
+
+def priority_export(orgs: pd.DataFrame, ubigeo: str, lang: str) -> dict[str, Any]:
+    """The priority list as rows and columns for the export helper (it is not a grid)."""
+    columns = [
+        {"field": "orden", "headerName": "#"},
+        {"field": "nombre", "headerName": t("common.name", lang)},
+        {"field": "codigo_oc", "headerName": t("oc.code", lang)},
+        {"field": "grado", "headerName": t("common.grade", lang)},
+        {"field": "razones", "headerName": t("di.reasons", lang)},
+    ]
+    rows = [
+        {
+            "orden": i,
+            "nombre": r["nombre"],
+            "codigo_oc": r["codigo_oc"],
+            "grado": r["grado"],
+            "razones": "; ".join(label("razon", x, lang) for x in r["razones"]),
+        }
+        for i, (_, r) in enumerate(priority_top(orgs).iterrows(), start=1)
+    ]
+    return {"rows": rows, "columns": columns, "file": f"prioridad_{ubigeo}"}
 
 
 def priority_list(orgs: pd.DataFrame, state: UrlState) -> Any:
@@ -176,7 +230,7 @@ def priority_list(orgs: pd.DataFrame, state: UrlState) -> Any:
     lang = state.lang
     if orgs.empty:
         return c.empty_state(t("di.no_jass", lang))
-    top = orgs[orgs["razones"].map(lambda r: bool(r))].head(PRIORITY_TOP)
+    top = priority_top(orgs)
     if top.empty:
         return c.empty_state(t("di.no_priority", lang))
     items = [
@@ -223,7 +277,7 @@ def jass_columns(lang: str) -> list[dict[str, Any]]:
         {
             "field": "nombre",
             "headerName": t("common.name", lang),
-            "minWidth": 180,
+            "minWidth": 220,
             "pinned": "left",
             "cellClass": "link-cell",
             "tooltipField": "codigo_oc",
@@ -298,23 +352,17 @@ def _num(value: Any) -> float | None:
     return None if value is None or pd.isna(value) else round(float(value), 4)
 
 
-def jass_section(orgs: pd.DataFrame, lang: str) -> Any:
-    """The sortable, filterable JASS grid with its export buttons."""
-    if orgs.empty:
-        return html.Div([c.empty_state(t("di.no_jass", lang)), skeleton_grid(lang)])
-    return html.Div(
-        [
-            c.export_buttons(lang, ids.DI_CSV, ids.DI_XLSX),
-            c.grid(ids.DI_GRID, jass_rows(orgs, lang), jass_columns(lang), "jass.csv", 420, lang),
-        ]
-    )
-
-
-def skeleton_grid(lang: str) -> html.Div:
-    """Hidden grid and buttons so the export callbacks have their components."""
-    return html.Div(
-        [c.export_buttons(lang, ids.DI_CSV, ids.DI_XLSX), c.grid(ids.DI_GRID, [], [], "jass.csv")],
-        hidden=True,
+def jass_section(orgs: pd.DataFrame, ubigeo: str, lang: str) -> Any:
+    """The sortable, filterable JASS grid of the district with its export buttons."""
+    rows = jass_rows(orgs, lang) if not orgs.empty else []
+    return c.table_block(
+        lang,
+        ids.DI_GRID,
+        rows,
+        jass_columns(lang),
+        f"jass_{ubigeo}.csv",
+        420,
+        t("di.no_jass", lang),
     )
 
 
@@ -367,12 +415,10 @@ def atm_section(atm: pd.DataFrame, lang: str) -> Any:
     return html.Div([facts, budget])
 
 
-def coverage_section(cps: pd.DataFrame, lang: str) -> Any:
+def coverage_section(cps: pd.DataFrame, ubigeo: str, lang: str) -> Any:
     """Coverage per centro poblado, worst first."""
-    if cps.empty:
-        return c.empty_state(t("di.no_cp", lang))
     pct = {"function": "params.value == null ? '—' : Math.round(params.value * 100) + ' %'"}
-    cols = [
+    cols: list[dict[str, Any]] = [
         {"field": "nombre", "headerName": t("di.cp", lang), "minWidth": 160},
         {
             "field": "poblacion_rural",
@@ -400,7 +446,8 @@ def coverage_section(cps: pd.DataFrame, lang: str) -> Any:
         }
         for _, r in cps.iterrows()
     ]
-    return c.grid(ids.DI_CP_GRID, rows, cols, "centros_poblados.csv", 300, lang)
+    file_name = f"cobertura_cp_{ubigeo}.csv"
+    return c.table_block(lang, ids.DI_CP_GRID, rows, cols, file_name, 300, t("di.no_cp", lang))
 
 
 def goals_section(goals: pd.DataFrame, activities: pd.DataFrame, lang: str) -> Any:

@@ -11,7 +11,7 @@ from dash import dcc, html
 
 from dashboard import components as c
 from dashboard import figures, ids
-from dashboard.i18n import fmt_date, fmt_num, label, t
+from dashboard.i18n import fmt_date, fmt_num, fmt_pct, label, t
 from dashboard.queries import Warehouse
 from dashboard.state import UrlState, to_search
 
@@ -20,7 +20,7 @@ NAME = "goals"
 
 
 def layout(wh: Warehouse, state: UrlState, today: dt.date | None = None) -> Any:
-    """The goal page for the goal in the URL (newest goal by default)."""
+    """The goal page for the goal (newest by default) and department in the URL."""
     lang = state.lang
     goals = c.safe(lang, wh.goals)
     goals = goals if isinstance(goals, pd.DataFrame) else pd.DataFrame()
@@ -29,35 +29,71 @@ def layout(wh: Warehouse, state: UrlState, today: dt.date | None = None) -> Any:
         for a, n in zip(goals.get("anio", []), goals.get("numero", []), strict=True)
     ]
     chosen = state.meta if state.meta in keys else (keys[0] if keys else None)
-    state = state.with_(meta=chosen)
+    state = state.with_(meta=chosen, prov=None)
     name = "nombre_en" if lang == "en" else "nombre_es"
     options = [
         {"label": f"{k} · {n}", "value": k} for k, n in zip(keys, goals.get(name, []), strict=True)
     ]
     body: list[Any] = [
         html.H1(t("go.title", lang), className="h4 my-2"),
-        dbc.Row(
-            dbc.Col(
-                [
-                    dbc.Label(t("go.pick", lang), html_for=ids.GO_META, className="small"),
-                    dcc.Dropdown(id=ids.GO_META, options=options, value=chosen, clearable=False),
-                ],
-                md=8,
-            )
-        ),
+        pickers(wh, state, options),
         dcc.Store(id=ids.GO_STATE, data={"lang": lang}),
     ]
     if chosen is None:
-        body += [c.empty_state(t("go.no_goals", lang)), _hidden_grid(lang)]
+        body += [c.empty_state(t("go.no_goals", lang)), _hidden_grids(lang)]
     else:
         row = goals.iloc[keys.index(chosen)].to_dict()
-        body.append(c.safe(lang, lambda: content(wh, row, lang, today or dt.date.today())))
+        body.append(c.safe(lang, lambda: content(wh, row, state, today or dt.date.today())))
     return c.page(state, PATH, to_search(state), body)
 
 
-def _hidden_grid(lang: str) -> html.Div:
+def pickers(wh: Warehouse, state: UrlState, options: list[dict[str, str]]) -> dbc.Row:
+    """The goal and the department (the URL's `meta` and `dep`)."""
+    lang = state.lang
+    deps = c.safe(lang, wh.departments)
+    dep_options = (
+        [{"label": n, "value": u} for u, n in zip(deps["ubigeo"], deps["nombre"], strict=True)]
+        if isinstance(deps, pd.DataFrame)
+        else []
+    )
+    return dbc.Row(
+        [
+            dbc.Col(
+                [
+                    dbc.Label(t("go.pick", lang), html_for=ids.GO_META, className="small mb-0"),
+                    dcc.Dropdown(
+                        id=ids.GO_META, options=options, value=state.meta, clearable=False
+                    ),
+                ],
+                xs=12,
+                md=8,
+            ),
+            dbc.Col(
+                [
+                    dbc.Label(t("ov.dep", lang), html_for=ids.GO_DEP, className="small mb-0"),
+                    dcc.Dropdown(
+                        id=ids.GO_DEP,
+                        options=dep_options,
+                        value=state.dep,
+                        placeholder=t("ov.all_deps", lang),
+                    ),
+                ],
+                xs=12,
+                md=4,
+            ),
+        ],
+        className="g-2",
+    )
+
+
+def _hidden_grids(lang: str) -> html.Div:
+    """The tables' components for pages without a goal (the export callbacks need them)."""
     return html.Div(
-        [c.export_buttons(lang, ids.GO_CSV), c.grid(ids.GO_GRID, [], [], "metas.csv")], hidden=True
+        [
+            c.table_block(lang, ids.GO_GRID, [], [], "metas.csv"),
+            c.table_block(lang, ids.GO_ACT_GRID, [], [], "actividades.csv"),
+        ],
+        hidden=True,
     )
 
 
@@ -77,70 +113,170 @@ def compliance(df: pd.DataFrame, by: str) -> pd.DataFrame:
     return grouped
 
 
-def content(wh: Warehouse, goal: dict[str, Any], lang: str, today: dt.date) -> list[Any]:
-    """KPIs, compliance charts and the at-risk table of one goal."""
-    df = wh.goal_progress(int(goal["anio"]), int(goal["numero"]))
-    deadline = goal["fecha_limite"]
+def activity_shares(df: pd.DataFrame, acts: pd.DataFrame) -> pd.DataFrame:
+    """Per activity: applicable municipalities, how many scored it fully and with progress."""
+    applicable = df[df["aplica"].astype(bool)] if not df.empty else df
+    n = len(applicable)
+    done: dict[str, int] = {}
+    started: dict[str, int] = {}
+    for missing, detail in zip(
+        applicable.get("faltantes", []), applicable.get("actividades", []), strict=True
+    ):
+        missing_set = {str(a) for a in (missing or [])}
+        for item in detail or []:
+            code = str(item.get("actividad"))
+            done[code] = done.get(code, 0) + (code not in missing_set)
+            started[code] = started.get(code, 0) + bool(item.get("obtenido"))
+    out = acts[["actividad", "descripcion_es", "descripcion_en", "tipo", "puntos"]].copy()
+    out["aplicables"] = n
+    out["cumplen"] = [done.get(str(a), 0) for a in out["actividad"]]
+    out["con_avance"] = [started.get(str(a), 0) for a in out["actividad"]]
+    out["pct"] = out["cumplen"] / n if n else None
+    return out
+
+
+def deadline_note(deadline: dt.date, today: dt.date, lang: str) -> Any:
+    """A closed goal's states are final: say so, so an empty "at risk" list is not a puzzle."""
+    if deadline >= today:
+        return None
+    return dbc.Alert(
+        [
+            html.Strong(t("go.closed", lang, date=fmt_date(deadline, lang))),
+            " ",
+            t("go.closed_help", lang),
+        ],
+        color="info",
+        className="py-2 small my-2",
+    )
+
+
+def goal_title(goal: dict[str, Any], lang: str) -> html.H2:
+    """The goal's name with its "assumption" badge when the catalogue had to assume values."""
+    name = goal["nombre_en"] if lang == "en" else goal["nombre_es"]
+    assumed = bool(goal.get("puntaje_minimo_supuesto") or goal.get("categorias_supuesto"))
+    return html.H2(
+        [
+            f"{t('di.goal', lang)} {int(goal['numero'])} ({int(goal['anio'])}) · {name}",
+            c.assumption_badge(lang) if assumed else None,
+        ],
+        className="h6 mt-2 mb-1",
+    )
+
+
+def kpi_cards(df: pd.DataFrame, deadline: dt.date, today: dt.date, lang: str) -> dbc.Row:
+    """Deadline, days to it, municipalities applicable / met and disagreements with the MEF."""
     days = (deadline - today).days
     days_text = (
         fmt_num(days, lang) if days >= 0 else t("go.days_past", lang, n=fmt_num(-days, lang))
     )
     applicable = df[df["aplica"].astype(bool)] if not df.empty else df
     met = int((applicable["estado"] == "cumplida").sum()) if not df.empty else 0
+    disagreements = int(df["discrepancia"].fillna(False).astype(bool).sum()) if not df.empty else 0
     cards = [
         c.kpi_card(t("di.deadline", lang), fmt_date(deadline, lang)),
         c.kpi_card(t("go.days_left", lang), days_text),
         c.kpi_card(t("go.applicable", lang), fmt_num(len(applicable), lang)),
-        c.kpi_card(t("go.met", lang), fmt_num(met, lang)),
         c.kpi_card(
-            t("go.discrepancies", lang),
-            fmt_num(
-                int(df["discrepancia"].fillna(False).astype(bool).sum()) if not df.empty else 0,
-                lang,
-            ),
+            t("go.met", lang),
+            fmt_num(met, lang),
+            fmt_pct(met / len(applicable) if len(applicable) else None, lang),
         ),
+        c.kpi_card(t("go.discrepancies", lang), fmt_num(disagreements, lang)),
     ]
-    badges = [c.assumption_badge(lang)] if goal.get("puntaje_minimo_supuesto") else []
+    return dbc.Row([dbc.Col(x, xs=6, md=4, xl=2) for x in cards], className="g-2 my-1")
+
+
+def content(wh: Warehouse, goal: dict[str, Any], state: UrlState, today: dt.date) -> list[Any]:
+    """KPIs, compliance charts, activities and the at-risk table of one goal."""
+    lang = state.lang
+    df = wh.goal_progress(int(goal["anio"]), int(goal["numero"]), state.dep)
+    deadline = goal["fecha_limite"]
+    head = [
+        goal_title(goal, lang),
+        kpi_cards(df, deadline, today, lang),
+        deadline_note(deadline, today, lang),
+    ]
     if df.empty:
-        return [
-            dbc.Row([dbc.Col(x, xs=6, md=2) for x in cards], className="g-2 my-2"),
-            c.empty_state(t("go.no_progress", lang)),
-            _hidden_grid(lang),
-        ]
+        return [*head, c.empty_state(t("go.no_progress", lang)), _hidden_grids(lang)]
+    acts = wh.activities(int(goal["anio"]), int(goal["numero"]))
+    by = "provincia_nombre" if state.dep else "departamento_nombre"
     return [
-        dbc.Row([dbc.Col(x, xs=6, md=2) for x in cards], className="g-2 my-2"),
-        html.Div(badges),
+        *head,
         dbc.Row(
             [
                 dbc.Col(
                     c.section(
-                        t("go.by_dep", lang),
+                        t("go.by_prov" if state.dep else "go.by_dep", lang),
                         dcc.Graph(
-                            figure=figures.compliance_figure(
-                                compliance(df, "departamento_nombre"), "departamento_nombre", lang
-                            ),
+                            figure=figures.compliance_figure(compliance(df, by), by, lang),
                             config=c.GRAPH_CONFIG,
                         ),
                     ),
                     lg=6,
                 ),
                 dbc.Col(
-                    c.section(
-                        t("go.by_cat", lang),
-                        dcc.Graph(
-                            figure=figures.compliance_figure(
-                                compliance(df, "categoria"), "categoria", lang
+                    [
+                        c.section(
+                            t("go.by_cat", lang),
+                            dcc.Graph(
+                                figure=figures.compliance_figure(
+                                    compliance(df, "categoria"), "categoria", lang
+                                ),
+                                config=c.GRAPH_CONFIG,
                             ),
-                            config=c.GRAPH_CONFIG,
                         ),
-                    ),
+                        c.section(
+                            t("go.activities", lang),
+                            activity_grid(activity_shares(df, acts), goal, lang),
+                            help_text=t("go.activities_help", lang),
+                        ),
+                    ],
                     lg=6,
                 ),
             ],
             className="g-2",
         ),
-        c.section(t("go.at_risk", lang), at_risk_grid(wh, df, goal, lang)),
+        c.section(
+            t("go.not_met" if deadline < today else "go.at_risk", lang),
+            at_risk_grid(df, acts, goal, state.dep, lang),
+        ),
     ]
+
+
+def activity_grid(shares: pd.DataFrame, goal: dict[str, Any], lang: str) -> html.Div:
+    """One row per activity: the share of applicable municipalities that scored it."""
+    desc = "descripcion_en" if lang == "en" else "descripcion_es"
+    pct = {"function": "params.value == null ? '—' : Math.round(params.value * 100) + ' %'"}
+    cols: list[dict[str, Any]] = [
+        {
+            "field": "actividad",
+            "headerName": t("go.activity", lang),
+            "minWidth": 220,
+            "wrapText": True,
+            "autoHeight": True,
+        },
+        {"field": "puntos", "headerName": t("go.points", lang), "maxWidth": 100},
+        {"field": "cumplen", "headerName": t("go.met", lang), "maxWidth": 110},
+        {"field": "pct", "headerName": "%", "valueFormatter": pct, "maxWidth": 100},
+    ]
+    rows = [
+        {
+            "actividad": r[desc],
+            "puntos": _num(r["puntos"]),
+            "cumplen": f"{int(r['cumplen'])} / {int(r['aplicables'])}",
+            "pct": _num(r["pct"]),
+        }
+        for _, r in shares.iterrows()
+    ]
+    file_name = f"actividades_{goal['anio']}_{goal['numero']}.csv"
+    return c.table_block(
+        lang, ids.GO_ACT_GRID, rows, cols, file_name, None, t("go.no_progress", lang)
+    )
+
+
+def _num(value: Any) -> float | None:
+    """A number for a grid cell (None for missing)."""
+    return None if value is None or pd.isna(value) else round(float(value), 4)
 
 
 def at_risk_rows(df: pd.DataFrame, names: dict[str, str], lang: str) -> list[dict[str, Any]]:
@@ -154,8 +290,8 @@ def at_risk_rows(df: pd.DataFrame, names: dict[str, str], lang: str) -> list[dic
             "departamento": r["departamento_nombre"],
             "categoria": r["categoria"],
             "estado": label("estado", r["estado"], lang),
-            "puntaje": r["puntaje"],
-            "puntaje_minimo": r["puntaje_minimo"],
+            "puntaje": _num(r["puntaje"]),
+            "puntaje_minimo": _num(r["puntaje_minimo"]),
             "faltantes": "; ".join(names.get(str(a), str(a)) for a in (r["faltantes"] or [])),
             "mef": "—"
             if r["mef_cumplio"] is None or pd.isna(r["mef_cumplio"])
@@ -166,21 +302,22 @@ def at_risk_rows(df: pd.DataFrame, names: dict[str, str], lang: str) -> list[dic
     ]
 
 
-def at_risk_grid(wh: Warehouse, df: pd.DataFrame, goal: dict[str, Any], lang: str) -> Any:
-    """The at-risk table with CSV export."""
-    acts = wh.activities()
-    acts = acts[(acts["anio"] == goal["anio"]) & (acts["meta"] == goal["numero"])]
+def at_risk_grid(
+    df: pd.DataFrame, acts: pd.DataFrame, goal: dict[str, Any], dep: str | None, lang: str
+) -> Any:
+    """The at-risk (or, for a closed goal, not met) table with its exports."""
     desc = "descripcion_en" if lang == "en" else "descripcion_es"
     names = dict(zip(acts["actividad"].astype(str), acts[desc], strict=True))
     rows = at_risk_rows(df, names, lang)
-    cols = [
+    cols: list[dict[str, Any]] = [
         {"field": "distrito", "headerName": t("common.district", lang), "pinned": "left"},
+        {"field": "ubigeo", "headerName": "Ubigeo", "maxWidth": 110},
         {"field": "provincia", "headerName": t("common.province", lang)},
         {"field": "departamento", "headerName": t("common.department", lang)},
-        {"field": "categoria", "headerName": t("go.category", lang), "minWidth": 110},
+        {"field": "categoria", "headerName": t("go.category", lang), "maxWidth": 110},
         {"field": "estado", "headerName": t("common.status", lang)},
-        {"field": "puntaje", "headerName": t("common.score", lang), "minWidth": 100},
-        {"field": "puntaje_minimo", "headerName": t("di.min", lang), "minWidth": 100},
+        {"field": "puntaje", "headerName": t("common.score", lang), "maxWidth": 110},
+        {"field": "puntaje_minimo", "headerName": t("di.min", lang), "maxWidth": 110},
         {
             "field": "faltantes",
             "headerName": t("common.missing", lang),
@@ -191,11 +328,6 @@ def at_risk_grid(wh: Warehouse, df: pd.DataFrame, goal: dict[str, Any], lang: st
         {"field": "mef", "headerName": t("di.mef", lang), "maxWidth": 110},
         {"field": "discrepancia", "headerName": "≠ MEF", "maxWidth": 90},
     ]
-    note = c.empty_state(t("go.none_at_risk", lang)) if not rows else None
-    return html.Div(
-        [
-            note,
-            c.export_buttons(lang, ids.GO_CSV),
-            c.grid(ids.GO_GRID, rows, cols, f"meta_{goal['anio']}_{goal['numero']}.csv", 460, lang),
-        ]
-    )
+    scope = f"_{dep}" if dep else ""
+    file_name = f"meta_{goal['anio']}_{goal['numero']}{scope}.csv"
+    return c.table_block(lang, ids.GO_GRID, rows, cols, file_name, 460, t("go.none_at_risk", lang))

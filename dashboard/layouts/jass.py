@@ -74,7 +74,7 @@ def header(org: dict[str, Any], district: dict[str, Any], state: UrlState) -> ht
                     html.Span(org["nombre"]),
                 ],
                 className="small",
-                **{"aria-label": "breadcrumb"},
+                **c.aria(label="breadcrumb"),
             ),
         ],
         className="my-2",

@@ -21,9 +21,12 @@ NAME = "overview"
 def layout(wh: Warehouse, state: UrlState, tiles: str | None = None) -> Any:
     """The overview for the state's year and location."""
     lang = state.lang
-    years = c.safe(lang, wh.years)
+    years = c.safe(lang, lambda: wh.data_years(state.dep, state.prov))
     years = years if isinstance(years, list) else []
-    anio = state.anio if state.anio in years else (years[0] if years else None)
+    anio = default_year(years, state.anio)
+    if anio is not None and anio not in years:
+        years = sorted([*years, anio], reverse=True)  # a shared link's year stays selectable
+    chosen = state.anio  # only a year the user chose travels in the URL
     state = state.with_(anio=anio)
     body: list[Any] = [
         html.H1(t("ov.title", lang), className="h4 my-2"),
@@ -34,7 +37,8 @@ def layout(wh: Warehouse, state: UrlState, tiles: str | None = None) -> Any:
                 "lang": lang,
                 "dep": state.dep,
                 "prov": state.prov,
-                "anio": anio,
+                "anio": chosen,
+                "anio_shown": anio,
                 "ind": state.ind,
             },
         ),
@@ -47,11 +51,20 @@ def layout(wh: Warehouse, state: UrlState, tiles: str | None = None) -> Any:
     return c.page(state, PATH, to_search(state), body)
 
 
+def default_year(data_years: list[int], wanted: int | None) -> int | None:
+    """The year in the URL when given, else the newest year with data in the scope (so the
+    overview never opens on an empty year)."""
+    if wanted is not None:
+        return wanted
+    return data_years[0] if data_years else None
+
+
 def filters(wh: Warehouse, state: UrlState, years: list[int]) -> dbc.Row:
     """Department → province → district cascade, year and indicator."""
     lang = state.lang
     deps = _options(c.safe(lang, wh.departments))
-    provs = _options(c.safe(lang, lambda: wh.provinces(state.dep))) if state.dep else []
+    dep = state.dep
+    provs = _options(c.safe(lang, lambda: wh.provinces(dep))) if dep else []
     dists = _options(c.safe(lang, lambda: wh.districts(state.dep, state.prov)))
     return dbc.Row(
         [
@@ -134,9 +147,10 @@ def content(wh: Warehouse, state: UrlState, tiles: str | None) -> list[Any]:
     if df.empty:
         return [c.empty_state(t("ov.no_districts", lang)), _graphs_placeholder()]
     coverage = wh.coverage_totals(anio, state.dep, state.prov)
+    goals = wh.goal_totals(anio, state.dep, state.prov)
     counts = grade_counts(df)
     return [
-        kpis(df, coverage, counts, lang),
+        kpis(df, coverage, counts, goals, lang),
         dbc.Row(
             [
                 dbc.Col(
@@ -146,10 +160,17 @@ def content(wh: Warehouse, state: UrlState, tiles: str | None) -> list[Any]:
                             dcc.Graph(
                                 id=ids.OV_MAP,
                                 figure=figures.map_figure(
-                                    df, wh.reference_points(), state.ind, lang, tiles
+                                    df,
+                                    wh.reference_points(),
+                                    state.ind,
+                                    lang,
+                                    tiles,
+                                    zoom=bool(state.dep),
                                 ),
                                 config=c.GRAPH_CONFIG,
-                            )
+                                className="ov-map",
+                            ),
+                            delay_show=300,
                         ),
                         help_text=t("ov.map_help", lang),
                     ),
@@ -197,11 +218,31 @@ def grade_counts(df: pd.DataFrame) -> dict[str, int]:
     return {g: int(df[f"n_oc_{g.lower()}"].sum()) for g in ("A", "B", "C", "D", "E")}
 
 
-def kpis(df: pd.DataFrame, coverage: dict[str, float], counts: dict[str, int], lang: str) -> Any:
+def goals_card(goals: tuple[int, int, int], anio: int, lang: str) -> dbc.Card:
+    """Goals met / applicable, of the newest goal year up to the chosen one (goals are yearly;
+    a later year without goals shows the last that had them, and says which)."""
+    year, met, applicable = goals
+    if not applicable:
+        return c.kpi_card(t("ov.kpi_goals", lang), "—", t("ov.no_goals_year", lang))
+    detail = fmt_pct(met / applicable, lang)
+    if year != anio:
+        detail = f"{detail} · {t('ov.goals_of', lang, year=str(year))}"
+    return c.kpi_card(
+        t("ov.kpi_goals", lang), f"{fmt_num(met, lang)} / {fmt_num(applicable, lang)}", detail
+    )
+
+
+def kpis(
+    df: pd.DataFrame,
+    coverage: dict[str, float],
+    counts: dict[str, int],
+    goals: tuple[int, int, int],
+    lang: str,
+) -> Any:
     """The KPI cards row."""
     n = len(df)
+    anio = int(df["anio"].iloc[0])
     atm = int(df["atm_operativa"].fillna(False).astype(bool).sum())
-    met, applicable = int(df["metas_cumplidas"].sum()), int(df["metas_aplicables"].sum())
     of = t("ov.kpi_of", lang)
     cards = [
         c.kpi_card(
@@ -217,10 +258,6 @@ def kpis(df: pd.DataFrame, coverage: dict[str, float], counts: dict[str, int], l
         c.kpi_card(t("ov.kpi_water", lang), fmt_pct(coverage.get("cobertura_agua"), lang)),
         c.kpi_card(t("ov.kpi_safe", lang), fmt_pct(coverage.get("cobertura_agua_segura"), lang)),
         c.kpi_card(t("ov.kpi_san", lang), fmt_pct(coverage.get("cobertura_saneamiento"), lang)),
-        c.kpi_card(
-            t("ov.kpi_goals", lang),
-            f"{fmt_num(met, lang)} / {fmt_num(applicable, lang)}",
-            fmt_pct(met / applicable if applicable else None, lang),
-        ),
+        goals_card(goals, anio, lang),
     ]
     return dbc.Row([dbc.Col(card, xs=6, md=4, xl=2) for card in cards], className="g-2 mb-3")

@@ -63,9 +63,11 @@ def rows(df: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
     ]
 
 
-def _grid(lang: str, data: list[dict[str, Any]]) -> html.Div:
-    cols = [
+def _grid(lang: str, data: list[dict[str, Any]], file_name: str = "salida.csv") -> html.Div:
+    """The portfolio's table with its exports."""
+    cols: list[dict[str, Any]] = [
         {"field": "distrito", "headerName": t("common.district", lang), "pinned": "left"},
+        {"field": "ubigeo", "headerName": "Ubigeo", "maxWidth": 110},
         {"field": "departamento", "headerName": t("common.department", lang)},
         {"field": "estado", "headerName": t("common.status", lang)},
         {"field": "criterios", "headerName": t("ex.criteria", lang), "maxWidth": 120},
@@ -78,13 +80,7 @@ def _grid(lang: str, data: list[dict[str, Any]]) -> html.Div:
         },
         {"field": "salida", "headerName": t("ex.planned", lang), "maxWidth": 140},
     ]
-    return html.Div(
-        [
-            c.export_buttons(lang, ids.EX_CSV),
-            c.grid(ids.EX_GRID, data, cols, "salida.csv", 460, lang),
-        ],
-        hidden=not data,
-    )
+    return c.table_block(lang, ids.EX_GRID, data, cols, file_name, 460, t("ex.none", lang))
 
 
 def content(df: pd.DataFrame, state: UrlState) -> list[Any]:
@@ -96,4 +92,6 @@ def content(df: pd.DataFrame, state: UrlState) -> list[Any]:
             for n, u in zip(df["nombre"], df["ubigeo"], strict=True)
         ]
     )
-    return [c.section(t("ex.model", lang), html.Div([_grid(lang, rows(df, lang)), links]))]
+    stem = "".join(ch if ch.isalnum() else "_" for ch in str(state.ong or "cartera"))[:40]
+    table = _grid(lang, rows(df, lang), f"salida_{stem}.csv")
+    return [c.section(t("ex.model", lang), html.Div([table, links]))]

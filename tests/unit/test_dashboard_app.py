@@ -19,10 +19,14 @@ PAGES = [
     "/distrito/131101",
     "/distrito/130302?lang=en",
     "/distrito/999999",
+    "/distrito/131101/ficha",
+    "/distrito/010101/ficha?lang=en",
+    "/distrito/999999/ficha",
     "/jass/131101-J02",
     "/jass/010101-J02?lang=en",
     "/jass/none",
     "/metas",
+    "/metas?dep=13&lang=en",
     "/salida",
     "/datos",
     "/no-such-page",
@@ -117,3 +121,50 @@ def test_dsh105_layouts_serialise(app) -> None:
     for name, page in dash.page_registry.items():
         layout = page["layout"]() if callable(page["layout"]) else page["layout"]
         json.dumps(layout, cls=plotly.utils.PlotlyJSONEncoder), name
+
+
+def test_dsh106_printable_sheet_has_its_parts(app) -> None:
+    client = app.server.test_client()
+    text = _render(client, "/distrito/131101/ficha")
+    for part in ("Ficha distrital", "Cascas", "JASS Huaychaca", "Imprimir", "fi-map"):
+        assert part in text, part
+    assert "navbar" not in text  # the sheet prints without the navigation bar
+    district = _render(client, "/distrito/131101").replace("\\u002f", "/")
+    assert "Imprimir / Print" in district and "/distrito/131101/ficha" in district
+
+
+def test_dsh107_overview_opens_on_newest_year_with_data(app, engine) -> None:
+    from sqlalchemy import insert, select
+
+    from etl import schema as s
+
+    # An empty future year in resumen_distrito (a row per district, nothing in it) ...
+    with engine.begin() as conn:
+        rows = conn.execute(select(s.resumen_distrito).where(s.resumen_distrito.c.anio == 2026))
+        empty = [
+            {
+                **dict(r._mapping),
+                "anio": 2030,
+                "n_cp": 0,
+                "cobertura_agua": None,
+                "metas_aplicables": 0,
+                "metas_cumplidas": 0,
+                "cobertura_agua_segura": None,
+                "cobertura_saneamiento": None,
+                "continuidad": None,
+            }
+            for r in rows
+        ]
+        conn.execute(insert(s.resumen_distrito), empty)
+    wh = app.server.config["WAREHOUSE"]
+    assert 2030 not in wh.data_years() and wh.data_years()[0] == 2026
+    text = _render(app.server.test_client(), "/")
+    assert '"anio_shown": 2026' in text or '"anio_shown":2026' in text
+
+
+def test_dsh108_goal_table_scoped_to_department(app) -> None:
+    wh = app.server.config["WAREHOUSE"]
+    goal = wh.goals().iloc[0]
+    every = wh.goal_progress(int(goal["anio"]), int(goal["numero"]))
+    one = wh.goal_progress(int(goal["anio"]), int(goal["numero"]), "13")
+    assert set(one["departamento"]) == {"13"} and len(one) < len(every)

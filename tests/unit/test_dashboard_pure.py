@@ -104,7 +104,8 @@ def _districts() -> pd.DataFrame:
 def test_dsh008_map_and_ranking_figures() -> None:
     ref = pd.DataFrame({"latitud": [-6.0, -12.0], "longitud": [-77.0, -75.0]})
     fig = figures.map_figure(_districts(), ref, "cobertura_agua", "es")
-    assert len(fig.data) == 2 and list(fig.data[1].customdata) == ["010101", "131101"]
+    assert len(fig.data) == 2 and sorted(fig.data[1].customdata) == ["010101", "131101"]
+    assert list(fig.data[1].customdata) == ["131101", "010101"]  # big first, small on top
     assert fig.layout.yaxis.scaleanchor == "x"
     bars = figures.ranking_figure(_districts(), "cobertura_agua", "en")
     assert list(bars.data[0].customdata) == ["010101", "131101"]
@@ -135,3 +136,99 @@ def test_dsh011_settings_priority(monkeypatch) -> None:
     assert Settings().port == 9000 and Settings().lang == "en"
     assert Settings(port=8123, lang="xx").port == 8123
     assert Settings(lang="xx").lang == "es"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
+        ("+51 999", "'+51 999"),
+        ("-1+2", "'-1+2"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tcmd", "'\tcmd"),
+        ("\rcmd", "'\rcmd"),
+        ("JASS Cascas", "JASS Cascas"),
+        (-3.5, -3.5),  # numbers are data, not formulas
+        (None, None),
+    ],
+)
+def test_dsh012_export_cells_neutralise_formulas(value, expected) -> None:
+    from dashboard.exports import neutralise
+
+    assert neutralise(value) == expected
+
+
+def test_dsh013_export_frame_csv_and_xlsx() -> None:
+    import io
+
+    import openpyxl
+
+    from dashboard.exports import csv_bytes, file_stem, table_frame, xlsx_bytes
+
+    columns = [
+        {"field": "nombre", "headerName": "Nombre"},
+        {"field": "grado", "headerName": "Grado"},
+        {"field": "codigo_oc", "hide": True},
+    ]
+    rows = [{"nombre": "=1+1", "grado": "A", "codigo_oc": "X"}, {"nombre": "Taquia", "grado": "E"}]
+    frame = table_frame(rows, columns)
+    assert list(frame.columns) == ["Nombre", "Grado"]  # hidden columns are not exported
+    text = csv_bytes(frame).decode("utf-8-sig")
+    assert text.splitlines()[:2] == ["Nombre,Grado", "'=1+1,A"]
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(frame, "jass"))).active
+    assert sheet["A2"].value == "'=1+1" and sheet["A2"].data_type == "s"
+    assert file_stem("jass_060602.csv") == "jass_060602" and file_stem(None) == "tabla"
+    assert table_frame(None, columns).empty
+
+
+def test_dsh014_default_year_is_newest_with_data() -> None:
+    from dashboard.layouts.overview import default_year
+
+    assert default_year([2024, 2023], None) == 2024  # not the newest year of the table
+    assert default_year([2024, 2023], 2019) == 2019  # a year in the URL is kept
+    assert default_year([], None) is None
+
+
+def test_dsh015_activity_shares_and_closed_goal_note() -> None:
+    from dashboard.layouts.goals import activity_shares, deadline_note
+
+    progress = pd.DataFrame(
+        {
+            "aplica": [True, True, False],
+            "faltantes": [["b"], [], ["a", "b"]],
+            "actividades": [
+                [{"actividad": "a", "obtenido": 10}, {"actividad": "b", "obtenido": 5}],
+                [{"actividad": "a", "obtenido": 10}, {"actividad": "b", "obtenido": 20}],
+                [{"actividad": "a", "obtenido": 0}, {"actividad": "b", "obtenido": 0}],
+            ],
+        }
+    )
+    acts = pd.DataFrame(
+        {
+            "actividad": ["a", "b"],
+            "descripcion_es": ["A", "B"],
+            "descripcion_en": ["A", "B"],
+            "tipo": ["evidencia", "metrica"],
+            "puntos": [10.0, 20.0],
+        }
+    )
+    shares = activity_shares(progress, acts).set_index("actividad")
+    assert shares.loc["a", "cumplen"] == 2 and shares.loc["b", "cumplen"] == 1
+    assert shares.loc["b", "pct"] == 0.5 and shares.loc["b", "con_avance"] == 2
+    closed = deadline_note(dt.date(2017, 12, 31), dt.date(2026, 1, 1), "es")
+    assert "Meta cerrada el 31/12/2017" in str(closed)
+    assert deadline_note(dt.date(2027, 1, 1), dt.date(2026, 1, 1), "es") is None
+
+
+def test_dsh016_goal_links_keep_department() -> None:
+    from dashboard.callbacks.tables import goal_href
+
+    assert goal_href("es", "2017-41", "06") == "/metas?dep=06&meta=2017-41&lang=es"
+    assert goal_href("en", "2017-41", None) == "/metas?meta=2017-41&lang=en"
+
+
+def test_dsh017_map_zooms_to_a_department() -> None:
+    ref = pd.DataFrame({"latitud": [-6.0, -12.0], "longitud": [-77.0, -75.0]})
+    fig = figures.map_figure(_districts(), ref, "cobertura_agua", "es", zoom=True)
+    assert fig.layout.xaxis.range[0] < -78.8 < -77.9 < fig.layout.xaxis.range[1]
+    assert figures.map_figure(_districts(), ref, "cobertura_agua", "es").layout.xaxis.range is None
