@@ -5,6 +5,19 @@ so the dashboard shows what real data would look like (DOMAIN.md §4.3: rural wa
 ~77 %, excreta disposal ~35 %, safe water ~3-4 %). Output depends only on the arguments: the
 same (scale, seed, multiplier) gives byte-identical files on any day (SAMPLE_AS_OF, never today).
 
+The national sample tells the stories the three users come for (checked by
+tests/integration/test_sample_roundtrip.py):
+- goals (ministry analyst): each district's ATM had good or poor goal years (`buena_<year>`,
+  varying by department); a good year means most CPs surveyed for DATASS, JASS registered,
+  recognised and visited, POA and budget approved, evidence reported, so 45-75 % of the
+  municipalities a goal applies to meet it. The official MEF result is the outcome the derive
+  layer computes from these very tables, with ~5 % deliberate disagreements;
+- JASS (ATM): latest grades roughly A 6 %, B 29 %, C 36 %, D 11 %, E 18 % (never visited and
+  unregistered, so too little data);
+- exit readiness (NGO director): three portfolios of ~30 districts; inside each, districts are
+  ranked by maturity and given the readiness levers (ATM goal met, PIA, coverage, A/B grades,
+  chlorination, visits, fresh data) of their stage: ~10 % ready, ~40 % on track, the rest not.
+
 Files and formats (the loader is tested against exactly these variations):
 - datass_consolidado.csv   `;`, decimal comma, UTF-8 with BOM, CRLF, dd/mm/yyyy, Sí/No
 - datass_extracto_2026.xlsx DATASS module-extract names, sheet "Encuestas", SI/NO, Excel dates
@@ -30,6 +43,7 @@ import pandas as pd
 import xlsxwriter
 
 from etl import catalog, reference, sources
+from etl.derive import goals
 
 SAMPLE_AS_OF = dt.date(2026, 10, 31)
 SCALES = ("tiny", "small", "national")
@@ -38,6 +52,10 @@ SMALL_DEPARTMENT = "06"  # Cajamarca: 127 districts, the most rural CPs of any d
 LAST_YEAR = SAMPLE_AS_OF.year
 FIRST_DATASS_YEAR = 2015
 FIRST_VISIT_YEAR = 2022
+_N_ATM = 1_450  # districts with an ATM by 2026 (DOMAIN.md: ~1,400 established)
+_CAPACITY_SHIFT, _CAPACITY_SD = 0.45, 1.2  # JASS capacity: tunes the national grade shares
+MEF_DISAGREEMENT = 0.05  # share of official results that differ from the computed outcome
+GOAL_YEARS = (2015, 2016, 2017)  # years of the catalogue's goals: their metrics need data then
 NATIONAL_CPS = 30_000
 BAD_UBIGEO = "999999"
 
@@ -188,9 +206,14 @@ def _all_districts(seed: int) -> pd.DataFrame:
     weight = np.where(d.urbano, 0.0, weight)
     d["n_cp"] = np.where(d.urbano, 0, np.maximum(1, np.round(weight / weight.sum() * NATIONAL_CPS)))
     d["n_cp"] = d.n_cp.astype(int)
+    fx = _rng(seed, "district-effects")
+    deps = np.unique(dep)  # how strong each regional government's support to the ATMs is
+    d["efecto_dep"] = dep.map(dict(zip(deps, fx.normal(0, 0.5, len(deps)), strict=True)))
+    _portfolio_districts(d, _rng(seed, "ngo"))
     d["categoria"], d["viv_base"] = _categories(d, rng)
     d["anio_atm"] = _atm_years(d, rng)
-    d["diligencia"] = rng.normal(0, 1, len(d))
+    d["diligencia"] = rng.normal(0, 1, len(d)) + d.efecto_dep + 0.5 * d.ong.ne("")
+    _performance(d, fx)
     return d
 
 
@@ -218,16 +241,37 @@ def _categories(d: pd.DataFrame, rng: np.random.Generator) -> tuple[np.ndarray, 
 
 
 def _atm_years(d: pd.DataFrame, rng: np.random.Generator) -> np.ndarray:
-    """Year each district created its ATM (0: none); ~1,400 rural districts have one by 2026."""
+    """Year each district created its ATM (0: none); ~1,450 rural districts have one by 2026.
+
+    The 2015 goals pushed the larger municipalities (A-C) to create theirs in 2015, the smaller
+    ones (D) in 2016. NGO-supported districts all have one; where the NGO's exit story needs
+    the ATM's last goal (2017) met, it exists by 2016.
+    """
     big = d.categoria.isin(["A", "B", "C"]).to_numpy()
-    score = rng.normal(0, 1, len(d)) + 0.8 * big - 9 * d.urbano.to_numpy()
-    has = np.argsort(np.argsort(-score)) < 1_400
+    ngo = d.ong.ne("").to_numpy()
+    score = rng.normal(0, 1, len(d)) + 0.8 * big + 0.8 * d.efecto_dep.to_numpy() + 9 * ngo
+    has = np.argsort(np.argsort(-(score - 20 * d.urbano.to_numpy()))) < _N_ATM
     years = np.arange(2015, LAST_YEAR + 1)
     rest = np.full(len(years) - 3, 1.0)
-    p_big = np.r_[0.6, 0.15, 0.1, rest * 0.15 / rest.sum()]
-    p_small = np.r_[0.1, 0.45, 0.2, rest * 0.25 / rest.sum()]
+    p_big = np.r_[0.85, 0.07, 0.03, rest * 0.05 / rest.sum()]
+    p_small = np.r_[0.15, 0.7, 0.08, rest * 0.07 / rest.sum()]
     year = np.where(big, rng.choice(years, len(d), p=p_big), rng.choice(years, len(d), p=p_small))
+    year = np.where(d.ong_atm.to_numpy(), np.minimum(year, 2016), year)
     return np.where(has, year, 0)
+
+
+def _performance(d: pd.DataFrame, rng: np.random.Generator) -> None:
+    """Whether each district's ATM worked well in each goal year (`buena_<year>`).
+
+    A good year is what the goal stories hang on: the ATM surveyed most CPs for DATASS,
+    registered and visited its JASS, approved its POA and budget, and reported its evidence.
+    """
+    for year in GOAL_YEARS:
+        ready = (d.anio_atm > 0) & (d.anio_atm <= year)
+        good = 1.5 + d.diligencia + rng.normal(0, 0.8, len(d)) > 0
+        d[f"buena_{year}"] = ready & good
+    ngo = d.ong.ne("")
+    d.loc[ngo, "buena_2017"] = d.ong_atm[ngo]  # the exit story's ATM criterion (last goal met)
 
 
 def _scale_filter(d: pd.DataFrame, scale: str) -> pd.DataFrame:
@@ -287,10 +331,20 @@ def _centros_poblados(d: pd.DataFrame, rng: np.random.Generator, mult: int) -> p
     cp["latitud"] = np.clip(cp.latitud + rng.normal(0, 0.04, n), -18.3, -0.05).round(6)
     cp["longitud"] = np.clip(cp.longitud + rng.normal(0, 0.04, n), -81.3, -68.7).round(6)
     cp["altitud_m"] = np.clip(cp.altitud_m * rng.lognormal(0, 0.1, n), 5, 4_900).round()
+    _everyone(cp, np.repeat(d.ong_cobertura.to_numpy(), counts), rng)
     return cp
 
 
-def _jass(cp: pd.DataFrame, rng: np.random.Generator) -> tuple[pd.DataFrame, pd.Series]:
+def _everyone(cp: pd.DataFrame, lever: np.ndarray, rng: np.random.Generator) -> None:
+    """NGO districts whose exit story has "everyone" served: every CP has a system, nearly
+    every household connected."""
+    n = len(cp)
+    cp["tiene_sistema"] = cp.tiene_sistema | lever
+    cp["anio_sistema"] = np.where(lever, 0, cp.anio_sistema)
+    cp["frac_servida"] = np.where(lever, rng.beta(40, 1, n), cp.frac_servida)
+
+
+def _jass(cp: pd.DataFrame, d: pd.DataFrame, rng) -> tuple[pd.DataFrame, pd.Series]:
     """Group CPs with a water system into JASS (most serve one CP, some 2-3); codes and latents."""
     sys_idx = np.flatnonzero(cp.tiene_sistema.to_numpy())
     sizes = rng.choice([1, 2, 3], len(sys_idx), p=[0.92, 0.06, 0.02])
@@ -306,24 +360,36 @@ def _jass(cp: pd.DataFrame, rng: np.random.Generator) -> tuple[pd.DataFrame, pd.
     j["codigo_oc"] = "OC" + j.ubigeo + _zfill(j.groupby("ubigeo").cumcount().to_numpy() + 1, 3)
     cp_of = cp.set_index("ubigeo_cp")
     j["nombre"] = "JASS " + cp_of.nombre.reindex(j.ubigeo_cp).to_numpy()
-    _jass_latents(j, cp_of.reindex(j.ubigeo_cp), rng)
+    _jass_latents(j, cp_of.reindex(j.ubigeo_cp), d, rng)
     codes = pd.Series(j.codigo_oc.to_numpy()[gid], index=members.ubigeo_cp.to_numpy())
     return j, codes.reindex(cp.ubigeo_cp).reset_index(drop=True)
 
 
-def _jass_latents(j: pd.DataFrame, cp: pd.DataFrame, rng: np.random.Generator) -> None:
-    """Capacity (strong vs weak JASS), its yearly trend, and register status."""
+def _jass_latents(j: pd.DataFrame, cp: pd.DataFrame, d: pd.DataFrame, rng) -> None:
+    """Capacity (strong vs weak JASS), its yearly trend, and register status.
+
+    Capacity rises with a working ATM (diligencia) and with NGO support, most where the NGO's
+    exit story has the district's JASS graded A/B; NGO districts register nearly every JASS.
+    """
     n = len(j)
+    dd = d.set_index("ubigeo").reindex(j.ubigeo)
+    ngo, dil = dd.ong.ne("").to_numpy(), dd.diligencia.to_numpy()
     j["anio_atm"] = cp.anio_atm.to_numpy()
     has_atm = j.anio_atm.to_numpy() > 0
-    j["capacidad"] = rng.normal(0, 1, n) + 0.25 * cp.efecto.to_numpy() + 0.3 * has_atm
-    j["tendencia"] = rng.normal(0, 0.15, n)
+    boost = _CAPACITY_SHIFT + 0.25 * dil + ngo * (0.2 + 1.5 * dd.ong_ab.to_numpy())
+    j["capacidad"] = (
+        rng.normal(0, _CAPACITY_SD, n) + 0.25 * cp.efecto.to_numpy() + 0.3 * has_atm + boost
+    )
+    j["tendencia"] = rng.normal(0, 0.15, n) + 0.05 * ngo
     j["tipo"] = rng.choice(
         ["JASS", "Comité", "Asociación", "Cooperativa", "Otro"], n, p=[0.86, 0.07, 0.04, 0.01, 0.02]
     )
     j.loc[j.tipo != "JASS", "nombre"] = j.tipo + j.nombre.str[4:].radd(" de")
-    j["registrada"] = rng.random(n) < _sigmoid(0.35 + 0.5 * j.capacidad + 0.5 * has_atm)
-    j["reconocida"] = j.registrada & (rng.random(n) < _sigmoid(1.15 + 0.5 * j.capacidad))
+    good = dd[[f"buena_{y}" for y in GOAL_YEARS]].any(axis=1).to_numpy()  # ran a campaign
+    p_reg = _sigmoid(0.1 + 0.5 * j.capacidad + 0.5 * has_atm + 0.3 * dil + 1.2 * good)
+    j["registrada"] = rng.random(n) < p_reg
+    p_rec = _sigmoid(1.3 + 0.5 * j.capacidad + 0.3 * dil + 1.2 * good)
+    j["reconocida"] = j.registrada & (rng.random(n) < p_rec)
     j["clora_sistema"] = rng.random(n) < _sigmoid(-1.0 + 0.6 * j.capacidad)
     j["tipo_sistema"] = rng.choice(
         ["Gravedad sin tratamiento", "Gravedad con tratamiento", "Bombeo sin tratamiento",
@@ -334,11 +400,45 @@ def _jass_latents(j: pd.DataFrame, cp: pd.DataFrame, rng: np.random.Generator) -
     )
     j["asociados"] = np.maximum(5, rng.poisson(45, n))
     j["u_cloro"] = rng.random(n)  # persistent: a JASS that chlorinates tends to keep doing it
+    _ngo_jass(j, dd, rng)
+    j["anio_registro"] = _registration_years(j, dd, rng)
+
+
+def _ngo_jass(j: pd.DataFrame, dd: pd.DataFrame, rng: np.random.Generator) -> None:
+    """NGO support: JASS registered; chlorinating well where the exit story says so.
+
+    `cloro_mu` / `cloro_sd` are the log-mean and spread of a JASS's residual-chlorine readings.
+    """
+    n = len(j)
+    ngo, clean = dd.ong.ne("").to_numpy(), dd.ong_cloro.to_numpy()
+    j["registrada"] = j.registrada | (ngo & ((rng.random(n) < 0.97) | dd.ong_visitas.to_numpy()))
+    j["reconocida"] = j.reconocida | (j.registrada & ngo & (rng.random(n) < 0.9))
+    j["clora_sistema"] = j.clora_sistema | clean
+    j["u_cloro"] = np.where(clean, 0.15 * j.u_cloro, j.u_cloro)
+    j["cloro_mu"] = np.where(clean, np.log(1.0), np.log(0.22))
+    j["cloro_sd"] = np.where(clean, 0.3, 0.75)
+
+
+def _registration_years(j: pd.DataFrame, dd: pd.DataFrame, rng: np.random.Generator):
+    """Year each JASS entered the municipal register (0: never registered).
+
+    An ATM registers most of its JASS in a campaign: its first good goal year, else a year or
+    two after it was created; a few municipalities kept a register before (2008-2014).
+    """
+    n = len(j)
+    atm = j.anio_atm.to_numpy()
+    good = np.column_stack([dd[f"buena_{y}"].to_numpy() for y in GOAL_YEARS])
+    first_good = np.asarray(GOAL_YEARS)[good.argmax(axis=1)]
+    campaign = np.where(good.any(axis=1), first_good, atm + rng.geometric(0.5, n) - 1)
+    year = campaign + np.where(rng.random(n) < 0.92, 0, rng.integers(1, 6, n))
+    year = np.where(atm > 0, year, rng.integers(2012, LAST_YEAR + 1, n))
+    year = np.where(rng.random(n) < 0.08, rng.integers(2008, 2015, n), year)
+    return np.where(j.registrada, np.minimum(year, LAST_YEAR), 0)
 
 
 def _chlorinates(j: pd.DataFrame, idx: np.ndarray, cap: np.ndarray, rng) -> np.ndarray:
     """Whether a JASS chlorinates at a survey or visit (same rule in DATASS and visits)."""
-    p = _sigmoid(-2.3 + 1.1 * cap + 1.6 * j.clora_sistema.to_numpy()[idx])
+    p = _sigmoid(-2.9 + 1.1 * cap + 1.6 * j.clora_sistema.to_numpy()[idx])
     return 0.8 * j.u_cloro.to_numpy()[idx] + 0.2 * rng.random(len(idx)) < p
 
 
@@ -350,21 +450,38 @@ def _capacity(j: pd.DataFrame, idx: np.ndarray, year: np.ndarray, rng: np.random
 
 # ---------------------------------------------------------------- DATASS surveys ----------
 
-# Mean share of CPs surveyed per year; 2015-2017 vary a lot by district (goal years).
-_SURVEY_P = {2015: 0.45, 2016: 0.35, 2017: 0.45, 2018: 0.12, 2019: 0.12, 2020: 0.06,
-             2021: 0.12, 2022: 0.2, 2023: 0.25, 2024: 0.3, 2025: 0.35, 2026: 0.3}  # fmt: skip
+# Mean share of CPs surveyed per year outside the goal years (2015-2017: see _survey_share).
+_SURVEY_P = {2018: 0.12, 2019: 0.12, 2020: 0.06, 2021: 0.12, 2022: 0.2, 2023: 0.25, 2024: 0.3,
+             2025: 0.35, 2026: 0.3}  # fmt: skip
 
 
-def _survey_years(cp: pd.DataFrame, seed: int, first_year: int) -> pd.DataFrame:
-    """Which (CP, year) pairs have a DATASS survey; every CP has at least one."""
+def _survey_share(d: pd.DataFrame, year: int, rng: np.random.Generator) -> np.ndarray:
+    """Each district's chance of surveying a CP in `year`.
+
+    In a goal year an ATM that worked well surveyed nearly all its CPs (the goals' DATASS
+    metric), a weak one some, and districts without an ATM few. NGO districts with a DATASS
+    update campaign survey nearly all CPs in the last year.
+    """
+    n = len(d)
+    if year in GOAL_YEARS:
+        ready = ((d.anio_atm > 0) & (d.anio_atm <= year)).to_numpy()
+        weak = np.where(ready, rng.beta(2, 2.5, n), rng.beta(1, 4, n))
+        return np.where(d[f"buena_{year}"].to_numpy(), rng.beta(24, 1.2, n), weak)
+    mean = _SURVEY_P.get(year, 0.1)
+    p = rng.beta(mean * 8, (1 - mean) * 8, n)
+    if year == LAST_YEAR:
+        p = np.where(d.ong_encuesta.to_numpy(), 0.97, p)
+    return p
+
+
+def _survey_years(cp: pd.DataFrame, d: pd.DataFrame, seed: int, first_year: int):
+    """Which (CP, year) pairs have a DATASS survey (DataFrame cp, anio); every CP has one."""
     rng = _rng(seed, "survey-years")
     years = np.arange(first_year, LAST_YEAR + 1)
+    dd = d.set_index("ubigeo")
     districts, d_idx = np.unique(cp.ubigeo.to_numpy(), return_inverse=True)
-    p = np.empty((len(districts), len(years)))
-    for k, year in enumerate(years):  # a dozen years: the loop is over columns, not rows
-        mean = _SURVEY_P.get(int(year), 0.1)
-        conc = 1.2 if year <= 2017 else 8.0
-        p[:, k] = rng.beta(mean * conc, (1 - mean) * conc, len(districts))
+    dd = dd.reindex(districts)
+    p = np.column_stack([_survey_share(dd, int(y), rng) for y in years])  # a dozen years
     surveyed = rng.random((len(cp), len(years))) < p[d_idx]
     none = ~surveyed.any(axis=1)
     surveyed[none, rng.integers(len(years) - 5, len(years) - 1, none.sum())] = True
@@ -372,10 +489,10 @@ def _survey_years(cp: pd.DataFrame, seed: int, first_year: int) -> pd.DataFrame:
     return pd.DataFrame({"cp": rows, "anio": years[cols]})
 
 
-def _surveys(cp: pd.DataFrame, j: pd.DataFrame, oc: pd.Series, seed: int, first_year: int):
+def _surveys(cp, d, j, oc: pd.Series, seed: int, first_year: int) -> pd.DataFrame:
     """One DATASS row per surveyed (CP, year), canonical columns, values typed."""
     rng = _rng(seed, "surveys")
-    sy = _survey_years(cp, seed, first_year)
+    sy = _survey_years(cp, d, seed, first_year)
     c = cp.iloc[sy.cp.to_numpy()].reset_index(drop=True)
     year = sy.anio.to_numpy()
     n = len(c)
@@ -463,7 +580,9 @@ def _provider(c, j, oc: np.ndarray, year: np.ndarray, has: np.ndarray, rng) -> p
         "cuota_familiar": pd.Series(rng.choice([1, 1.5, 2, 2.5, 3, 4, 5, 8, 10], n)).where(
             charges.fillna(False).astype(bool)
         ),
-        "tipo_cobro": pd.Series(np.where(charges.fillna(False), "Cuota fija", None), dtype="str"),
+        "tipo_cobro": pd.Series("Cuota fija", index=range(n), dtype="str").where(
+            charges.fillna(False).astype(bool)
+        ),
         "asociados_morosos": pd.Series(
             rng.binomial(asoc.astype(int), _sigmoid(-1.2 - 0.7 * cap))
         ).where(ok).astype("Int64"),
@@ -480,8 +599,8 @@ def _provider(c, j, oc: np.ndarray, year: np.ndarray, has: np.ndarray, rng) -> p
         "tipo_sistema_agua": pd.Series(np.where(ok, jj.tipo_sistema, None), dtype="str"),
     })  # fmt: skip
     kinds = _pick(rng, ["Goteo", "Hipoclorador por erosión", "Dosificador"], n)
-    out["tipo_sistema_cloracion"] = pd.Series(
-        np.where(chlor_sys.fillna(False).astype(bool), kinds, None), dtype="str"
+    out["tipo_sistema_cloracion"] = pd.Series(kinds, dtype="str").where(
+        chlor_sys.fillna(False).astype(bool)
     )
     return out
 
@@ -489,17 +608,44 @@ def _provider(c, j, oc: np.ndarray, year: np.ndarray, has: np.ndarray, rng) -> p
 # ---------------------------------------------------------------- ATM visits --------------
 
 
-def _visit_pairs(j: pd.DataFrame, seed: int, first_year: int) -> pd.DataFrame:
-    """(JASS, year, visit number) for registered JASS the district's ATM follows that year."""
+def _visit_effort(d: pd.DataFrame, years: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Per district and year, the chance that its ATM follows a given registered JASS.
+
+    Goal years: most JASS when the ATM worked well (nearly all in 2017, whose goals count
+    visits), a fifth otherwise. Later years: a steady district effort; NGO districts follow
+    closely, and in the last year visit (nearly) every JASS only where the NGO's exit story
+    has them visited.
+    """
+    base = rng.beta(3, 1.6, len(d))
+    weak = rng.beta(1, 4, len(d))
+    ngo = d.ong.ne("").to_numpy()
+    cols = []
+    for year in years:
+        if year in GOAL_YEARS:
+            full = 0.95 if year == GOAL_YEARS[-1] else 0.7  # the 2017 goals count visits
+            cols.append(np.where(d[f"buena_{year}"].to_numpy(), full, weak))
+        elif year == LAST_YEAR:
+            cols.append(np.where(ngo, np.where(d.ong_visitas.to_numpy(), 0.99, 0.35), base))
+        else:
+            cols.append(np.where(ngo, np.maximum(base, 0.8), base))
+    return np.column_stack(cols)
+
+
+def _visit_pairs(j: pd.DataFrame, d: pd.DataFrame, seed: int, first_year: int) -> pd.DataFrame:
+    """(JASS, year, visit number) for registered JASS the district's ATM follows that year.
+
+    Visits run from `first_year` on, plus the goal years (one visit each: the goals' metric).
+    """
     rng = _rng(seed, "visit-pairs")
-    years = np.arange(first_year, LAST_YEAR + 1)
+    years = np.union1d(GOAL_YEARS, np.arange(first_year, LAST_YEAR + 1))
     districts, d_idx = np.unique(j.ubigeo.to_numpy(), return_inverse=True)
-    effort = rng.beta(3, 1.6, len(districts))[d_idx]  # how hard each ATM works at follow-up
-    atm = j.anio_atm.to_numpy()
-    can = j.registrada.to_numpy()[:, None] & (atm[:, None] > 0) & (atm[:, None] <= years[None, :])
-    follow = can & (rng.random((len(j), len(years))) < effort[:, None])
+    effort = _visit_effort(d.set_index("ubigeo").reindex(districts), years, rng)[d_idx]
+    atm, reg = j.anio_atm.to_numpy()[:, None], j.anio_registro.to_numpy()[:, None]
+    can = (reg > 0) & (reg <= years) & (atm > 0) & (atm <= years)
+    follow = can & (rng.random((len(j), len(years))) < effort)
     ji, yi = np.nonzero(follow)
-    times = 1 + rng.binomial(2, 0.3, len(ji))
+    regular = years[yi] >= first_year
+    times = np.where(regular, 1 + rng.binomial(2, 0.1, len(ji)), 1)
     starts = np.repeat(np.cumsum(times) - times, times)
     return pd.DataFrame({
         "j": np.repeat(ji, times),
@@ -516,10 +662,10 @@ _OBSERVATIONS = (
 )  # fmt: skip
 
 
-def _visits(j: pd.DataFrame, seed: int, first_year: int) -> pd.DataFrame:
+def _visits(j: pd.DataFrame, d: pd.DataFrame, seed: int, first_year: int) -> pd.DataFrame:
     """One row per ATM visit: the sustainability indicators, driven by the JASS's capacity."""
     rng = _rng(seed, "visits")
-    v = _visit_pairs(j, seed, first_year)
+    v = _visit_pairs(j, d, seed, first_year)
     ji, year, n = v.j.to_numpy(), v.anio.to_numpy(), len(v)
     cap = _capacity(j, ji, year, rng)
     # Visits in a year fall in distinct parts of it, so one JASS never has two on one day.
@@ -528,7 +674,7 @@ def _visits(j: pd.DataFrame, seed: int, first_year: int) -> pd.DataFrame:
     chlorinates = _chlorinates(j, ji, cap, rng)
     residual = np.where(
         chlorinates,
-        np.clip(rng.lognormal(np.log(0.38), 0.75, n), 0.05, 2.5),
+        np.clip(rng.lognormal(j.cloro_mu.to_numpy()[ji], j.cloro_sd.to_numpy()[ji]), 0.05, 2.5),
         np.where(rng.random(n) < 0.8, 0.0, 0.1),
     ).round(2)
     total = np.round(j.asociados.to_numpy()[ji] * rng.uniform(0.9, 1.1, n)).astype(int)
@@ -589,10 +735,8 @@ def _register(j: pd.DataFrame, names: pd.Series, seed: int) -> pd.DataFrame:
     rng = _rng(seed, "register")
     r = j[j.registrada].reset_index(drop=True)
     n = len(r)
-    const_year = rng.integers(1995, 2020, n)
-    # Registers took off with the ATMs (2015 on); a few municipalities kept one before.
-    reg_year = np.maximum(const_year + rng.integers(0, 6, n), rng.integers(2008, 2020, n))
-    reg_year = np.minimum(np.maximum(reg_year, r.anio_atm.to_numpy()), LAST_YEAR)
+    reg_year = r.anio_registro.to_numpy()
+    const_year = np.minimum(rng.integers(1995, 2020, n), reg_year - 1)
     fecha_reg = _dates(reg_year, rng)
     number = _zfill(r.groupby("ubigeo").cumcount().to_numpy() + 1, 3)
     abbr = _abbrev(names.reindex(r.ubigeo).reset_index(drop=True))
@@ -644,11 +788,10 @@ def _atm_rows(d: pd.DataFrame, seed: int) -> pd.DataFrame:
     num = _zfill(rng.integers(1, 40, len(a)), 3)[idx].reset_index(drop=True)
     ord_date = _dates(a.anio_atm.to_numpy(), rng, 0, 0.6)
     designated = rng.random(len(idx)) < _sigmoid(0.6 + 0.5 * age + dil)
-    pia = np.where(
-        rng.random(len(idx)) < _sigmoid(1.2 + 0.3 * age + dil),
-        np.round(rng.lognormal(np.log(25_000), 0.8, len(idx)), -2),
-        0.0,
-    )
+    has_pia = rng.random(len(idx)) < _sigmoid(1.2 + 0.3 * age + dil)
+    poa = rng.random(len(idx)) < _sigmoid(0.3 * age + dil)
+    _goal_year_plans(a.iloc[idx].reset_index(drop=True), year, has_pia, poa, rng)
+    pia = np.where(has_pia, np.round(rng.lognormal(np.log(25_000), 0.8, len(idx)), -2), 0.0)
     share = rng.beta(6, 2, len(idx)) * np.where(year == LAST_YEAR, 0.75, 1.0)
     out = pd.DataFrame({
         "ubigeo": a.ubigeo.to_numpy()[idx].astype(int),
@@ -657,7 +800,7 @@ def _atm_rows(d: pd.DataFrame, seed: int) -> pd.DataFrame:
         "fecha_ordenanza": ord_date.dt.date.to_numpy()[idx],
         "responsable_designado": designated,
         "fecha_designacion": (ord_date.to_numpy()[idx] + np.timedelta64(30, "D")),
-        "poa_aprobado": rng.random(len(idx)) < _sigmoid(0.3 * age + dil),
+        "poa_aprobado": poa,
         "presupuesto_pia": pia,
         "presupuesto_ejecutado": np.round(pia * share, 2),
         "personal_atm": 1 + rng.poisson(0.8, len(idx)),
@@ -665,6 +808,20 @@ def _atm_rows(d: pd.DataFrame, seed: int) -> pd.DataFrame:
     })  # fmt: skip
     out["fecha_designacion"] = out.fecha_designacion.where(designated)
     return out
+
+
+def _goal_year_plans(a: pd.DataFrame, year: np.ndarray, pia: np.ndarray, poa: np.ndarray, rng):
+    """Align the ATM rows with the stories: a good goal year has its POA approved and (for
+    the next year's opening budget, goal 2016-35) a PIA line; NGO exit levers set this year's.
+    """
+    for y in GOAL_YEARS:
+        good = a[f"buena_{y}"].to_numpy()
+        now = year == y
+        poa[now] = rng.random(now.sum()) < np.where(good[now], 0.92, 0.3)
+        nxt = year == y + 1
+        pia[nxt] = rng.random(nxt.sum()) < np.where(good[nxt], 0.95, 0.35)
+    last = (year == LAST_YEAR) & a.ong.ne("").to_numpy()
+    pia[last] = a.ong_pia.to_numpy()[last]
 
 
 CLASSIFICATION_YEARS = (2015, 2016, 2017, 2024, 2025, 2026)
@@ -710,18 +867,29 @@ def _applicable(goal: catalog.Goal, d: pd.DataFrame, clas: pd.DataFrame) -> pd.D
     return d[mask & ~d.urbano.to_numpy()].reset_index(drop=True)
 
 
+# Chance of each evidence state (cumplida, en_proceso, no_iniciada) by how the ATM did that
+# year: 0 no ATM yet, 1 an ATM that worked poorly, 2 one that worked well.
+_EVIDENCE_P = np.array([[0.03, 0.2, 0.77], [0.45, 0.3, 0.25], [0.93, 0.05, 0.02]])
+
+
+def _good_year(a: pd.DataFrame, year: int) -> np.ndarray:
+    """Whether each district's ATM worked well in `year` (goal years: `buena_<year>`)."""
+    col = f"buena_{year}"
+    if col in a:
+        return a[col].to_numpy(dtype=bool)
+    return ((a.anio_atm > 0) & (a.anio_atm <= year) & (a.diligencia > -0.5)).to_numpy()
+
+
 def _goal_status(goal: catalog.Goal, a: pd.DataFrame, rng: np.random.Generator) -> np.ndarray:
     """Per (district, evidence activity): cumplida / en_proceso / no_iniciada / '' (no report)."""
     evid = [x for x in goal.actividades if x.tipo == "evidencia"]
+    good = _good_year(a, goal.anio)
     ready = (a.anio_atm.to_numpy() > 0) & (a.anio_atm.to_numpy() <= goal.anio)
-    p_done = _sigmoid(np.where(ready, 1.6, -1.2) + a.diligencia.to_numpy())
+    cum = _EVIDENCE_P.cumsum(axis=1)[np.where(good, 2, np.where(ready, 1, 0))]
     u = rng.random((len(a), len(evid)))
-    status = np.where(u < p_done[:, None], "cumplida", "no_iniciada").astype(object)
-    status[(u >= p_done[:, None]) & (u < p_done[:, None] + (1 - p_done[:, None]) * 0.5)] = (
-        "en_proceso"
-    )
-    silent = a.silencioso.to_numpy()  # municipalities that report no evidence at all
-    status[silent, :] = ""
+    status = np.where(u < cum[:, :1], "cumplida", "no_iniciada").astype(object)
+    status[(u >= cum[:, :1]) & (u < cum[:, 1:2])] = "en_proceso"
+    status[a.silencioso.to_numpy() & ~good, :] = ""  # municipalities that report nothing
     return status
 
 
@@ -750,63 +918,153 @@ def _evidence(goal: catalog.Goal, a: pd.DataFrame, status: np.ndarray, rng) -> p
     })  # fmt: skip
 
 
-def _result(goal: catalog.Goal, a: pd.DataFrame, status: np.ndarray, rng) -> pd.DataFrame:
-    """resultado_mef rows of one goal: a score from the evidence, a few deliberate disagreements."""
-    pts = np.array([x.puntos for x in goal.actividades if x.tipo == "evidencia"])
-    earned = ((status == "cumplida") * pts + (status == "en_proceso") * pts * 0.5).sum(axis=1)
-    metric_pts = goal.puntaje_maximo - pts.sum()
-    ready = (a.anio_atm.to_numpy() > 0) & (a.anio_atm.to_numpy() <= goal.anio)
-    metric_share = np.clip(rng.beta(5, 1.5, len(a)) * np.where(ready, 1.15, 0.5), 0, 1)
-    score = np.round(100 * (earned + metric_pts * metric_share) / goal.puntaje_maximo, 1)
-    met = score >= goal.puntaje_minimo * 100 / max(goal.puntaje_maximo, 1e-9)
-    flip = rng.random(len(a)) < 0.03
+def _goals(d: pd.DataFrame, clas: pd.DataFrame, seed: int) -> pd.DataFrame:
+    """Evidence of goal activities (avance_metas) for every goal and applicable district."""
+    rng = _rng(seed, "goals")
+    d = d.assign(silencioso=rng.random(len(d)) < 0.12)
+    evidence = []
+    for goal in catalog.load_catalog().goals:  # a handful of goals; each vectorised
+        a = _applicable(goal, d, clas)
+        evidence.append(_evidence(goal, a, _goal_status(goal, a, rng), rng))
+    return pd.concat(evidence, ignore_index=True)
+
+
+def _goal_frames(d: pd.DataFrame, smp: Sample) -> dict[str, pd.DataFrame]:
+    """The raw tables as the loader stores them, limited to what goal progress reads."""
+    s, reg, v, atm = smp.surveys, smp.register, smp.visits, smp.atm
+    diag = pd.DataFrame({"ubigeo_cp": s.ubigeo_cp, "ubigeo": s.ubigeo_cp.str[:6], "anio": s.anio})
+    providers = diag.assign(codigo_oc=s.codigo_ps)[s.codigo_ps.notna().to_numpy()]
+    registered = pd.DataFrame({"codigo_oc": reg.codigo_oc, "ubigeo": _zfill(reg.ubigeo, 6)})
+    orgs = pd.concat([registered, providers[["codigo_oc", "ubigeo"]]])
+    registro = reg[["codigo_oc", "resolucion_reconocimiento"]].assign(
+        fecha_registro=pd.to_datetime(reg.fecha_registro),
+        fecha_resolucion=pd.to_datetime(reg.fecha_resolucion),
+    )
+    visitas = v[["codigo_oc", "ubigeo"]].assign(
+        fecha_visita=pd.to_datetime(v.fecha_visita), realiza_cloracion=v.realiza_cloracion.eq(1)
+    )
+    return {
+        "distrito": d[["ubigeo"]],
+        "centro_poblado": diag.drop_duplicates("ubigeo_cp")[["ubigeo_cp", "ubigeo"]],
+        "diagnostico": diag,
+        "orgs": orgs.drop_duplicates("codigo_oc"),
+        "registro": registro,
+        "visitas": visitas,
+        "atm": atm.assign(ubigeo=_zfill(atm.ubigeo, 6).to_numpy()),
+        "clasificacion": smp.classification,
+        "avance": smp.evidence,
+        "mef": pd.DataFrame(columns=["ubigeo", "anio", "meta", "cumplio", "puntaje"]),
+    }
+
+
+def _official_results(d: pd.DataFrame, smp: Sample, seed: int) -> pd.DataFrame:
+    """resultado_mef stand-ins: the goal outcome the derive layer computes from these very
+    tables, with a few deliberate disagreements (MEF_DISAGREEMENT) so the flag can be shown.
+    """
+    rng = _rng(seed, "mef")
+    cat = catalog.load_catalog()
+    calc = goals.goal_progress(_goal_frames(d, smp), cat, SAMPLE_AS_OF)
+    urban = set(d.ubigeo[d.urbano])
+    calc = calc[calc.aplica.astype(bool) & ~calc.ubigeo.isin(urban)].reset_index(drop=True)
+    top = calc.puntaje_maximo.to_numpy(dtype=float)
+    score = 100 * calc.puntaje.to_numpy(dtype=float) / top
+    floor = 100 * calc.puntaje_minimo.to_numpy(dtype=float) / top
+    met = calc.estado.eq("cumplida").to_numpy()
+    flip = rng.random(len(calc)) < MEF_DISAGREEMENT
+    official = met ^ flip
+    # A flipped result gets a score on its side of the minimum (a document the MEF accepted
+    # or refused), so the official file stays consistent with itself.
+    nudge = rng.uniform(0.5, 10, len(calc))
+    score = np.where(flip & official, np.maximum(score, floor + nudge), score)
+    score = np.where(flip & ~official, np.minimum(score, floor - nudge), score)
     return pd.DataFrame({
-        "ubigeo": a.ubigeo,
-        "anio": goal.anio,
-        "meta": goal.numero,
-        "puntaje": score,
-        "cumplio": np.where(flip, ~met, met),
+        "ubigeo": calc.ubigeo, "anio": calc.anio, "meta": calc.meta,
+        "puntaje": np.clip(score, 0, 100).round(1), "cumplio": official,
     })  # fmt: skip
 
 
-def _goals(d: pd.DataFrame, clas: pd.DataFrame, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Evidence (avance_metas) and official-result stand-ins (resultado_mef) for every goal."""
-    rng = _rng(seed, "goals")
-    d = d.assign(silencioso=rng.random(len(d)) < 0.12)
-    evidence, results = [], []
-    for goal in catalog.load_catalog().goals:  # a handful of goals; each vectorised
-        a = _applicable(goal, d, clas)
-        status = _goal_status(goal, a, rng)
-        evidence.append(_evidence(goal, a, status, rng))
-        results.append(_result(goal, a, status, rng))
-    return pd.concat(evidence, ignore_index=True), pd.concat(results, ignore_index=True)
-
-
+# Name, preferred departments, and an anchor province where the NGO always works (so the tiny
+# sample, Bongará, has NGO districts; Gran Chimú is Cascas's province, the seed's example).
 _NGOS = (
-    ("Water For People (muestra)", ("06", "13")),
-    ("ONG Agua Andina (muestra)", ("08", "03", "21")),
-    ("Fondo Rural Sostenible (muestra)", ("01", "22")),
+    ("Water For People (muestra)", ("06", "13"), "1311"),
+    ("ONG Agua Andina (muestra)", ("08", "03", "21"), None),
+    ("Fondo Rural Sostenible (muestra)", ("01", "22"), TINY_PROVINCE),
 )
+_NGO_SIZE = (27, 35)  # districts per portfolio (nationally)
+_ANCHOR_SIZE = 2
+# Exit-readiness stories (DOMAIN.md §4.4). Each portfolio district is ranked by maturity inside
+# its portfolio: the top share is ready (every lever in place), the next on track (1-2 levers
+# missing), the rest not ready (3-5 missing). Missing levers are drawn with these weights:
+# coverage and chlorination are what NGOs struggle with most, the ATM's budget least.
+_STAGES = (0.1, 0.4)  # shares of a portfolio: ready, on track
+_MISSING_WEIGHT = {
+    "atm": 1.0,
+    "pia": 0.7,
+    "cobertura": 3.0,
+    "ab": 2.0,
+    "cloro": 2.5,
+    "visitas": 1.8,
+}
 
 
-def _portfolios(d: pd.DataFrame, seed: int) -> pd.DataFrame:
-    """Three NGO portfolios of 10-40 rural districts each (fewer when the scale has fewer)."""
-    rng = _rng(seed, "ngo")
-    rural = d[d.n_cp > 0].reset_index(drop=True)
-    frames = []
-    for name, deps in _NGOS:
-        prefer = rural.ubigeo.str[:2].isin(deps).to_numpy()
-        order = np.lexsort((rng.random(len(rural)), ~prefer))
-        size = min(int(rng.integers(10, 41)), max(3, len(rural) // 2), len(rural))
-        chosen = rural.ubigeo.to_numpy()[np.sort(order[:size])]
-        start = _dates(rng.integers(2016, 2023, size), rng)
-        exit_ = _dates(rng.integers(2027, 2032, size), rng)
-        frames.append(pd.DataFrame({
-            "ubigeo": chosen, "organizacion": name,
-            "fecha_inicio": start.dt.strftime("%d/%m/%Y"),
-            "fecha_salida_prevista": exit_.dt.strftime("%d/%m/%Y"),
-        }))  # fmt: skip
-    return pd.concat(frames, ignore_index=True)
+def _portfolio_districts(d: pd.DataFrame, rng: np.random.Generator) -> None:
+    """Mark the districts of the three NGO portfolios (`ong`, dates) and their exit levers.
+
+    Chosen nationally, so every scale shows the same portfolios (the part inside it).
+    """
+    d["ong"] = ""
+    rural = d.n_cp.to_numpy() > 0
+    for name, deps, anchor in _NGOS:
+        free = rural & d.ong.eq("").to_numpy()
+        u = rng.random(len(d))
+        in_anchor = d.ubigeo.str.startswith(anchor or "-").to_numpy() & free
+        first = np.flatnonzero(in_anchor)[np.argsort(u[in_anchor])][:_ANCHOR_SIZE]
+        prefer = d.ubigeo.str[:2].isin(deps).to_numpy() & free
+        prefer[first] = False
+        size = int(rng.integers(*_NGO_SIZE)) - len(first)
+        rest = np.flatnonzero(prefer)[np.argsort(u[prefer])][:size]
+        d.loc[np.r_[first, rest], "ong"] = name
+    start = rng.integers(2016, 2023, len(d))
+    d["ong_inicio"] = _dates(start, rng)
+    d["ong_salida"] = _dates(rng.integers(2027, 2032, len(d)), rng)
+    maturity = pd.Series(rng.normal(0, 1, len(d)) + 0.15 * (LAST_YEAR - start), index=d.index)
+    _exit_levers(d, maturity.groupby(d.ong).rank(ascending=False, pct=True).to_numpy(), rng)
+
+
+def _exit_levers(d: pd.DataFrame, rank: np.ndarray, rng: np.random.Generator) -> None:
+    """`ong_<lever>` flags: which readiness criteria the generator puts in place (see _STAGES).
+
+    `ong_encuesta` is a DATASS update campaign this year: recent data on every JASS even where
+    the ATM did not visit them all; some districts missing visits lack it too.
+    """
+    n, ngo = len(d), d.ong.ne("").to_numpy()
+    ready, on_track = rank <= _STAGES[0], rank <= _STAGES[0] + _STAGES[1]
+    k = np.where(ready, 0, np.where(on_track, rng.integers(1, 3, n), rng.integers(3, 6, n)))
+    keys = np.log(list(_MISSING_WEIGHT.values())) + rng.gumbel(size=(n, len(_MISSING_WEIGHT)))
+    missing = np.argsort(np.argsort(-keys, axis=1), axis=1) < k[:, None]
+    for col, lever in enumerate(_MISSING_WEIGHT):
+        d[f"ong_{lever}"] = ngo & ~missing[:, col]
+    no_visits = missing[:, list(_MISSING_WEIGHT).index("visitas")]
+    room = ~on_track | (k < 2)  # one more missing criterion keeps the district's stage
+    d["ong_encuesta"] = ngo & no_visits & ~(room & (rng.random(n) < 0.5))
+
+
+def _portfolios(d: pd.DataFrame) -> pd.DataFrame:
+    """cartera_ong rows: the portfolio districts inside this scale."""
+    p = d[d.ong.ne("")].sort_values(["ong", "ubigeo"], key=_ngo_order, kind="stable")
+    return pd.DataFrame({
+        "ubigeo": p.ubigeo.to_numpy(),
+        "organizacion": p.ong.to_numpy(),
+        "fecha_inicio": p.ong_inicio.dt.strftime("%d/%m/%Y").to_numpy(),
+        "fecha_salida_prevista": p.ong_salida.dt.strftime("%d/%m/%Y").to_numpy(),
+    })  # fmt: skip
+
+
+def _ngo_order(col: pd.Series) -> pd.Series:
+    """Sort key: NGOs in _NGOS order, districts by code."""
+    if col.name != "ong":
+        return col
+    return col.map({name: k for k, (name, _, _) in enumerate(_NGOS)})
 
 
 # ---------------------------------------------------------------- deliberate errors -------
@@ -819,7 +1077,8 @@ def _rows(rng: np.random.Generator, candidates: np.ndarray, k: int) -> np.ndarra
 def _spoil_surveys(s: pd.DataFrame, scale: str, rng: np.random.Generator) -> None:
     """Served population above the population (CSV) and a population typo (2026 extract)."""
     k = _errors("datass_consolidado.csv", "inconsistent", scale)
-    pick = _rows(rng, np.flatnonzero(s.sistema_agua & (s.anio < LAST_YEAR)), k)
+    spare = s.sistema_agua & (s.anio < LAST_YEAR) & ~s.anio.isin(GOAL_YEARS)  # keep goal stories
+    pick = _rows(rng, np.flatnonzero(spare), k)
     s.loc[pick, "poblacion_servicio_agua"] = s.total_poblacion[pick] + rng.integers(
         5, 60, len(pick)
     )
@@ -833,7 +1092,8 @@ def _spoil_visits(v: pd.DataFrame, j: pd.DataFrame, scale: str, rng) -> pd.DataF
     k_cl = _errors("monitoreo_oc.csv", "out-of-range", scale)
     k_ref = _errors("monitoreo_oc.csv", "unknown-reference", scale)
     k_dup = _errors("monitoreo_oc.csv", "duplicate-key", scale)
-    pick = rng.permutation(_rows(rng, np.arange(len(v)), k_cl + k_ref + k_dup))
+    spare = np.flatnonzero(~pd.to_datetime(v.fecha_visita).dt.year.isin(GOAL_YEARS))
+    pick = rng.permutation(_rows(rng, spare, k_cl + k_ref + k_dup))
     v.loc[pick[:k_cl], "cloro_residual_mg_l"] = 25.0
     ghosts = v.loc[pick[k_cl : k_cl + k_ref]].copy()
     count = j.groupby("ubigeo").size()
@@ -1011,26 +1271,34 @@ def build_sample(scale: str = "tiny", seed: int = 2026, multiplier: int = 1) -> 
     first_datass = max(1995, FIRST_DATASS_YEAR - 3 * (multiplier - 1))
     first_visit = max(1995, FIRST_VISIT_YEAR - 2 * (multiplier - 1))
     cp = _centros_poblados(d, _rng(seed, "cps"), multiplier)
-    j, oc_of_cp = _jass(cp, _rng(seed, "jass"))
-    s = _surveys(cp, j, oc_of_cp, seed, first_datass)
-    err = _rng(seed, "errors")
-    _spoil_surveys(s, scale, err)
-    names = d.set_index("ubigeo").distrito
-    reg = _register(j, names, seed)
-    reg = _bad_district_rows(reg, _errors("registro_oc.csv", "unknown-ubigeo", scale), err)
-    visits = _spoil_visits(_visits(j, seed, first_visit), j, scale, err)
-    atm = _bad_district_rows(
-        _atm_rows(d, seed), _errors("atm.xlsx", "unknown-ubigeo", scale), err, "anio"
-    )
+    j, oc_of_cp = _jass(cp, d, _rng(seed, "jass"))
+    reg = _register(j, d.set_index("ubigeo").distrito, seed)
     clas = _classification(d)
-    ev, res = _goals(d, clas, seed)
+    smp = Sample(
+        d, cp, j, _surveys(cp, d, j, oc_of_cp, seed, first_datass), reg,
+        _visits(j, d, seed, first_visit), _atm_rows(d, seed), clas, _goals(d, clas, seed),
+        pd.DataFrame(), _portfolios(d),
+    )  # fmt: skip
+    smp.results = _official_results(d, smp, seed)  # from the clean tables
+    _spoil(smp, scale, _rng(seed, "errors"))
+    return smp
+
+
+def _spoil(smp: Sample, scale: str, err: np.random.Generator) -> None:
+    """Plant the DELIBERATE_ERRORS of this scale in the tables."""
+    _spoil_surveys(smp.surveys, scale, err)
+    k = _errors("registro_oc.csv", "unknown-ubigeo", scale)
+    smp.register = _bad_district_rows(smp.register, k, err)
+    smp.visits = _spoil_visits(smp.visits, smp.jass, scale, err)
+    smp.atm = _bad_district_rows(smp.atm, _errors("atm.xlsx", "unknown-ubigeo", scale), err, "anio")
     k = _errors("clasificacion_municipal.xlsx", "unknown-ubigeo", scale)
-    clas = _bad_district_rows(clas, k, err, "anio")
-    ev = _bad_activities(ev, _errors("avance_metas.csv", "unknown-reference", scale), err)
-    res = _bad_results(res, _errors("resultado_mef.csv", "unknown-ubigeo", scale), err)
-    ngo = _portfolios(d, seed)
-    ngo = _bad_district_rows(ngo, _errors("cartera_ong.csv", "unknown-ubigeo", scale), err)
-    return Sample(d, cp, j, s, reg, visits, atm, clas, ev, res, ngo)
+    smp.classification = _bad_district_rows(smp.classification, k, err, "anio")
+    k = _errors("avance_metas.csv", "unknown-reference", scale)
+    smp.evidence = _bad_activities(smp.evidence, k, err)
+    k = _errors("resultado_mef.csv", "unknown-ubigeo", scale)
+    smp.results = _bad_results(smp.results, k, err)
+    k = _errors("cartera_ong.csv", "unknown-ubigeo", scale)
+    smp.portfolios = _bad_district_rows(smp.portfolios, k, err)
 
 
 def write_sample(
