@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, func, select
+from sqlalchemy import Connection, Engine, create_engine, event, func, select
 from sqlalchemy.engine import make_url
 
 from etl import reference, schema
@@ -30,6 +32,34 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+# A load writes ~0.5 M rows in one transaction: with SQLite's default 2 MB page cache, dirty
+# pages spill to the WAL mid-transaction and are rewritten later. 256 MB keeps them in memory.
+BULK_PRAGMAS = {"cache_size": "-262144", "temp_store": "MEMORY"}
+
+
+@contextmanager
+def bulk_pragmas(conn: Connection) -> Iterator[None]:
+    """On SQLite, a large page cache and in-memory temp storage for the block; then restored.
+
+    Set through the driver's cursor, so no SQLAlchemy transaction begins: open it around the
+    load's transaction (`with engine.connect() as c, bulk_pragmas(c), c.begin():`) so the
+    commit happens with the large cache and the old values come back afterwards.
+    """
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    cursor = conn.connection.cursor()
+    old = {k: cursor.execute(f"PRAGMA {k}").fetchone()[0] for k in BULK_PRAGMAS}
+    try:
+        for k, v in BULK_PRAGMAS.items():
+            cursor.execute(f"PRAGMA {k}={v}")
+        yield
+    finally:
+        for k, v in old.items():
+            cursor.execute(f"PRAGMA {k}={v}")
+        cursor.close()
 
 
 def make_engine(url: str | None = None) -> Engine:

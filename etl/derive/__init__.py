@@ -8,6 +8,7 @@ database: raw DataFrames in, derived DataFrames out.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import pandas as pd
 from sqlalchemy import Connection
@@ -27,15 +28,21 @@ TABLES = {
 }
 
 
-def _year(f, scores, goal_rows, anio, as_of, model) -> tuple[pd.DataFrame, ...]:
+@dataclass(frozen=True)
+class _Prepared:
+    """Year-independent work shared by every year of readiness and summaries."""
+
+    snapshots: readiness.Snapshots
+    coverage: coverage.Prepared
+
+
+def _year(f, p: _Prepared, goal_rows, anio, as_of, model) -> tuple[pd.DataFrame, ...]:
     """Readiness and summary rows for one year, plus that year's organisation snapshot."""
     ref = readiness.ref_of(anio, as_of)
-    snap = readiness.oc_snapshot(f, scores, ref)
+    snap = p.snapshots.at(ref)
     shares = readiness.oc_shares(snap, ref, model.salida)
     cloro_min = model.umbrales["cloro_minimo_mg_l"]
-    cov = coverage.district_coverage_as_of(
-        f["diagnostico"], f["visitas"], f["oc_cp"], anio, as_of, cloro_min
-    )
+    cov = coverage.district_coverage(p.coverage, anio, as_of, cloro_min)
     atm_ok = readiness.atm_operativa(
         f, goal_rows, anio, bool(model.salida.get("atm_requiere_meta", True))
     )
@@ -56,15 +63,18 @@ def compute_all(
     a = health.assessments(f["visitas"], f["diagnostico"], f["registro"], f["orgs"])
     scores = health.score_assessments(a, model)
     goal_rows = goals.goal_progress(f, catalog, as_of)
+    cov_prep = coverage.Prepared.of(f["diagnostico"], f["visitas"], f["oc_cp"])
+    prep = _Prepared(readiness.Snapshots(f, scores), cov_prep)
     salidas, resumenes, snap = [], [], None
     for anio in summary.summary_years(f, as_of):
-        salida, rows, snap = _year(f, scores, goal_rows, anio, as_of, model)
+        salida, rows, snap = _year(f, prep, goal_rows, anio, as_of, model)
         salidas.append(salida)
         resumenes.append(rows)
     ref = pd.Timestamp(as_of)
     oc = priority.resumen_oc(snap, f["registro"], ref, model)
+    cloro_min = model.umbrales["cloro_minimo_mg_l"]
     cov = coverage.coverage_table(
-        f["diagnostico"], f["visitas"], f["oc_cp"], as_of, model.umbrales["cloro_minimo_mg_l"]
+        f["diagnostico"], f["visitas"], f["oc_cp"], as_of, cloro_min, prep=cov_prep
     )
     return {
         "puntaje_oc": scores,

@@ -10,6 +10,7 @@ has no reading counts as not safe.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -32,6 +33,23 @@ SUMS = [
     "viviendas_conexion",
 ]
 
+# Survey columns the coverage figures read (the rest is left out of per-year copies).
+SURVEY_COLUMNS = {
+    "ubigeo_cp",
+    "ubigeo",
+    "anio",
+    "codigo_oc",
+    "total_poblacion",
+    "sistema_agua",
+    "poblacion_servicio_agua",
+    "realiza_cloracion",
+    "viviendas_habitadas",
+    "total_viviendas",
+    "viviendas_conexion",
+    "sistema_disposicion_excretas",
+    "servicio_agua_continuo",
+}
+
 
 def ref_date(anio: int, as_of: dt.date) -> pd.Timestamp:
     """The date a year's figures are taken at: its 31 December, or as_of if earlier."""
@@ -45,24 +63,48 @@ def latest_surveys(diag: pd.DataFrame, up_to_year: int | None = None) -> pd.Data
     return d.sort_values(["ubigeo_cp", "anio"]).drop_duplicates("ubigeo_cp", keep="last")
 
 
+def readings(visits: pd.DataFrame) -> pd.DataFrame:
+    """Residual-chlorine readings (_k, fecha_visita, cloro) sorted by date; `_k` codes
+    codigo_oc as an integer (the frame's attrs["codes"] maps codes back), for a fast merge.
+
+    Within an organisation visit dates are unique, so last_reading's result does not depend on
+    how ties between organisations are ordered: one sort serves every year.
+    """
+    right = visits.loc[visits["cloro_residual_mg_l"].notna(), ["codigo_oc", "fecha_visita"]]
+    codes, uniques = pd.factorize(right["codigo_oc"].astype(str))
+    right = pd.DataFrame(
+        {
+            "_k": codes.astype(np.int64),
+            "fecha_visita": right["fecha_visita"].astype("datetime64[ns]"),
+            "cloro": visits["cloro_residual_mg_l"],
+        },
+        index=right.index,
+    ).sort_values("fecha_visita")
+    right.attrs["codes"] = pd.Index(uniques)
+    return right
+
+
 def last_reading(keys: pd.DataFrame, visits: pd.DataFrame) -> pd.Series:
     """Last residual-chlorine reading of keys' codigo_oc on or before keys' ref date."""
-    left = keys[["codigo_oc", "ref"]].copy()
-    left["codigo_oc"] = left["codigo_oc"].fillna("").astype(str)
-    left["ref"] = left["ref"].astype("datetime64[ns]")
-    left["_pos"] = np.arange(len(left))
-    right = visits.loc[visits["cloro_residual_mg_l"].notna(), ["codigo_oc", "fecha_visita"]]
-    right = right.assign(
-        codigo_oc=right["codigo_oc"].astype(str),
-        cloro=visits["cloro_residual_mg_l"],
-        fecha_visita=right["fecha_visita"].astype("datetime64[ns]"),
+    return _last_reading(keys, readings(visits))
+
+
+def _last_reading(keys: pd.DataFrame, right: pd.DataFrame) -> pd.Series:
+    """last_reading with the readings already prepared by `readings` (-1: no reading)."""
+    codes = right.attrs["codes"].get_indexer(keys["codigo_oc"].fillna("").astype(str))
+    left = pd.DataFrame(
+        {
+            "_k": codes.astype(np.int64),
+            "ref": keys["ref"].astype("datetime64[ns]"),
+            "_pos": np.arange(len(keys)),
+        }
     )
     merged = pd.merge_asof(
         left.sort_values("ref"),
-        right.sort_values("fecha_visita"),
+        right,
         left_on="ref",
         right_on="fecha_visita",
-        by="codigo_oc",
+        by="_k",
         direction="backward",
     )
     return merged.set_index("_pos")["cloro"].reindex(np.arange(len(left))).set_axis(keys.index)
@@ -122,9 +164,29 @@ def aggregate(cp: pd.DataFrame) -> pd.DataFrame:
     return with_rates(pd.concat(parts, ignore_index=True))
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """Year-independent inputs of the coverage figures, prepared once per derive."""
+
+    rows: pd.DataFrame  # the surveys, only the columns coverage reads, in their order
+    diag: pd.DataFrame  # the same sorted by (ubigeo_cp, anio): a unique key
+    readings: pd.DataFrame  # see `readings`
+    link: pd.Series  # CP → provider from the register's CP lists
+
+    @classmethod
+    def of(cls, diag: pd.DataFrame, visits: pd.DataFrame, oc_cp: pd.DataFrame) -> Prepared:
+        link = oc_cp.drop_duplicates("ubigeo_cp").set_index("ubigeo_cp")["codigo_oc"]
+        rows = diag[[c for c in diag.columns if c in SURVEY_COLUMNS]]
+        return cls(rows, rows.sort_values(["ubigeo_cp", "anio"]), readings(visits), link)
+
+
 def provider_codes(diag: pd.DataFrame, oc_cp: pd.DataFrame) -> pd.Series:
     """The CP's provider: DATASS codigo_oc, else the register's CP link."""
     link = oc_cp.drop_duplicates("ubigeo_cp").set_index("ubigeo_cp")["codigo_oc"]
+    return _provider_codes(diag, link)
+
+
+def _provider_codes(diag: pd.DataFrame, link: pd.Series) -> pd.Series:
     own = diag["codigo_oc"]
     return own.where(own.notna(), diag["ubigeo_cp"].map(link))
 
@@ -133,8 +195,15 @@ def year_figures(
     d: pd.DataFrame, visits: pd.DataFrame, oc_cp: pd.DataFrame, ref: pd.Timestamp, cloro_min: float
 ) -> pd.DataFrame:
     """CP figures for the surveys in d, with chlorine readings taken as of ref."""
-    keys = pd.DataFrame({"codigo_oc": provider_codes(d, oc_cp), "ref": ref}, index=d.index)
-    return cp_figures(d, last_reading(keys, visits), cloro_min)
+    return _year_figures(d, Prepared.of(d.iloc[:0], visits, oc_cp), ref, cloro_min)
+
+
+def _year_figures(
+    d: pd.DataFrame, prep: Prepared, ref: pd.Timestamp, cloro_min: float
+) -> pd.DataFrame:
+    """year_figures with prepared readings and CP links."""
+    keys = pd.DataFrame({"codigo_oc": _provider_codes(d, prep.link), "ref": ref}, index=d.index)
+    return cp_figures(d, _last_reading(keys, prep.readings), cloro_min)
 
 
 def coverage_table(
@@ -143,17 +212,19 @@ def coverage_table(
     oc_cp: pd.DataFrame,
     as_of: dt.date,
     cloro_min: float = 0.5,
+    prep: Prepared | None = None,
 ) -> pd.DataFrame:
     """cobertura rows for every level, every survey year and the latest view (anio 0)."""
     if diag.empty:
         return pd.DataFrame(columns=["nivel", "codigo", "anio", *SUMS])
+    prep = prep or Prepared.of(diag, visits, oc_cp)
     out = []
     for anio in sorted(int(y) for y in diag["anio"].unique()):
-        d = diag[diag["anio"] == anio]
-        cp = year_figures(d, visits, oc_cp, ref_date(anio, as_of), cloro_min)
+        d = prep.rows[prep.rows["anio"] == anio]
+        cp = _year_figures(d, prep, ref_date(anio, as_of), cloro_min)
         out.append(aggregate(cp).assign(anio=anio))
-    latest = latest_surveys(diag)
-    cp = year_figures(latest, visits, oc_cp, ref_date(LATEST, as_of), cloro_min)
+    latest = latest_surveys(prep.rows)
+    cp = _year_figures(latest, prep, ref_date(LATEST, as_of), cloro_min)
     out.append(aggregate(cp).assign(anio=LATEST))
     return pd.concat(out, ignore_index=True)
 
@@ -167,9 +238,17 @@ def district_coverage_as_of(
     cloro_min: float = 0.5,
 ) -> pd.DataFrame:
     """District figures from each CP's latest survey up to `anio` (for readiness, summaries)."""
-    latest = latest_surveys(diag, anio)
+    return district_coverage(Prepared.of(diag, visits, oc_cp), anio, as_of, cloro_min)
+
+
+def district_coverage(
+    prep: Prepared, anio: int, as_of: dt.date, cloro_min: float = 0.5
+) -> pd.DataFrame:
+    """district_coverage_as_of on prepared inputs (surveys already sorted by CP and year)."""
+    d = prep.diag[prep.diag["anio"] <= anio]
+    latest = d.drop_duplicates("ubigeo_cp", keep="last")
     if latest.empty:
         return with_rates(pd.DataFrame(columns=SUMS, dtype=float).rename_axis("ubigeo"))
-    cp = year_figures(latest, visits, oc_cp, ref_date(anio, as_of), cloro_min)
+    cp = _year_figures(latest, prep, ref_date(anio, as_of), cloro_min)
     g = cp.groupby("ubigeo")[SUMS].sum()
     return with_rates(g).rename_axis("ubigeo")

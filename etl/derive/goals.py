@@ -160,10 +160,16 @@ def _evidence(goal: Goal, f: Frames) -> pd.DataFrame:
     return av.pivot_table(index="ubigeo", columns="actividad", values="estado", aggfunc="first")
 
 
-def _row(goal: Goal, ubigeo: str, cat: str | None, ev: pd.DataFrame, metrics: dict, as_of) -> dict:
+def _lookup(s: pd.Series) -> dict:
+    """Series.get as a dict (unique index): same values, numpy scalars included."""
+    return dict(zip(s.index, s.to_numpy(), strict=True))
+
+
+def _row(goal: Goal, ubigeo: str, cat: str | None, ev: dict, metrics: dict, as_of) -> dict:
     acts = []
+    states = ev.get(ubigeo, {})
     for a in goal.actividades:
-        estado = ev.at[ubigeo, a.id] if ubigeo in ev.index and a.id in ev.columns else None
+        estado = states.get(a.id)
         estado = estado if isinstance(estado, str) else None
         valor = metrics[a.id].get(ubigeo, np.nan) if a.id in metrics else None
         acts.append(activity_score(a, estado, valor))
@@ -201,8 +207,9 @@ def goal_progress(f: Frames, catalog: Catalog, as_of: dt.date) -> pd.DataFrame:
     cls = f["clasificacion"]
     rows = []
     for goal in catalog.goals:
-        cat = cls[cls["anio"] == goal.anio].set_index("ubigeo")["categoria"]
-        ev, metrics = _evidence(goal, f), _metric_columns(goal, f)
+        cat = _lookup(cls[cls["anio"] == goal.anio].set_index("ubigeo")["categoria"])
+        ev = _evidence(goal, f).to_dict("index")
+        metrics = {k: _lookup(v) for k, v in _metric_columns(goal, f).items()}
         for ubigeo in f["distrito"]["ubigeo"]:
             c = cat.get(ubigeo)
             rows.append(_row(goal, ubigeo, c if isinstance(c, str) else None, ev, metrics, as_of))

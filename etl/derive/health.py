@@ -222,7 +222,12 @@ def score_frame(values: pd.DataFrame, model: Model) -> pd.DataFrame:
 def items_bajos(impacts: np.ndarray, ids: list[str], top: int = 3) -> list[list[str]]:
     """Per row, the (up to) `top` items whose shortfall costs the overall score most."""
     order = np.argsort(-impacts, axis=1, kind="stable")[:, :top]
-    return [[ids[j] for j in row if imp[j] > EPS] for row, imp in zip(order, impacts, strict=True)]
+    names = np.array(ids, dtype=object)[order].tolist()
+    shown = (np.take_along_axis(impacts, order, axis=1) > EPS).tolist()
+    return [
+        [n for n, on in zip(row, mask, strict=True) if on]
+        for row, mask in zip(names, shown, strict=True)
+    ]
 
 
 def mejora_minima(
@@ -302,10 +307,14 @@ def assessments(
 def _json_items(values: pd.DataFrame) -> list[dict]:
     """Item values as JSON-ready dicts (NaN -> None), rounded for a readable store."""
     ids = list(values.columns)
-    # NaN != NaN: the cheapest NaN test in a plain-Python loop over ~200k rows.
+    arr = values.round(4).to_numpy(dtype=float)
+    gaps = np.isnan(arr).any(axis=1).tolist()
+    # NaN != NaN: the cheapest NaN test in a plain-Python loop, only for rows that have one.
     return [
         {k: (None if v != v else v) for k, v in zip(ids, row, strict=True)}
-        for row in values.round(4).to_numpy(dtype=float).tolist()
+        if gap
+        else dict(zip(ids, row, strict=True))
+        for row, gap in zip(arr.tolist(), gaps, strict=True)
     ]
 
 

@@ -21,18 +21,32 @@ CRITERIA = (
     "oc_datos_recientes",
 )
 Frames = dict[str, pd.DataFrame]
+# Visit columns a snapshot reads (the rest is left out of per-date copies).
+VISIT_COLUMNS = (
+    "codigo_oc",
+    "fecha_visita",
+    "realiza_cloracion",
+    "cloro_residual_mg_l",
+    "asociados_al_dia",
+    "total_asociados",
+)
 
 
-def _last(df: pd.DataFrame, key: str, when: str, ref: pd.Timestamp) -> pd.DataFrame:
-    """Each key's last row on or before ref."""
-    d = df[df[when] <= ref].sort_values([key, when], kind="stable")
-    return d.drop_duplicates(key, keep="last").set_index(key)
+def _by_key(df: pd.DataFrame, key: str, when: str) -> pd.DataFrame:
+    """df stably sorted by key, then date: filtering it keeps that order (see _last_sorted)."""
+    return df.sort_values([key, when], kind="stable")
 
 
-def _datass_by_oc(diag: pd.DataFrame, ref: pd.Timestamp) -> pd.DataFrame:
-    d = diag[diag["codigo_oc"].notna() & (diag["anio"] <= ref.year)].copy()
+def _last_sorted(d: pd.DataFrame, key: str, when: str, ref: pd.Timestamp) -> pd.DataFrame:
+    """_last on a frame already sorted by _by_key (a filtered stable sort is a stable sort)."""
+    return d[d[when] <= ref].drop_duplicates(key, keep="last").set_index(key)
+
+
+def _datass_dated(diag: pd.DataFrame) -> pd.DataFrame:
+    """Surveys naming a provider, dated (fecha_encuesta, else 31 December of the year)."""
+    d = diag[diag["codigo_oc"].notna()].copy()
     d["fecha"] = d["fecha_encuesta"].fillna(pd.to_datetime(d["anio"].astype(str) + "-12-31"))
-    return _last(d, "codigo_oc", "fecha", ref)
+    return d
 
 
 def _grades(scores: pd.DataFrame, ref: pd.Timestamp) -> pd.DataFrame:
@@ -45,26 +59,51 @@ def _grades(scores: pd.DataFrame, ref: pd.Timestamp) -> pd.DataFrame:
     return out
 
 
+class Snapshots:
+    """oc_snapshot for many dates: the sorting that does not depend on the date is done once.
+
+    Every frame is stably sorted by (organisation, date) here, and each date only filters it,
+    which gives exactly the rows and order a sort after filtering would (so the same result).
+    """
+
+    def __init__(self, f: Frames, scores: pd.DataFrame) -> None:
+        self.orgs = f["orgs"].set_index("codigo_oc")[["ubigeo", "nombre", "tipo_organizacion"]]
+        visits = f["visitas"][[c for c in VISIT_COLUMNS if c in f["visitas"].columns]]
+        self.visits = _by_key(visits, "codigo_oc", "fecha_visita")
+        self.readings = self.visits[self.visits["cloro_residual_mg_l"].notna()]
+        dated = _datass_dated(f["diagnostico"])[["codigo_oc", "anio", "fecha", "realiza_cloracion"]]
+        self.datass = _by_key(dated, "codigo_oc", "fecha")
+        self.scores = scores
+
+    @staticmethod
+    def datass_at(d: pd.DataFrame, ref: pd.Timestamp) -> pd.DataFrame:
+        """Each organisation's latest dated survey of a year up to ref's, on or before ref."""
+        return _last_sorted(d[d["anio"] <= ref.year], "codigo_oc", "fecha", ref)
+
+    def at(self, ref: pd.Timestamp) -> pd.DataFrame:
+        """One row per organisation: its picture as of ref (scores sorted by oc, date)."""
+        v = self.visits[self.visits["fecha_visita"] <= ref]
+        lastv = v.drop_duplicates("codigo_oc", keep="last").set_index("codigo_oc")
+        reading = _last_sorted(self.readings, "codigo_oc", "fecha_visita", ref)
+        dat = self.datass_at(self.datass, ref)
+        out = self.orgs.join(_grades(self.scores, ref))
+        out["grado"] = out["grado"].fillna("E")
+        out["ultima_visita"] = lastv["fecha_visita"]
+        out["n_visitas"] = v.groupby("codigo_oc").size().reindex(out.index).fillna(0).astype(int)
+        out["realiza_cloracion"] = lastv["realiza_cloracion"].reindex(out.index)
+        out["realiza_cloracion"] = out["realiza_cloracion"].fillna(dat["realiza_cloracion"])
+        out["cloro_residual_mg_l"] = reading["cloro_residual_mg_l"]
+        tot = pd.to_numeric(lastv["total_asociados"], errors="coerce")
+        out["tasa_cobranza"] = (lastv["asociados_al_dia"] / tot.where(tot > 0)).clip(0, 1)
+        out["ultimo_dato"] = pd.concat(
+            [out["ultima_visita"], dat["fecha"].reindex(out.index)], axis=1
+        ).max(axis=1)
+        return out.rename_axis("codigo_oc").reset_index()
+
+
 def oc_snapshot(f: Frames, scores: pd.DataFrame, ref: pd.Timestamp) -> pd.DataFrame:
     """One row per organisation: its picture as of ref (scores sorted by oc, date)."""
-    orgs = f["orgs"].set_index("codigo_oc")[["ubigeo", "nombre", "tipo_organizacion"]].copy()
-    v = f["visitas"][f["visitas"]["fecha_visita"] <= ref]
-    lastv = _last(v, "codigo_oc", "fecha_visita", ref)
-    reading = _last(v[v["cloro_residual_mg_l"].notna()], "codigo_oc", "fecha_visita", ref)
-    dat = _datass_by_oc(f["diagnostico"], ref)
-    out = orgs.join(_grades(scores, ref))
-    out["grado"] = out["grado"].fillna("E")
-    out["ultima_visita"] = lastv["fecha_visita"]
-    out["n_visitas"] = v.groupby("codigo_oc").size().reindex(out.index).fillna(0).astype(int)
-    out["realiza_cloracion"] = lastv["realiza_cloracion"].reindex(out.index)
-    out["realiza_cloracion"] = out["realiza_cloracion"].fillna(dat["realiza_cloracion"])
-    out["cloro_residual_mg_l"] = reading["cloro_residual_mg_l"]
-    tot = pd.to_numeric(lastv["total_asociados"], errors="coerce")
-    out["tasa_cobranza"] = (lastv["asociados_al_dia"] / tot.where(tot > 0)).clip(0, 1)
-    out["ultimo_dato"] = pd.concat(
-        [out["ultima_visita"], dat["fecha"].reindex(out.index)], axis=1
-    ).max(axis=1)
-    return out.rename_axis("codigo_oc").reset_index()
+    return Snapshots(f, scores).at(ref)
 
 
 def _share(flags: pd.Series, ubigeo: pd.Series) -> pd.Series:

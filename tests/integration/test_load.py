@@ -276,3 +276,45 @@ def test_load014_tiny_sample_with_real_derive(engine, tmp_path, real_derive):
     assert result.exit_code in (0, 1)
     assert all(f.rows_read == f.rows_loaded + f.rows_rejected for f in result.files)
     assert count(engine, schema.visita) > 0 and count(engine, schema.diagnostico_cp) > 0
+
+
+def test_bulk_writes_store_what_core_stores(engine):
+    """frames.insert_columns (column-wise binding, driver executemany) = Core insert, value
+    for value: booleans, dates, JSON (null, lists, dicts), floats from ints, NULLs."""
+    t = schema.puntaje_oc
+    row = {
+        "codigo_oc": "J1",
+        "ubigeo": "010101",
+        "anio": 2024,
+        "organizacion": 1,
+        "puntaje": None,
+        "grado": "E",
+        "completitud": 0.5,
+        "es_ultima": True,
+        "items": {"a": 0.25, "b": None},
+        "items_bajos": ["a", "b"],
+        "mejora_minima": None,
+        "version_modelo": "1",
+    }
+    rows = [row | {"fecha_evaluacion": dt.date(2024, 1, d), "es_ultima": d == 2} for d in (1, 2)]
+    with engine.begin() as conn:
+        org = {"codigo_oc": "J1", "nombre": "Uno", "ubigeo": "010101", "origen": "registro"}
+        conn.execute(schema.organizacion_comunal.insert(), org)
+        conn.execute(t.insert(), rows)
+        core = conn.execute(text("SELECT * FROM puntaje_oc ORDER BY fecha_evaluacion")).all()
+        conn.execute(t.delete())
+        columns = {c: [r[c] for r in rows] for c in rows[0]}
+        derive.frames.insert_columns(conn, t.insert(), t, columns)
+        bulk = conn.execute(text("SELECT * FROM puntaje_oc ORDER BY fecha_evaluacion")).all()
+    assert bulk == core
+
+
+def test_load_restores_sqlite_pragmas(engine):
+    """The large page cache is for the load's transaction only."""
+    if engine.dialect.name != "sqlite":
+        pytest.skip("SQLite pragmas")
+    with engine.connect() as conn:
+        before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+        with db.bulk_pragmas(conn):
+            assert conn.exec_driver_sql("PRAGMA cache_size").scalar() != before
+        assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == before
