@@ -6,6 +6,7 @@ writes: the dashboard only reads what the ETL derived (DESIGN.md: one-way flow).
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pandas as pd
@@ -89,9 +90,21 @@ class Warehouse:
     def freshness(self) -> dict[str, Any] | None:
         """The newest finished load: when the data was last refreshed, and its number."""
         c = s.carga
-        stmt = select(c.c.id, c.c.terminada, c.c.iniciada).order_by(c.c.id.desc()).limit(1)
+        stmt = (
+            select(c.c.id, c.c.terminada, c.c.iniciada, c.c.fecha_corte)
+            .order_by(c.c.id.desc())
+            .limit(1)
+        )
         frame = self._frame(stmt)
         return None if frame.empty else frame.iloc[0].to_dict()
+
+    def as_of(self) -> dt.date:
+        """The date the derived tables were computed as of (deadline states, "last 12 months")."""
+        load = self.freshness()
+        corte = load.get("fecha_corte") if load else None
+        return (
+            pd.Timestamp(corte).date() if corte is not None and pd.notna(corte) else dt.date.today()
+        )
 
     def departments(self) -> pd.DataFrame:
         """Departments that have at least one district with data."""

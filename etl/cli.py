@@ -162,6 +162,9 @@ def cmd_init(args: argparse.Namespace) -> int:
     paths = sample.write_sample(out, scale=args.scale, seed=args.seed)
     result = load.load_paths(engine, paths, user="make run", progress=sys.stderr.isatty())
     print(report.render_text(result, lang="es", max_problems=10))
+    planted = sum(sample.expected_errors(args.scale).values())
+    print(f"La muestra trae {planted} errores intencionales para mostrar el flujo de rechazos "
+          f"(página Datos). / The sample carries {planted} deliberate errors to show rejects.")
     return 0 if result.exit_code in (0, 1) else result.exit_code
 
 

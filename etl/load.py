@@ -46,6 +46,7 @@ from etl import catalog as catalog_mod
 from etl import derive, schema, sources
 from etl.db import PROJECT_ROOT, bulk_pragmas
 from etl.derive import frames
+from etl.derive.health import load_model
 from etl.problems import FILE_CODES, Notice, Problem
 from etl.read import KindError, ReadError, read_file, recognise
 from etl.validate import Checked, References, check_references, check_table
@@ -218,6 +219,8 @@ def load_paths(
 def _load(engine: Engine, paths: list[Path], user, progress: bool, as_of) -> LoadResult:
     """load_paths' work: prepare every file, then the one transaction."""
     today = dt.date.today()
+    as_of = as_of or today
+    model = load_model()
     files = [r for p in expand_paths(paths) for r in prepare_file(p, today)]
     result = LoadResult(files=files)
     order = {name: i for i, name in enumerate(sources.LOAD_ORDER)}
@@ -234,8 +237,8 @@ def _load(engine: Engine, paths: list[Path], user, progress: bool, as_of) -> Loa
         bar.close()
         _record_files(conn, files, result.carga_id)
         _checkpoint("before-derive")
-        derive.derive_all(conn, as_of)
-        _finish_carga(conn, result, cat.version)
+        derive.derive_all(conn, as_of, cat, model)
+        _finish_carga(conn, result, versions=(cat.version, model.version), as_of=as_of)
         _checkpoint("before-commit")
     return result
 
@@ -277,8 +280,10 @@ def _whoami() -> str:
         return "desconocido"
 
 
-def _finish_carga(conn: Connection, result: LoadResult, version: str) -> None:
-    """Counts, state and end time of the load."""
+def _finish_carga(
+    conn: Connection, result: LoadResult, versions: tuple[str, str], as_of: dt.date
+) -> None:
+    """Counts, state, end time, catalogue and model versions and as-of date of the load."""
     read = sum(f.rows_read for f in result.files)
     loaded = sum(f.rows_loaded for f in result.files)
     rejected = sum(f.rows_rejected for f in result.files)
@@ -292,7 +297,9 @@ def _finish_carga(conn: Connection, result: LoadResult, version: str) -> None:
             filas_leidas=read,
             filas_cargadas=loaded,
             filas_rechazadas=rejected,
-            version_catalogo=version,
+            version_catalogo=versions[0],
+            version_modelo=versions[1],
+            fecha_corte=as_of,
         )
     )
 

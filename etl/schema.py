@@ -336,6 +336,9 @@ carga = Table(
     Column("filas_rechazadas", Integer, nullable=False, default=0),
     Column("version_catalogo", Text),
     Column("version_modelo", Text),
+    # The date derivations were computed as of (deadlines, "last 12 months"): the load date
+    # unless `load_paths(as_of=...)` gave another.
+    Column("fecha_corte", Date),
 )
 
 carga_archivo = Table(

@@ -39,7 +39,7 @@ def layout(wh: Warehouse, state: UrlState, ubigeo: str, today: dt.date | None = 
         return html.Main([html.Div(message, className="m-3"), skeleton()], id="main")
     body = [
         toolbar(info, state),
-        header(info, wh.freshness(), lang, today or dt.date.today()),
+        header(info, wh.freshness(), lang, today or wh.as_of()),
         c.safe(lang, lambda: content(wh, info, lang)),
     ]
     return html.Main(html.Div(body, className="ficha"), id="main", lang=lang)

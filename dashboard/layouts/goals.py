@@ -43,7 +43,7 @@ def layout(wh: Warehouse, state: UrlState, today: dt.date | None = None) -> Any:
         body += [c.empty_state(t("go.no_goals", lang)), _hidden_grids(lang)]
     else:
         row = goals.iloc[keys.index(chosen)].to_dict()
-        body.append(c.safe(lang, lambda: content(wh, row, state, today or dt.date.today())))
+        body.append(c.safe(lang, lambda: content(wh, row, state, today or wh.as_of())))
     return c.page(state, PATH, to_search(state), body)
 
 

@@ -15,7 +15,7 @@ REG = "codigo_oc;nombre;ubigeo\nJ1;JASS Uno;010101\nJ2;JASS Dos;010102\n"
 @pytest.fixture(autouse=True)
 def _isolated(tmp_path, monkeypatch):
     monkeypatch.setenv("ATM_ARCHIVE_DIR", str(tmp_path / "archivo"))
-    monkeypatch.setattr(derive, "derive_all", lambda conn, as_of=None: None)
+    monkeypatch.setattr(derive, "derive_all", lambda conn, *args, **kwargs: None)
 
 
 def run_load(db_url, tmp_path, *paths, lang="es"):

@@ -43,7 +43,7 @@ def _archive(tmp_path, monkeypatch):
 def _no_derive(request, monkeypatch):
     """Derivation is tested on its own (test_derive.py); here it is a no-op unless asked for."""
     if "real_derive" not in request.fixturenames:
-        monkeypatch.setattr(derive, "derive_all", lambda conn, as_of=None: None)
+        monkeypatch.setattr(derive, "derive_all", lambda conn, *args, **kwargs: None)
 
 
 @pytest.fixture
@@ -206,7 +206,7 @@ def test_load010_failure_rolls_back_everything(engine, tmp_path, monkeypatch):
     load.load_paths(engine, [write(tmp_path, "r.csv", REG)])
     before = snapshot(engine)
 
-    def boom(conn, as_of=None):
+    def boom(conn, *args, **kwargs):
         raise RuntimeError("derive failed")
 
     monkeypatch.setattr(derive, "derive_all", boom)
@@ -264,9 +264,15 @@ def test_load012_sigkill_leaves_previous_state(db_url, tmp_path, stage):
 
 def test_load013_as_of_passed_to_derive(engine, tmp_path, monkeypatch):
     seen = []
-    monkeypatch.setattr(derive, "derive_all", lambda conn, as_of=None: seen.append(as_of))
+    monkeypatch.setattr(derive, "derive_all", lambda conn, as_of=None, *rest: seen.append(as_of))
     load.load_paths(engine, [write(tmp_path, "r.csv", REG)], as_of=dt.date(2024, 12, 31))
     assert seen == [dt.date(2024, 12, 31)]
+    with engine.connect() as conn:
+        corte, modelo = conn.execute(
+            select(schema.carga.c.fecha_corte, schema.carga.c.version_modelo)
+        ).one()
+    assert corte == dt.date(2024, 12, 31)
+    assert modelo  # the score model's version is recorded with the load
 
 
 def test_load014_tiny_sample_with_real_derive(engine, tmp_path, real_derive):
