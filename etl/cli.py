@@ -163,8 +163,10 @@ def cmd_init(args: argparse.Namespace) -> int:
     result = load.load_paths(engine, paths, user="make run", progress=sys.stderr.isatty())
     print(report.render_text(result, lang="es", max_problems=10))
     planted = sum(sample.expected_errors(args.scale).values())
-    print(f"La muestra trae {planted} errores intencionales para mostrar el flujo de rechazos "
-          f"(página Datos). / The sample carries {planted} deliberate errors to show rejects.")
+    print(
+        f"La muestra trae {planted} errores intencionales para mostrar el flujo de rechazos "
+        f"(página Datos). / The sample carries {planted} deliberate errors to show rejects."
+    )
     return 0 if result.exit_code in (0, 1) else result.exit_code
 
 
@@ -190,6 +192,9 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # the last line of defence: one readable line, never a traceback
         from sqlalchemy.exc import ArgumentError, OperationalError
 
+        if isinstance(exc, db.WarehouseOutdated):
+            print(str(exc), file=sys.stderr)
+            return 2
         if isinstance(exc, ArgumentError | OperationalError):
             print(
                 f"Error de base de datos / database error: {exc}".splitlines()[0], file=sys.stderr

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, func, select
+from sqlalchemy import Connection, Engine, create_engine, event, func, inspect, select
 from sqlalchemy.engine import make_url
 
 from etl import reference, schema
@@ -78,9 +78,32 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
+class WarehouseOutdated(RuntimeError):
+    """The warehouse was made by an older version of this program and lacks columns."""
+
+
+def missing_columns(engine: Engine) -> list[str]:
+    """`table.column` of every schema column the existing warehouse does not have."""
+    inspector = inspect(engine)
+    existing = set(inspector.get_table_names())
+    missing = []
+    for table in schema.metadata.sorted_tables:
+        if table.name in existing:
+            have = {c["name"] for c in inspector.get_columns(table.name)}
+            missing += [f"{table.name}.{c.name}" for c in table.columns if c.name not in have]
+    return missing
+
+
 def init_db(engine: Engine) -> None:
     """Create missing tables and fill the district reference if it is empty (idempotent)."""
     schema.metadata.create_all(engine)
+    missing = missing_columns(engine)
+    if missing:
+        raise WarehouseOutdated(
+            "El almacén fue creado por una versión anterior y le faltan columnas "
+            f"({', '.join(missing[:5])}). Guarde una copia y vuelva a cargar los archivos "
+            "archivados en un almacén nuevo. / The warehouse predates this version."
+        )
     with engine.begin() as conn:
         count = conn.execute(select(func.count()).select_from(schema.distrito)).scalar_one()
         if count == 0:

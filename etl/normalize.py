@@ -33,9 +33,14 @@ def strip_accents(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
 
 
+# Little words clerks add to headers ("Fecha de Visita", "Nombre de la JASS"): not part of a key.
+HEADER_STOPWORDS = frozenset({"a", "al", "de", "del", "el", "en", "la", "las", "lo", "los", "y"})
+
+
 def header_key(text: object) -> str:
-    """Header text → matching key: lower-case, no accents, only letters and digits."""
-    return re.sub(r"[^a-z0-9]", "", strip_accents(str(text)).lower())
+    """Header text → matching key: lower-case, no accents, no little words, letters and digits."""
+    words = re.split(r"[^a-z0-9]+", strip_accents(str(text)).lower())
+    return "".join(w for w in words if w not in HEADER_STOPWORDS)
 
 
 def _none(values: pd.Series, keep: pd.Series) -> pd.Series:

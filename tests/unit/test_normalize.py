@@ -120,3 +120,28 @@ def test_norm006_header_key(text):
 
 def test_norm007_blank_spellings():
     assert normalize.clean(pd.Series(["-", " N/A ", "s/d", "x"])).tolist() == ["", "", "", "x"]
+
+
+@pytest.mark.parametrize(
+    ("header", "canonical"),
+    [
+        ("Fecha de Visita", "fecha_visita"),
+        ("Asociados al día", "asociados_al_dia"),
+        ("¿Realiza cloración?", "realiza_cloracion"),
+        ("Cloro Residual (mg/L)", "cloro_residual_mg_l"),
+        ("NOMBRE DEL PRESTADOR", "nombre_prestador"),
+    ],
+)
+def test_norm040_headers_match_with_little_words(header, canonical):
+    assert normalize.header_key(header) == normalize.header_key(canonical)
+
+
+def test_norm041_little_words_never_merge_two_fields_of_a_kind():
+    from etl import sources
+
+    for kind in sources.KINDS.values():
+        owners: dict[str, str] = {}
+        for f in kind.fields:
+            for name in (f.name, *f.aliases):
+                key = normalize.header_key(name)
+                assert owners.setdefault(key, f.name) == f.name, (kind.name, name)

@@ -1,5 +1,6 @@
 """The warehouse schema and the district reference, on the engine under test."""
 
+import pytest
 from sqlalchemy import func, inspect, select
 
 from etl import db, reference, schema
@@ -56,3 +57,15 @@ def test_sch007_database_url_priority(monkeypatch):
     assert db.database_url() == "sqlite:///from-env.db"
     monkeypatch.delenv("DATABASE_URL")
     assert db.database_url().endswith("data/warehouse.db")
+
+
+def test_sch008_outdated_warehouse_is_named_not_crashed(db_url):
+    from sqlalchemy import text
+
+    eng = db.make_engine(db_url)
+    db.init_db(eng)
+    with eng.begin() as conn:
+        conn.execute(text("ALTER TABLE carga DROP COLUMN fecha_corte"))
+    with pytest.raises(db.WarehouseOutdated, match=r"carga\.fecha_corte"):
+        db.init_db(eng)
+    eng.dispose()
