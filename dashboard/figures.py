@@ -20,6 +20,8 @@ SCALE: list[tuple[float, str]] = [
 ]
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"
 
+PERCENT_TICKS = (0, 0.25, 0.5, 0.75, 1.0)  # percentage axes stop at 100 %
+
 
 def _base(fig: go.Figure, lang: str, height: int = 320) -> go.Figure:
     """Common layout: compact margins, the language's number separators."""
@@ -204,6 +206,8 @@ def ranking_figure(df: pd.DataFrame, indicator: str, lang: str = "es", n: int = 
         )
     )
     fig.update_xaxes(range=[0, 1.15], tickformat=".0%" if percent else ".1f", showgrid=True)
+    if percent:
+        fig.update_xaxes(tickvals=PERCENT_TICKS)
     fig.update_yaxes(automargin=True)
     return _base(fig, lang, height=max(220, 26 * len(picked) + 40))
 
@@ -322,7 +326,8 @@ def compliance_figure(df: pd.DataFrame, by: str, lang: str = "es") -> go.Figure:
             hovertemplate="%{y}: %{text}<extra></extra>",
         )
     )
-    fig.update_xaxes(range=[0, 1.3], tickformat=".0%", gridcolor="#eee")
+    # Room on the right for the outside labels, but no ticks past 100 %.
+    fig.update_xaxes(range=[0, 1.3], tickvals=PERCENT_TICKS, tickformat=".0%", gridcolor="#eee")
     fig.update_yaxes(automargin=True)
     return _base(fig, lang, height=max(200, 24 * len(data) + 50))
 
