@@ -1,14 +1,41 @@
-"""`python app.py`: serve the dashboard on HOST:PORT (default 127.0.0.1:8050), debug off."""
+"""`python app.py`: serve the dashboard on HOST:PORT (default 127.0.0.1:8050), debug off.
+
+`app:server` is the WSGI application for gunicorn (`make serve`, deploy/gunicorn.conf.py).
+It is built on first access, not at import, so importing this module has no side effects
+and each gunicorn worker (preload_app=False) builds its own app and database engine.
+"""
 
 from __future__ import annotations
 
+from functools import lru_cache
+from typing import Any
+
+from dash import Dash
+
 from dashboard import create_app
 from dashboard.config import Settings
+from etl import db
+
+
+@lru_cache(maxsize=1)
+def _app() -> Dash:
+    """The process's one Dash app, configured from the environment."""
+    return create_app(Settings())
+
+
+def __getattr__(name: str) -> Any:
+    """`app.server` (the Flask app) and `app.app` (the Dash app), built on first use."""
+    if name == "server":
+        return _app().server
+    if name == "app":
+        return _app()
+    raise AttributeError(name)
 
 
 def main() -> None:
-    """Build the app from the environment and serve it."""
+    """Upgrade the warehouse to the current schema, then build the app and serve it."""
     settings = Settings()
+    db.init_db(db.make_engine(settings.database_url))
     app = create_app(settings)
     app.run(host=settings.host, port=settings.port, debug=False)
 

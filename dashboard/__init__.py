@@ -11,7 +11,7 @@ import dash_bootstrap_components as dbc
 from dash import Dash, dcc, html
 
 from dashboard import components as c
-from dashboard import exports, ids
+from dashboard import exports, guard, health, ids, speed
 from dashboard.callbacks import district as district_cb
 from dashboard.callbacks import overview as overview_cb
 from dashboard.callbacks import tables as tables_cb
@@ -49,6 +49,7 @@ def create_app(settings: Settings | None = None, warehouse: Warehouse | None = N
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     app.index_string = app.index_string.replace("<html>", f'<html lang="{settings.lang}">')
+    app.index_string = app.index_string.replace("{%css%}", "{%css%}\n" + speed.PRELOAD_PLOTLY)
     _register_pages(app, wh, settings)
     app.layout = shell()
     overview_cb.register(app)
@@ -59,6 +60,10 @@ def create_app(settings: Settings | None = None, warehouse: Warehouse | None = N
     for store_id in ids.STORE_EXPORTS:
         exports.register_store(app, store_id)
     app.server.config["WAREHOUSE"] = wh
+    health.register(app.server, wh.engine)
+    guard.register(app.server)
+    speed.slim_validation_layout(app)
+    speed.StaticBrotli().register(app)
     return app
 
 
@@ -82,16 +87,32 @@ def _state_page(settings: Settings, render: Callable[[UrlState], Any]) -> Callab
     return layout
 
 
+def _cached(wh: Warehouse, cache: speed.PageCache, name: str, layout: Callable) -> Callable:
+    """The page layout, rendered once per URL parameters and data version (see speed.py)."""
+
+    def cached(**params: Any) -> Any:
+        version = wh.data_version()
+        if version is None:  # the warehouse cannot be read: render (and show the error)
+            return layout(**params)
+        key = (name, speed.params_key(params), version)
+        return cache.get_or_render(key, lambda: layout(**params))
+
+    return cached
+
+
 def _register_pages(app: Dash, wh: Warehouse, settings: Settings) -> None:
     """Register every page explicitly (DESIGN.md: never the folder loader)."""
     del app  # pages go to Dash's registry; the app argument documents the order of set-up
     tiles = settings.map_tiles
+    cache = speed.PageCache()
     dash.register_page(
         "overview",
         path="/",
         name="overview",
         title=t("app.title", settings.lang),
-        layout=_state_page(settings, lambda s: overview.layout(wh, s, tiles)),
+        layout=_cached(
+            wh, cache, "overview", _state_page(settings, lambda s: overview.layout(wh, s, tiles))
+        ),
     )
 
     def district_layout(ubigeo: str | None = None, **params: Any) -> Any:
@@ -113,29 +134,32 @@ def _register_pages(app: Dash, wh: Warehouse, settings: Settings) -> None:
     dash.register_page(
         "district",
         path_template=district.PATH,
-        layout=district_layout,
+        layout=_cached(wh, cache, "district", district_layout),
         title=t("app.title", settings.lang),
     )
     dash.register_page(
-        "jass", path_template=jass.PATH, layout=jass_layout, title=t("app.title", settings.lang)
+        "jass",
+        path_template=jass.PATH,
+        layout=_cached(wh, cache, "jass", jass_layout),
+        title=t("app.title", settings.lang),
     )
     dash.register_page(
         "goals",
         path=goals.PATH,
         title=t("app.title", settings.lang),
-        layout=_state_page(settings, lambda s: goals.layout(wh, s)),
+        layout=_cached(wh, cache, "goals", _state_page(settings, lambda s: goals.layout(wh, s))),
     )
     dash.register_page(
         "exit",
         path=salida.PATH,
         title=t("app.title", settings.lang),
-        layout=_state_page(settings, lambda s: salida.layout(wh, s)),
+        layout=_cached(wh, cache, "exit", _state_page(settings, lambda s: salida.layout(wh, s))),
     )
     dash.register_page(
         "data",
         path=data.PATH,
         title=t("app.title", settings.lang),
-        layout=_state_page(settings, lambda s: data.layout(wh, s)),
+        layout=_cached(wh, cache, "data", _state_page(settings, lambda s: data.layout(wh, s))),
     )
     dash.register_page(
         "not_found_404",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import traceback
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -11,9 +11,12 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 from dash.development.base_component import Component
 
+from dashboard import speed
 from dashboard.figures import GRADE_COLORS
 from dashboard.i18n import label, t
 from dashboard.state import UrlState, href, lang_only
+
+LOG = logging.getLogger(__name__)
 
 NAV_ITEMS = (
     ("/", "nav.overview"),
@@ -201,10 +204,14 @@ def empty_state(message: str) -> html.Div:
 
 
 def error_alert(lang: str, exc: BaseException) -> dbc.Alert:
-    """An error shown in place of a section, not a broken page."""
-    detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+    """An error shown in place of a section, not a broken page.
+
+    The user sees the kind of error only; the detail (which may hold SQL) goes to the server
+    log for whoever runs the server.
+    """
+    LOG.error("section failed: %s", type(exc).__name__, exc_info=exc)
     return dbc.Alert(
-        [html.Strong(t("common.error", lang)), html.Br(), html.Code(detail[:400])],
+        [html.Strong(t("common.error", lang)), html.Br(), html.Code(type(exc).__name__)],
         color="danger",
         className="my-2",
     )
@@ -219,6 +226,7 @@ def safe(lang: str, build: Callable[[], Any]) -> Any:
             return html.Div(built)
         return built
     except Exception as exc:
+        speed.SECTION_FAILURES.set(speed.SECTION_FAILURES.get() + 1)
         return error_alert(lang, exc)
 
 

@@ -16,6 +16,7 @@ import pandas as pd
 from dash import Dash, Input, Output, State, dcc, no_update
 
 from dashboard import ids
+from dashboard.state import as_mapping, as_records
 
 # A cell starting with one of these is a formula (or becomes one) in Excel / LibreOffice:
 # OWASP "CSV injection". Tab and CR are included because some readers strip them first.
@@ -32,9 +33,9 @@ def neutralise(value: Any) -> Any:
 
 def table_frame(rows: Iterable[dict[str, Any]] | None, columns: list[dict[str, Any]] | None) -> Any:
     """The rows as a DataFrame with the visible columns under their headers, neutralised."""
-    visible = [col for col in (columns or []) if col.get("field") and not col.get("hide")]
+    visible = [col for col in as_records(columns) if col.get("field") and not col.get("hide")]
     fields = [str(col["field"]) for col in visible]
-    frame = pd.DataFrame(list(rows or []), columns=fields)
+    frame = pd.DataFrame(as_records(rows), columns=fields)
     frame = frame.map(neutralise)
     return frame.rename(
         columns={col["field"]: col.get("headerName", col["field"]) for col in visible}
@@ -90,7 +91,7 @@ def register_grid(app: Dash, grid_id: str) -> None:
             if not n:
                 return no_update
             data = shown if shown is not None else rows
-            stem = file_stem((params or {}).get("fileName"))
+            stem = file_stem(as_mapping(params).get("fileName"))
             return download(table_frame(data, columns), fmt, stem)
 
 
@@ -105,6 +106,7 @@ def register_store(app: Dash, store_id: str) -> None:
             prevent_initial_call=True,
         )
         def _export(n, data, fmt=fmt):
+            data = as_mapping(data)
             if not n or not data:
                 return no_update
             frame = table_frame(data.get("rows"), data.get("columns"))

@@ -42,8 +42,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "common.year": ("Año", "Year"),
     "common.all": ("Todos", "All"),
     "common.error": (
-        "No se pudo mostrar esta sección. Detalle técnico:",
-        "This section could not be shown. Technical detail:",
+        "No se pudo mostrar esta sección; el detalle quedó en el registro del servidor. Tipo:",
+        "This section could not be shown; the detail is in the server log. Kind:",
     ),
     "common.no_data": (
         "El almacén no tiene datos todavía. Cargue archivos con «python -m etl load».",

@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine, Select, and_, func, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from etl import schema as s
 from etl.db import make_engine
@@ -97,6 +98,18 @@ class Warehouse:
         )
         frame = self._frame(stmt)
         return None if frame.empty else frame.iloc[0].to_dict()
+
+    def data_version(self) -> tuple[Any, ...] | None:
+        """The newest load's (id, end time): it changes with every load, so caches keyed by it
+        are invalidated by a new load (or a restored backup). None when it cannot be read."""
+        c = s.carga
+        stmt = select(c.c.id, c.c.terminada).order_by(c.c.id.desc()).limit(1)
+        try:
+            with self.engine.connect() as conn:
+                row = conn.execute(stmt).first()
+        except SQLAlchemyError:
+            return None
+        return tuple(row) if row is not None else (None, None)
 
     def as_of(self) -> dt.date:
         """The date the derived tables were computed as of (deadline states, "last 12 months")."""

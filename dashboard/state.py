@@ -25,6 +25,20 @@ INDICATORS = (
 DEFAULT_INDICATOR = "cobertura_agua"
 
 
+def as_mapping(value: Any) -> dict[str, Any]:
+    """A store or grid property as the browser sent it, if it is a dict; else empty.
+
+    Callback inputs come from the browser and can be anything (a crafted request, a stale
+    page): a wrong shape means "no state", never a server error.
+    """
+    return value if isinstance(value, dict) else {}
+
+
+def as_records(value: Any) -> list[dict[str, Any]]:
+    """A list of row dicts as the browser sent it, keeping only the dicts."""
+    return [r for r in value if isinstance(r, dict)] if isinstance(value, list) else []
+
+
 @dataclass(frozen=True)
 class UrlState:
     """Filters shared by every page; None means "not chosen"."""

@@ -90,6 +90,25 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db(p)
     p.add_argument("--scale", choices=SCALES, default="national")
     p.add_argument("--seed", type=int, default=2026)
+
+    p = sub.add_parser(
+        "backup",
+        help="copy the warehouse to a file",
+        description="SQLite: online backup (safe while the dashboard reads). PostgreSQL: "
+        "pg_dump -Fc.",
+    )
+    _add_db(p)
+    p.add_argument("--out", type=Path, required=True, metavar="FILE")
+
+    p = sub.add_parser(
+        "restore",
+        help="replace the warehouse with a backup",
+        description="SQLite: online copy of FILE into the warehouse. PostgreSQL: pg_restore "
+        "--clean --if-exists. Refuses a warehouse that holds loads unless --force.",
+    )
+    _add_db(p)
+    p.add_argument("--force", action="store_true", help="overwrite a warehouse with loads")
+    p.add_argument("file", type=Path, metavar="FILE")
     return parser
 
 
@@ -170,12 +189,30 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0 if result.exit_code in (0, 1) else result.exit_code
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from etl import backup
+
+    out = backup.backup(args.db, args.out)
+    print(f"Copia guardada / backup written: {out} ({out.stat().st_size:,} bytes)")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from etl import backup
+
+    backup.restore(args.db, args.file, force=args.force)
+    print(f"Almacén restaurado desde / warehouse restored from: {args.file}")
+    return 0
+
+
 COMMANDS = {
     "sample": cmd_sample,
     "load": cmd_load,
     "status": cmd_status,
     "rejects": cmd_rejects,
     "init": cmd_init,
+    "backup": cmd_backup,
+    "restore": cmd_restore,
 }
 
 
@@ -192,7 +229,9 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # the last line of defence: one readable line, never a traceback
         from sqlalchemy.exc import ArgumentError, OperationalError
 
-        if isinstance(exc, db.WarehouseOutdated):
+        from etl.backup import BackupError
+
+        if isinstance(exc, db.WarehouseOutdated | BackupError):
             print(str(exc), file=sys.stderr)
             return 2
         if isinstance(exc, ArgumentError | OperationalError):

@@ -5,10 +5,15 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, func, inspect, select
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event, func, inspect, select, text
 from sqlalchemy.engine import make_url
 
 from etl import reference, schema
@@ -95,8 +100,13 @@ def missing_columns(engine: Engine) -> list[str]:
 
 
 def init_db(engine: Engine) -> None:
-    """Create missing tables and fill the district reference if it is empty (idempotent)."""
-    schema.metadata.create_all(engine)
+    """Bring the warehouse to the current schema, then fill the district reference if empty.
+
+    A fresh warehouse is created from etl/schema.py and stamped at the newest migration; an
+    older one is upgraded by the migrations in etl/migrations (pre-Alembic ones are
+    recognised first, see `legacy_revision`). Idempotent, and cheap when already current.
+    """
+    migrate(engine)
     missing = missing_columns(engine)
     if missing:
         raise WarehouseOutdated(
@@ -108,3 +118,101 @@ def init_db(engine: Engine) -> None:
         count = conn.execute(select(func.count()).select_from(schema.distrito)).scalar_one()
         if count == 0:
             reference.load_districts(conn)
+
+
+# ------------------------------------------------------------------ migrations (Alembic) ------
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+BASELINE = "0001"  # the schema before carga.fecha_corte: what the first warehouses had
+# Any PostgreSQL advisory-lock key shared by every process that migrates this warehouse.
+_PG_LOCK_KEY = 727_001
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    """Alembic's configuration in code; the migrations run on `connection` when given."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+@lru_cache(maxsize=1)
+def head_revision() -> str:
+    """The newest migration: the schema this code expects."""
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None, "etl/migrations has no revision"
+    return head
+
+
+def current_revision(conn: Connection) -> str | None:
+    """The warehouse's migration, or None when it has no alembic_version table."""
+    return MigrationContext.configure(conn).get_current_revision()
+
+
+def legacy_revision(conn: Connection) -> str:
+    """The migration a warehouse made before Alembic matches: its columns tell its age."""
+    have = {c["name"] for c in inspect(conn).get_columns("carga")}
+    return "0002" if "fecha_corte" in have else BASELINE
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Run the migrations up to `revision` (tests build old warehouses with this)."""
+    with engine.begin() as conn:
+        _lock_for_migration(conn)
+        command.upgrade(alembic_config(conn), revision)
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Undo migrations down to `revision` (for tests and for rolling a release back)."""
+    with engine.begin() as conn:
+        _lock_for_migration(conn)
+        command.downgrade(alembic_config(conn), revision)
+
+
+def migrate(engine: Engine) -> str:
+    """Create, stamp or upgrade the warehouse to head; returns what it did (for messages).
+
+    Reads the version first without locking (a running load must not block the dashboard);
+    only when work is needed does it take the writer lock and look again, so several
+    processes starting at once (gunicorn workers, a loader) migrate exactly once.
+    """
+    with engine.connect() as conn:
+        if current_revision(conn) == head_revision():
+            return "current"
+    with engine.begin() as conn:
+        _lock_for_migration(conn)
+        return _migrate_locked(conn)
+
+
+def _migrate_locked(conn: Connection) -> str:
+    """migrate's work, inside the writer lock and one transaction."""
+    revision = current_revision(conn)
+    if revision == head_revision():
+        return "current"
+    cfg = alembic_config(conn)
+    if revision is None and not _has_tables(conn):
+        schema.metadata.create_all(conn)
+        command.stamp(cfg, "head")
+        return "created"
+    if revision is None:
+        command.stamp(cfg, legacy_revision(conn))
+    command.upgrade(cfg, "head")
+    return "upgraded"
+
+
+def _has_tables(conn: Connection) -> bool:
+    """Whether any warehouse table exists already (a pre-Alembic warehouse)."""
+    existing = set(inspect(conn).get_table_names())
+    return any(t.name in existing for t in schema.metadata.sorted_tables)
+
+
+def _lock_for_migration(conn: Connection) -> None:
+    """Serialise migrations: SQLite's write lock now, or a PostgreSQL transaction lock.
+
+    On SQLite it also makes the DDL transactional: the driver issues no BEGIN before DDL,
+    so without this a crash mid-migration could leave half a migration behind.
+    """
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    elif conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})

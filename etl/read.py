@@ -119,7 +119,7 @@ def _csv_grid(data: bytes) -> pd.DataFrame:
     text = _decode(data)
     lines = text.splitlines()
     sep = _sniff_separator(lines)
-    width = max(line.count(sep) for line in lines) + 1  # title rows are narrower than data
+    width = max((line.count(sep) for line in lines), default=0) + 1  # title rows are narrower
     try:
         grid = pd.read_csv(
             io.StringIO(text),

@@ -7,14 +7,15 @@ from typing import Any
 from dash import Dash, Input, Output, State, no_update
 
 from dashboard import ids
-from dashboard.state import UrlState, href
+from dashboard.state import UrlState, as_mapping, href
 
 
 def jass_href(cell: dict[str, Any] | None, lang: str) -> str | None:
     """The JASS page for a clicked grid cell (the name column only)."""
-    if not cell or cell.get("colId") != "nombre":
+    cell = as_mapping(cell)
+    if cell.get("colId") != "nombre":
         return None
-    code = (cell.get("data") or {}).get("codigo_oc")
+    code = as_mapping(cell.get("data")).get("codigo_oc")
     return href(f"/jass/{code}", UrlState(lang=lang)) if code else None
 
 
@@ -28,7 +29,7 @@ def register(app: Dash) -> None:
         prevent_initial_call=True,
     )
     def _open(cell: dict[str, Any] | None, store: dict[str, Any] | None) -> Any:
-        return jass_href(cell, (store or {}).get("lang", "es")) or no_update
+        return jass_href(cell, as_mapping(store).get("lang", "es")) or no_update
 
     # Printing is the browser's job: the button only opens its dialog.
     app.clientside_callback(

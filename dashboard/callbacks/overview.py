@@ -7,12 +7,12 @@ from typing import Any
 from dash import Dash, Input, Output, State, ctx, no_update
 
 from dashboard import ids
-from dashboard.state import UrlState, from_params, href, lang_only
+from dashboard.state import UrlState, as_mapping, from_params, href, lang_only
 
 
 def filters_to_href(store: dict[str, Any], field: str, value: Any) -> str:
     """The overview URL after one filter changed; a new department clears the province."""
-    state = from_params({k: v for k, v in (store or {}).items() if v is not None})
+    state = from_params({k: v for k, v in as_mapping(store).items() if v is not None})
     if field == ids.OV_DEP:
         state = state.with_(dep=value or None, prov=None)
     elif field == ids.OV_PROV:
@@ -48,7 +48,7 @@ def clicked_ubigeo(click: dict[str, Any] | None) -> str | None:
 
 def navigate(store: dict[str, Any], trigger: str | None, values: dict[str, Any]) -> str | None:
     """Where any overview control sends the user (None: stay)."""
-    store = store or {}
+    store = as_mapping(store)
     lang = store.get("lang", "es")
     anio = store.get("anio_shown", store.get("anio"))  # the district opens on the year seen
     if trigger == ids.OV_DIST:
@@ -85,5 +85,9 @@ def register(app: Dash) -> None:
             ids.OV_MAP: map_click,
             ids.OV_RANKING: rank_click,
         }
+        # A person changes one control at a time; several inputs firing together is Dash
+        # settling a freshly drawn page, and navigating then would draw it a second time.
+        if len(ctx.triggered) > 1:
+            return no_update
         target = navigate(store, ctx.triggered_id, values)
         return target or no_update

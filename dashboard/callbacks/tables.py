@@ -8,7 +8,7 @@ from dash import Dash, Input, Output, State, no_update
 
 from dashboard import exports, ids
 from dashboard.queries import Warehouse
-from dashboard.state import UrlState, href
+from dashboard.state import UrlState, as_mapping, href
 
 
 def goal_href(lang: str, meta: str | None, dep: str | None) -> str:
@@ -40,7 +40,7 @@ def register(app: Dash, wh: Warehouse) -> None:
         prevent_initial_call=True,
     )
     def _goal(meta: str | None, dep: str | None, store: dict[str, Any] | None) -> Any:
-        return goal_href((store or {}).get("lang", "es"), meta, dep)
+        return goal_href(as_mapping(store).get("lang", "es"), meta, dep)
 
     @app.callback(
         Output(ids.NAV_LOCATION, "href", allow_duplicate=True),
@@ -49,7 +49,7 @@ def register(app: Dash, wh: Warehouse) -> None:
         prevent_initial_call=True,
     )
     def _portfolio(ong: str | None, store: dict[str, Any] | None) -> Any:
-        return portfolio_href(ong, (store or {}).get("lang", "es")) or no_update
+        return portfolio_href(ong, as_mapping(store).get("lang", "es")) or no_update
 
     @app.callback(
         Output(ids.DOWNLOAD, "data", allow_duplicate=True),
