@@ -1,0 +1,126 @@
+"""`python -m benchmarks [--quick] [--skip-scaling]`: measure, write results.json, summarise.
+
+Full run (national scale, ~10 minutes the first time, including building a 10× warehouse):
+load against the naive baseline, every server callback at three scopes (p50/p95 over 30
+calls), the same callbacks on the 10× warehouse, a headless Chromium on a real server, and
+the server's memory. `--quick` uses the tiny sample and a few calls, without the 10× run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+from pathlib import Path
+from typing import Any
+
+from benchmarks import report
+from benchmarks.browser import measure_browser
+from benchmarks.callbacks import measure_callbacks
+from benchmarks.load import measure_load
+from benchmarks.warehouses import Sample, sample_dir, warehouse
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_WORK = Path(os.environ.get("TMPDIR", "/tmp")) / "atm-bench"
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """The command line."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="tiny scale, few calls, no 10×")
+    parser.add_argument("--skip-scaling", action="store_true", help="no 10× warehouse")
+    parser.add_argument("--calls", type=int, help="calls per callback (default 30; quick 3)")
+    parser.add_argument("--work", type=Path, default=DEFAULT_WORK, help="sample/warehouse folder")
+    parser.add_argument("--out", type=Path, default=HERE / "results.json")
+    parser.add_argument("--no-browser", action="store_true", help="skip Chromium (no browser)")
+    return parser.parse_args(argv)
+
+
+def machine() -> str:
+    """A one-line description of the machine."""
+    model = ""
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        names = [
+            ln.split(":", 1)[1].strip()
+            for ln in cpuinfo.read_text().splitlines()
+            if ln.startswith("model name")
+        ]
+        model = names[0] if names else ""
+    return f"{platform.system()} {platform.machine()}, {model}, Python {platform.python_version()}"
+
+
+def scaling(base: list[dict[str, Any]], big: list[dict[str, Any]]) -> dict[str, Any]:
+    """Worst p95(10×) / p95(1×) over the same callback, scope and page, and the five worst."""
+
+    def key(r: dict[str, Any]) -> tuple:
+        return (r["name"], r.get("scale"), r.get("page"), r.get("trigger"))
+
+    p95 = {key(r): r["p95_ms"] for r in base if "p95_ms" in r}
+    ratios = sorted(
+        ((r["p95_ms"] / p95[key(r)], r) for r in big if key(r) in p95 and p95[key(r)] > 0),
+        key=lambda x: x[0],
+        reverse=True,
+    )
+    worst = [
+        {
+            "ratio": round(ratio, 2),
+            "p95_ms": r["p95_ms"],
+            **dict(zip(("name", "scale", "page", "trigger"), key(r), strict=True)),
+        }
+        for ratio, r in ratios[:5]
+    ]
+    return {"name": "scaling", "scale": "national×10", "ratio": worst[0]["ratio"], "worst": worst}
+
+
+def department_name(db: Path, code: str) -> str:
+    """A department's name, as the user types it into the filter."""
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        row = conn.execute("SELECT nombre FROM departamento WHERE ubigeo = ?", (code,)).fetchone()
+    return str(row[0]) if row else code
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    """Every measurement, in one process, on this machine."""
+    args.work.mkdir(parents=True, exist_ok=True)
+    sample = Sample("tiny" if args.quick else "national")
+    calls = args.calls or (3 if args.quick else 30)
+    results: list[dict[str, Any]] = [measure_load(args.work, sample_dir(args.work, sample))]
+    db = warehouse(args.work, sample)
+    base = measure_callbacks(f"sqlite:///{db}", calls)
+    results += base
+    if args.quick or args.skip_scaling:
+        why = "quick" if args.quick else "--skip-scaling"
+        results.append({"name": "scaling", "scale": "national×10", "ratio": None, "skipped": why})
+    else:
+        big = warehouse(args.work, Sample("national", multiplier=10))
+        results.append(scaling(base, measure_callbacks(f"sqlite:///{big}", calls)))
+    if not args.no_browser:
+        from benchmarks.callbacks import Bench
+
+        dep = department_name(db, Bench.on(f"sqlite:///{db}").codes.dep)
+        results += measure_browser(f"sqlite:///{db}", dep, args.work / "server.log")
+    doc = {
+        "cpu_count": os.cpu_count(),
+        "machine": machine(),
+        "sample": sample.tag,
+        "measurements": results,
+    }
+    doc["targets"] = report.verdicts(results)
+    return doc
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Measure, write the JSON, print the summary."""
+    args = parse_args(argv)
+    doc = run(args)
+    args.out.write_text(json.dumps(doc, indent=2, ensure_ascii=False, default=str) + "\n")
+    print(report.summary(doc))
+    print(f"\nwritten: {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,51 @@
+"""The naive loader the real one is compared with: pandas read, sqlite3 executemany, no checks.
+
+`python -m benchmarks.baseline DB FOLDER` reads every .csv/.xlsx under FOLDER as text
+(dtype=str), creates one TEXT table per file and sheet in the empty SQLite file DB and
+inserts the rows in one transaction. It is what "loading the files" costs with nothing else.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+
+
+def frames(folder: Path) -> Iterator[tuple[str, pd.DataFrame]]:
+    """(table name, frame) for every CSV and every sheet of every workbook in the folder."""
+    for path in sorted(folder.rglob("*")):
+        if path.suffix.lower() == ".csv":
+            yield path.stem, pd.read_csv(path, dtype=str, keep_default_na=False)
+        elif path.suffix.lower() in (".xlsx", ".xlsm"):
+            sheets = pd.read_excel(path, sheet_name=None, dtype=str, header=None)
+            for sheet, frame in sheets.items():
+                yield f"{path.stem}_{sheet}", frame
+
+
+def insert(conn: sqlite3.Connection, name: str, frame: pd.DataFrame) -> int:
+    """Create a TEXT table for the frame and insert its rows with executemany."""
+    columns = [f"c{i}" for i in range(frame.shape[1])]
+    table = "".join(ch if ch.isalnum() else "_" for ch in name)
+    conn.execute(f"CREATE TABLE {table} ({', '.join(f'{c} TEXT' for c in columns)})")
+    marks = ", ".join("?" for _ in columns)
+    rows = frame.astype(object).where(frame.notna(), None).itertuples(index=False, name=None)
+    conn.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+    return len(frame)
+
+
+def load(db: Path, folder: Path) -> int:
+    """Every file of the folder into the empty database, in one transaction; rows inserted."""
+    conn = sqlite3.connect(db)
+    try:
+        with conn:
+            return sum(insert(conn, name, frame) for name, frame in frames(folder))
+    finally:
+        conn.close()
+
+
+if __name__ == "__main__":
+    print(load(Path(sys.argv[1]), Path(sys.argv[2])))

@@ -1,0 +1,67 @@
+"""The targets of issue 6 and a readable summary of the measurements."""
+
+from __future__ import annotations
+
+from typing import Any
+
+# (measurement name, figure, limit, unit): a figure at or below its limit meets the target.
+TARGETS = (
+    ("load", "ratio", 3.0, "×"),
+    ("load", "peak_rss_mb", 1536.0, "MB"),
+    ("callback:*national", "p95_ms", 100.0, "ms"),
+    ("scaling", "ratio", 1.5, "×"),
+    ("browser:overview", "first_render_ms", 1500.0, "ms"),
+    ("browser:overview", "transfer_bytes", 2_000_000, "B"),
+    ("browser:department", "transfer_bytes", 300_000, "B"),
+    ("server_memory", "rss_mb", 400.0, "MB"),
+)
+
+
+def _matching(results: list[dict[str, Any]], name: str) -> list[dict[str, Any]]:
+    """Measurements a target names; "callback:*national" is every callback at national scope."""
+    if name == "callback:*national":
+        return [
+            r for r in results if r["name"].startswith("callback:") and r["scale"] == "national"
+        ]
+    return [r for r in results if r["name"] == name]
+
+
+def verdicts(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each target with the worst measured figure and whether it is met (None: not measured)."""
+    out = []
+    for name, figure, limit, unit in TARGETS:
+        values = [r[figure] for r in _matching(results, name) if r.get(figure) is not None]
+        worst = max(values) if values else None
+        met = None if worst is None else worst <= limit
+        out.append(
+            {
+                "name": name,
+                "figure": figure,
+                "limit": limit,
+                "unit": unit,
+                "worst": worst,
+                "met": met,
+            }
+        )
+    return out
+
+
+def _row(r: dict[str, Any]) -> str:
+    """One measurement as a line of text."""
+    skip = {"name", "scale", "output"}
+    figures = ", ".join(f"{k}={v}" for k, v in r.items() if k not in skip)
+    return f"  {r['name']:<28} {r.get('scale', ''):<10} {figures}"
+
+
+def summary(doc: dict[str, Any]) -> str:
+    """The results as text: every measurement, then the targets."""
+    lines = [f"machine: {doc['machine']} ({doc['cpu_count']} CPUs)", "measurements:"]
+    lines += [_row(r) for r in doc["measurements"]]
+    lines.append("targets:")
+    for v in doc["targets"]:
+        state = {True: "met", False: "NOT MET", None: "not measured"}[v["met"]]
+        lines.append(
+            f"  {v['name']:<22} {v['figure']:<16} worst {v['worst']} {v['unit']}"
+            f" (limit {v['limit']}): {state}"
+        )
+    return "\n".join(lines)
