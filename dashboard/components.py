@@ -203,6 +203,12 @@ def empty_state(message: str) -> html.Div:
     return html.Div(message, className="empty-state text-muted", role="status")
 
 
+def not_found(state: UrlState, message_key: str, code: str | None) -> dbc.Alert:
+    """An unknown district or JASS code: say so and offer the way back to the overview."""
+    back = dcc.Link(t("common.back_overview", state.lang), href=href("/", lang_only(state)))
+    return dbc.Alert([t(message_key, state.lang, code=code or ""), " ", back], color="warning")
+
+
 def error_alert(lang: str, exc: BaseException) -> dbc.Alert:
     """An error shown in place of a section, not a broken page.
 

@@ -39,18 +39,7 @@ def layout(wh: Warehouse, state: UrlState, ubigeo: str | None) -> Any:
     path = f"/distrito/{ubigeo}"
     info = c.safe(lang, lambda: wh.district(str(ubigeo or "").zfill(6)))
     if not isinstance(info, dict):
-        message = (
-            info
-            if info is not None
-            else dbc.Alert(
-                [
-                    t("di.unknown", lang, code=ubigeo or ""),
-                    " ",
-                    dcc.Link(t("common.back_overview", lang), href=href("/", lang_only(state))),
-                ],
-                color="warning",
-            )
-        )
+        message = info if info is not None else c.not_found(state, "di.unknown", ubigeo)
         return c.page(
             state, path, to_search(state), [html.Div(message, className="mt-3"), skeleton()]
         )

@@ -38,18 +38,7 @@ def layout(wh: Warehouse, state: UrlState, codigo_oc: str | None) -> Any:
     path = f"/jass/{codigo_oc}"
     org = c.safe(lang, lambda: wh.organisation(str(codigo_oc or "")))
     if not isinstance(org, dict):
-        message = (
-            org
-            if org is not None
-            else dbc.Alert(
-                [
-                    t("oc.unknown", lang, code=codigo_oc or ""),
-                    " ",
-                    dcc.Link(t("common.back_overview", lang), href=href("/", lang_only(state))),
-                ],
-                color="warning",
-            )
-        )
+        message = org if org is not None else c.not_found(state, "oc.unknown", codigo_oc)
         return c.page(state, path, to_search(state), [html.Div(message, className="mt-3")])
     district = wh.district(org["ubigeo"]) or {"nombre": org["ubigeo"]}
     body = [header(org, district, state), c.safe(lang, lambda: content(wh, org, state))]
