@@ -12,9 +12,9 @@ from pathlib import Path
 
 import yaml
 from sqlalchemy import Connection, Table
-from sqlalchemy.dialects import postgresql, sqlite
 
 from etl import schema
+from etl.db import dialect_insert
 
 CATALOG_PATH = Path(__file__).resolve().parent.parent / "data" / "metas.yaml"
 ACTIVITY_KINDS = ("evidencia", "metrica")
@@ -195,9 +195,7 @@ def sync_catalog(conn: Connection, catalog: Catalog | None = None) -> Catalog:
 def _upsert(conn: Connection, table: Table, rows: list[dict], key: tuple[str, ...]) -> None:
     if not rows:
         return
-    dialect = conn.dialect.name
-    module = sqlite if dialect == "sqlite" else postgresql
-    stmt = module.insert(table)
+    stmt = dialect_insert(conn)(table)
     stmt = stmt.on_conflict_do_update(
         index_elements=list(key),
         set_={c: stmt.excluded[c] for c in rows[0] if c not in key},

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -13,7 +13,8 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, event, func, inspect, select, text
+from sqlalchemy import Connection, Engine, Table, create_engine, event, func, inspect, select, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 
 from etl import reference, schema
@@ -77,6 +78,11 @@ def make_engine(url: str | None = None) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(resolved, pool_pre_ping=True)
+
+
+def dialect_insert(conn: Connection) -> Callable[[Table], Any]:
+    """The dialect's insert (for on_conflict_*): SQLite or PostgreSQL."""
+    return (sqlite if conn.dialect.name == "sqlite" else postgresql).insert
 
 
 def is_sqlite(engine: Engine) -> bool:

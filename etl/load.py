@@ -39,12 +39,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Engine, Table, bindparam, delete, insert, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from tqdm import tqdm
 
 from etl import catalog as catalog_mod
 from etl import derive, schema, sources
-from etl.db import PROJECT_ROOT, bulk_pragmas
+from etl.db import PROJECT_ROOT, bulk_pragmas, dialect_insert
 from etl.derive import frames
 from etl.derive.health import load_model
 from etl.problems import FILE_CODES, Notice, Problem
@@ -399,11 +398,6 @@ def _raw_row(checked: Checked, row: int) -> dict:
         headers.append(checked.rec.split_cp)
     cells = checked.table.frame.loc[row, headers]
     return {h: str(v) for h, v in cells.items()}
-
-
-def dialect_insert(conn: Connection):
-    """The dialect's insert (for on_conflict_*): SQLite or PostgreSQL."""
-    return (sqlite if conn.dialect.name == "sqlite" else postgresql).insert
 
 
 def _length(data: Columns) -> int:
