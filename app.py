@@ -7,6 +7,7 @@ and each gunicorn worker (preload_app=False) builds its own app and database eng
 
 from __future__ import annotations
 
+import sys
 from functools import lru_cache
 from typing import Any
 
@@ -14,6 +15,7 @@ from dash import Dash
 
 from dashboard import create_app
 from dashboard.config import Settings
+from dashboard.security import StartupRefused
 from etl import db
 
 
@@ -32,13 +34,21 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(name)
 
 
-def main() -> None:
-    """Upgrade the warehouse to the current schema, then build the app and serve it."""
+def main() -> int:
+    """Upgrade the warehouse to the current schema, then build the app and serve it.
+
+    Refuses (exit 2, one message, no traceback) to serve for real without a secret key and
+    an admin account: see README "Deploying for real"."""
     settings = Settings()
     db.init_db(db.make_engine(settings.database_url))
-    app = create_app(settings)
+    try:
+        app = create_app(settings)
+    except StartupRefused as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
     app.run(host=settings.host, port=settings.port, debug=False)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -11,10 +11,12 @@ import dash_bootstrap_components as dbc
 from dash import Dash, dcc, html
 
 from dashboard import components as c
-from dashboard import exports, guard, health, ids, speed
+from dashboard import exports, guard, health, ids, security, speed
+from dashboard.auth import AccountStore
 from dashboard.callbacks import district as district_cb
 from dashboard.callbacks import overview as overview_cb
 from dashboard.callbacks import tables as tables_cb
+from dashboard.callbacks import uploads as uploads_cb
 from dashboard.config import Settings
 from dashboard.i18n import t
 from dashboard.layouts import data, district, ficha, goals, jass, overview, salida
@@ -37,6 +39,8 @@ def create_app(settings: Settings | None = None, warehouse: Warehouse | None = N
     """A configured Dash app reading the warehouse at settings.database_url."""
     settings = settings or Settings()
     wh = warehouse or Warehouse(settings.database_url)
+    store = AccountStore(wh.engine)
+    security.check_startup(settings, store)  # production: secret key and an admin, or stop
     app = Dash(
         __name__,
         use_pages=True,
@@ -54,12 +58,14 @@ def create_app(settings: Settings | None = None, warehouse: Warehouse | None = N
     app.layout = shell()
     overview_cb.register(app)
     district_cb.register(app)
-    tables_cb.register(app, wh)
+    tables_cb.register(app, lambda: scoped(wh))
+    uploads_cb.register(app, settings, lambda: wh.engine)
     for grid_id in ids.GRID_EXPORTS:
-        exports.register_grid(app, grid_id)
+        exports.register_grid(app, grid_id, lambda: scoped(wh))
     for store_id in ids.STORE_EXPORTS:
-        exports.register_store(app, store_id)
+        exports.register_store(app, store_id, lambda: scoped(wh))
     app.server.config["WAREHOUSE"] = wh
+    security.configure(app, settings, store, wh)
     health.register(app.server, wh.engine)
     guard.register(app.server)
     speed.slim_validation_layout(app)
@@ -78,24 +84,34 @@ def shell() -> html.Div:
     )
 
 
-def _state_page(settings: Settings, render: Callable[[UrlState], Any]) -> Callable[..., Any]:
+def scoped(wh: Warehouse) -> Warehouse:
+    """The warehouse as this request's account may see it (every page and callback reads
+    through this: the scope is applied in the queries, whatever the browser sends)."""
+    return wh.scoped(security.current_scope(wh))
+
+
+def _state_page(
+    settings: Settings, render: Callable[[Warehouse, UrlState], Any]
+) -> Callable[..., Any]:
     """A page layout: parse the query parameters, then render from the typed state."""
 
-    def layout(**params: Any) -> Any:
-        return render(from_params(params, settings.lang))
+    def layout(view: Warehouse, **params: Any) -> Any:
+        return render(view, from_params(params, settings.lang))
 
     return layout
 
 
 def _cached(wh: Warehouse, cache: speed.PageCache, name: str, layout: Callable) -> Callable:
-    """The page layout, rendered once per URL parameters and data version (see speed.py)."""
+    """The page layout for this request's account, rendered once per URL parameters, data
+    version and scope (see speed.py)."""
 
     def cached(**params: Any) -> Any:
+        view = scoped(wh)
         version = wh.data_version()
         if version is None:  # the warehouse cannot be read: render (and show the error)
-            return layout(**params)
-        key = (name, speed.params_key(params), version)
-        return cache.get_or_render(key, lambda: layout(**params))
+            return layout(view, **params)
+        key = (name, speed.params_key(params), version, view.scope.key)
+        return cache.get_or_render(key, lambda: layout(view, **params))
 
     return cached
 
@@ -111,25 +127,28 @@ def _register_pages(app: Dash, wh: Warehouse, settings: Settings) -> None:
         name="overview",
         title=t("app.title", settings.lang),
         layout=_cached(
-            wh, cache, "overview", _state_page(settings, lambda s: overview.layout(wh, s, tiles))
+            wh,
+            cache,
+            "overview",
+            _state_page(settings, lambda view, s: overview.layout(view, s, tiles)),
         ),
     )
 
-    def district_layout(ubigeo: str | None = None, **params: Any) -> Any:
+    def district_layout(view: Warehouse, ubigeo: str | None = None, **params: Any) -> Any:
         if ubigeo is None:  # Dash's id check calls layouts without arguments
             return html.Div([district.skeleton(), ficha.skeleton()])
         state = from_params(params, settings.lang)
         # "/distrito/<ubigeo>/ficha" matches the district template too (Dash's wildcard spans
         # slashes): the printable sheet is the district page's other view.
-        code, _, view = ubigeo.partition("/")
-        if view == "ficha" or params.get("ficha") == "1":
-            return ficha.layout(wh, state, code)
-        return district.layout(wh, state, code)
+        code, _, sub_page = ubigeo.partition("/")
+        if sub_page == "ficha" or params.get("ficha") == "1":
+            return ficha.layout(view, state, code)
+        return district.layout(view, state, code)
 
-    def jass_layout(codigo_oc: str | None = None, **params: Any) -> Any:
+    def jass_layout(view: Warehouse, codigo_oc: str | None = None, **params: Any) -> Any:
         if codigo_oc is None:
             return jass.skeleton()
-        return jass.layout(wh, from_params(params, settings.lang), codigo_oc)
+        return jass.layout(view, from_params(params, settings.lang), codigo_oc)
 
     dash.register_page(
         "district",
@@ -147,25 +166,30 @@ def _register_pages(app: Dash, wh: Warehouse, settings: Settings) -> None:
         "goals",
         path=goals.PATH,
         title=t("app.title", settings.lang),
-        layout=_cached(wh, cache, "goals", _state_page(settings, lambda s: goals.layout(wh, s))),
+        layout=_cached(wh, cache, "goals", _state_page(settings, goals.layout)),
     )
     dash.register_page(
         "exit",
         path=salida.PATH,
         title=t("app.title", settings.lang),
-        layout=_cached(wh, cache, "exit", _state_page(settings, lambda s: salida.layout(wh, s))),
+        layout=_cached(wh, cache, "exit", _state_page(settings, salida.layout)),
     )
     dash.register_page(
         "data",
         path=data.PATH,
         title=t("app.title", settings.lang),
-        layout=_cached(wh, cache, "data", _state_page(settings, lambda s: data.layout(wh, s))),
+        layout=_cached(
+            wh,
+            cache,
+            "data",
+            _state_page(settings, lambda view, s: data.layout(view, s, settings)),
+        ),
     )
     dash.register_page(
         "not_found_404",
         path="/404",
         title=t("app.title", settings.lang),
-        layout=_state_page(settings, not_found),
+        layout=lambda **params: not_found(from_params(params, settings.lang)),
     )
 
 

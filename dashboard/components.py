@@ -89,6 +89,7 @@ def navbar(state: UrlState, path: str, search_other: str) -> dbc.Navbar:
                     className="navbar-brand fw-semibold",
                 ),
                 dbc.Nav(links, navbar=True, className="me-auto flex-row flex-wrap"),
+                account_menu(lang),
                 switch,
             ],
             fluid=True,
@@ -98,6 +99,35 @@ def navbar(state: UrlState, path: str, search_other: str) -> dbc.Navbar:
         dark=True,
         className="mb-2 py-1",
     )
+
+
+def account_menu(lang: str) -> Any:
+    """Who is logged in, and the way out (nothing in the demo, which has no accounts)."""
+    from dashboard import security
+
+    account = security.current_account()
+    if account is None or security.is_demo():
+        return None
+    role = t(f"role.{account.rol}", lang)
+    return html.Div(
+        [
+            html.Span(
+                t("nav.account", lang, name=account.usuario, role=role),
+                className="small text-white-50 me-2",
+            ),
+            html.A(t("nav.logout", lang), href="/logout", className="lang-link small"),
+        ],
+        className="d-flex align-items-center ms-lg-3",
+    )
+
+
+def demo_banner(lang: str) -> Any:
+    """The `make run` demo says so on every page: no login, not for real use."""
+    from dashboard import security
+
+    if not security.is_demo():
+        return None
+    return html.Div(t("demo.banner", lang), className="demo-banner", role="note")
 
 
 def _is_active(link: str, path: str) -> bool:
@@ -118,6 +148,7 @@ def page(state: UrlState, path: str, search: str, children: Any) -> html.Div:
     """A page: navbar plus a main region (the skip link's target)."""
     return html.Div(
         [
+            demo_banner(state.lang),
             navbar(state, path, search),
             html.Main(
                 dbc.Container(children, fluid=True, className="pb-4"), id="main", tabIndex="-1"

@@ -4,24 +4,31 @@ A table is exported from what the browser shows: an AG Grid's `virtualRowData` (
 the user's filters and sort) with its `columnDefs` (visible columns, translated headers), or a
 `dcc.Store` holding `{"rows", "columns", "file"}` for tables that are not grids (the visit
 priority list). Every text cell that a spreadsheet would read as a formula is neutralised.
+
+The rows come from the browser, so a scoped account's export keeps only rows of its own
+districts and organisations (`keep_in_scope`): a crafted request cannot turn the export into
+a way to launder another district's rows (issue #7).
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import pandas as pd
 from dash import Dash, Input, Output, State, dcc, no_update
 
 from dashboard import ids
+from dashboard.queries import Warehouse
 from dashboard.state import as_mapping, as_records
 
 # A cell starting with one of these is a formula (or becomes one) in Excel / LibreOffice:
 # OWASP "CSV injection". Tab and CR are included because some readers strip them first.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 FORMATS = ("csv", "xlsx")
+# Row fields that name a district (their first six digits) in the exported tables.
+DISTRICT_FIELDS = ("ubigeo", "ubigeo_cp", "codigo")
 
 
 def neutralise(value: Any) -> Any:
@@ -40,6 +47,22 @@ def table_frame(rows: Iterable[dict[str, Any]] | None, columns: list[dict[str, A
     return frame.rename(
         columns={col["field"]: col.get("headerName", col["field"]) for col in visible}
     )
+
+
+def keep_in_scope(rows: Any, wh: Warehouse) -> list[dict[str, Any]]:
+    """The rows a scoped account may export: every district field and organisation code in
+    its scope. National accounts keep everything."""
+    records = as_records(rows)
+    if not wh.scope.restricted:
+        return records
+    organisations = wh.organisation_codes()
+
+    def allowed(row: dict[str, Any]) -> bool:
+        codes = [str(row[f]) for f in DISTRICT_FIELDS if row.get(f)]
+        oc = row.get("codigo_oc")
+        return all(wh.scope.allows(c) for c in codes) and (not oc or str(oc) in organisations)
+
+    return [row for row in records if allowed(row)]
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
@@ -74,8 +97,9 @@ def button_id(table_id: str, fmt: str) -> str:
     return f"{table_id}-{fmt}"
 
 
-def register_grid(app: Dash, grid_id: str) -> None:
-    """CSV and Excel buttons of an AG Grid export its filtered, sorted rows."""
+def register_grid(app: Dash, grid_id: str, view: Callable[[], Warehouse]) -> None:
+    """CSV and Excel buttons of an AG Grid export its filtered, sorted rows (`view`: the
+    warehouse as this request's account sees it)."""
     for fmt in FORMATS:
 
         @app.callback(
@@ -90,12 +114,12 @@ def register_grid(app: Dash, grid_id: str) -> None:
         def _export(n, shown, rows, columns, params, fmt=fmt):
             if not n:
                 return no_update
-            data = shown if shown is not None else rows
+            data = keep_in_scope(shown if shown is not None else rows, view())
             stem = file_stem(as_mapping(params).get("fileName"))
             return download(table_frame(data, columns), fmt, stem)
 
 
-def register_store(app: Dash, store_id: str) -> None:
+def register_store(app: Dash, store_id: str, view: Callable[[], Warehouse]) -> None:
     """CSV and Excel buttons of a non-grid table export the rows kept in its store."""
     for fmt in FORMATS:
 
@@ -109,5 +133,5 @@ def register_store(app: Dash, store_id: str) -> None:
             data = as_mapping(data)
             if not n or not data:
                 return no_update
-            frame = table_frame(data.get("rows"), data.get("columns"))
+            frame = table_frame(keep_in_scope(data.get("rows"), view()), data.get("columns"))
             return download(frame, fmt, file_stem(data.get("file")))

@@ -24,6 +24,74 @@ TEXTS: dict[str, tuple[str, str]] = {
     "nav.lang": ("Idioma", "Language"),
     "nav.skip": ("Saltar al contenido", "Skip to content"),
     "nav.menu": ("Menú", "Menu"),
+    "nav.logout": ("Salir", "Log out"),
+    "nav.account": ("Cuenta: {name} ({role})", "Account: {name} ({role})"),
+    "demo.banner": (
+        "DEMOSTRACIÓN: datos de ejemplo, sin inicio de sesión, solo en este equipo "
+        "(127.0.0.1). Para usarlo de verdad vea «Despliegue real» en el README.",
+        "DEMO: sample data, no login, this computer only (127.0.0.1). "
+        "To use it for real see 'Deploying for real' in the README.",
+    ),
+    "login.title": ("Iniciar sesión", "Log in"),
+    "login.user": ("Usuario", "User name"),
+    "login.password": ("Contraseña", "Password"),
+    "login.submit": ("Entrar", "Log in"),
+    "login.failed": ("Usuario o contraseña incorrectos.", "Wrong user name or password."),
+    "login.expired": (
+        "El formulario caducó; vuelva a intentarlo.",
+        "The form expired; please try again.",
+    ),
+    "login.too_many": (
+        "Demasiados intentos. Espere un minuto y vuelva a intentarlo.",
+        "Too many attempts. Wait a minute and try again.",
+    ),
+    "login.help": (
+        "Las cuentas las crea el administrador del tablero.",
+        "Accounts are created by the dashboard's administrator.",
+    ),
+    "role.admin": ("administrador", "administrator"),
+    "role.analista": ("analista nacional", "national analyst"),
+    "role.atm": ("ATM municipal", "municipal ATM"),
+    "role.ong": ("ONG", "NGO"),
+    "da.upload": ("Cargar un archivo", "Upload a file"),
+    "da.upload_help": (
+        "Arrastre aquí un .csv o .xlsx (hasta {mb} MB), o haga clic para elegirlo. Primero verá "
+        "el informe de problemas; nada se guarda hasta que confirme.",
+        "Drop a .csv or .xlsx here (up to {mb} MB), or click to choose it. You will see the "
+        "problem report first; nothing is saved until you confirm.",
+    ),
+    "da.upload_scope": (
+        "Su cuenta carga datos de: {districts}. Las filas de otros distritos se rechazan.",
+        "Your account loads data for: {districts}. Rows of other districts are rejected.",
+    ),
+    "da.upload_checking": ("Revisando el archivo…", "Checking the file…"),
+    "da.upload_preview": (
+        "{name}: {read} filas leídas, {ok} se cargarían, {bad} se rechazarían.",
+        "{name}: {read} rows read, {ok} would be loaded, {bad} would be rejected.",
+    ),
+    "da.upload_confirm": ("Confirmar la carga", "Confirm the load"),
+    "da.upload_nothing": (
+        "Ninguna fila se puede cargar; corrija el archivo y súbalo de nuevo.",
+        "No row can be loaded; correct the file and upload it again.",
+    ),
+    "da.upload_done": (
+        "Carga {id} guardada: {ok} filas cargadas, {bad} rechazadas. Las páginas ya muestran "
+        "los datos nuevos.",
+        "Load {id} saved: {ok} rows loaded, {bad} rejected. The pages now show the new data.",
+    ),
+    "da.upload_expired": (
+        "La revisión caducó o no es de esta cuenta; suba el archivo otra vez.",
+        "The check expired or belongs to another account; upload the file again.",
+    ),
+    "da.upload_failed": (
+        "La carga no se pudo completar; el almacén quedó como estaba.",
+        "The load could not be completed; the warehouse is as it was.",
+    ),
+    "da.upload_problems": ("Problemas encontrados", "Problems found"),
+    "da.problem_cols": (
+        "Código|Fila|Columna|Problema|Cómo corregirlo",
+        "Code|Row|Column|Problem|How to fix it",
+    ),
     "common.local_model": ("modelo local, configurable", "local model, configurable"),
     "common.local_model_help": (
         "Regla elegida por este proyecto, no oficial; se puede cambiar en la configuración.",

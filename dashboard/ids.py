@@ -48,6 +48,11 @@ EX_STATE = "ex-state"
 # Data
 DA_REJECTS = "da-rejects"
 DA_REJECTS_ALL = "da-rejects-all"  # every rejected row, not only the ones shown
+DA_STATE = "da-state"
+DA_UPLOAD = "da-upload"  # dcc.Upload (admin and atm accounts)
+DA_UPLOAD_REPORT = "da-upload-report"  # the loader's problem report of the staged file
+DA_UPLOAD_TOKEN = "da-upload-token"  # dcc.Store: the staged upload awaiting confirmation
+DA_UPLOAD_CONFIRM = "da-upload-confirm"
 
 # Tables whose rows come from an AG Grid / from a dcc.Store, exported by dashboard.exports.
 GRID_EXPORTS = (DI_GRID, DI_CP_GRID, GO_GRID, GO_ACT_GRID, EX_GRID, DA_REJECTS)

@@ -1,29 +1,89 @@
 """Every read of the warehouse: one object owns the engine; views never open connections.
 
-Methods return DataFrames (or plain values) and are scoped by the location filter. Nothing here
-writes: the dashboard only reads what the ETL derived (DESIGN.md: one-way flow).
+Methods return DataFrames (or plain values) and are scoped twice: by the location filter the
+user chose, and by the `Scope` of the account (issue #7), which every query applies where it
+reads, so the restriction holds whatever the browser sends. Nothing here writes: the
+dashboard only reads what the ETL derived (DESIGN.md: one-way flow).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, Select, and_, func, select
+from sqlalchemy import ColumnElement, Engine, Select, and_, false, func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from etl import schema as s
 from etl.db import make_engine
 
 
-class Warehouse:
-    """Read-only access to the warehouse, created once by the app factory."""
+@dataclass(frozen=True)
+class Scope:
+    """The districts an account may see (None: all) and the account (for its own loads)."""
 
-    def __init__(self, url_or_engine: str | Engine) -> None:
+    districts: frozenset[str] | None = None
+    account: str | None = None
+
+    @classmethod
+    def national(cls, account: str | None = None) -> Scope:
+        return cls(None, account)
+
+    @classmethod
+    def nothing(cls) -> Scope:
+        return cls(frozenset(), None)
+
+    @property
+    def restricted(self) -> bool:
+        return self.districts is not None
+
+    def allows(self, ubigeo: str | None) -> bool:
+        return self.districts is None or (ubigeo or "")[:6] in self.districts
+
+    @property
+    def key(self) -> tuple:
+        """Hashable identity for caches (the account too: pages show its name)."""
+        codes = "*" if self.districts is None else tuple(sorted(self.districts))
+        return (codes, self.account)
+
+
+class Warehouse:
+    """Read-only access to the warehouse, created once by the app factory; `scoped` gives
+    the same warehouse seen by one account."""
+
+    def __init__(self, url_or_engine: str | Engine, scope: Scope | None = None) -> None:
         self.engine = (
             make_engine(url_or_engine) if isinstance(url_or_engine, str) else url_or_engine
         )
+        self.scope = scope or Scope.national()
+
+    def scoped(self, scope: Scope) -> Warehouse:
+        """This warehouse (same engine) restricted to `scope`."""
+        return Warehouse(self.engine, scope)
+
+    def _limit(self, stmt: Select, ubigeo_col: Any) -> Select:
+        """Restrict a select to the scope's districts (a no-op for national accounts)."""
+        if self.scope.districts is None:
+            return stmt
+        return stmt.where(ubigeo_col.in_(sorted(self.scope.districts)))
+
+    def _limit_oc(self, stmt: Select, codigo_col: Any) -> Select:
+        """Restrict a select keyed by organisation to organisations of the scope's districts."""
+        if self.scope.districts is None:
+            return stmt
+        oc = s.organizacion_comunal
+        mine = select(oc.c.codigo_oc).where(oc.c.ubigeo.in_(sorted(self.scope.districts)))
+        return stmt.where(codigo_col.in_(mine))
+
+    def _own_loads(self) -> ColumnElement[bool] | None:
+        """Scoped accounts see the loads (and rejects) of their own uploads only."""
+        if self.scope.districts is None:
+            return None
+        if self.scope.account is None:
+            return false()
+        return s.carga.c.cuenta == self.scope.account
 
     def _frame(self, stmt: Select) -> pd.DataFrame:
         """Run a select and return its rows; JSON columns arrive already decoded."""
@@ -55,9 +115,11 @@ class Warehouse:
         summary = select(rd.c.anio).where(
             (rd.c.n_cp > 0) | rd.c.cobertura_agua.is_not(None) | (rd.c.metas_aplicables > 0)
         )
-        summary = _scope(summary, rd.c.departamento, rd.c.provincia, dep, prov).distinct()
+        summary = _scope(summary, rd.c.departamento, rd.c.provincia, dep, prov)
+        summary = self._limit(summary, rd.c.ubigeo).distinct()
         atm = select(a.c.anio).join(d, d.c.ubigeo == a.c.ubigeo)
-        atm = _scope(atm, d.c.departamento, d.c.provincia, dep, prov).distinct()
+        atm = _scope(atm, d.c.departamento, d.c.provincia, dep, prov)
+        atm = self._limit(atm, a.c.ubigeo).distinct()
         with self.engine.connect() as conn:
             years = {int(y) for y in conn.execute(summary).scalars()}
             years |= {int(y) for y in conn.execute(atm).scalars()}
@@ -82,7 +144,8 @@ class Warehouse:
             .order_by(rd.c.anio.desc())
             .limit(1)
         )
-        frame = self._frame(_scope(stmt, rd.c.departamento, rd.c.provincia, dep, prov))
+        stmt = self._limit(_scope(stmt, rd.c.departamento, rd.c.provincia, dep, prov), rd.c.ubigeo)
+        frame = self._frame(stmt)
         if frame.empty:
             return (0, 0, 0)
         row = frame.iloc[0]
@@ -122,9 +185,10 @@ class Warehouse:
     def departments(self) -> pd.DataFrame:
         """Departments that have at least one district with data."""
         rd = s.resumen_distrito
+        with_data = self._limit(select(rd.c.departamento), rd.c.ubigeo).distinct()
         stmt = (
             select(s.departamento.c.ubigeo, s.departamento.c.nombre)
-            .where(s.departamento.c.ubigeo.in_(select(rd.c.departamento).distinct()))
+            .where(s.departamento.c.ubigeo.in_(with_data))
             .order_by(s.departamento.c.nombre)
         )
         return self._frame(stmt)
@@ -133,9 +197,10 @@ class Warehouse:
         """Provinces of a department that have data."""
         rd = s.resumen_distrito
         p = s.provincia
+        with_data = self._limit(select(rd.c.provincia), rd.c.ubigeo).distinct()
         stmt = (
             select(p.c.ubigeo, p.c.nombre)
-            .where(p.c.departamento == dep, p.c.ubigeo.in_(select(rd.c.provincia).distinct()))
+            .where(p.c.departamento == dep, p.c.ubigeo.in_(with_data))
             .order_by(p.c.nombre)
         )
         return self._frame(stmt)
@@ -147,14 +212,15 @@ class Warehouse:
         with_data = select(rd.c.ubigeo).where((rd.c.poblacion_rural > 0) | (rd.c.n_oc > 0))
         stmt = select(d.c.ubigeo, d.c.nombre).where(d.c.ubigeo.in_(with_data.distinct()))
         stmt = _scope(stmt, d.c.departamento, d.c.provincia, dep, prov).order_by(d.c.nombre)
-        return self._frame(stmt)
+        return self._frame(self._limit(stmt, d.c.ubigeo))
 
     def reference_points(self, dep: str | None = None) -> pd.DataFrame:
         """District capitals' points (of one department when given): the faint backdrop that
         draws Peru without tiles."""
         d = s.distrito
         stmt = select(d.c.ubigeo, d.c.latitud, d.c.longitud).where(d.c.latitud.is_not(None))
-        return self._frame(_scope(stmt, d.c.departamento, d.c.provincia, dep, None))
+        stmt = _scope(stmt, d.c.departamento, d.c.provincia, dep, None)
+        return self._frame(self._limit(stmt, d.c.ubigeo))
 
     # ------------------------------------------------------------------ overview
     def district_summary(self, anio: int, dep: str | None, prov: str | None) -> pd.DataFrame:
@@ -176,7 +242,8 @@ class Warehouse:
             # A district with no rural CP and no JASS has nothing to show or count.
             .where(rd.c.anio == anio, (rd.c.poblacion_rural > 0) | (rd.c.n_oc > 0))
         )
-        return self._frame(_scope(stmt, rd.c.departamento, rd.c.provincia, dep, prov))
+        stmt = _scope(stmt, rd.c.departamento, rd.c.provincia, dep, prov)
+        return self._frame(self._limit(stmt, rd.c.ubigeo))
 
     def coverage_totals(self, anio: int, dep: str | None, prov: str | None) -> dict[str, float]:
         """Population-weighted coverage over the filtered districts (sums of cobertura)."""
@@ -191,7 +258,8 @@ class Warehouse:
             .join(d, d.c.ubigeo == c.c.codigo)
             .where(c.c.nivel == "distrito", c.c.anio == anio)
         )
-        row = self._frame(_scope(stmt, d.c.departamento, d.c.provincia, dep, prov)).iloc[0]
+        stmt = self._limit(_scope(stmt, d.c.departamento, d.c.provincia, dep, prov), c.c.codigo)
+        row = self._frame(stmt).iloc[0]
         rural = float(row["rural"] or 0)
         if rural <= 0:
             return {}
@@ -215,29 +283,33 @@ class Warehouse:
             .join(s.departamento, s.departamento.c.ubigeo == d.c.departamento)
             .where(d.c.ubigeo == ubigeo)
         )
-        frame = self._frame(stmt)
+        frame = self._frame(self._limit(stmt, d.c.ubigeo))
         return None if frame.empty else frame.iloc[0].to_dict()
 
     def atm(self, ubigeo: str) -> pd.DataFrame:
         """The district's ATM facts by year, newest first."""
         a = s.atm
-        return self._frame(select(a).where(a.c.ubigeo == ubigeo).order_by(a.c.anio.desc()))
+        stmt = select(a).where(a.c.ubigeo == ubigeo).order_by(a.c.anio.desc())
+        return self._frame(self._limit(stmt, a.c.ubigeo))
 
     def district_history(self, ubigeo: str) -> pd.DataFrame:
         """resumen_distrito over the years for one district."""
         rd = s.resumen_distrito
-        return self._frame(select(rd).where(rd.c.ubigeo == ubigeo).order_by(rd.c.anio))
+        stmt = select(rd).where(rd.c.ubigeo == ubigeo).order_by(rd.c.anio)
+        return self._frame(self._limit(stmt, rd.c.ubigeo))
 
     def organisations(self, ubigeo: str) -> pd.DataFrame:
         """resumen_oc of a district, highest priority first."""
         r = s.resumen_oc
         stmt = select(r).where(r.c.ubigeo == ubigeo).order_by(r.c.prioridad.desc(), r.c.nombre)
-        return self._frame(stmt)
+        return self._frame(self._limit(stmt, r.c.ubigeo))
 
     def coverage_cp(self, ubigeo: str, anio: int | None) -> pd.DataFrame:
         """Coverage per centro poblado of a district for a year (latest year when None)."""
         c, cp = s.cobertura, s.centro_poblado
         base = and_(c.c.nivel == "cp", c.c.codigo.like(f"{ubigeo}%"))
+        if not self.scope.allows(ubigeo):
+            base = and_(base, false())
         if anio is None:
             anio = self._scalar(select(func.max(c.c.anio)).where(base))
         stmt = (
@@ -264,7 +336,7 @@ class Warehouse:
             .where(a.c.ubigeo == ubigeo, a.c.aplica.is_(True))
             .order_by(a.c.anio.desc(), a.c.meta)
         )
-        return self._frame(stmt)
+        return self._frame(self._limit(stmt, a.c.ubigeo))
 
     def activities(self, anio: int | None = None, numero: int | None = None) -> pd.DataFrame:
         """The goal catalogue's activities (of one goal when given), in catalogue order."""
@@ -277,7 +349,8 @@ class Warehouse:
     def exit_readiness(self, ubigeo: str) -> pd.DataFrame:
         """salida_distrito for one district, newest year first."""
         sd = s.salida_distrito
-        return self._frame(select(sd).where(sd.c.ubigeo == ubigeo).order_by(sd.c.anio.desc()))
+        stmt = select(sd).where(sd.c.ubigeo == ubigeo).order_by(sd.c.anio.desc())
+        return self._frame(self._limit(stmt, sd.c.ubigeo))
 
     # ------------------------------------------------------------------ JASS
     def organisation(self, codigo_oc: str) -> dict[str, Any] | None:
@@ -290,25 +363,31 @@ class Warehouse:
             .outerjoin(reg, reg.c.codigo_oc == oc.c.codigo_oc)
             .where(oc.c.codigo_oc == codigo_oc)
         )
-        frame = self._frame(stmt)
+        frame = self._frame(self._limit(stmt, oc.c.ubigeo))
         return None if frame.empty else frame.iloc[0].to_dict()
+
+    def organisation_codes(self) -> set[str]:
+        """Codes of the organisations in the scope (exports check rows against them)."""
+        oc = s.organizacion_comunal
+        return set(self._frame(self._limit(select(oc.c.codigo_oc), oc.c.ubigeo))["codigo_oc"])
 
     def organisation_summary(self, codigo_oc: str) -> dict[str, Any] | None:
         """The resumen_oc row of one organisation."""
         r = s.resumen_oc
-        frame = self._frame(select(r).where(r.c.codigo_oc == codigo_oc))
+        frame = self._frame(self._limit(select(r).where(r.c.codigo_oc == codigo_oc), r.c.ubigeo))
         return None if frame.empty else frame.iloc[0].to_dict()
 
     def scores(self, codigo_oc: str) -> pd.DataFrame:
         """Every health score of one organisation, oldest first."""
         p = s.puntaje_oc
         stmt = select(p).where(p.c.codigo_oc == codigo_oc).order_by(p.c.fecha_evaluacion)
-        return self._frame(stmt)
+        return self._frame(self._limit_oc(stmt, p.c.codigo_oc))
 
     def visits(self, codigo_oc: str) -> pd.DataFrame:
         """ATM visits to one organisation, oldest first (observations are free text: kept)."""
         v = s.visita
-        return self._frame(select(v).where(v.c.codigo_oc == codigo_oc).order_by(v.c.fecha_visita))
+        stmt = select(v).where(v.c.codigo_oc == codigo_oc).order_by(v.c.fecha_visita)
+        return self._frame(self._limit_oc(stmt, v.c.codigo_oc))
 
     # ------------------------------------------------------------------ goals
     def goals(self) -> pd.DataFrame:
@@ -332,14 +411,22 @@ class Warehouse:
             .join(s.provincia, s.provincia.c.ubigeo == d.c.provincia)
             .where(a.c.anio == anio, a.c.meta == numero)
         )
-        return self._frame(_scope(stmt, d.c.departamento, d.c.provincia, dep, None))
+        stmt = _scope(stmt, d.c.departamento, d.c.provincia, dep, None)
+        return self._frame(self._limit(stmt, a.c.ubigeo))
 
     # ------------------------------------------------------------------ NGO exit
     def portfolios(self) -> list[str]:
         """NGO names with a portfolio."""
         c = s.cartera_ong
-        frame = self._frame(select(c.c.organizacion).distinct().order_by(c.c.organizacion))
+        stmt = self._limit(select(c.c.organizacion), c.c.ubigeo)
+        frame = self._frame(stmt.distinct().order_by(c.c.organizacion))
         return [str(x) for x in frame["organizacion"]]
+
+    def portfolio_districts(self, organizacion: str) -> frozenset[str]:
+        """The districts of one NGO portfolio: the scope of that NGO's accounts."""
+        c = s.cartera_ong
+        frame = self._frame(select(c.c.ubigeo).where(c.c.organizacion == organizacion))
+        return frozenset(str(x) for x in frame["ubigeo"])
 
     def portfolio(self, organizacion: str) -> pd.DataFrame:
         """Each district of a portfolio with its latest exit assessment."""
@@ -368,29 +455,45 @@ class Warehouse:
             .where(c.c.organizacion == organizacion)
             .order_by(d.c.nombre)
         )
-        return self._frame(stmt)
+        return self._frame(self._limit(stmt, c.c.ubigeo))
 
     # ------------------------------------------------------------------ data / audit
     def loads(self) -> pd.DataFrame:
-        """Load runs, newest first."""
-        return self._frame(select(s.carga).order_by(s.carga.c.id.desc()))
+        """Load runs, newest first (a scoped account's own uploads only)."""
+        stmt = select(s.carga).order_by(s.carga.c.id.desc())
+        own = self._own_loads()
+        return self._frame(stmt if own is None else stmt.where(own))
 
     def files(self) -> pd.DataFrame:
         """Files of every load, newest first."""
         f = s.carga_archivo
         cols = [c for c in f.c if c.name != "archivado_en"]
-        return self._frame(select(*cols).order_by(f.c.id.desc()))
+        return self._frame(self._of_own_loads(select(*cols).order_by(f.c.id.desc()), f.c.carga_id))
 
     def rejects(self, limit: int | None = None) -> pd.DataFrame:
         """Rejected rows and file problems (the raw row is left out: it may be long)."""
         r = s.rechazo
         cols = [c for c in r.c if c.name != "datos"]
-        stmt = select(*cols).order_by(r.c.id)
+        stmt = self._of_own_rejects(select(*cols).order_by(r.c.id))
         return self._frame(stmt.limit(limit) if limit else stmt)
 
     def rejects_count(self) -> int:
         """How many rejected rows and file problems there are in all."""
-        return int(self._scalar(select(func.count()).select_from(s.rechazo)) or 0)
+        stmt = self._of_own_rejects(select(func.count()).select_from(s.rechazo))
+        return int(self._scalar(stmt) or 0)
+
+    def _of_own_loads(self, stmt: Select, carga_id_col: Any) -> Select:
+        own = self._own_loads()
+        if own is None:
+            return stmt
+        return stmt.where(carga_id_col.in_(select(s.carga.c.id).where(own)))
+
+    def _of_own_rejects(self, stmt: Select) -> Select:
+        if self._own_loads() is None:
+            return stmt
+        f = s.carga_archivo
+        mine = self._of_own_loads(select(f.c.id), f.c.carga_id)
+        return stmt.where(s.rechazo.c.carga_archivo_id.in_(mine))
 
     def versions(self) -> pd.DataFrame:
         """Catalogue and score-model versions in use."""

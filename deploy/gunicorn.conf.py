@@ -31,7 +31,22 @@ def on_starting(server) -> None:
 
     engine = db.make_engine()
     db.init_db(engine)
+    _refuse_unsafe(engine)
     engine.dispose()
+
+
+def _refuse_unsafe(engine) -> None:
+    """Production without a secret key or an admin: stop here, with the reason, before any
+    worker starts (the workers would refuse one by one)."""
+    from dashboard.auth import AccountStore
+    from dashboard.config import Settings
+    from dashboard.security import StartupRefused, check_startup
+
+    try:
+        check_startup(Settings(), AccountStore(engine))
+    except StartupRefused as exc:
+        print(str(exc), flush=True)
+        raise SystemExit(2) from None
 
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{_int_env('PORT', 8050)}"

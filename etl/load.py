@@ -48,6 +48,7 @@ from etl.derive import frames
 from etl.derive.health import load_model
 from etl.problems import FILE_CODES, Notice, Problem
 from etl.read import KindError, ReadError, read_file, recognise
+from etl.scope import LoadScope, check_rows
 from etl.validate import Checked, References, check_references, check_table
 
 KILL_ENV = "ATM_LOAD_KILL_AT"
@@ -137,13 +138,13 @@ def _file_problem(path: Path, template: str, sheet: str | None = None, **params)
     return Problem.make(template, file=path.name, sheet=sheet, **params)
 
 
-def prepare_file(path: Path, today: dt.date) -> list[FileResult]:
+def prepare_file(path: Path, today: dt.date, archive: bool = True) -> list[FileResult]:
     """Read, recognise and check one file: one FileResult per sheet (no database needed)."""
     base = FileResult(path=path)
     try:
         data = path.read_bytes()
         base.sha256 = hashlib.sha256(data).hexdigest()
-        base.archived = _archive(path, base.sha256)
+        base.archived = _archive(path, base.sha256) if archive else None
         tables = read_file(path)
     except ReadError as exc:
         base.problems.append(
@@ -209,31 +210,52 @@ def load_paths(
     user: str | None = None,
     progress: bool = False,
     as_of: dt.date | None = None,
+    scope: LoadScope | None = None,
+    dry_run: bool = False,
 ) -> LoadResult:
-    """Load files and folders into the warehouse in one transaction; see the module docstring."""
+    """Load files and folders into the warehouse in one transaction; see the module docstring.
+
+    `scope` limits the districts and kinds the load may write (dashboard uploads); `dry_run`
+    checks everything against the warehouse, then rolls back: the problem report a user sees
+    before confirming an upload (nothing archived, nothing derived, nothing written).
+    """
     with _gc_paused():
-        return _load(engine, paths, user, progress, as_of)
+        return _load(engine, paths, user, progress, as_of, scope or LoadScope(), dry_run)
 
 
-def _load(engine: Engine, paths: list[Path], user, progress: bool, as_of) -> LoadResult:
+def _load(
+    engine: Engine,
+    paths: list[Path],
+    user,
+    progress: bool,
+    as_of,
+    scope: LoadScope,
+    dry_run: bool,
+) -> LoadResult:
     """load_paths' work: prepare every file, then the one transaction."""
     today = dt.date.today()
     as_of = as_of or today
     model = load_model()
-    files = [r for p in expand_paths(paths) for r in prepare_file(p, today)]
+    files = [r for p in expand_paths(paths) for r in prepare_file(p, today, not dry_run)]
+    for res in files:
+        _check_kind(res, scope)
     result = LoadResult(files=files)
     order = {name: i for i, name in enumerate(sources.LOAD_ORDER)}
     to_apply = sorted((f for f in files if f.checked), key=lambda f: order[f.kind or ""])
-    with engine.connect() as conn, bulk_pragmas(conn), conn.begin():
-        result.carga_id = _start_carga(conn, user)
+    with engine.connect() as conn, bulk_pragmas(conn), conn.begin() as transaction:
+        result.carga_id = _start_carga(conn, user, scope.account)
         cat = catalog_mod.sync_catalog(conn)
         bar = tqdm(total=len(to_apply), disable=not progress, file=sys.stderr, unit="archivo")
         for n, res in enumerate(to_apply, start=1):
             bar.set_description(f"{res.path.name} ({res.kind})")
-            _apply(conn, res, cat, result.carga_id)
+            _apply(conn, res, cat, result.carga_id, scope)
             bar.update()
             _checkpoint(f"after-file-{n}")
         bar.close()
+        if dry_run:  # the report is complete: write nothing
+            transaction.rollback()
+            result.carga_id = None
+            return result
         _record_files(conn, files, result.carga_id)
         _checkpoint("before-derive")
         derive.derive_all(conn, as_of, cat, model)
@@ -258,11 +280,23 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _start_carga(conn: Connection, user: str | None) -> int:
+def _check_kind(res: FileResult, scope: LoadScope) -> None:
+    """A kind the scope does not allow fails its file (nothing of it is written)."""
+    if res.kind is None or scope.allows_kind(res.kind):
+        return
+    kinds = ", ".join(sorted(scope.kinds or ()))
+    res.problems.append(
+        _file_problem(res.path, "not-allowed", res.sheet, kind=res.kind, kinds=kinds)
+    )
+    res.rows_rejected, res.rows_loaded, res.checked = res.rows_read, 0, None
+
+
+def _start_carga(conn: Connection, user: str | None, account: str | None = None) -> int:
     """Open the carga row (finished in _finish_carga within the same transaction)."""
     row = {
         "iniciada": dt.datetime.now(),
         "usuario": user or _whoami(),
+        "cuenta": account,
         "equipo": socket.gethostname(),
         "estado": "sin_datos",
         "filas_leidas": 0,
@@ -311,12 +345,23 @@ def _references(conn: Connection, cat: catalog_mod.Catalog) -> References:
     return References(districts, activities, {g.key for g in cat.goals})
 
 
-def _apply(conn: Connection, res: FileResult, cat: catalog_mod.Catalog, carga_id: int) -> None:
-    """Check references, then write the accepted rows of one table."""
+def _apply(
+    conn: Connection,
+    res: FileResult,
+    cat: catalog_mod.Catalog,
+    carga_id: int,
+    scope: LoadScope | None = None,
+) -> None:
+    """Check references (and the uploader's districts), then write the accepted rows."""
     checked = res.checked
     assert checked is not None
+    refs = None
     if checked.kind in ("monitoreo_oc", "avance_metas", "resultado_mef"):
-        check_references(checked, _references(conn, cat))
+        refs = _references(conn, cat)
+        check_references(checked, refs)
+    if scope is not None and scope.districts is not None:
+        refs = refs or _references(conn, cat)
+        check_rows(checked, scope, refs.oc_district)
     res.rows_rejected = int(checked.rejected.sum())
     res.rows_loaded = res.rows_read - res.rows_rejected
     res.problems.extend(checked.problems)
@@ -338,7 +383,7 @@ def _native(value: object) -> object:
 def _natives(s: pd.Series) -> list:
     """One column as plain Python values (parsed columns hold Python objects already)."""
     values = s.tolist()
-    if s.dtype != object:
+    if s.dtype != object or set(map(type, values)) <= _PLAIN:  # the set: one C-speed pass
         return values
     return [v if type(v) in _PLAIN else _native(v) for v in values]
 

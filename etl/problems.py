@@ -21,9 +21,11 @@ CODES = (
     "unknown-reference",
     "duplicate-key",
     "inconsistent",
+    "out-of-scope",  # dashboard uploads: a row of a district the account does not manage
+    "not-allowed",  # dashboard uploads: a kind of file the account may not load
 )
 # Codes that fail a whole file (nothing from it is loaded).
-FILE_CODES = frozenset({"unreadable-file", "unknown-kind", "missing-column"})
+FILE_CODES = frozenset({"unreadable-file", "unknown-kind", "missing-column", "not-allowed"})
 
 # template id -> (message_es, message_en, hint_es, hint_en). The id is "<code>" or
 # "<code>:<variant>"; the part before ":" is the stable code. Placeholders come from Problem.make.
@@ -159,6 +161,27 @@ TEMPLATES: dict[str, tuple[str, str, str, str]] = {
         "The visit gives district {value}, but organisation {oc} belongs to district {other}.",
         "Corrija el ubigeo de la visita o deje la celda vacía para usar el de la organización.",
         "Correct the visit's ubigeo or leave it blank to use the organisation's.",
+    ),
+    "out-of-scope": (
+        "La fila es del distrito {value}, que no está entre los distritos de su cuenta ({allowed}).",
+        "The row belongs to district {value}, which is not one of your account's districts "
+        "({allowed}).",
+        "Cargue solo filas de sus distritos; si el código está mal, corríjalo. Los datos de otros "
+        "distritos los carga su municipalidad o el administrador.",
+        "Load only rows of your districts; if the code is wrong, correct it. Other districts' "
+        "data is loaded by their municipality or by the administrator.",
+    ),
+    "out-of-scope:oc": (
+        "La organización {value} está registrada en el distrito {other}, que no es de su cuenta.",
+        "Organisation {value} is registered in district {other}, which is not your account's.",
+        "Revise el código de la organización; no puede cambiar organizaciones de otro distrito.",
+        "Check the organisation code; you cannot change another district's organisations.",
+    ),
+    "not-allowed": (
+        "Su cuenta no puede cargar archivos «{kind}» desde el tablero.",
+        "Your account may not load '{kind}' files from the dashboard.",
+        "Tipos que puede cargar: {kinds}. Los demás los carga el administrador.",
+        "Kinds you may load: {kinds}. Others are loaded by the administrator.",
     ),
 }
 

@@ -339,6 +339,9 @@ carga = Table(
     # The date derivations were computed as of (deadlines, "last 12 months"): the load date
     # unless `load_paths(as_of=...)` gave another.
     Column("fecha_corte", Date),
+    # The dashboard account that uploaded the files (NULL for command-line loads); a scoped
+    # user sees the loads and rejects of their own uploads only.
+    Column("cuenta", String(64)),
 )
 
 carga_archivo = Table(
@@ -376,6 +379,21 @@ rechazo = Table(
     Column("sugerencia_es", Text),
     Column("sugerencia_en", Text),
     Column("datos", JSON),  # the raw row as read, personal-data columns removed
+)
+
+# Dashboard accounts (dashboard/auth.py). Written only by `python -m dashboard users`; the
+# dashboard itself only reads them. Passwords are stored as werkzeug hashes (scrypt).
+usuario = Table(
+    "usuario",
+    metadata,
+    Column("usuario", String(64), primary_key=True),
+    Column("rol", String(16), nullable=False),  # admin | analista | atm | ong
+    Column("distritos", Text),  # atm: district ubigeos separated by ","
+    Column("ong", String(120)),  # ong: the portfolio's organisation (cartera_ong.organizacion)
+    Column("clave_hash", Text, nullable=False),
+    Column("activo", Boolean, nullable=False, default=True),
+    Column("creado", DateTime, nullable=False),
+    Column("actualizado", DateTime, nullable=False),
 )
 
 # ---------------------------------------------------------------- derived -----------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from dash import Dash, Input, Output, State, no_update
@@ -29,8 +30,9 @@ def rejects_download(wh: Warehouse) -> dict[str, Any]:
     return exports.download(exports.table_frame(rows, columns), "csv", "rechazos")
 
 
-def register(app: Dash, wh: Warehouse) -> None:
-    """Wire the goal, exit and data pages."""
+def register(app: Dash, view: Callable[[], Warehouse]) -> None:
+    """Wire the goal, exit and data pages (`view`: the warehouse as this request's account
+    sees it)."""
 
     @app.callback(
         Output(ids.NAV_LOCATION, "href", allow_duplicate=True),
@@ -57,4 +59,4 @@ def register(app: Dash, wh: Warehouse) -> None:
         prevent_initial_call=True,
     )
     def _rejects(n: int | None) -> Any:
-        return rejects_download(wh) if n else no_update
+        return rejects_download(view()) if n else no_update

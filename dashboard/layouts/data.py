@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import html
+from dash import dcc, html
 
 from dashboard import components as c
-from dashboard import ids
+from dashboard import ids, security
+from dashboard.auth import Account
+from dashboard.config import Settings
 from dashboard.i18n import fmt_num, t
 from dashboard.queries import Warehouse
 from dashboard.state import UrlState, to_search
@@ -74,11 +77,52 @@ def rejects_section(wh: Warehouse, lang: str) -> html.Div:
     )
 
 
-def layout(wh: Warehouse, state: UrlState) -> Any:
-    """Audit tables of the warehouse."""
+def upload_section(account: Account | None, settings: Settings, lang: str) -> Any:
+    """Upload a file (admin and atm accounts): a drop zone, the report, the confirm button.
+
+    The button and the report are always in the page (hidden until there is something to
+    confirm) so their callbacks always find them."""
+    allowed = account is not None and account.can_upload
+    help_text = [html.P(t("da.upload_help", lang, mb=settings.upload_max_mb), className="mb-1")]
+    if account is not None and allowed and account.rol == "atm":
+        districts = ", ".join(account.distritos)
+        help_text.append(html.P(t("da.upload_scope", lang, districts=districts), className="mb-1"))
+    zone = dcc.Upload(
+        id=ids.DA_UPLOAD,
+        children=html.Div(help_text, className="small"),
+        accept=".csv,.xlsx,.xlsm,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        max_size=settings.upload_max_bytes,
+        multiple=False,
+        className="upload-zone p-3 mb-2",
+        disabled=not allowed,
+    )
+    body = html.Div(
+        [
+            zone,
+            dcc.Loading(html.Div(id=ids.DA_UPLOAD_REPORT), type="dot"),
+            dbc.Button(
+                t("da.upload_confirm", lang),
+                id=ids.DA_UPLOAD_CONFIRM,
+                color="primary",
+                size="sm",
+                className="mt-2",
+                style={"display": "none"},
+            ),
+            dcc.Store(id=ids.DA_UPLOAD_TOKEN),
+        ],
+        hidden=not allowed,
+    )
+    return c.section(t("da.upload", lang), body) if allowed else body
+
+
+def layout(wh: Warehouse, state: UrlState, settings: Settings | None = None) -> Any:
+    """Audit tables of the warehouse, and uploads for accounts that may load."""
     lang = state.lang
+    settings = settings or Settings()
     body = [
         html.H1(t("da.title", lang), className="h4 my-2"),
+        dcc.Store(id=ids.DA_STATE, data={"lang": lang}),
+        upload_section(security.current_account(), settings, lang),
         c.section(
             t("da.loads", lang),
             c.safe(lang, lambda: _table(wh.loads(), "da-loads", lang, t("da.no_loads", lang))),

@@ -1,0 +1,314 @@
+"""Login, sessions, headers and the refusal to serve unsafely (issue #7).
+
+- `check_startup`: production (APP_ENV=production or a non-loopback address) refuses to start
+  without a secret key and an active admin account.
+- `configure`: cookie flags, security headers on every response (a Content-Security-Policy
+  Dash works under: scripts from this server plus the hashes of Dash's own inline scripts),
+  generic error pages (no traceback, no SQL), and, when login is required, Flask-Login with
+  a rate-limited login form and a gate in front of every page, callback and bundle.
+- `current_account`: the account of this request (the demo account in `make run`).
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import secrets
+from typing import Any
+from urllib.parse import urlsplit
+
+from dash import Dash
+from flask import Flask, Response, g, jsonify, redirect, request, session
+from flask_limiter import Limiter
+from flask_limiter.errors import RateLimitExceeded
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager, current_user, login_user, logout_user
+from werkzeug.exceptions import InternalServerError, RequestEntityTooLarge
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from dashboard.auth import DEMO, Account, AccountStore, scope_of
+from dashboard.config import Settings
+from dashboard.i18n import lang_or_default, t
+from dashboard.queries import Scope, Warehouse
+
+log = logging.getLogger(__name__)
+MIN_SECRET = 32
+LOGIN_PATH = "/login"
+LOGOUT_PATH = "/logout"
+# Reachable without an account: the login form, its stylesheet and favicon, the health check.
+PUBLIC_PATHS = (LOGIN_PATH, LOGOUT_PATH, "/health", "/_favicon.ico")
+PUBLIC_PREFIXES = ("/assets/",)
+SESSION_HOURS = 12
+
+
+class StartupRefused(RuntimeError):
+    """The configuration is not safe to serve; the message says what to set."""
+
+
+def check_startup(settings: Settings, store: AccountStore) -> None:
+    """Refuse to serve for real without a secret key and an admin account."""
+    if not settings.production:
+        return
+    problems = []
+    if len(settings.secret_key or "") < MIN_SECRET:
+        problems.append(
+            f"ATM_SECRET_KEY debe tener al menos {MIN_SECRET} caracteres aleatorios "
+            f"(p. ej. `python -c 'import secrets; print(secrets.token_hex(32))'`) "
+            f"/ ATM_SECRET_KEY must hold at least {MIN_SECRET} random characters."
+        )
+    if store.active_admins() == 0:
+        problems.append(
+            "No hay ninguna cuenta admin: créela con `python -m dashboard users add <nombre> "
+            "--rol admin` / there is no admin account: create one first."
+        )
+    if problems:
+        where = f"{settings.host}, APP_ENV={settings.app_env}"
+        raise StartupRefused(
+            f"No se inicia en modo producción ({where}):\n- " + "\n- ".join(problems)
+        )
+
+
+def configure(app: Dash, settings: Settings, store: AccountStore, wh: Warehouse) -> None:
+    """Every protection of the Flask server under the Dash app."""
+    server = app.server
+    server.secret_key = settings.secret_key or secrets.token_hex(32)
+    server.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.production,
+        SESSION_COOKIE_NAME="atm_session",
+        PERMANENT_SESSION_LIFETIME=SESSION_HOURS * 3600,
+        # The upload arrives base64-encoded inside a callback body (4/3 of the file) plus JSON.
+        MAX_CONTENT_LENGTH=settings.upload_max_bytes * 4 // 3 + 1024 * 1024,
+        ATM_LOGIN_REQUIRED=settings.login_required,
+        ATM_DEMO=settings.demo,
+    )
+    if settings.proxy_hops:
+        server.wsgi_app = ProxyFix(
+            server.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops
+        )
+    _headers(app, settings)
+    _errors(server)
+    if settings.login_required:
+        _login(server, settings, store)
+    server.config["ATM_WAREHOUSE_BASE"] = wh
+
+
+# ------------------------------------------------------------------ who is asking -----------
+
+
+def current_account() -> Account | None:
+    """The account of this request: the demo account without login, None when anonymous."""
+    from flask import current_app, has_request_context
+
+    if not has_request_context():
+        return None
+    if not current_app.config.get("ATM_LOGIN_REQUIRED", False):
+        return DEMO
+    user = current_user
+    return user if isinstance(user, Account) else None
+
+
+def current_scope(wh: Warehouse) -> Scope:
+    """The scope of this request's account, resolved once per request (outside a request
+    nobody is asking: nothing)."""
+    from flask import has_request_context
+
+    if not has_request_context():
+        return Scope.nothing()
+    if "atm_scope" not in g:
+        g.atm_scope = scope_of(current_account(), wh)
+    return g.atm_scope
+
+
+def is_demo() -> bool:
+    from flask import current_app, has_request_context
+
+    return has_request_context() and bool(current_app.config.get("ATM_DEMO", False))
+
+
+# ------------------------------------------------------------------ headers and errors -------
+
+
+def content_security_policy(script_hashes: list[str], tiles: str | None = None) -> str:
+    """A CSP Dash works under: no inline script but Dash's own (by hash), no framing."""
+    tile_origin = _origin(tiles)
+    img = "'self' data: blob:" + (f" {tile_origin}" if tile_origin else "")
+    connect = "'self'" + (f" {tile_origin}" if tile_origin else "")
+    directives = {
+        "default-src": "'self'",
+        "script-src": " ".join(["'self'", *script_hashes]),
+        # plotly.js and React set inline styles; styles cannot run code.
+        "style-src": "'self' 'unsafe-inline'",
+        "img-src": img,
+        "font-src": "'self' data:",
+        "connect-src": connect,
+        "worker-src": "'self' blob:",
+        "object-src": "'none'",
+        "base-uri": "'self'",
+        "form-action": "'self'",
+        "frame-ancestors": "'none'",
+    }
+    return "; ".join(f"{name} {value}" for name, value in directives.items())
+
+
+def _origin(url: str | None) -> str | None:
+    if not url:
+        return None
+    parts = urlsplit(url.replace("{", "").replace("}", ""))
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
+
+
+def _headers(app: Dash, settings: Settings) -> None:
+    """Security headers on every response; the CSP hashes are computed once, lazily (after
+    every clientside callback has been registered)."""
+    policy: dict[str, str] = {}
+
+    def add_headers(response: Response) -> Response:
+        if "csp" not in policy:
+            policy["csp"] = content_security_policy(list(app.csp_hashes()), settings.map_tiles)
+        response.headers["Content-Security-Policy"] = policy["csp"]
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Referrer-Policy"] = "same-origin"
+        response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+        if settings.production:
+            response.headers["Strict-Transport-Security"] = "max-age=31536000"
+        return response
+
+    app.server.after_request(add_headers)
+
+
+def _errors(server: Flask) -> None:
+    """Generic answers for failures: the detail goes to the log, never to the browser."""
+
+    def internal(exc: InternalServerError) -> tuple[Response, int]:
+        original = getattr(exc, "original_exception", None) or exc
+        log.error("request %s failed", request.path, exc_info=original)
+        return _error_body(500, "Error interno / internal error"), 500
+
+    def too_large(_: RequestEntityTooLarge) -> tuple[Response, int]:
+        return _error_body(413, "Archivo demasiado grande / file too large"), 413
+
+    server.register_error_handler(InternalServerError, internal)
+    server.register_error_handler(RequestEntityTooLarge, too_large)
+
+
+def _error_body(status: int, message: str) -> Response:
+    return jsonify({"status": status, "message": message})
+
+
+# ------------------------------------------------------------------ login ---------------------
+
+
+def _login(server: Flask, settings: Settings, store: AccountStore) -> None:
+    """Flask-Login, the login and logout routes, and the gate in front of everything."""
+    manager = LoginManager()
+    manager.session_protection = "strong"
+    manager.init_app(server)
+    manager.user_loader(store.get)
+    limiter = Limiter(get_remote_address, app=server, storage_uri="memory://")
+
+    def login() -> Any:
+        lang = _request_lang()
+        if request.method == "GET":
+            return _login_page(lang, None, 200)
+        if not _csrf_ok():
+            return _login_page(lang, t("login.expired", lang), 400)
+        account = store.verify(request.form.get("usuario", ""), request.form.get("clave", ""))
+        if account is None:
+            log.info("failed login for %r from %s", request.form.get("usuario", "")[:64],
+                     get_remote_address())  # fmt: skip
+            return _login_page(lang, t("login.failed", lang), 401)
+        session.clear()  # a new session id on login (no fixation)
+        session.permanent = True
+        login_user(account)
+        return redirect(_safe_next(request.args.get("next")))
+
+    limited = limiter.limit(settings.login_rate, methods=["POST"])(login)
+    server.add_url_rule(LOGIN_PATH, "login", limited, methods=["GET", "POST"])
+
+    def logout() -> Any:
+        logout_user()
+        session.clear()
+        return redirect(LOGIN_PATH)
+
+    server.add_url_rule(LOGOUT_PATH, "logout", logout, methods=["GET", "POST"])
+
+    def too_many(_: RateLimitExceeded) -> tuple[str, int]:
+        return _login_page(_request_lang(), t("login.too_many", _request_lang()), 429)
+
+    server.register_error_handler(RateLimitExceeded, too_many)
+    server.before_request(_gate)
+
+
+def _gate() -> Any:
+    """Nothing but the public paths without an account: pages go to the login form, data
+    requests get 401."""
+    path = request.path
+    if path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES):
+        return None
+    if isinstance(current_user, Account) and current_user.is_active:
+        return None
+    if path.startswith("/_dash-") or request.method != "GET":
+        return jsonify({"status": 401, "message": "Inicie sesión / log in"}), 401
+    target = request.full_path.rstrip("?")
+    return redirect(f"{LOGIN_PATH}?next={_quote(target)}")
+
+
+def _quote(path: str) -> str:
+    from urllib.parse import quote
+
+    return quote(path, safe="/")
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site: never another host (open redirect)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    parts = urlsplit(target)
+    return "/" if parts.scheme or parts.netloc else target
+
+
+def _request_lang() -> str:
+    lang = request.args.get("lang") or request.accept_languages.best_match(["es", "en"]) or "es"
+    return lang_or_default(lang)
+
+
+def _csrf_ok() -> bool:
+    expected = session.pop("login_csrf", None)
+    given = request.form.get("csrf", "")
+    return bool(expected) and secrets.compare_digest(str(expected), given)
+
+
+def _login_page(lang: str, error: str | None, status: int) -> tuple[str, int]:
+    """The login form, in the dashboard's look (its own stylesheet), with a fresh CSRF token."""
+    token = secrets.token_urlsafe(32)
+    session["login_csrf"] = token
+    esc = html.escape
+    alert = f'<div class="alert alert-danger" role="alert">{esc(error)}</div>' if error else ""
+    action = esc(request.full_path.rstrip("?"), quote=True)
+    other = "en" if lang == "es" else "es"
+    page = f"""<!DOCTYPE html>
+<html lang="{lang}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{esc(t("login.title", lang))} · {esc(t("app.title", lang))}</title>
+<link rel="stylesheet" href="/assets/00-bootstrap.min.css">
+<link rel="stylesheet" href="/assets/app.css">
+</head><body>
+<nav class="navbar navbar-dark bg-primary mb-4 py-1"><div class="container-fluid">
+<span class="navbar-brand fw-semibold">{esc(t("app.title", lang))}</span>
+<a class="lang-link" href="{LOGIN_PATH}?lang={other}">{other.upper()}</a></div></nav>
+<main class="container" style="max-width: 26rem">
+<h1 class="h4 mb-3">{esc(t("login.title", lang))}</h1>{alert}
+<form method="post" action="{action}" autocomplete="on">
+<input type="hidden" name="csrf" value="{token}">
+<div class="mb-3"><label class="form-label" for="usuario">{esc(t("login.user", lang))}</label>
+<input class="form-control" id="usuario" name="usuario" autocomplete="username" required
+ autofocus maxlength="64" autocapitalize="none"></div>
+<div class="mb-3"><label class="form-label" for="clave">{esc(t("login.password", lang))}</label>
+<input class="form-control" id="clave" name="clave" type="password" required
+ autocomplete="current-password" maxlength="256"></div>
+<button class="btn btn-primary w-100" type="submit">{esc(t("login.submit", lang))}</button>
+</form><p class="text-muted small mt-3">{esc(t("login.help", lang))}</p></main></body></html>"""
+    return page, status
