@@ -36,7 +36,7 @@ MIN_SECRET = 32
 LOGIN_PATH = "/login"
 LOGOUT_PATH = "/logout"
 # Reachable without an account: the login form, its stylesheet and favicon, the health check.
-PUBLIC_PATHS = (LOGIN_PATH, LOGOUT_PATH, "/health", "/_favicon.ico")
+PUBLIC_PATHS = (LOGIN_PATH, LOGOUT_PATH, "/health", "/_favicon.ico", "/favicon.ico")
 PUBLIC_PREFIXES = ("/assets/",)
 SESSION_HOURS = 12
 
@@ -276,15 +276,22 @@ def _request_lang() -> str:
 
 
 def _csrf_ok() -> bool:
-    expected = session.pop("login_csrf", None)
+    """The form's token matches this session's (a new session gets a new one at login)."""
+    expected = session.get("login_csrf")
     given = request.form.get("csrf", "")
     return bool(expected) and secrets.compare_digest(str(expected), given)
 
 
+def _csrf_token() -> str:
+    """One token per session: a second tab or a stray request must not invalidate the form."""
+    if "login_csrf" not in session:
+        session["login_csrf"] = secrets.token_urlsafe(32)
+    return str(session["login_csrf"])
+
+
 def _login_page(lang: str, error: str | None, status: int) -> tuple[str, int]:
     """The login form, in the dashboard's look (its own stylesheet), with a fresh CSRF token."""
-    token = secrets.token_urlsafe(32)
-    session["login_csrf"] = token
+    token = _csrf_token()
     esc = html.escape
     alert = f'<div class="alert alert-danger" role="alert">{esc(error)}</div>' if error else ""
     action = esc(request.full_path.rstrip("?"), quote=True)
@@ -295,6 +302,7 @@ def _login_page(lang: str, error: str | None, status: int) -> tuple[str, int]:
 <title>{esc(t("login.title", lang))} · {esc(t("app.title", lang))}</title>
 <link rel="stylesheet" href="/assets/00-bootstrap.min.css">
 <link rel="stylesheet" href="/assets/app.css">
+<link rel="icon" href="/_favicon.ico">
 </head><body>
 <nav class="navbar navbar-dark bg-primary mb-4 py-1"><div class="container-fluid">
 <span class="navbar-brand fw-semibold">{esc(t("app.title", lang))}</span>

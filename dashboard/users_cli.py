@@ -26,9 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Cuentas del tablero ATM / ATM dashboard accounts.",
     )
     top = parser.add_subparsers(dest="area", required=True, metavar="AREA")
-    users = top.add_parser(
-        "users", help="manage accounts", description=__doc__, allow_abbrev=False
-    )
+    users = top.add_parser("users", help="manage accounts", description=__doc__, allow_abbrev=False)
     sub = users.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("add", help="create an account", allow_abbrev=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 from collections.abc import Iterator
@@ -71,3 +72,23 @@ def browser() -> Iterator[object]:
         b = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
         yield b
         b.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page that records console errors and refuses any request off 127.0.0.1."""
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, accept_downloads=True)
+    pg = context.new_page()
+    pg.errors = []
+    pg.on("console", lambda m: pg.errors.append(m.text) if m.type == "error" else None)
+    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+    external: list[str] = []
+    pg.route(
+        re.compile(r"^https?://(?!127\.0\.0\.1)"),
+        lambda route: (external.append(route.request.url), route.abort()),
+    )
+    pg.external = external
+    yield pg
+    assert not pg.external, f"requests left the machine: {pg.external[:3]}"
+    assert not pg.errors, pg.errors
+    context.close()

@@ -16,26 +16,6 @@ pytestmark = pytest.mark.browser
 DISTRICT = "/distrito/010305"
 
 
-@pytest.fixture
-def page(browser, server):
-    """A fresh page that records console errors and refuses any request off 127.0.0.1."""
-    context = browser.new_context(viewport={"width": 1366, "height": 768}, accept_downloads=True)
-    pg = context.new_page()
-    pg.errors = []
-    pg.on("console", lambda m: pg.errors.append(m.text) if m.type == "error" else None)
-    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
-    external: list[str] = []
-    pg.route(
-        re.compile(r"^https?://(?!127\.0\.0\.1)"),
-        lambda route: (external.append(route.request.url), route.abort()),
-    )
-    pg.external = external
-    yield pg
-    assert not pg.external, f"requests left the machine: {pg.external[:3]}"
-    assert not pg.errors, pg.errors
-    context.close()
-
-
 def _ready(pg, selector: str = "main") -> None:
     """Wait for Dash's first render of the page content."""
     pg.wait_for_selector(selector, timeout=20000)

@@ -100,7 +100,9 @@ def test_mig002_baseline_rows_survive_upgrade_to_head(fresh, tiny_rows):
     db.init_db(fresh)  # what `make run`, `python app.py` and the loader do
     assert revision(fresh) == db.head_revision()
     assert db.missing_columns(fresh) == []
-    assert {k: v for k, v in snapshot(fresh, drop=LATER_COLUMNS).items() if k not in LATER_TABLES} == old
+    assert {
+        k: v for k, v in snapshot(fresh, drop=LATER_COLUMNS).items() if k not in LATER_TABLES
+    } == old
     with fresh.connect() as conn:
         assert conn.execute(select(func.count(schema.carga.c.fecha_corte))).scalar_one() == 0
 

@@ -618,3 +618,25 @@ def test_sec060_exports_drop_rows_outside_the_scope(app):
 def test_sec061_no_national_id_column_anywhere():
     for table in s.metadata.sorted_tables:
         assert not [c.name for c in table.columns if "dni" in c.name.lower()], table.name
+
+
+def test_sec062_a_dni_column_in_an_input_is_never_stored_or_reported(engine, tmp_path):
+    """A clerk's register with a DNI column: loaded and rejected rows alike keep no DNI."""
+    from etl.load import load_paths
+
+    dni = "45678912"
+    path = tmp_path / "registro.csv"
+    path.write_text(
+        "codigo_oc;nombre;ubigeo;presidente;DNI presidente\n"
+        f"J-1;JASS Uno;{CASCAS};Juana Pérez;{dni}\n"
+        f"J-2;JASS Dos;99999;Presidenta Rechazada Quispe;{dni}\n",
+        encoding="utf-8",
+    )
+    result = load_paths(engine, [path], user="test")
+    report = json.dumps([p.to_dict() for f in result.files for p in f.problems])
+    assert result.files[0].rows_rejected == 1 and dni not in report
+    with engine.connect() as conn:
+        for table in s.metadata.sorted_tables:
+            for row in conn.execute(select(table)).all():
+                assert dni not in repr(tuple(row)), table.name
+                assert "Presidenta Rechazada Quispe" not in repr(tuple(row)), table.name
