@@ -6,6 +6,7 @@ crossed the wire, compressed (Resource Timing's transferSize, which includes hea
 
 from __future__ import annotations
 
+import hashlib
 import os
 import socket
 import subprocess
@@ -39,6 +40,11 @@ TRANSFER_JS = """() => performance.getEntries()
   .filter(e => e.entryType === 'navigation' || e.entryType === 'resource')
   .reduce((sum, e) => sum + (e.transferSize || 0), 0)"""
 INIT_JS = "performance.setResourceTimingBufferSize(10000);"
+# Per resource (for `python -m benchmarks.browser --resources`): what the first visit fetched.
+RESOURCES_JS = """() => performance.getEntries()
+  .filter(e => e.entryType === 'navigation' || e.entryType === 'resource')
+  .map(e => ({name: e.name.replace(location.origin, ''), bytes: e.transferSize || 0,
+              start: Math.round(e.startTime), end: Math.round(e.responseEnd)}))"""
 
 
 def free_port() -> int:
@@ -88,35 +94,50 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
-PLOTLY = "/_dash-component-suites/plotly/package_data/plotly.min.js"
+# The static files the server precompresses (dashboard.speed.StaticBrotli).
+STATIC_JS = """() => performance.getEntriesByType('resource')
+  .map(e => new URL(e.name))
+  .filter(u => u.pathname.startsWith('/_dash-component-suites/') || u.pathname.startsWith('/assets/'))
+  .map(u => u.pathname + u.search)"""
 
 
-def _plotly_bytes(url: str) -> int:
-    """The size of plotly.js as the server sends it to a browser (brotli)."""
-    req = urllib.request.Request(url + PLOTLY, headers={"Accept-Encoding": "br"})
-    with urllib.request.urlopen(req, timeout=30) as response:
-        return len(response.read())
+def _precompressed(url: str, paths: list[str]) -> bool:
+    """Whether the server has its best-quality brotli of every large static file on disk."""
+    from dashboard.speed import CACHE_DIR, STATIC_MIN_BYTES
+
+    for path in paths:
+        with urllib.request.urlopen(url + path, timeout=30) as response:  # identity: raw body
+            body = response.read()
+        digest = hashlib.sha256(body).hexdigest()[:24]
+        if len(body) >= STATIC_MIN_BYTES and not (CACHE_DIR / f"{digest}.br").exists():
+            return False
+    return True
 
 
-def warm_up(browser: Any, url: str, timeout: float = 120) -> None:
+def warm_up(browser: Any, url: str, timeout: float = 180) -> None:
     """Open the overview once, then wait for the server's best-quality bundles (a server
     that has run for a while has them; a fresh one compresses them in the background)."""
     context = browser.new_context()
-    context.new_page().goto(url + "/", wait_until="networkidle")
+    page = context.new_page()
+    page.goto(url + "/", wait_until="networkidle")
+    paths = page.evaluate(STATIC_JS)
     context.close()
-    first = _plotly_bytes(url)
     deadline = time.monotonic() + timeout
-    while _plotly_bytes(url) > 0.9 * first and time.monotonic() < deadline:
+    while not _precompressed(url, paths) and time.monotonic() < deadline:
         time.sleep(1)
 
 
-def first_render(page: Any, url: str) -> dict[str, Any]:
-    """Open the overview; time until every initial callback has rendered, and bytes."""
+def first_render(page: Any, url: str, resources: bool = False) -> dict[str, Any]:
+    """Open the overview; time until every initial callback has rendered, and bytes
+    (and, with `resources`, what each request transferred)."""
     page.goto(url + "/", wait_until="commit")
     page.wait_for_function(RENDERED_JS, timeout=60_000, polling=20)
     ms = page.evaluate("() => performance.now()")
     page.wait_for_load_state("networkidle")
-    return {"first_render_ms": round(ms), "transfer_bytes": page.evaluate(TRANSFER_JS)}
+    result = {"first_render_ms": round(ms), "transfer_bytes": page.evaluate(TRANSFER_JS)}
+    if resources:
+        result["resources"] = page.evaluate(RESOURCES_JS)
+    return result
 
 
 def choose_department(page: Any, name: str) -> dict[str, Any]:
@@ -157,3 +178,52 @@ def measure_browser(db_url: str, department: str, log: Path) -> list[dict[str, A
         {"name": "browser:department", "scale": "department", "department": department, **dep},
         {"name": "server_memory", "scale": "national", "rss_mb": round(memory, 1)},
     ]
+
+
+def overview_runs(db_url: str, runs: int, log: Path, resources: bool) -> list[dict[str, Any]]:
+    """The overview's first render `runs` times, each in a fresh browser context (cold cache)."""
+    from playwright.sync_api import sync_playwright
+
+    out = []
+    with server(db_url, log) as (url, _proc), sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            warm_up(browser, url)
+            for _ in range(runs):
+                context = browser.new_context(viewport={"width": 1366, "height": 900})
+                context.add_init_script(INIT_JS)
+                out.append(first_render(context.new_page(), url, resources))
+                context.close()
+        finally:
+            browser.close()
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m benchmarks.browser --db URL`: only the overview's first render, N times
+    (the full benchmark measures it once, inside `python -m benchmarks`)."""
+    import argparse
+    import json
+    import statistics
+
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.browser", description=main.__doc__)
+    parser.add_argument("--db", required=True, help="warehouse URL (e.g. sqlite:///w.db)")
+    parser.add_argument("--runs", type=int, default=5, help="cold-cache visits (default 5)")
+    parser.add_argument("--log", type=Path, default=Path("/tmp/atm-bench-browser.log"))
+    parser.add_argument("--resources", action="store_true", help="print each request's bytes")
+    args = parser.parse_args(argv)
+    runs = overview_runs(args.db, args.runs, args.log, args.resources)
+    if args.resources:
+        for res in sorted(runs[-1]["resources"], key=lambda r: r["start"]):
+            print(f"{res['bytes']:>10,} B  {res['start']:>5}-{res['end']:>5} ms  {res['name']}")
+    times = [r["first_render_ms"] for r in runs]
+    summary = {
+        "first_render_ms": times,
+        "median_ms": statistics.median(times),
+        "transfer_bytes": [r["transfer_bytes"] for r in runs],
+    }
+    print(json.dumps(summary))
+
+
+if __name__ == "__main__":
+    main()

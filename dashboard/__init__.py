@@ -53,7 +53,6 @@ def create_app(settings: Settings | None = None, warehouse: Warehouse | None = N
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     app.index_string = app.index_string.replace("<html>", f'<html lang="{settings.lang}">')
-    app.index_string = app.index_string.replace("{%css%}", "{%css%}\n" + speed.PRELOAD_PLOTLY)
     _register_pages(app, wh, settings)
     app.layout = shell()
     overview_cb.register(app)
@@ -70,6 +69,8 @@ def create_app(settings: Settings | None = None, warehouse: Warehouse | None = N
     guard.register(app.server)
     speed.slim_validation_layout(app)
     speed.StaticBrotli().register(app)
+    if settings.map_tiles:  # the tile map needs the full plotly.js (speed.full_plotly)
+        speed.full_plotly(app)
     return app
 
 

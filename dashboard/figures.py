@@ -50,11 +50,16 @@ def _hover(row: dict[str, Any], indicator: str, lang: str) -> str:
     """Hover text for one district point."""
     value = row.get(indicator)
     shown = fmt_pct(value, lang) if indicator != "puntaje_medio" else fmt_num(value, lang, 2)
+    coverage = (  # water coverage for context, unless it is the indicator itself
+        ""
+        if indicator == "cobertura_agua"
+        else f"{t('ind.cobertura_agua', lang)}: {fmt_pct(row.get('cobertura_agua'), lang)}<br>"
+    )
     return (
         f"<b>{row['nombre']}</b> ({row.get('provincia_nombre', '')}, "
         f"{row.get('departamento_nombre', '')})<br>"
         f"{label('ind', indicator, lang)}: {shown}<br>"
-        f"{t('ind.cobertura_agua', lang)}: {fmt_pct(row.get('cobertura_agua'), lang)}<br>"
+        f"{coverage}"
         f"{t('ov.rural_pop', lang)}: {fmt_num(row.get('poblacion_rural'), lang)}<br>"
         f"JASS: {fmt_num(row.get('n_oc'), lang)}"
     )
@@ -67,6 +72,19 @@ def _sizes(population: pd.Series) -> pd.Series:
     top = float(pop.max()) or 1.0
     low, span = (4, 12) if len(pop) > 300 else (6, 22)
     return low + span * (pop / top) ** 0.5
+
+
+def _f32(values: Any) -> Any:
+    """Numbers as float32: plotly sends arrays as base64 of their dtype, so half the bytes of
+    float64, and still well under a metre of precision for coordinates."""
+    return pd.to_numeric(pd.Series(values), errors="coerce").to_numpy("float32")
+
+
+def _coords(frame: pd.DataFrame) -> pd.MultiIndex:
+    """(longitude, latitude) pairs, rounded to about a metre, to compare points."""
+    return pd.MultiIndex.from_arrays(
+        [frame["longitud"].astype(float).round(5), frame["latitud"].astype(float).round(5)]
+    )
 
 
 def _bounds(data: pd.DataFrame, pad: float = 0.35) -> tuple[list[float], list[float]]:
@@ -90,7 +108,8 @@ def map_figure(
 
     Without `tiles` it is a plain lon/lat scatter with equal aspect over a faint backdrop of all
     district capitals, which outlines Peru with no network at all. `zoom` frames the points
-    (a department) instead of the whole country.
+    (a department) instead of the whole country. Both traces are SVG `scatter`: the page ships
+    the scatter/bar/pie partial plotly.js bundle (dashboard/speed.py), which has no `scattergl`.
     """
     data = df.dropna(subset=["latitud", "longitud"])
     # Districts with no rural CP and no JASS have nothing to colour: the backdrop shows them.
@@ -100,8 +119,8 @@ def map_figure(
     # Big districts first, so the small ones are drawn on top and stay clickable.
     data = data.sort_values("poblacion_rural", ascending=False)
     marker = {
-        "size": _sizes(data["poblacion_rural"]),
-        "color": pd.to_numeric(data[indicator], errors="coerce"),
+        "size": _f32(_sizes(data["poblacion_rural"])),
+        "color": _f32(data[indicator]),
         "colorscale": SCALE,
         "cmin": 0,
         "cmax": 1,
@@ -121,10 +140,13 @@ def map_figure(
         return _tile_map(data, marker, hover, tiles, lang)
     fig = go.Figure()
     if not reference.empty:
+        # Only the capitals not drawn on top anyway: at national scale that is a few dozen
+        # points instead of 1,900 (bytes, and SVG nodes to draw).
+        backdrop = reference[~_coords(reference).isin(_coords(data))]
         fig.add_trace(
-            go.Scattergl(
-                x=reference["longitud"],
-                y=reference["latitud"],
+            go.Scatter(
+                x=_f32(backdrop["longitud"]),
+                y=_f32(backdrop["latitud"]),
                 mode="markers",
                 marker={"size": 3, "color": "#d5dbe1"},
                 hoverinfo="skip",
@@ -134,8 +156,8 @@ def map_figure(
         )
     fig.add_trace(
         go.Scatter(
-            x=data["longitud"],
-            y=data["latitud"],
+            x=_f32(data["longitud"]),
+            y=_f32(data["latitud"]),
             mode="markers",
             marker=marker,
             customdata=data["ubigeo"],
@@ -156,7 +178,10 @@ def map_figure(
 
 
 def _tile_map(data: pd.DataFrame, marker: dict, hover: list[str], tiles: str, lang: str) -> Any:
-    """The same points over raster tiles (only when ATM_MAP_TILES is configured)."""
+    """The same points over raster tiles (only when ATM_MAP_TILES is configured).
+
+    `scattermap` is not in the partial plotly.js bundle: with tiles the app serves the full one
+    (speed.full_plotly)."""
     style = {
         "version": 8,
         "sources": {"t": {"type": "raster", "tiles": [tiles], "tileSize": 256}},

@@ -7,15 +7,20 @@
   no arguments (the whole national overview) and embeds it in every HTML page it serves
   (~820 KB). Its ids and component types are all the renderer checks, so the big data props
   are emptied once.
-- `StaticBrotli`: the JavaScript bundles (plotly.js is 4.8 MB) are compressed once at
+- `StaticBrotli`: the JavaScript bundles and the large assets are compressed once at
   brotli's best quality, in the background, and cached on disk; until then flask-compress
   serves them at its default, faster level.
+- The partial plotly.js bundle: `assets/plotly-basic-<version>.min.js` (scatter, bar, pie;
+  1.2 MB instead of 4.8 MB) is an asset, so Dash loads it with the page and dcc.Graph, finding
+  `window.Plotly` defined, never fetches the full `plotly.min.js`. `full_plotly` switches back
+  to the full bundle (the `scattermap` tile map needs it).
 """
 
 from __future__ import annotations
 
 import copy
 import hashlib
+import re
 import tempfile
 import threading
 from collections import OrderedDict
@@ -32,15 +37,19 @@ from flask import Response, request
 PAGE_CACHE_SIZE = 64
 # Props that carry data rather than structure; the renderer's id check needs neither.
 DATA_PROPS = ("figure", "options", "rowData", "data", "children_data")
-STATIC_PREFIX = "/_dash-component-suites/"
+STATIC_PREFIXES = ("/_dash-component-suites/", "/assets/")
 STATIC_MIN_BYTES = 50_000
 CACHE_DIR = Path(tempfile.gettempdir()) / "atm-dashboard-br"
-# dcc.Graph fetches plotly.js only once the first graph arrives; the hint fetches it with the
-# other bundles, so its download overlaps the first page request.
-PRELOAD_PLOTLY = (
-    '<link rel="preload" as="script" '
-    'href="/_dash-component-suites/plotly/package_data/plotly.min.js">'
-)
+# The vendored partial bundle (npm plotly.js-basic-dist-min, same version as the plotly.js the
+# installed plotly package ships; assets/PLOTLY-LICENSE.txt) and the trace types it has.
+PLOTLY_BASIC = "plotly-basic-4.1.1.min.js"
+BASIC_TRACES = frozenset({"scatter", "bar", "pie"})
+# The full bundle, which dcc.Graph loads itself when `window.Plotly` is not defined.
+PLOTLY_FULL = "/_dash-component-suites/plotly/package_data/plotly.min.js"
+# Inserted after {%css%} by create_app. Empty: the partial bundle is an ordinary script tag,
+# which the browser's preload scanner finds at once. (With the full bundle, dcc.Graph asks for
+# it only once the first graph arrives, so full_plotly adds a preload hint for it.)
+PRELOAD_FULL_PLOTLY = f'<link rel="preload" as="script" href="{PLOTLY_FULL}">'
 
 
 # Sections that failed while the current page rendered (components.safe counts them), so a
@@ -110,6 +119,20 @@ def slim_validation_layout(app: Dash) -> None:
     app.server.before_request(slim)
 
 
+def full_plotly(app: Dash) -> None:
+    """Serve the full plotly.js instead of the partial bundle (before the first request).
+
+    The asset is left out of the page, so dcc.Graph loads the full bundle itself; the preload
+    hint makes that download overlap the first page request.
+    """
+    skip = re.escape(PLOTLY_BASIC)
+    current = app.config.assets_ignore
+    if not current or skip not in current:
+        app.config.assets_ignore = f"{current}|{skip}" if current else skip
+    if PRELOAD_FULL_PLOTLY not in app.index_string:
+        app.index_string = app.index_string.replace("{%css%}", "{%css%}\n" + PRELOAD_FULL_PLOTLY)
+
+
 class StaticBrotli:
     """Best-quality brotli for the large static bundles, compressed once and kept on disk."""
 
@@ -127,7 +150,7 @@ class StaticBrotli:
         """Swap in the precompressed body when there is one; start compressing otherwise."""
         if (
             request.method != "GET"
-            or not request.path.startswith(STATIC_PREFIX)
+            or not request.path.startswith(STATIC_PREFIXES)
             or response.status_code != 200
             or "br" not in request.headers.get("Accept-Encoding", "")
             or "Content-Encoding" in response.headers
@@ -144,6 +167,7 @@ class StaticBrotli:
             return response
         response.set_data(compressed)
         response.headers["Content-Encoding"] = "br"
+        response.vary.add("Accept-Encoding")
         return response
 
     def _from_disk(self, digest: str) -> bytes | None:
