@@ -55,7 +55,7 @@ def create_app(settings: Settings | None = None, warehouse: Warehouse | None = N
     app.index_string = app.index_string.replace("<html>", f'<html lang="{settings.lang}">')
     _register_pages(app, wh, settings)
     app.layout = shell()
-    overview_cb.register(app)
+    overview_cb.register(app, lambda: scoped(wh))
     district_cb.register(app)
     tables_cb.register(app, lambda: scoped(wh))
     uploads_cb.register(app, settings, lambda: wh.engine)

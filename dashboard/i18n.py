@@ -136,6 +136,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "ov.all_deps": ("Todo el Perú", "All of Peru"),
     "ov.all_provs": ("Todas las provincias", "All provinces"),
     "ov.pick_dist": ("Elija un distrito…", "Choose a district…"),
+    "ov.type_dist": ("Escriba el nombre del distrito…", "Type the district's name…"),
     "ov.kpi_atm": ("Distritos con ATM operativa", "Districts with an operating ATM"),
     "ov.kpi_jass": ("JASS por grado", "JASS by grade"),
     "ov.kpi_water": ("Cobertura de agua rural", "Rural water coverage"),

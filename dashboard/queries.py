@@ -206,11 +206,16 @@ class Warehouse:
         return self._frame(stmt)
 
     def districts(self, dep: str | None, prov: str | None) -> pd.DataFrame:
-        """Districts with data in the filter, for the "go to district" list."""
-        d = s.distrito
+        """Districts with data in the filter, for the "go to district" list (with the province's
+        name: many district names repeat across Peru)."""
+        d, p = s.distrito, s.provincia
         rd = s.resumen_distrito
         with_data = select(rd.c.ubigeo).where((rd.c.poblacion_rural > 0) | (rd.c.n_oc > 0))
-        stmt = select(d.c.ubigeo, d.c.nombre).where(d.c.ubigeo.in_(with_data.distinct()))
+        stmt = (
+            select(d.c.ubigeo, d.c.nombre, p.c.nombre.label("provincia_nombre"))
+            .join(p, p.c.ubigeo == d.c.provincia)
+            .where(d.c.ubigeo.in_(with_data.distinct()))
+        )
         stmt = _scope(stmt, d.c.departamento, d.c.provincia, dep, prov).order_by(d.c.nombre)
         return self._frame(self._limit(stmt, d.c.ubigeo))
 

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from dash import Dash, Input, Output, State, ctx, no_update
 
 from dashboard import ids
+from dashboard.layouts.overview import district_options
+from dashboard.queries import Warehouse
 from dashboard.state import UrlState, as_mapping, from_params, href, lang_only
+from etl.normalize import strip_accents
+
+MIN_SEARCH = 2  # characters typed before districts are searched
+MAX_MATCHES = 30
 
 
 def filters_to_href(store: dict[str, Any], field: str, value: Any) -> str:
@@ -60,8 +67,34 @@ def navigate(store: dict[str, Any], trigger: str | None, values: dict[str, Any])
     return None
 
 
-def register(app: Dash) -> None:
-    """Wire the overview controls to the navigation location."""
+def matching_districts(
+    wh: Warehouse, typed: Any, store: dict[str, Any] | None
+) -> list[dict[str, str]] | None:
+    """Districts (of the filtered department/province, in the account's scope) whose name
+    contains what was typed, ignoring case and accents; None when too little was typed."""
+    text = strip_accents(str(typed or "")).lower().strip()
+    if len(text) < MIN_SEARCH:
+        return None
+    store = as_mapping(store)
+    frame = wh.districts(store.get("dep"), store.get("prov"))
+    names = frame["nombre"].map(lambda n: strip_accents(str(n)).lower())
+    return district_options(frame[names.str.contains(text, regex=False)].head(MAX_MATCHES))
+
+
+def register(app: Dash, view: Callable[[], Warehouse]) -> None:
+    """Wire the overview controls to the navigation location, and the district search
+    (`view`: the warehouse as this request's account sees it)."""
+
+    @app.callback(
+        Output(ids.OV_DIST, "options"),
+        Input(ids.OV_DIST, "search_value"),
+        State(ids.OV_STATE, "data"),
+        prevent_initial_call=True,
+    )
+    def _search(typed: Any, store: dict[str, Any] | None) -> Any:
+        # Nothing typed (e.g. right after a choice): keep the options, so the choice stays.
+        found = matching_districts(view(), typed, store)
+        return no_update if found is None else found
 
     @app.callback(
         Output(ids.NAV_LOCATION, "href", allow_duplicate=True),

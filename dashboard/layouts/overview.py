@@ -65,7 +65,10 @@ def filters(wh: Warehouse, state: UrlState, years: list[int]) -> dbc.Row:
     deps = _options(c.safe(lang, wh.departments))
     dep = state.dep
     provs = _options(c.safe(lang, lambda: wh.provinces(dep))) if dep else []
-    dists = _options(c.safe(lang, lambda: wh.districts(state.dep, state.prov)))
+    # Nationally the 1,900 districts are searched as the user types (callbacks/overview.py),
+    # not shipped with the page; within a department the list is short enough to embed.
+    dists = district_options(c.safe(lang, lambda: wh.districts(dep, state.prov))) if dep else []
+    pick = t("ov.pick_dist", lang) if dep else t("ov.type_dist", lang)
     return dbc.Row(
         [
             _field(ids.OV_DEP, t("ov.dep", lang), deps, state.dep, t("ov.all_deps", lang)),
@@ -77,7 +80,7 @@ def filters(wh: Warehouse, state: UrlState, years: list[int]) -> dbc.Row:
                 t("ov.all_provs", lang),
                 disabled=not state.dep,
             ),
-            _field(ids.OV_DIST, t("ov.dist", lang), dists, None, t("ov.pick_dist", lang)),
+            _field(ids.OV_DIST, t("ov.dist", lang), dists, None, pick),
             _field(
                 ids.OV_YEAR,
                 t("common.year", lang),
@@ -105,6 +108,14 @@ def _options(frame: Any) -> list[dict[str, str]]:
     if not isinstance(frame, pd.DataFrame) or frame.empty:
         return []
     return [{"label": n, "value": u} for u, n in zip(frame["ubigeo"], frame["nombre"], strict=True)]
+
+
+def district_options(frame: Any) -> list[dict[str, str]]:
+    """ "Name (Province)" options: the province tells apart the many districts named alike."""
+    if not isinstance(frame, pd.DataFrame) or frame.empty:
+        return []
+    names = zip(frame["ubigeo"], frame["nombre"], frame["provincia_nombre"], strict=True)
+    return [{"label": f"{n} ({p})", "value": u} for u, n, p in names]
 
 
 def _field(

@@ -155,3 +155,13 @@ def test_brw007_keyboard_and_spanish_grid(page, server) -> None:
     _ready(page, "#di-grid .ag-row")
     page.locator("#di-grid .ag-header-cell[col-id='nombre'] .ag-header-cell-filter-button").click()
     page.get_by_text("Contiene").first.wait_for(timeout=5000)
+
+
+def test_brw012_district_search_as_you_type(page, server) -> None:
+    """Nationally the district picker searches the server as the user types, then opens it."""
+    page.goto(server + "/")
+    _ready(page, "#ov-map .plot-container")
+    page.locator("#ov-dist").click()
+    page.keyboard.type("cuisp")
+    page.get_by_role("option", name=re.compile(r"^Cuispes \(")).first.click(timeout=15000)
+    page.wait_for_url(re.compile(r"/distrito/010305"), timeout=15000)

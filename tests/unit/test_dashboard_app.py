@@ -168,3 +168,19 @@ def test_dsh108_goal_table_scoped_to_department(app) -> None:
     every = wh.goal_progress(int(goal["anio"]), int(goal["numero"]))
     one = wh.goal_progress(int(goal["anio"]), int(goal["numero"]), "13")
     assert set(one["departamento"]) == {"13"} and len(one) < len(every)
+
+
+def test_dsh109_district_search_ignores_accents_and_keeps_scope(app, db_url) -> None:
+    """Nationally the district picker searches as the user types (no 1,900 options shipped)."""
+    from dashboard.callbacks.overview import matching_districts
+    from dashboard.queries import Scope, Warehouse
+
+    wh = Warehouse(db_url)
+    found = matching_districts(wh, "CASCÁS", {})
+    assert found == [{"label": "Cascas (Gran Chimú)", "value": "131101"}]
+    assert matching_districts(wh, "c", {}) is None  # one letter: keep the options as they are
+    assert matching_districts(wh, "chacha", {"dep": "13"}) == []  # outside the department
+    scoped = wh.scoped(Scope(frozenset({"131101"}), "x"))
+    assert matching_districts(scoped, "chacha", {}) == []  # outside the account's scope
+    page = _render(app.server.test_client(), "/")
+    assert "Escriba el nombre del distrito" in page and "\"label\":\"Chachapoyas (" not in page
