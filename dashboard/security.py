@@ -204,7 +204,9 @@ def _error_body(status: int, message: str) -> Response:
 def _login(server: Flask, settings: Settings, store: AccountStore) -> None:
     """Flask-Login, the login and logout routes, and the gate in front of everything."""
     manager = LoginManager()
-    manager.session_protection = "strong"
+    # "basic": a changed address (mobile networks) marks the session non-fresh instead of
+    # logging the user out.
+    manager.session_protection = "basic"
     manager.init_app(server)
     manager.user_loader(store.get)
     limiter = Limiter(get_remote_address, app=server, storage_uri="memory://")
@@ -217,8 +219,8 @@ def _login(server: Flask, settings: Settings, store: AccountStore) -> None:
             return _login_page(lang, t("login.expired", lang), 400)
         account = store.verify(request.form.get("usuario", ""), request.form.get("clave", ""))
         if account is None:
-            log.info("failed login for %r from %s", request.form.get("usuario", "")[:64],
-                     get_remote_address())  # fmt: skip
+            # The address only: a password typed into the user field must not reach the log.
+            log.info("failed login from %s", get_remote_address())
             return _login_page(lang, t("login.failed", lang), 401)
         session.clear()  # a new session id on login (no fixation)
         session.permanent = True
