@@ -91,6 +91,7 @@ def _attack_value(prop: str, component: str) -> Any:
         "csvExportParams": {"fileName": "x.csv"},
         "contents": None,
         "filename": "x.csv",
+        "search_value": "chacha",
     }
     if prop == "data":
         return {"lang": "es", "dep": "01", "rows": [row], "columns": values["columnDefs"]}
