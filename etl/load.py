@@ -476,7 +476,7 @@ def upsert(conn: Connection, table, data: Columns, key: tuple[str, ...], where=N
 
 def _take(data: Columns, rows: list[int]) -> Columns:
     """The given rows (positions) of every column."""
-    return {c: [values[i] for i in rows] for c, values in data.items()}
+    return {c: list(map(values.__getitem__, rows)) for c, values in data.items()}
 
 
 def _project(data: Columns, table: Table, **computed: list) -> Columns:

@@ -80,16 +80,22 @@ def to_bool(cells: pd.Series) -> Parsed:
 
 def _number_text(text: pd.Series) -> pd.Series:
     """Decimal comma and thousands separators → a plain '1234.5' string."""
-    t = text.str.replace(r"[\s\u00a0']|^S/\.?", "", regex=True)
-    commas, dots = t.str.count(","), t.str.count(r"\.")
-    comma_decimal = (commas > 0) & (
-        (dots == 0) & (commas == 1) | (t.str.rfind(",") > t.str.rfind(".")) & (dots > 0)
-    )
-    dec_comma = t.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
-    no_commas = t.str.replace(",", "", regex=False)
-    many_dots = (dots > 1) & (commas == 0)
-    out = np.where(comma_decimal, dec_comma, np.where(many_dots, t.str.replace(".", ""), no_commas))
-    return pd.Series(out, index=text.index, dtype=object)
+    return pd.Series([_one_number_text(t) for t in text.tolist()], index=text.index, dtype=object)
+
+
+_NUMBER_JUNK = re.compile(r"[\s\u00a0']|^S/\.?")
+
+
+def _one_number_text(text: str) -> str:
+    """_number_text for one cell (a plain loop: seven vectorised string passes cost more)."""
+    t = _NUMBER_JUNK.sub("", text)
+    commas, dots = t.count(","), t.count(".")
+    one_comma = dots == 0 and commas == 1
+    if commas > 0 and (one_comma or (t.rfind(",") > t.rfind(".") and dots > 0)):
+        return t.replace(".", "").replace(",", ".")  # decimal comma
+    if dots > 1 and commas == 0:
+        return t.replace(".", "")  # dots group thousands
+    return t.replace(",", "")
 
 
 def to_float(cells: pd.Series) -> Parsed:
@@ -103,15 +109,21 @@ def to_float(cells: pd.Series) -> Parsed:
     return _none(pd.Series(number.tolist(), index=cells.index), ok), (text != "") & ~ok
 
 
+MAX_WHOLE = 1e15
+
+
 def to_int(cells: pd.Series) -> Parsed:
     """Whole numbers (also '12.0' and '1.234'); a fraction is a type error."""
     values, bad = to_float(cells)
     number = pd.to_numeric(values, errors="coerce")
     # "1,234" / "1.234" in a count column is a thousands separator, not a fraction.
-    grouped = clean(cells).str.fullmatch(r"\d{1,3}([.,]\d{3})+")
-    digits = pd.to_numeric(clean(cells).str.replace(r"[.,]", "", regex=True), errors="coerce")
+    text = clean(cells)
+    grouped = text.str.fullmatch(r"\d{1,3}([.,]\d{3})+")
+    digits = pd.to_numeric(text.str.replace(r"[.,]", "", regex=True), errors="coerce")
     number = number.where(~grouped, digits)
-    whole = number.notna() & (number == number.round())
+    # Beyond 1e15 a float is no count anyone typed ("1e27"), and it would overflow Int64:
+    # a type error for the clerk, never an exception that stops the load.
+    whole = number.notna() & (number == number.round()) & (number.abs() < MAX_WHOLE)
     ints = pd.Series(number.where(whole).astype("Int64").tolist(), index=cells.index)
     return _none(ints, whole), bad | (number.notna() & ~whole)
 
@@ -165,7 +177,13 @@ def to_cp_list(cells: pd.Series) -> Parsed:
     pieces = pieces[pieces.fillna("") != ""]
     codes, bad_piece = to_ubigeo(pieces, 10)
     bad = bad_piece.groupby(level=0).any().reindex(text.index, fill_value=False)
-    lists = codes.groupby(level=0).agg(lambda s: sorted(set(s.dropna())))
+    # Each row's distinct codes, sorted: one plain loop (a groupby lambda per row is slow).
+    found: dict[object, set[str]] = {}
+    for row, code in zip(codes.index.tolist(), codes.tolist(), strict=True):
+        seen = found.setdefault(row, set())
+        if code is not None:
+            seen.add(code)
+    lists = pd.Series({row: sorted(seen) for row, seen in found.items()}, dtype=object)
     values = lists.reindex(text.index)
     return _none(values, (text != "") & ~bad), bad
 
@@ -207,7 +225,10 @@ def parse(cells: pd.Series, type_: str, choices: tuple[str, ...] = ()) -> Parsed
     Each distinct spelling is parsed once (a column of 100,000 'Sí'/'No' has a handful), then
     spread back to the rows: this is what keeps a national load fast.
     """
-    codes, uniques = pd.factorize(cells.fillna("").astype(str), sort=False)
+    if isinstance(cells.dtype, pd.StringDtype):  # as read: factorize the plain str objects
+        codes, uniques = pd.factorize(cells.to_numpy(dtype=object, na_value=""), sort=False)
+    else:
+        codes, uniques = pd.factorize(cells.fillna("").astype(str), sort=False)
     distinct = pd.Series(uniques, dtype=object)
     values, bad = to_choice(distinct, choices) if type_ == "choice" else PARSERS[type_](distinct)
     out = values.to_numpy(dtype=object)[codes]

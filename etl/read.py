@@ -8,6 +8,7 @@ first data row k + 1. Fully empty rows are dropped and not counted.
 from __future__ import annotations
 
 import io
+import itertools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -119,7 +120,8 @@ def _csv_grid(data: bytes) -> pd.DataFrame:
     text = _decode(data)
     lines = text.splitlines()
     sep = _sniff_separator(lines)
-    width = max((line.count(sep) for line in lines), default=0) + 1  # title rows are narrower
+    # The widest line (title rows are narrower); map keeps the per-line count at C speed.
+    width = max(map(str.count, lines, itertools.repeat(sep)), default=0) + 1
     try:
         grid = pd.read_csv(
             io.StringIO(text),
@@ -210,9 +212,10 @@ def _table(path: Path, sheet: str | None, grid: pd.DataFrame) -> RawTable | None
     body = grid.iloc[pos + 1 :].copy()
     body.columns = _unique_headers(header)
     body.index = pd.RangeIndex(pos + 2, pos + 2 + len(body))  # Excel row numbers
-    filled = body.ne("")  # a vectorised compare: stripping 5M cells here costs seconds
+    # One numpy compare over the plain str objects (stripping 5M cells here costs seconds).
+    filled = body.to_numpy(dtype=object) != ""
     # A column with neither a header nor data is Excel's leftover formatting, not a column.
-    body = body.loc[:, [bool(h.strip()) for h in header] | filled.any(axis=0).to_numpy()]
+    body = body.loc[:, [bool(h.strip()) for h in header] | filled.any(axis=0)]
     body = body[filled.any(axis=1)]
     return RawTable(path=path, sheet=sheet, header_row=pos + 1, frame=body)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from etl import normalize, reference
@@ -321,24 +322,30 @@ def _activity_references(checked: Checked, refs: References) -> None:
     """Evidence must name an activity of the catalogue (ids compared without case/accents)."""
     canon = {(a, m, header_key(act)): act for a, m, act in refs.activities}
     values = checked.values
-    for row in values.index[~checked.rejected]:
-        anio, meta, act = (
-            values.at[row, "anio"],
-            values.at[row, "meta"],
-            values.at[row, "actividad"],
-        )
-        found = canon.get((anio, meta, header_key(act)))
+    # Plain lists, not .at per row (a national file has ~100k rows); header_key once per id.
+    rows = values.index.tolist()
+    anios, metas = values["anio"].tolist(), values["meta"].tolist()
+    acts = values["actividad"].tolist()
+    keys: dict[object, str] = {}
+    for i in np.flatnonzero(~checked.rejected.to_numpy(dtype=bool)).tolist():
+        anio, meta, act = anios[i], metas[i], acts[i]
+        if act not in keys:
+            keys[act] = header_key(act)
+        found = canon.get((anio, meta, keys[act]))
         if found is None:
             shown = f"{act} (meta {meta}, {anio})"
-            checked.add("unknown-reference:actividad", row, "actividad", shown)
+            checked.add("unknown-reference:actividad", rows[i], "actividad", shown)
         else:
-            values.at[row, "actividad"] = found
+            acts[i] = found
+    values["actividad"] = pd.Series(acts, index=values.index, dtype=object)
 
 
 def _goal_references(checked: Checked, refs: References) -> None:
     """An MEF result must be for a goal of the catalogue."""
     values = checked.values
-    for row in values.index[~checked.rejected]:
-        goal = (values.at[row, "anio"], values.at[row, "meta"])
+    rows = values.index.tolist()
+    anios, metas = values["anio"].tolist(), values["meta"].tolist()
+    for i in np.flatnonzero(~checked.rejected.to_numpy(dtype=bool)).tolist():
+        goal = (anios[i], metas[i])
         if goal not in refs.goals:
-            checked.add("unknown-reference:meta", row, "meta", f"{goal[1]} ({goal[0]})")
+            checked.add("unknown-reference:meta", rows[i], "meta", f"{goal[1]} ({goal[0]})")

@@ -91,12 +91,21 @@ def last_reading(keys: pd.DataFrame, visits: pd.DataFrame) -> pd.Series:
 
 def _last_reading(keys: pd.DataFrame, right: pd.DataFrame) -> pd.Series:
     """last_reading with the readings already prepared by `readings` (-1: no reading)."""
-    codes = right.attrs["codes"].get_indexer(keys["codigo_oc"].fillna("").astype(str))
+    return _last_reading_of(_reading_keys(keys["codigo_oc"], right), keys["ref"], right)
+
+
+def _reading_keys(codigo_oc: pd.Series, right: pd.DataFrame) -> np.ndarray:
+    """Each provider code as the readings' integer key `_k` (-1: no reading)."""
+    return right.attrs["codes"].get_indexer(codigo_oc.fillna("").astype(str)).astype(np.int64)
+
+
+def _last_reading_of(codes: np.ndarray, ref: pd.Series, right: pd.DataFrame) -> pd.Series:
+    """_last_reading from reading keys and each row's ref date (result indexed like ref)."""
     left = pd.DataFrame(
         {
-            "_k": codes.astype(np.int64),
-            "ref": keys["ref"].astype("datetime64[ns]"),
-            "_pos": np.arange(len(keys)),
+            "_k": codes,
+            "ref": ref.astype("datetime64[ns]"),
+            "_pos": np.arange(len(ref)),
         }
     )
     merged = pd.merge_asof(
@@ -107,7 +116,7 @@ def _last_reading(keys: pd.DataFrame, right: pd.DataFrame) -> pd.Series:
         by="_k",
         direction="backward",
     )
-    return merged.set_index("_pos")["cloro"].reindex(np.arange(len(left))).set_axis(keys.index)
+    return merged.set_index("_pos")["cloro"].reindex(np.arange(len(left))).set_axis(ref.index)
 
 
 def cp_figures(d: pd.DataFrame, cloro: pd.Series, cloro_min: float = 0.5) -> pd.DataFrame:
@@ -168,7 +177,7 @@ def aggregate(cp: pd.DataFrame) -> pd.DataFrame:
 class Prepared:
     """Year-independent inputs of the coverage figures, prepared once per derive."""
 
-    rows: pd.DataFrame  # the surveys, only the columns coverage reads, in their order
+    rows: pd.DataFrame  # the surveys, only the columns coverage reads (+ _k, _cp), in order
     diag: pd.DataFrame  # the same sorted by (ubigeo_cp, anio): a unique key
     readings: pd.DataFrame  # see `readings`
     link: pd.Series  # CP → provider from the register's CP lists
@@ -176,8 +185,15 @@ class Prepared:
     @classmethod
     def of(cls, diag: pd.DataFrame, visits: pd.DataFrame, oc_cp: pd.DataFrame) -> Prepared:
         link = oc_cp.drop_duplicates("ubigeo_cp").set_index("ubigeo_cp")["codigo_oc"]
+        right = readings(visits)
         rows = diag[[c for c in diag.columns if c in SURVEY_COLUMNS]]
-        return cls(rows, rows.sort_values(["ubigeo_cp", "anio"]), readings(visits), link)
+        # Per-survey keys that do not depend on the year, computed once: the provider's
+        # reading key (_k) and the CP as an integer (_cp, for the per-year de-duplication).
+        rows = rows.assign(
+            _k=_reading_keys(_provider_codes(rows, link), right),
+            _cp=pd.factorize(rows["ubigeo_cp"])[0],
+        )
+        return cls(rows, rows.sort_values(["ubigeo_cp", "anio"]), right, link)
 
 
 def provider_codes(diag: pd.DataFrame, oc_cp: pd.DataFrame) -> pd.Series:
@@ -202,8 +218,12 @@ def _year_figures(
     d: pd.DataFrame, prep: Prepared, ref: pd.Timestamp, cloro_min: float
 ) -> pd.DataFrame:
     """year_figures with prepared readings and CP links."""
-    keys = pd.DataFrame({"codigo_oc": _provider_codes(d, prep.link), "ref": ref}, index=d.index)
-    return cp_figures(d, _last_reading(keys, prep.readings), cloro_min)
+    if "_k" in d.columns:  # prepared surveys carry their reading key
+        cloro = _last_reading_of(d["_k"].to_numpy(), pd.Series(ref, index=d.index), prep.readings)
+    else:
+        keys = pd.DataFrame({"codigo_oc": _provider_codes(d, prep.link), "ref": ref}, index=d.index)
+        cloro = _last_reading(keys, prep.readings)
+    return cp_figures(d, cloro, cloro_min)
 
 
 def coverage_table(
@@ -246,7 +266,7 @@ def district_coverage(
 ) -> pd.DataFrame:
     """district_coverage_as_of on prepared inputs (surveys already sorted by CP and year)."""
     d = prep.diag[prep.diag["anio"] <= anio]
-    latest = d.drop_duplicates("ubigeo_cp", keep="last")
+    latest = d.drop_duplicates("_cp" if "_cp" in d.columns else "ubigeo_cp", keep="last")
     if latest.empty:
         return with_rates(pd.DataFrame(columns=SUMS, dtype=float).rename_axis("ubigeo"))
     cp = _year_figures(latest, prep, ref_date(anio, as_of), cloro_min)

@@ -112,7 +112,10 @@ def _column(s: pd.Series) -> list:
             values[i] = None
         return values
     if s.dtype == object or isinstance(s.dtype, pd.StringDtype):
-        return [v if type(v) in _KEEP else _plain(v) for v in s.tolist()]
+        values = s.tolist()
+        if set(map(type, values)) <= _KEEP:  # the common case, checked in one C-speed pass
+            return values
+        return [v if type(v) in _KEEP else _plain(v) for v in values]
     return s.astype(object).where(s.notna(), None).tolist()
 
 

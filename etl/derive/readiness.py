@@ -67,13 +67,24 @@ class Snapshots:
     """
 
     def __init__(self, f: Frames, scores: pd.DataFrame) -> None:
-        self.orgs = f["orgs"].set_index("codigo_oc")[["ubigeo", "nombre", "tipo_organizacion"]]
+        orgs = f["orgs"].set_index("codigo_oc")[["ubigeo", "nombre", "tipo_organizacion"]]
         visits = f["visitas"][[c for c in VISIT_COLUMNS if c in f["visitas"].columns]]
-        self.visits = _by_key(visits, "codigo_oc", "fecha_visita")
-        self.readings = self.visits[self.visits["cloro_residual_mg_l"].notna()]
+        visits = _by_key(visits, "codigo_oc", "fecha_visita")
         dated = _datass_dated(f["diagnostico"])[["codigo_oc", "anio", "fecha", "realiza_cloracion"]]
-        self.datass = _by_key(dated, "codigo_oc", "fecha")
-        self.scores = scores
+        dated = _by_key(dated, "codigo_oc", "fecha")
+        scores = scores[["codigo_oc", "fecha_evaluacion", "puntaje", "grado"]]
+        # Organisation codes become integer keys once (their position in `keys`; NaN -1):
+        # each date's de-duplications and joins then hash integers, not ~100k strings. Equal
+        # codes get equal keys, so every per-date result is the same; `at` puts codes back.
+        self.codes = orgs.index
+        others = pd.concat([visits["codigo_oc"], dated["codigo_oc"], scores["codigo_oc"]])
+        others = pd.Index(others.dropna().unique())
+        keys = self.codes.append(others[~others.isin(self.codes)])
+        self.orgs = orgs.set_axis(pd.RangeIndex(len(orgs), name="codigo_oc"))
+        self.visits = _keyed(visits, keys)
+        self.readings = self.visits[self.visits["cloro_residual_mg_l"].notna()]
+        self.datass = _keyed(dated, keys)
+        self.scores = _keyed(scores, keys)
 
     @staticmethod
     def datass_at(d: pd.DataFrame, ref: pd.Timestamp) -> pd.DataFrame:
@@ -98,16 +109,17 @@ class Snapshots:
         out["ultimo_dato"] = pd.concat(
             [out["ultima_visita"], dat["fecha"].reindex(out.index)], axis=1
         ).max(axis=1)
-        return out.rename_axis("codigo_oc").reset_index()
+        return out.set_axis(self.codes).rename_axis("codigo_oc").reset_index()
+
+
+def _keyed(df: pd.DataFrame, keys: pd.Index) -> pd.DataFrame:
+    """df with codigo_oc replaced by its integer key (position in `keys`, -1 when NaN)."""
+    return df.assign(codigo_oc=keys.get_indexer(df["codigo_oc"]))
 
 
 def oc_snapshot(f: Frames, scores: pd.DataFrame, ref: pd.Timestamp) -> pd.DataFrame:
     """One row per organisation: its picture as of ref (scores sorted by oc, date)."""
     return Snapshots(f, scores).at(ref)
-
-
-def _share(flags: pd.Series, ubigeo: pd.Series) -> pd.Series:
-    return flags.astype(float).groupby(ubigeo.to_numpy()).mean()
 
 
 def oc_shares(snap: pd.DataFrame, ref: pd.Timestamp, cfg: dict) -> pd.DataFrame:
@@ -116,17 +128,19 @@ def oc_shares(snap: pd.DataFrame, ref: pd.Timestamp, cfg: dict) -> pd.DataFrame:
     since = ref - pd.DateOffset(months=months)
     cl = pd.to_numeric(snap["cloro_residual_mg_l"], errors="coerce")
     chlor = snap["realiza_cloracion"].eq(True)
-    u = snap["ubigeo"]
-    return pd.DataFrame(
+    flags = pd.DataFrame(
         {
-            "oc_ab": _share(snap["grado"].isin(["A", "B"]), u),
-            "oc_cloro_adecuado": _share(chlor & cl.between(0.5, 5.0), u),
-            "oc_visitadas_12m": _share(snap["ultima_visita"] > since, u),
-            "oc_datos_recientes": _share(snap["ultimo_dato"] > since, u),
-            "oc_clorando": _share(chlor, u),
-            "n_oc": snap.groupby(u.to_numpy()).size(),
+            "oc_ab": snap["grado"].isin(["A", "B"]),
+            "oc_cloro_adecuado": chlor & cl.between(0.5, 5.0),
+            "oc_visitadas_12m": snap["ultima_visita"] > since,
+            "oc_datos_recientes": snap["ultimo_dato"] > since,
+            "oc_clorando": chlor,
         }
-    )
+    ).astype(float)
+    by = flags.groupby(snap["ubigeo"].to_numpy())  # grouped once: district codes hashed once
+    out = by.mean()
+    out["n_oc"] = by.size()
+    return out
 
 
 def atm_operativa(f: Frames, goals: pd.DataFrame, anio: int, requiere_meta: bool) -> pd.Series:

@@ -58,6 +58,11 @@ def test_norm002_int_thousands_and_fraction():
     assert one(normalize.to_int, "1,5") == (None, True)
 
 
+@pytest.mark.parametrize("text", ["1e27", "74e195", "-9e18"])
+def test_norm002_int_beyond_any_count_is_a_type_error_not_a_crash(text):
+    assert one(normalize.to_int, text) == (None, True)
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
