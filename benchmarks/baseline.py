@@ -19,11 +19,20 @@ def frames(folder: Path) -> Iterator[tuple[str, pd.DataFrame]]:
     """(table name, frame) for every CSV and every sheet of every workbook in the folder."""
     for path in sorted(folder.rglob("*")):
         if path.suffix.lower() == ".csv":
-            yield path.stem, pd.read_csv(path, dtype=str, keep_default_na=False)
+            yield path.stem, read_csv(path)
         elif path.suffix.lower() in (".xlsx", ".xlsm"):
-            sheets = pd.read_excel(path, sheet_name=None, dtype=str, header=None)
+            sheets = pd.read_excel(path, sheet_name=None, dtype=str, header=None, engine="openpyxl")
             for sheet, frame in sheets.items():
                 yield f"{path.stem}_{sheet}", frame
+
+
+def read_csv(path: Path) -> pd.DataFrame:
+    """A CSV as text in UTF-8, or Windows-1252 (what Excel on Windows writes) when it is not:
+    the baseline must load every file the real loader loads."""
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="cp1252")
 
 
 def insert(conn: sqlite3.Connection, name: str, frame: pd.DataFrame) -> int:

@@ -9,6 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import orjson
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -74,10 +75,27 @@ def make_engine(url: str | None = None) -> Engine:
     if resolved.get_backend_name() == "sqlite":
         if resolved.database and resolved.database != ":memory:":
             Path(resolved.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(resolved)
+        engine = create_engine(resolved, json_serializer=json_dumps)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(resolved, pool_pre_ping=True)
+    return create_engine(resolved, pool_pre_ping=True, json_serializer=json_dumps)
+
+
+def json_dumps(value: Any) -> str:
+    """JSON text of a column value with orjson: a national load writes ~200k JSON cells
+    (score items, reasons), and the standard library's encoder was a tenth of the load.
+    NumPy numbers are written as numbers; NaN as null (valid JSON, unlike json.dumps' NaN)."""
+    options = orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS
+    return orjson.dumps(value, option=options, default=_json_default).decode()
+
+
+def _json_default(value: Any) -> Any:
+    """What orjson does not know: other NumPy scalars (np.bool_), pandas' NA."""
+    if hasattr(value, "item"):
+        return value.item()
+    if value is None or value != value:  # pd.NA / NaT compare oddly; treat as missing
+        return None
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
 def dialect_insert(conn: Connection) -> Callable[[Table], Any]:
