@@ -9,7 +9,11 @@ TARGETS = (
     ("load", "ratio", 3.0, "×"),
     ("load", "peak_rss_mb", 1536.0, "MB"),
     ("callback:*national", "p95_ms", 100.0, "ms"),
-    ("scaling", "ratio", 1.5, "×"),
+    ("scaling", "ratio", 1.5, "×"),  # interactive callbacks (pages, navigation, search)
+    # Downloads, apart (benchmarks/__main__.py `scaling`): the literal target applied to
+    # them, which a 10× bigger file cannot meet, and the same per byte of the file.
+    ("scaling", "downloads_raw_ratio", 1.5, "×"),
+    ("scaling", "downloads_ratio_per_byte", 1.5, "×"),
     ("browser:overview", "first_render_ms", 1500.0, "ms"),
     ("browser:overview", "transfer_bytes", 2_000_000, "B"),
     ("browser:department", "transfer_bytes", 300_000, "B"),

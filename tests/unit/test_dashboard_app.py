@@ -183,4 +183,4 @@ def test_dsh109_district_search_ignores_accents_and_keeps_scope(app, db_url) -> 
     scoped = wh.scoped(Scope(frozenset({"131101"}), "x"))
     assert matching_districts(scoped, "chacha", {}) == []  # outside the account's scope
     page = _render(app.server.test_client(), "/")
-    assert "Escriba el nombre del distrito" in page and "\"label\":\"Chachapoyas (" not in page
+    assert "Escriba el nombre del distrito" in page and '"label":"Chachapoyas (' not in page
