@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Engine, insert
+from sqlalchemy import Engine, insert, text
 
 from etl import schema as s
 
@@ -65,10 +65,19 @@ JASS = [  # codigo, nombre, ubigeo, grado, puntaje, tendencia, prioridad, razone
 
 
 def _rows(engine: Engine, table: Any, rows: list[dict[str, Any]]) -> None:
-    """Insert rows into one table."""
-    if rows:
-        with engine.begin() as conn:
-            conn.execute(insert(table), rows)
+    """Insert rows into one table. Explicit ids on PostgreSQL leave the id sequence behind:
+    move it past them, so a later real load (an upload test) gets a fresh id."""
+    if not rows:
+        return
+    with engine.begin() as conn:
+        conn.execute(insert(table), rows)
+        if engine.dialect.name == "postgresql" and "id" in rows[0] and "id" in table.c:
+            conn.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                    f"(SELECT max(id) FROM {table.name}))"
+                )
+            )
 
 
 def fill_warehouse(engine: Engine) -> None:

@@ -8,6 +8,7 @@ Every test attacks one protection and fails if it is removed. Runs on SQLite and
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import io
 import json
 import re
@@ -466,7 +467,7 @@ def test_sec040_upload_previews_then_loads_own_district_only(app, engine, tmp_pa
     with engine.connect() as conn:
         rows = conn.execute(
             select(s.visita.c.codigo_oc, s.visita.c.fecha_visita).where(
-                s.visita.c.fecha_visita >= "2026-10-15"
+                s.visita.c.fecha_visita >= dt.date(2026, 10, 15)
             )
         ).all()
         cuenta = conn.execute(select(s.carga.c.cuenta).order_by(s.carga.c.id.desc())).first()
