@@ -71,7 +71,15 @@ def create_app(settings: Settings | None = None, warehouse: Warehouse | None = N
     speed.StaticBrotli().register(app)
     if settings.map_tiles:  # the tile map needs the full plotly.js (speed.full_plotly)
         speed.full_plotly(app)
+    # Last: its before_request must run after the login gate and the request guard.
+    speed.RouterCache(lambda: _router_key(wh)).register(app)
     return app
+
+
+def _router_key(wh: Warehouse) -> tuple | None:
+    """What a page's answer depends on besides the request: the data and the account."""
+    version = wh.data_version()
+    return None if version is None else (version, security.current_scope(wh).key)
 
 
 def shell() -> html.Div:

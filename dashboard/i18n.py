@@ -128,6 +128,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "common.missing": ("Qué falta", "What is missing"),
     # overview
     "ov.title": ("Resumen nacional", "National overview"),
+    "ov.title_scoped": ("Resumen de sus distritos", "Overview of your districts"),
     "ov.filters": ("Filtros", "Filters"),
     "ov.dep": ("Departamento", "Department"),
     "ov.prov": ("Provincia", "Province"),

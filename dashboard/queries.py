@@ -210,11 +210,17 @@ class Warehouse:
         name: many district names repeat across Peru)."""
         d, p = s.distrito, s.provincia
         rd = s.resumen_distrito
-        with_data = select(rd.c.ubigeo).where((rd.c.poblacion_rural > 0) | (rd.c.n_oc > 0))
+        # EXISTS walks the summary's primary key (ubigeo, anio) and stops at the first year
+        # with data: the cost does not grow with the years kept.
+        with_data = (
+            select(rd.c.ubigeo)
+            .where(rd.c.ubigeo == d.c.ubigeo, (rd.c.poblacion_rural > 0) | (rd.c.n_oc > 0))
+            .exists()
+        )
         stmt = (
             select(d.c.ubigeo, d.c.nombre, p.c.nombre.label("provincia_nombre"))
             .join(p, p.c.ubigeo == d.c.provincia)
-            .where(d.c.ubigeo.in_(with_data.distinct()))
+            .where(with_data)
         )
         stmt = _scope(stmt, d.c.departamento, d.c.provincia, dep, prov).order_by(d.c.nombre)
         return self._frame(self._limit(stmt, d.c.ubigeo))

@@ -32,9 +32,11 @@ from typing import Any
 import brotli
 from dash import Dash
 from dash.development.base_component import Component
-from flask import Response, request
+from flask import Response, g, has_request_context, request
 
 PAGE_CACHE_SIZE = 64
+DASH_UPDATE = "/_dash-update-component"
+ROUTER_OUTPUT = b"_pages_content"  # the page router's output id, in its request body
 # Props that carry data rather than structure; the renderer's id check needs neither.
 DATA_PROPS = ("figure", "options", "rowData", "data", "children_data")
 STATIC_PREFIXES = ("/_dash-component-suites/", "/assets/")
@@ -78,12 +80,68 @@ class PageCache:
         finally:
             SECTION_FAILURES.reset(failures)
         if failed:  # a passing database error must not stick until the next load
+            if has_request_context():
+                g.atm_uncacheable = True  # nor its answer (RouterCache)
             return page
         with self._lock:
             self._items[key] = page
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
         return page
+
+
+class RouterCache:
+    """The page router's answers kept as JSON bytes per (request body, data version, account
+    scope), so a page seen before is not serialised again: its cost stops growing with the
+    page's size (a district with many JASS ships a big grid). A small LRU per process, like
+    PageCache; registered last, so the login gate and the request guard run first."""
+
+    def __init__(self, key_of: Callable[[], Hashable | None], size: int = PAGE_CACHE_SIZE):
+        self.key_of = key_of  # (data version, scope key), None when the warehouse is unreadable
+        self.size = size
+        self._items: OrderedDict[Hashable, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def register(self, app: Dash) -> None:
+        app.server.before_request(self.before_request)
+        app.server.after_request(self.after_request)
+
+    def before_request(self) -> Response | None:
+        """A cached answer for a router call seen before; otherwise note the key."""
+        if request.method != "POST" or request.path != DASH_UPDATE:
+            return None
+        body = request.get_data(cache=True)  # kept for Dash, which reads it next
+        if ROUTER_OUTPUT not in body:
+            return None
+        extra = self.key_of()
+        if extra is None:
+            return None
+        key = (hashlib.sha256(body).digest(), extra)
+        with self._lock:
+            hit = self._items.get(key)
+            if hit is not None:
+                self._items.move_to_end(key)
+        if hit is not None:
+            return Response(hit, mimetype="application/json")
+        g.atm_router_key = key
+        return None
+
+    def after_request(self, response: Response) -> Response:
+        """Keep a fresh, complete, uncompressed router answer (compression runs after this)."""
+        key = g.pop("atm_router_key", None)
+        if (
+            key is None
+            or response.status_code != 200
+            or g.get("atm_uncacheable")
+            or response.direct_passthrough
+            or "Content-Encoding" in response.headers
+        ):
+            return response
+        with self._lock:
+            self._items[key] = response.get_data()
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return response
 
 
 def params_key(params: dict[str, Any]) -> tuple:

@@ -29,7 +29,9 @@ def layout(wh: Warehouse, state: UrlState, tiles: str | None = None) -> Any:
     chosen = state.anio  # only a year the user chose travels in the URL
     state = state.with_(anio=anio)
     body: list[Any] = [
-        html.H1(t("ov.title", lang), className="h4 my-2"),
+        html.H1(
+            t("ov.title_scoped" if wh.scope.restricted else "ov.title", lang), className="h4 my-2"
+        ),
         filters(wh, state, years),
         dcc.Store(
             id=ids.OV_STATE,

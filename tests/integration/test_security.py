@@ -174,6 +174,7 @@ def test_sec001_atm_user_gets_nothing_of_another_district(app):
     leaks = [m for m in CHACHA_MARKERS if m in text]
     assert leaks == []
     assert "Cascas" in text and "JASS Huaychaca" in text  # its own district does come back
+    assert "Resumen de sus distritos" in text and "Resumen nacional" not in text
 
 
 def test_sec002_the_walk_can_fail(app):
@@ -642,3 +643,17 @@ def test_sec062_a_dni_column_in_an_input_is_never_stored_or_reported(engine, tmp
             for row in conn.execute(select(table)).all():
                 assert dni not in repr(tuple(row)), table.name
                 assert "Presidenta Rechazada Quispe" not in repr(tuple(row)), table.name
+
+
+def test_sec070_cached_page_answers_are_per_account(app):
+    """A page answer cached for a national account is never served to a scoped one."""
+    analyst = _logged_in(app, "analista")
+    body = _router_body(analyst, f"/distrito/{CHACHA}")
+    first = analyst.post("/_dash-update-component", json=body).get_data(as_text=True)
+    again = analyst.post("/_dash-update-component", json=body).get_data(as_text=True)
+    assert "JASS Pucacruz" in first and again == first  # the second came from the cache
+    scoped = _logged_in(app, "cascas")
+    text = scoped.post("/_dash-update-component", json=body).get_data(as_text=True)
+    assert "JASS Pucacruz" not in text
+    anonymous = app.server.test_client().post("/_dash-update-component", json=body)
+    assert anonymous.status_code == 401

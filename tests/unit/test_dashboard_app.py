@@ -184,3 +184,38 @@ def test_dsh109_district_search_ignores_accents_and_keeps_scope(app, db_url) -> 
     assert matching_districts(scoped, "chacha", {}) == []  # outside the account's scope
     page = _render(app.server.test_client(), "/")
     assert "Escriba el nombre del distrito" in page and '"label":"Chachapoyas (' not in page
+
+
+def test_dsh110_router_answers_cached_until_the_next_load(app, engine, monkeypatch) -> None:
+    """A page seen before is answered from the router cache (the page is not even looked up
+    in the page cache); a new load invalidates it."""
+    import datetime as dt
+
+    from sqlalchemy import insert
+
+    from dashboard import speed
+    from etl import schema as s
+
+    calls = {"n": 0}
+    real = speed.PageCache.get_or_render
+
+    def counting(self, key, render):
+        calls["n"] += 1
+        return real(self, key, render)
+
+    monkeypatch.setattr(speed.PageCache, "get_or_render", counting)
+    client = app.server.test_client()
+    first = _render(client, "/distrito/131101?anio=2025")  # also Dash's first-request set-up
+    seen = calls["n"]
+    assert _render(client, "/distrito/131101?anio=2025") == first
+    assert calls["n"] == seen
+    with engine.begin() as conn:  # a new load: the data version changes
+        now = dt.datetime.now()
+        conn.execute(
+            insert(s.carga).values(
+                iniciada=now, terminada=now, estado="ok", filas_leidas=0, filas_cargadas=0,
+                filas_rechazadas=0,
+            )
+        )  # fmt: skip
+    _render(client, "/distrito/131101?anio=2025")
+    assert calls["n"] == seen + 1
