@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
+import pandas as pd
 from dash import Dash, Input, Output, State, ctx, no_update
 
 from dashboard import ids
@@ -76,9 +79,33 @@ def matching_districts(
     if len(text) < MIN_SEARCH:
         return None
     store = as_mapping(store)
-    frame = wh.districts(store.get("dep"), store.get("prov"))
+    frame = _district_list(wh, store.get("dep"), store.get("prov"))
     names = frame["nombre"].map(lambda n: strip_accents(str(n)).lower())
     return district_options(frame[names.str.contains(text, regex=False)].head(MAX_MATCHES))
+
+
+_LISTS: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
+_LISTS_SIZE = 32
+_LOCK = threading.Lock()
+
+
+def _district_list(wh: Warehouse, dep: Any, prov: Any) -> pd.DataFrame:
+    """The districts to search, kept per (data version, account scope, filter): a search
+    runs on every keystroke and the list only changes with a load."""
+    version = wh.data_version()
+    if version is None:
+        return wh.districts(dep, prov)
+    key = (str(wh.engine.url), version, wh.scope.key, dep, prov)
+    with _LOCK:
+        if key in _LISTS:
+            _LISTS.move_to_end(key)
+            return _LISTS[key]
+    frame = wh.districts(dep, prov)
+    with _LOCK:
+        _LISTS[key] = frame
+        while len(_LISTS) > _LISTS_SIZE:
+            _LISTS.popitem(last=False)
+    return frame
 
 
 def register(app: Dash, view: Callable[[], Warehouse]) -> None:
