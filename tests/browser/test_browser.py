@@ -162,6 +162,8 @@ def test_brw012_district_search_as_you_type(page, server) -> None:
     page.goto(server + "/")
     _ready(page, "#ov-map .plot-container")
     page.locator("#ov-dist").click()
-    page.keyboard.type("cuisp")
+    search = page.locator(".dash-dropdown-content input").first  # the open dropdown's search
+    search.wait_for(timeout=15000)
+    search.fill("cuisp")
     page.get_by_role("option", name=re.compile(r"^Cuispes \(")).first.click(timeout=15000)
     page.wait_for_url(re.compile(r"/distrito/010305"), timeout=15000)
