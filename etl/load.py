@@ -174,6 +174,13 @@ def _prepare_table(base: FileResult, table, today: dt.date) -> FileResult:
     res.kind = rec.kind.name
     res.checked = check_table(table, rec, today=today)
     res.warnings.extend(res.checked.notices)
+    if res.rows_read == 0:  # a template saved without rows: say so rather than nothing
+        res.warnings.append(
+            Notice(
+                "El archivo tiene encabezado pero ninguna fila de datos.",
+                "The file has a header but no data rows.",
+            )
+        )
     if table.header_row > 1:
         res.warnings.append(
             Notice(

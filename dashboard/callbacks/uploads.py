@@ -57,6 +57,9 @@ def report_view(result: LoadResult, lang: str, done: bool = False) -> Any:
                 className="mb-1",
             )
         )
+    notices = [html.Li(w.text(lang)) for f in result.files for w in f.warnings]
+    if notices:
+        lines.append(html.Ul(notices, className="small text-muted mb-1"))
     problems = [p for f in result.files for p in f.problems][:PROBLEMS_SHOWN]
     table = _problem_table(problems, lang) if problems else None
     if done:

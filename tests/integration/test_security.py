@@ -657,3 +657,10 @@ def test_sec070_cached_page_answers_are_per_account(app):
     assert "JASS Pucacruz" not in text
     anonymous = app.server.test_client().post("/_dash-update-component", json=body)
     assert anonymous.status_code == 401
+
+
+def test_sec044_a_header_only_file_says_it_has_no_rows(app, tmp_path, monkeypatch):
+    monkeypatch.setenv("ATM_UPLOAD_DIR", str(tmp_path / "up"))
+    client = _logged_in(app, "cascas")
+    report, token = _upload(client, b"codigo_oc;fecha_visita\n", "plantilla.csv")
+    assert "ninguna fila de datos" in report and token is None
