@@ -41,7 +41,7 @@ def decode(contents: str | None) -> bytes | None:
 
 def report_view(result: LoadResult, lang: str, done: bool = False) -> Any:
     """Counts per file and the problems (first PROBLEMS_SHOWN) as the loader reported them."""
-    lines = []
+    lines: list[Any] = []
     for f in result.files:
         ok, bad = f.rows_loaded, f.rows_rejected
         lines.append(
