@@ -15,10 +15,20 @@ import html
 import logging
 import secrets
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from dash import Dash
-from flask import Flask, Response, g, jsonify, redirect, request, session
+from flask import (
+    Flask,
+    Response,
+    current_app,
+    g,
+    has_request_context,
+    jsonify,
+    redirect,
+    request,
+    session,
+)
 from flask_limiter import Limiter
 from flask_limiter.errors import RateLimitExceeded
 from flask_limiter.util import get_remote_address
@@ -99,8 +109,6 @@ def configure(app: Dash, settings: Settings, store: AccountStore, wh: Warehouse)
 
 def current_account() -> Account | None:
     """The account of this request: the demo account without login, None when anonymous."""
-    from flask import current_app, has_request_context
-
     if not has_request_context():
         return None
     if not current_app.config.get("ATM_LOGIN_REQUIRED", False):
@@ -112,8 +120,6 @@ def current_account() -> Account | None:
 def current_scope(wh: Warehouse) -> Scope:
     """The scope of this request's account, resolved once per request (outside a request
     nobody is asking: nothing)."""
-    from flask import has_request_context
-
     if not has_request_context():
         return Scope.nothing()
     if "atm_scope" not in g:
@@ -122,8 +128,6 @@ def current_scope(wh: Warehouse) -> Scope:
 
 
 def is_demo() -> bool:
-    from flask import current_app, has_request_context
-
     return has_request_context() and bool(current_app.config.get("ATM_DEMO", False))
 
 
@@ -259,8 +263,6 @@ def _gate() -> Any:
 
 
 def _quote(path: str) -> str:
-    from urllib.parse import quote
-
     return quote(path, safe="/")
 
 

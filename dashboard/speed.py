@@ -59,20 +59,39 @@ PRELOAD_FULL_PLOTLY = f'<link rel="preload" as="script" href="{PLOTLY_FULL}">'
 SECTION_FAILURES: ContextVar[int] = ContextVar("section_failures", default=0)
 
 
-class PageCache:
-    """A small thread-safe LRU of rendered pages."""
+class Lru:
+    """A small thread-safe least-recently-used map: the one behind every cache here."""
 
     def __init__(self, size: int = PAGE_CACHE_SIZE) -> None:
         self.size = size
         self._items: OrderedDict[Hashable, Any] = OrderedDict()
         self._lock = threading.Lock()
 
+    def get(self, key: Hashable) -> Any | None:
+        with self._lock:
+            if key not in self._items:
+                return None
+            self._items.move_to_end(key)
+            return self._items[key]
+
+    def put(self, key: Hashable, value: Any) -> None:
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+class PageCache:
+    """Rendered pages, except pages showing a section error."""
+
+    def __init__(self, size: int = PAGE_CACHE_SIZE) -> None:
+        self._pages = Lru(size)
+
     def get_or_render(self, key: Hashable, render: Callable[[], Any]) -> Any:
         """The cached page for `key`, rendering (and keeping) it on a miss."""
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]
+        cached = self._pages.get(key)
+        if cached is not None:
+            return cached
         failures = SECTION_FAILURES.set(0)
         try:
             page = render()
@@ -83,10 +102,7 @@ class PageCache:
             if has_request_context():
                 g.atm_uncacheable = True  # nor its answer (RouterCache)
             return page
-        with self._lock:
-            self._items[key] = page
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
+        self._pages.put(key, page)
         return page
 
 
@@ -98,9 +114,7 @@ class RouterCache:
 
     def __init__(self, key_of: Callable[[], Hashable | None], size: int = PAGE_CACHE_SIZE):
         self.key_of = key_of  # (data version, scope key), None when the warehouse is unreadable
-        self.size = size
-        self._items: OrderedDict[Hashable, bytes] = OrderedDict()
-        self._lock = threading.Lock()
+        self._answers = Lru(size)
 
     def register(self, app: Dash) -> None:
         app.server.before_request(self.before_request)
@@ -117,10 +131,7 @@ class RouterCache:
         if extra is None:
             return None
         key = (hashlib.sha256(body).digest(), extra)
-        with self._lock:
-            hit = self._items.get(key)
-            if hit is not None:
-                self._items.move_to_end(key)
+        hit = self._answers.get(key)
         if hit is not None:
             return Response(hit, mimetype="application/json")
         g.atm_router_key = key
@@ -137,10 +148,7 @@ class RouterCache:
             or "Content-Encoding" in response.headers
         ):
             return response
-        with self._lock:
-            self._items[key] = response.get_data()
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
+        self._answers.put(key, response.get_data())
         return response
 
 

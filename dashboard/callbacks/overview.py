@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
 from dash import Dash, Input, Output, State, ctx, no_update
 
-from dashboard import ids
+from dashboard import ids, speed
 from dashboard.layouts.overview import district_options
 from dashboard.queries import Warehouse
 from dashboard.state import UrlState, as_mapping, from_params, href, lang_only
@@ -84,9 +82,7 @@ def matching_districts(
     return district_options(frame[names.str.contains(text, regex=False)].head(MAX_MATCHES))
 
 
-_LISTS: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
-_LISTS_SIZE = 32
-_LOCK = threading.Lock()
+_LISTS = speed.Lru(32)
 
 
 def _district_list(wh: Warehouse, dep: Any, prov: Any) -> pd.DataFrame:
@@ -96,15 +92,10 @@ def _district_list(wh: Warehouse, dep: Any, prov: Any) -> pd.DataFrame:
     if version is None:
         return wh.districts(dep, prov)
     key = (str(wh.engine.url), version, wh.scope.key, dep, prov)
-    with _LOCK:
-        if key in _LISTS:
-            _LISTS.move_to_end(key)
-            return _LISTS[key]
-    frame = wh.districts(dep, prov)
-    with _LOCK:
-        _LISTS[key] = frame
-        while len(_LISTS) > _LISTS_SIZE:
-            _LISTS.popitem(last=False)
+    frame = _LISTS.get(key)
+    if frame is None:
+        frame = wh.districts(dep, prov)
+        _LISTS.put(key, frame)
     return frame
 
 

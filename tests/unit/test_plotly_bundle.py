@@ -15,24 +15,9 @@ from plotly.offline import get_plotlyjs_version
 from dashboard import create_app, figures, speed
 from dashboard.config import Settings
 from tests.browser.fixture_data import fill_warehouse
+from tests.unit.test_dashboard_pure import _districts
 
 BUNDLE = Path(__file__).resolve().parents[2] / "assets" / speed.PLOTLY_BASIC
-
-
-def _districts() -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "ubigeo": ["010101", "131101"],
-            "nombre": ["Chachapoyas", "Cascas"],
-            "provincia_nombre": ["Chachapoyas", "Gran Chimú"],
-            "departamento_nombre": ["Amazonas", "La Libertad"],
-            "latitud": [-6.2, -7.5],
-            "longitud": [-77.9, -78.8],
-            "poblacion_rural": [1000, 2000],
-            "n_oc": [3, 4],
-            "cobertura_agua": [0.6, 0.9],
-        }
-    )
 
 
 def _every_figure() -> dict[str, object]:
