@@ -59,11 +59,13 @@ def machine() -> str:
 def scaling(base: list[dict[str, Any]], big: list[dict[str, Any]]) -> dict[str, Any]:
     """p95(10×) / p95(1×) over the same callback, scope and page, and the five worst.
 
-    `ratio` is the worst over the interactive callbacks (pages, navigation, search): what a
-    user waits for when the data grows (p95s under NOISE_FLOOR_MS count as the floor). Downloads are reported apart: a district with 10× the
-    JASS exports a 10× bigger file, so their raw ratio (`downloads_raw_ratio`) grows with the
-    data by nature; `downloads_ratio_per_byte` (time per byte of the file, 10× vs 1×) shows
-    whether they slow down more than their size does.
+    `ratio` is the worst over every server callback (pages, navigation, search): what a user
+    waits for when the data grows (p95s under NOISE_FLOOR_MS count as the floor).
+
+    Downloads are links, not callbacks (dashboard/exports.py), and are reported apart: a
+    district with 10× the JASS has a 10× longer file, so their raw ratio
+    (`downloads_raw_ratio`) grows with the data by nature; `downloads_ratio_per_row` (time per
+    row of the file, 10× vs 1×) shows whether they slow down more than their size does.
     """
 
     def key(r: dict[str, Any]) -> tuple:
@@ -71,13 +73,13 @@ def scaling(base: list[dict[str, Any]], big: list[dict[str, Any]]) -> dict[str, 
 
     before = {key(r): r for r in base if r.get("p95_ms")}
     pairs = [(before[key(r)], r) for r in big if key(r) in before and "p95_ms" in r]
-    downloads = [(a, b) for a, b in pairs if a["name"] == "callback:download"]
-    interactive = [(a, b) for a, b in pairs if a["name"] != "callback:download"]
-    worst = _worst(interactive, _floored_ratio, key)
+    downloads = [(a, b) for a, b in pairs if a["name"].startswith("download:")]
+    callbacks = [(a, b) for a, b in pairs if a["name"].startswith("callback:")]
+    worst = _worst(callbacks, _floored_ratio, key)
     raw = _worst(downloads, lambda a, b: b["p95_ms"] / a["p95_ms"], key)
-    per_byte = _worst(
-        downloads,
-        lambda a, b: (b["p95_ms"] / max(b["bytes"], 1)) / (a["p95_ms"] / max(a["bytes"], 1)),
+    per_row = _worst(
+        [(a, b) for a, b in downloads if a.get("rows") and b.get("rows")],
+        lambda a, b: (b["p95_ms"] / b["rows"]) / (a["p95_ms"] / a["rows"]),
         key,
     )
     return {
@@ -86,9 +88,9 @@ def scaling(base: list[dict[str, Any]], big: list[dict[str, Any]]) -> dict[str, 
         "ratio": worst[0]["ratio"] if worst else None,
         "worst": worst,
         "downloads_raw_ratio": raw[0]["ratio"] if raw else None,
-        "downloads_ratio_per_byte": per_byte[0]["ratio"] if per_byte else None,
+        "downloads_ratio_per_row": per_row[0]["ratio"] if per_row else None,
         "downloads_worst_raw": raw,
-        "downloads_worst_per_byte": per_byte,
+        "downloads_worst_per_row": per_row,
     }
 
 
@@ -110,6 +112,7 @@ def _worst(pairs: list[tuple[dict, dict]], ratio: Any, key: Any) -> list[dict[st
             "ratio": round(value, 2),
             "p95_ms": r["p95_ms"],
             "bytes": r.get("bytes"),
+            "rows": r.get("rows"),
             **dict(zip(("name", "scale", "page", "trigger"), key(r), strict=True)),
         }
         for value, r in ranked[:5]

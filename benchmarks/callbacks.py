@@ -3,9 +3,13 @@
 The callbacks are enumerated from `app.callback_map` (never hard-coded). Each is exercised on a
 page where its components exist: the page is rendered first through Dash's page router (the
 same POST the browser makes), the callback's inputs and states are read from that rendered
-tree, and the triggering input gets what a user would do (pick a department, click a cell,
-press an export button). Calls go through the Flask test client with the browser's
-`Accept-Encoding`, so the timing includes JSON serialisation and compression.
+tree, and the triggering input gets what a user would do (pick a department, click a cell).
+Calls go through the Flask test client with the browser's `Accept-Encoding`, so the timing
+includes JSON serialisation and compression.
+
+Downloads are links, not callbacks (dashboard/exports.py): every export link found in the
+rendered pages is fetched as the browser does (`GET /exportar/…`) and reported as
+`download:<link id>` with the rows the file holds.
 """
 
 from __future__ import annotations
@@ -13,14 +17,14 @@ from __future__ import annotations
 import json
 import statistics
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from dash import Dash
 from sqlalchemy import func, select
 
-from dashboard import create_app
+from dashboard import create_app, exports
 from dashboard.config import Settings
 from dashboard.queries import Warehouse
 from etl import schema as s
@@ -222,30 +226,36 @@ def case(bench: Bench, key: str, cb: dict[str, Any], page: str, scale: str) -> d
     if not all(d["id"] in comp for d in deps):
         return None
     values = {f"{d['id']}.{d['property']}": comp[d["id"]].get(d["property"]) for d in deps}
-    for d in cb["state"]:  # an AG Grid reports the rows it shows: all of them, unfiltered
-        if d["property"] == "virtualRowData":
-            values[f"{d['id']}.virtualRowData"] = comp[d["id"]].get("rowData")
     wanted = TRIGGER_PREFERENCE.get(scale)
     trigger = next((d for d in cb["inputs"] if d["id"] == wanted), cb["inputs"][0])
     values[f"{trigger['id']}.{trigger['property']}"] = user_value(bench, comp, trigger)
     return payload(key, cb, values, f"{trigger['id']}.{trigger['property']}")
 
 
-def time_calls(bench: Bench, body: dict, calls: int) -> dict[str, Any]:
-    """p50/p95 over `calls` requests (after one warm-up), the first call, and the sizes."""
+def timed(request: Callable[[], Any], calls: int) -> tuple[Any, dict[str, Any]]:
+    """One warm-up request (`first_ms`: the uncached cost, its answer returned), then p50/p95
+    over `calls` more."""
     start = time.perf_counter()
-    encoded = bench.post(body)
+    answer = request()
     first = (time.perf_counter() - start) * 1000
     samples = []
     for _ in range(calls):
         start = time.perf_counter()
-        bench.post(body)
+        request()
         samples.append((time.perf_counter() - start) * 1000)
-    return {
+    return answer, {
         "p50_ms": round(statistics.median(samples), 1),
         "p95_ms": round(percentile(samples, 95), 1),
         "first_ms": round(first, 1),
         "calls": calls,
+    }
+
+
+def time_calls(bench: Bench, body: dict, calls: int) -> dict[str, Any]:
+    """A callback's timings and sizes (JSON, and compressed on the wire)."""
+    encoded, figures = timed(lambda: bench.post(body), calls)
+    return {
+        **figures,
         "bytes": len(bench.post(body, encoded=False)),
         "compressed_bytes": len(encoded),
     }
@@ -299,10 +309,53 @@ def measure_others(bench: Bench, calls: int) -> list[dict[str, Any]]:
     return out
 
 
+def export_links(comp: dict[str, dict[str, Any]]) -> dict[str, str]:
+    """The export links of a rendered page: link id → href."""
+    return {
+        cid: str(p["href"])
+        for cid, p in comp.items()
+        if str(p.get("href") or "").startswith(exports.ROUTE + "/")
+    }
+
+
+def time_download(bench: Bench, href: str, calls: int) -> dict[str, Any]:
+    """An export link's timings, the file's bytes and its rows."""
+    client = bench.app.server.test_client()
+
+    def get() -> Any:
+        response = client.get(href, headers={"Accept-Encoding": HEADERS["Accept-Encoding"]})
+        if response.status_code != 200:
+            raise RuntimeError(f"{href}: HTTP {response.status_code}")
+        return response
+
+    response, figures = timed(get, calls)
+    rows = int(response.headers.get(exports.ROWS_HEADER, 0))
+    return {**figures, "bytes": len(response.get_data()), "rows": rows}
+
+
+def measure_downloads(bench: Bench, calls: int) -> list[dict[str, Any]]:
+    """Every export link at each scope where a page shows it (its first such page)."""
+    out = []
+    for scale, urls in pages(bench.codes).items():
+        seen: set[str] = set()
+        for page in urls:
+            for link, href in export_links(bench.components(page)).items():
+                if link in seen:
+                    continue
+                seen.add(link)
+                figures = time_download(bench, href, calls)
+                out.append({"name": f"download:{link}", "scale": scale, "page": page, **figures})
+    return out
+
+
 def measure_callbacks(db_url: str, calls: int) -> list[dict[str, Any]]:
-    """Every server callback on the warehouse at db_url."""
+    """Every server callback and every export link on the warehouse at db_url."""
     bench = Bench.on(db_url)
-    results = [*measure_router(bench, calls), *measure_others(bench, calls)]
+    results = [
+        *measure_router(bench, calls),
+        *measure_others(bench, calls),
+        *measure_downloads(bench, calls),
+    ]
     for key in clientside_callbacks(bench.app):
         results.append({"name": f"clientside:{outputs_of(key)[0]['id']}", "skipped": "clientside"})
     bench.app.server.config["WAREHOUSE"].engine.dispose()

@@ -19,7 +19,7 @@ from dashboard.callbacks import tables as tables_cb
 from dashboard.callbacks import uploads as uploads_cb
 from dashboard.config import Settings
 from dashboard.i18n import t
-from dashboard.layouts import data, district, ficha, goals, jass, overview, salida
+from dashboard.layouts import data, district, ficha, goals, jass, overview, salida, tables
 from dashboard.queries import Warehouse
 from dashboard.state import UrlState, from_params, href, to_search
 
@@ -57,12 +57,10 @@ def create_app(settings: Settings | None = None, warehouse: Warehouse | None = N
     app.layout = shell()
     overview_cb.register(app, lambda: scoped(wh))
     district_cb.register(app)
-    tables_cb.register(app, lambda: scoped(wh))
+    tables_cb.register(app)
     uploads_cb.register(app, settings, lambda: wh.engine)
-    for grid_id in ids.GRID_EXPORTS:
-        exports.register_grid(app, grid_id, lambda: scoped(wh))
-    for store_id in ids.STORE_EXPORTS:
-        exports.register_store(app, store_id, lambda: scoped(wh))
+    exports.register_links(app, ids.GRID_EXPORTS)
+    exports.register_route(app.server, lambda: scoped(wh), tables.SOURCES)
     app.server.config["WAREHOUSE"] = wh
     security.configure(app, settings, store, wh)
     health.register(app.server, wh.engine)
@@ -87,7 +85,6 @@ def shell() -> html.Div:
     return html.Div(
         [
             dcc.Location(id=ids.NAV_LOCATION, refresh="callback-nav"),
-            dcc.Download(id=ids.DOWNLOAD),
             dcc.Loading(dash.page_container, **PAGE_LOADING_OPTIONS),
         ]
     )

@@ -11,7 +11,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 from dash.development.base_component import Component
 
-from dashboard import speed
+from dashboard import exports, speed
 from dashboard.figures import GRADE_COLORS
 from dashboard.i18n import label, t
 from dashboard.state import UrlState, href, lang_only
@@ -282,51 +282,55 @@ def section(title: Any, body: Any, badge: Any = None, help_text: str | None = No
     )
 
 
-def export_buttons(lang: str, table_id: str) -> html.Div:
-    """The CSV and Excel buttons of a table (dashboard.exports wires them by id)."""
+def export_buttons(lang: str, table_id: str, state: UrlState, key: str | None = None) -> html.Div:
+    """The CSV and Excel links of a table (dashboard.exports serves them; for a grid,
+    assets/exports.js adds its filter and sort to them)."""
     return html.Div(
         [
-            dbc.Button(
+            html.A(
                 t(f"common.export_{fmt}", lang),
-                id=f"{table_id}-{fmt}",
-                size="sm",
-                color="secondary",
-                outline=True,
-                className="ms-1",
+                id=exports.link_id(table_id, fmt),
+                href=exports.export_href(table_id, fmt, state, key),
+                download="",
+                className="btn btn-sm btn-outline-secondary ms-1",
                 title=t("common.export_help", lang),
             )
-            for fmt in ("csv", "xlsx")
+            for fmt in exports.FORMATS
         ],
         className="mb-2 d-flex justify-content-end no-print",
     )
 
 
 def table_block(
-    lang: str,
+    state: UrlState,
     grid_id: str,
-    rows: list[dict],
-    columns: list[dict],
-    file_name: str,
+    table: exports.Table,
+    key: str | None = None,
     height: int | None = None,
     empty: str | None = None,
 ) -> html.Div:
-    """Export buttons and a grid; with no rows, a message and the (hidden) grid, so the export
-    callbacks always find their components."""
-    table = [export_buttons(lang, grid_id), grid(grid_id, rows, columns, file_name, height, lang)]
-    if rows:
-        return html.Div(table)
-    return html.Div([empty_state(empty or t("common.no_rows", lang)), html.Div(table, hidden=True)])
+    """Export links and a grid; with no rows, a message and the (hidden) grid, so the export
+    links' callbacks always find their components."""
+    lang = state.lang
+    block = html.Div(
+        [
+            export_buttons(lang, grid_id, state, key),
+            grid(grid_id, table.rows, table.columns, height, lang),
+        ]
+    )
+    if table.rows:
+        return block
+    return html.Div([empty_state(empty or t("common.no_rows", lang)), html.Div(block, hidden=True)])
 
 
 def grid(
     grid_id: str,
     rows: list[dict],
     columns: list[dict],
-    file_name: str,
     height: int | None = None,
     lang: str = "es",
 ) -> dag.AgGrid:
-    """An AG Grid with sorting and filtering; its exports follow what is shown."""
+    """An AG Grid with sorting and filtering; its export links follow what is shown."""
     auto = height is None or len(rows) <= 12
     return dag.AgGrid(
         id=grid_id,
@@ -341,7 +345,6 @@ def grid(
             "autoHeaderHeight": True,
         },
         columnSize="responsiveSizeToFit" if rows else None,
-        csvExportParams={"fileName": file_name, "columnSeparator": ","},
         dashGridOptions={
             "domLayout": "autoHeight" if auto else "normal",
             "localeText": GRID_LOCALE_ES if lang == "es" else {},

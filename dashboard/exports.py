@@ -1,34 +1,66 @@
-"""CSV and Excel exports of the tables users see: one helper for every page.
+"""CSV and Excel exports of the tables users see, served as plain links.
 
-A table is exported from what the browser shows: an AG Grid's `virtualRowData` (its rows after
-the user's filters and sort) with its `columnDefs` (visible columns, translated headers), or a
-`dcc.Store` holding `{"rows", "columns", "file"}` for tables that are not grids (the visit
-priority list). Every text cell that a spreadsheet would read as a formula is neutralised.
+`GET /exportar/<table id>.<csv|xlsx>?<the page's URL state>&distrito=…&filtro=…&orden=…`:
+the server rebuilds the table from the warehouse as this request's account sees it (the same
+function the page draws it with, `dashboard/layouts/tables.py`), applies the grid's filter
+and sort (`dashboard/gridmodel.py`) and answers the file. A clientside callback
+(`assets/exports.js`) keeps each link's `filtro` and `orden` in step with its grid, so the
+file holds the rows the grid shows, in its order.
 
-The rows come from the browser, so a scoped account's export keeps only rows of its own
-districts and organisations (`keep_in_scope`): a crafted request cannot turn the export into
-a way to launder another district's rows (issue #7).
+Why links and not callbacks: an export is a file, and its cost grows with the table. As a
+callback it travelled as base64 inside JSON (a third bigger), the browser sent every shown row
+back to the server first, and the rows came from the browser, so a scoped account's export
+had to be re-checked row by row. As a link the browser downloads it natively, nothing is sent
+up, and the scope is applied in the query like every page (issue #6, issue #7).
+
+Every text cell that a spreadsheet would read as a formula is neutralised.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 import pandas as pd
-from dash import Dash, Input, Output, State, dcc, no_update
+from dash import ClientsideFunction, Dash, Input, Output, State
+from flask import Flask, Response, request
 
-from dashboard import ids
+from dashboard import gridmodel
+from dashboard.i18n import lang_or_default, t
 from dashboard.queries import Warehouse
-from dashboard.state import as_mapping, as_records
+from dashboard.state import UrlState, as_records, from_params, to_search
 
 # A cell starting with one of these is a formula (or becomes one) in Excel / LibreOffice:
 # OWASP "CSV injection". Tab and CR are included because some readers strip them first.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 FORMATS = ("csv", "xlsx")
-# Row fields that name a district (their first six digits) in the exported tables.
-DISTRICT_FIELDS = ("ubigeo", "ubigeo_cp", "codigo")
+ROUTE = "/exportar"
+MIME = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+ROWS_HEADER = "X-Export-Rows"  # how many rows the file holds (tests and the benchmark read it)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table as the page shows it: grid rows, AG Grid column definitions, a file stem."""
+
+    rows: list[dict[str, Any]]
+    columns: list[dict[str, Any]]
+    file: str
+
+    def fields(self) -> list[str]:
+        return [str(col["field"]) for col in self.columns if col.get("field")]
+
+
+EMPTY_TABLE = Table([], [], "tabla")  # the hidden grids of pages without the table
+
+# How to build each exportable table from the warehouse, the URL state and the key.
+Source = Callable[[Warehouse, UrlState, str | None], Table | None]
 
 
 def neutralise(value: Any) -> Any:
@@ -49,22 +81,6 @@ def table_frame(rows: Iterable[dict[str, Any]] | None, columns: list[dict[str, A
     )
 
 
-def keep_in_scope(rows: Any, wh: Warehouse) -> list[dict[str, Any]]:
-    """The rows a scoped account may export: every district field and organisation code in
-    its scope. National accounts keep everything."""
-    records = as_records(rows)
-    if not wh.scope.restricted:
-        return records
-    organisations = wh.organisation_codes()
-
-    def allowed(row: dict[str, Any]) -> bool:
-        codes = [str(row[f]) for f in DISTRICT_FIELDS if row.get(f)]
-        oc = row.get("codigo_oc")
-        return all(wh.scope.allows(c) for c in codes) and (not oc or str(oc) in organisations)
-
-    return [row for row in records if allowed(row)]
-
-
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     """CSV in UTF-8 with a byte-order mark, so Excel opens accents correctly."""
     return frame.to_csv(index=False).encode("utf-8-sig")
@@ -79,59 +95,90 @@ def xlsx_bytes(frame: pd.DataFrame, sheet: str = "datos") -> bytes:
     return buffer.getvalue()
 
 
-def file_stem(name: str | None) -> str:
-    """The file name without extension (grids carry 'jass_060602.csv')."""
-    stem = str(name or "tabla").rsplit("/", 1)[-1]
-    return stem[:-4] if stem.lower().endswith((".csv", ".xls")) else stem
+def file_bytes(frame: pd.DataFrame, fmt: str, stem: str) -> bytes:
+    """The table as a file in one format."""
+    return xlsx_bytes(frame, stem) if fmt == "xlsx" else csv_bytes(frame)
 
 
-def download(frame: pd.DataFrame, fmt: str, stem: str) -> dict[str, Any]:
-    """The dcc.Download payload of a table in one format."""
-    if fmt == "xlsx":
-        return dcc.send_bytes(xlsx_bytes(frame, stem), f"{stem}.xlsx")
-    return dcc.send_bytes(csv_bytes(frame), f"{stem}.csv")
+def export_href(table_id: str, fmt: str, state: UrlState, key: str | None = None) -> str:
+    """The link that downloads a table as the page shows it (before the user filters it)."""
+    search = to_search(state)
+    if key:
+        search += f"&distrito={quote(key)}"
+    return f"{ROUTE}/{table_id}.{fmt}{search}"
 
 
-def button_id(table_id: str, fmt: str) -> str:
-    """The id of a table's export button ("di-grid-csv")."""
+def link_id(table_id: str, fmt: str) -> str:
+    """The id of a table's export link ("di-grid-csv")."""
     return f"{table_id}-{fmt}"
 
 
-def register_grid(app: Dash, grid_id: str, view: Callable[[], Warehouse]) -> None:
-    """CSV and Excel buttons of an AG Grid export its filtered, sorted rows (`view`: the
-    warehouse as this request's account sees it)."""
-    for fmt in FORMATS:
+def shown_rows(table: Table, args: Mapping[str, str]) -> list[dict[str, Any]]:
+    """The table's rows after the grid's filter and sort carried by the link."""
+    fields = table.fields()
+    model = gridmodel.parse_filter(args.get("filtro"), fields)
+    order = gridmodel.parse_order(args.get("orden"), fields)
+    return gridmodel.sort_rows(gridmodel.filter_rows(table.rows, model), order)
 
-        @app.callback(
-            Output(ids.DOWNLOAD, "data", allow_duplicate=True),
-            Input(button_id(grid_id, fmt), "n_clicks"),
-            State(grid_id, "virtualRowData"),
-            State(grid_id, "rowData"),
-            State(grid_id, "columnDefs"),
-            State(grid_id, "csvExportParams"),
-            prevent_initial_call=True,
+
+def answer(table: Table, fmt: str, args: Mapping[str, str]) -> Response:
+    """The file, or a 400 with a plain message when the link's filter is not a grid's."""
+    try:
+        rows = shown_rows(table, args)
+    except gridmodel.ModelError as exc:
+        return _plain(f"{t('common.export_bad_link', _lang(args))} ({exc})", 400)
+    data = file_bytes(table_frame(rows, table.columns), fmt, table.file)
+    response = Response(data, mimetype=MIME[fmt])
+    name = f"{table.file}.{fmt}"
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=\"{_ascii(name)}\"; filename*=UTF-8''{quote(name)}"
+    )
+    response.headers["Cache-Control"] = "no-store"  # the data of one account
+    response.headers[ROWS_HEADER] = str(len(rows))
+    return response
+
+
+def register_route(
+    server: Flask, view: Callable[[], Warehouse], sources: Mapping[str, Source]
+) -> None:
+    """`GET /exportar/<table>.<fmt>` (`view`: the warehouse as this request's account sees
+    it, so a link to another district's table finds nothing)."""
+
+    def export(table_id: str, fmt: str) -> Response:
+        args = request.args
+        source = sources.get(table_id)
+        if source is None or fmt not in FORMATS:
+            return _plain(t("common.export_unknown", _lang(args)), 404)
+        state = from_params(dict(args), _lang(args))
+        table = source(view(), state, args.get("distrito") or None)
+        if table is None:
+            return _plain(t("common.export_unknown", _lang(args)), 404)
+        return answer(table, fmt, args)
+
+    server.add_url_rule(f"{ROUTE}/<table_id>.<fmt>", "export", export, methods=["GET"])
+
+
+def register_links(app: Dash, grid_ids: Iterable[str]) -> None:
+    """Each grid's export links follow its filter and sort, in the browser (no server call)."""
+    for grid_id in grid_ids:
+        app.clientside_callback(
+            ClientsideFunction(namespace="atm", function_name="exportLinks"),
+            Output(link_id(grid_id, "csv"), "href"),
+            Output(link_id(grid_id, "xlsx"), "href"),
+            Input(grid_id, "filterModel"),
+            Input(grid_id, "columnState"),
+            State(link_id(grid_id, "csv"), "href"),
+            State(link_id(grid_id, "xlsx"), "href"),
         )
-        def _export(n, shown, rows, columns, params, fmt=fmt):
-            if not n:
-                return no_update
-            data = keep_in_scope(shown if shown is not None else rows, view())
-            stem = file_stem(as_mapping(params).get("fileName"))
-            return download(table_frame(data, columns), fmt, stem)
 
 
-def register_store(app: Dash, store_id: str, view: Callable[[], Warehouse]) -> None:
-    """CSV and Excel buttons of a non-grid table export the rows kept in its store."""
-    for fmt in FORMATS:
+def _lang(args: Mapping[str, str]) -> str:
+    return lang_or_default(args.get("lang") or "es")
 
-        @app.callback(
-            Output(ids.DOWNLOAD, "data", allow_duplicate=True),
-            Input(button_id(store_id, fmt), "n_clicks"),
-            State(store_id, "data"),
-            prevent_initial_call=True,
-        )
-        def _export(n, data, fmt=fmt):
-            data = as_mapping(data)
-            if not n or not data:
-                return no_update
-            frame = table_frame(keep_in_scope(data.get("rows"), view()), data.get("columns"))
-            return download(frame, fmt, file_stem(data.get("file")))
+
+def _plain(message: str, status: int) -> Response:
+    return Response(message, status=status, mimetype="text/plain")
+
+
+def _ascii(name: str) -> str:
+    return "".join(ch if ch.isascii() and ch.isprintable() and ch != '"' else "_" for ch in name)

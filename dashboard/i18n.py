@@ -351,6 +351,16 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Downloads the rows shown, with the filters and sort applied.",
     ),
     "common.no_rows": ("No hay filas que mostrar.", "There are no rows to show."),
+    "common.export_unknown": (
+        "Esa tabla no existe o no está en su ámbito. Vuelva a la página y use su botón de "
+        "exportar.",
+        "That table does not exist or is outside your scope. Go back to the page and use its "
+        "export button.",
+    ),
+    "common.export_bad_link": (
+        "El enlace de exportación no es válido. Vuelva a la página y use su botón de exportar.",
+        "The export link is not valid. Go back to the page and use its export button.",
+    ),
     "ov.no_goals_year": ("Sin metas en este año", "No goals in this year"),
     "ov.goals_of": ("metas de {year}", "goals of {year}"),
     # goals additions

@@ -1,12 +1,11 @@
 """Every component id in one place, so callbacks and layouts cannot drift apart.
 
-A table's export buttons are `<table id>-csv` and `<table id>-xlsx` (dashboard.exports).
+A table's export links are `<table id>-csv` and `<table id>-xlsx` (dashboard.exports).
 """
 
 # Shell
 NAV_LOCATION = "nav-location"  # written by callbacks to navigate (filters, map clicks)
 PAGE_LOADING = "page-loading"
-DOWNLOAD = "download"  # the one dcc.Download every export writes to
 
 # Overview
 OV_DEP = "ov-dep"
@@ -23,7 +22,7 @@ OV_STATE = "ov-state"  # dcc.Store with the page's URL state (for callbacks)
 DI_STATE = "di-state"
 DI_GRID = "di-grid"
 DI_CP_GRID = "di-cp-grid"
-DI_PRIORITY = "di-priority"  # dcc.Store with the priority list's rows (it is not a grid)
+DI_PRIORITY = "di-priority"  # the priority list's export links (it is a list, not a grid)
 DI_PRINT = "di-print"
 
 # District sheet (ficha, printable)
@@ -54,6 +53,5 @@ DA_UPLOAD_REPORT = "da-upload-report"  # the loader's problem report of the stag
 DA_UPLOAD_TOKEN = "da-upload-token"  # dcc.Store: the staged upload awaiting confirmation
 DA_UPLOAD_CONFIRM = "da-upload-confirm"
 
-# Tables whose rows come from an AG Grid / from a dcc.Store, exported by dashboard.exports.
+# AG Grids whose export links follow their filter and sort (dashboard.exports.register_links).
 GRID_EXPORTS = (DI_GRID, DI_CP_GRID, GO_GRID, GO_ACT_GRID, EX_GRID, DA_REJECTS)
-STORE_EXPORTS = (DI_PRIORITY,)

@@ -76,8 +76,8 @@ def matching_districts(
     text = strip_accents(str(typed or "")).lower().strip()
     if len(text) < MIN_SEARCH:
         return None
-    store = as_mapping(store)
-    frame = _district_list(wh, store.get("dep"), store.get("prov"))
+    chosen = from_params(as_mapping(store))  # codes checked: the store comes from the browser
+    frame = _district_list(wh, chosen.dep, chosen.prov)
     names = frame["nombre"].map(lambda n: strip_accents(str(n)).lower())
     return district_options(frame[names.str.contains(text, regex=False)].head(MAX_MATCHES))
 

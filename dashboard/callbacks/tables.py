@@ -1,14 +1,12 @@
-"""Callbacks of the goal, exit and data pages: choices become URLs; all rejects download."""
+"""Callbacks of the goal and exit pages: choices become URLs."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from dash import Dash, Input, Output, State, no_update
 
-from dashboard import exports, ids
-from dashboard.queries import Warehouse
+from dashboard import ids
 from dashboard.state import UrlState, as_mapping, href
 
 
@@ -22,17 +20,8 @@ def portfolio_href(ong: str | None, lang: str) -> str | None:
     return href("/salida", UrlState(lang=lang, ong=ong)) if ong else None
 
 
-def rejects_download(wh: Warehouse) -> dict[str, Any]:
-    """Every rejected row as CSV (no raw row data: it may hold personal fields), neutralised."""
-    frame = wh.rejects()
-    columns = [{"field": col, "headerName": col} for col in frame.columns]
-    rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
-    return exports.download(exports.table_frame(rows, columns), "csv", "rechazos")
-
-
-def register(app: Dash, view: Callable[[], Warehouse]) -> None:
-    """Wire the goal, exit and data pages (`view`: the warehouse as this request's account
-    sees it)."""
+def register(app: Dash) -> None:
+    """Wire the goal and exit pages."""
 
     @app.callback(
         Output(ids.NAV_LOCATION, "href", allow_duplicate=True),
@@ -52,11 +41,3 @@ def register(app: Dash, view: Callable[[], Warehouse]) -> None:
     )
     def _portfolio(ong: str | None, store: dict[str, Any] | None) -> Any:
         return portfolio_href(ong, as_mapping(store).get("lang", "es")) or no_update
-
-    @app.callback(
-        Output(ids.DOWNLOAD, "data", allow_duplicate=True),
-        Input(ids.DA_REJECTS_ALL, "n_clicks"),
-        prevent_initial_call=True,
-    )
-    def _rejects(n: int | None) -> Any:
-        return rejects_download(view()) if n else no_update

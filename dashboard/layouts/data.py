@@ -12,6 +12,7 @@ from dashboard import components as c
 from dashboard import ids, security
 from dashboard.auth import Account
 from dashboard.config import Settings
+from dashboard.exports import Table, export_href
 from dashboard.i18n import fmt_num, t
 from dashboard.queries import Warehouse
 from dashboard.state import UrlState, to_search
@@ -40,17 +41,29 @@ def _table(df: pd.DataFrame, grid_id: str, lang: str, empty: str) -> Any:
     if df.empty:
         return c.empty_state(empty)
     cols = [{"field": col} for col in df.columns]
-    return c.grid(grid_id, _records(df), cols, f"{grid_id}.csv", 320, lang)
+    return c.grid(grid_id, _records(df), cols, 320, lang)
 
 
-def rejects_section(wh: Warehouse, lang: str) -> html.Div:
-    """The first rejects in a grid (exportable as shown) and a download of all of them."""
-    df = wh.rejects(limit=REJECTS_SHOWN)
-    total = wh.rejects_count()
+def rejects_table(wh: Warehouse, limit: int | None = REJECTS_SHOWN) -> Table:
+    """Rejected rows and file problems (the first `limit`, or all), as the grid shows them."""
+    df = wh.rejects(limit=limit)
     cols = [{"field": col, "headerName": col} for col in df.columns]
+    return Table(_records(df), cols, "rechazos_vista" if limit else "rechazos")
+
+
+def rejects_section(wh: Warehouse, state: UrlState) -> html.Div:
+    """The first rejects in a grid (exportable as shown) and a download of all of them."""
+    lang = state.lang
+    table = rejects_table(wh)
+    total = wh.rejects_count()
     shown = (
         html.P(
-            t("da.rejects_shown", lang, n=fmt_num(len(df), lang), total=fmt_num(total, lang)),
+            t(
+                "da.rejects_shown",
+                lang,
+                n=fmt_num(len(table.rows), lang),
+                total=fmt_num(total, lang),
+            ),
             className="small text-muted mb-1",
         )
         if total
@@ -58,21 +71,15 @@ def rejects_section(wh: Warehouse, lang: str) -> html.Div:
     )
     return html.Div(
         [
-            html.Button(
+            html.A(
                 t("da.download_rejects", lang),
                 id=ids.DA_REJECTS_ALL,
+                href=export_href(ids.DA_REJECTS_ALL, "csv", state),
+                download="",
                 className="btn btn-sm btn-outline-secondary mb-2 no-print",
             ),
             shown,
-            c.table_block(
-                lang,
-                ids.DA_REJECTS,
-                _records(df),
-                cols,
-                "rechazos_vista.csv",
-                320,
-                t("da.no_rejects", lang),
-            ),
+            c.table_block(state, ids.DA_REJECTS, table, None, 320, t("da.no_rejects", lang)),
         ]
     )
 
@@ -131,10 +138,20 @@ def layout(wh: Warehouse, state: UrlState, settings: Settings | None = None) -> 
             t("da.files", lang),
             c.safe(lang, lambda: _table(wh.files(), "da-files", lang, t("da.no_loads", lang))),
         ),
-        c.section(t("da.rejects", lang), c.safe(lang, lambda: rejects_section(wh, lang))),
+        c.section(t("da.rejects", lang), c.safe(lang, lambda: rejects_section(wh, state))),
         c.section(
             t("da.versions", lang),
             c.safe(lang, lambda: _table(wh.versions(), "da-versions", lang, "—")),
         ),
     ]
     return c.page(state, PATH, to_search(state), body)
+
+
+def rejects_source(wh: Warehouse, _state: UrlState, _key: str | None) -> Table:
+    """The rejects grid rebuilt for its export links (the first REJECTS_SHOWN)."""
+    return rejects_table(wh)
+
+
+def all_rejects_source(wh: Warehouse, _state: UrlState, _key: str | None) -> Table:
+    """Every rejected row and file problem of the account's loads (the "download all" link)."""
+    return rejects_table(wh, limit=None)

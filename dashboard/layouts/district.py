@@ -10,6 +10,7 @@ from dash import dcc, html
 
 from dashboard import components as c
 from dashboard import figures, ids
+from dashboard.exports import EMPTY_TABLE, Table
 from dashboard.i18n import fmt_bool, fmt_date, fmt_money, fmt_num, fmt_pct, label, t
 from dashboard.queries import Warehouse
 from dashboard.state import UrlState, href, lang_only, to_search
@@ -24,10 +25,9 @@ def skeleton() -> html.Div:
     return html.Div(
         [
             dcc.Store(id=ids.DI_STATE),
-            dcc.Store(id=ids.DI_PRIORITY),
-            c.export_buttons("es", ids.DI_PRIORITY),
-            c.table_block("es", ids.DI_GRID, [], [], "jass.csv"),
-            c.table_block("es", ids.DI_CP_GRID, [], [], "centros_poblados.csv"),
+            c.export_buttons("es", ids.DI_PRIORITY, UrlState()),
+            c.table_block(UrlState(), ids.DI_GRID, EMPTY_TABLE),
+            c.table_block(UrlState(), ids.DI_CP_GRID, EMPTY_TABLE),
         ],
         hidden=True,
     )
@@ -104,18 +104,17 @@ def content(wh: Warehouse, ubigeo: str, state: UrlState) -> list[Any]:
             t("di.priority", lang),
             html.Div(
                 [
-                    dcc.Store(id=ids.DI_PRIORITY, data=priority_export(orgs, ubigeo, lang)),
-                    c.export_buttons(lang, ids.DI_PRIORITY),
+                    c.export_buttons(lang, ids.DI_PRIORITY, state, ubigeo),
                     c.safe(lang, lambda: priority_list(orgs, state)),
                 ]
             ),
             badge=c.local_model_badge(lang),
             help_text=t("di.priority_help", lang),
         ),
-        c.section(t("di.jass", lang), c.safe(lang, lambda: jass_section(orgs, ubigeo, lang))),
+        c.section(t("di.jass", lang), c.safe(lang, lambda: jass_section(orgs, ubigeo, state))),
         c.section(
             t("di.coverage_cp", lang),
-            c.safe(lang, lambda: coverage_section(wh.coverage_cp(ubigeo, year), ubigeo, lang)),
+            c.safe(lang, lambda: coverage_section(wh.coverage_cp(ubigeo, year), ubigeo, state)),
         ),
     ]
     right = [
@@ -192,8 +191,8 @@ def priority_top(orgs: pd.DataFrame) -> pd.DataFrame:
     return orgs[orgs["razones"].map(lambda r: bool(r))].head(PRIORITY_TOP)
 
 
-def priority_export(orgs: pd.DataFrame, ubigeo: str, lang: str) -> dict[str, Any]:
-    """The priority list as rows and columns for the export helper (it is not a grid)."""
+def priority_table(orgs: pd.DataFrame, ubigeo: str, lang: str) -> Table:
+    """The priority list as a table for its export links (on the page it is a list)."""
     columns = [
         {"field": "orden", "headerName": "#"},
         {"field": "nombre", "headerName": t("common.name", lang)},
@@ -211,7 +210,7 @@ def priority_export(orgs: pd.DataFrame, ubigeo: str, lang: str) -> dict[str, Any
         }
         for i, (_, r) in enumerate(priority_top(orgs).iterrows(), start=1)
     ]
-    return {"rows": rows, "columns": columns, "file": f"prioridad_{ubigeo}"}
+    return Table(rows, columns, f"prioridad_{ubigeo}")
 
 
 def priority_list(orgs: pd.DataFrame, state: UrlState) -> Any:
@@ -341,18 +340,16 @@ def _num(value: Any) -> float | None:
     return None if value is None or pd.isna(value) else round(float(value), 4)
 
 
-def jass_section(orgs: pd.DataFrame, ubigeo: str, lang: str) -> Any:
-    """The sortable, filterable JASS grid of the district with its export buttons."""
+def jass_table(orgs: pd.DataFrame, ubigeo: str, lang: str) -> Table:
+    """The district's JASS as the grid shows them (and its exports download them)."""
     rows = jass_rows(orgs, lang) if not orgs.empty else []
-    return c.table_block(
-        lang,
-        ids.DI_GRID,
-        rows,
-        jass_columns(lang),
-        f"jass_{ubigeo}.csv",
-        420,
-        t("di.no_jass", lang),
-    )
+    return Table(rows, jass_columns(lang), f"jass_{ubigeo}")
+
+
+def jass_section(orgs: pd.DataFrame, ubigeo: str, state: UrlState) -> Any:
+    """The sortable, filterable JASS grid of the district with its export links."""
+    table = jass_table(orgs, ubigeo, state.lang)
+    return c.table_block(state, ids.DI_GRID, table, ubigeo, 420, t("di.no_jass", state.lang))
 
 
 def atm_section(atm: pd.DataFrame, lang: str) -> Any:
@@ -404,8 +401,8 @@ def atm_section(atm: pd.DataFrame, lang: str) -> Any:
     return html.Div([facts, budget])
 
 
-def coverage_section(cps: pd.DataFrame, ubigeo: str, lang: str) -> Any:
-    """Coverage per centro poblado, worst first."""
+def cp_table(cps: pd.DataFrame, ubigeo: str, lang: str) -> Table:
+    """Coverage per centro poblado, worst first, as the grid shows it."""
     pct = {"function": "params.value == null ? '—' : Math.round(params.value * 100) + ' %'"}
     cols: list[dict[str, Any]] = [
         {"field": "nombre", "headerName": t("di.cp", lang), "minWidth": 160},
@@ -435,8 +432,13 @@ def coverage_section(cps: pd.DataFrame, ubigeo: str, lang: str) -> Any:
         }
         for _, r in cps.iterrows()
     ]
-    file_name = f"cobertura_cp_{ubigeo}.csv"
-    return c.table_block(lang, ids.DI_CP_GRID, rows, cols, file_name, 300, t("di.no_cp", lang))
+    return Table(rows, cols, f"cobertura_cp_{ubigeo}")
+
+
+def coverage_section(cps: pd.DataFrame, ubigeo: str, state: UrlState) -> Any:
+    """The coverage grid of the district's centros poblados with its export links."""
+    table = cp_table(cps, ubigeo, state.lang)
+    return c.table_block(state, ids.DI_CP_GRID, table, ubigeo, 300, t("di.no_cp", state.lang))
 
 
 def goals_section(goals: pd.DataFrame, activities: pd.DataFrame, lang: str) -> Any:
@@ -571,3 +573,31 @@ def _value(v: Any, lang: str) -> str:
     if isinstance(v, int | float):
         return fmt_pct(v, lang, 0) if 0 <= v <= 1 else fmt_num(v, lang, 1)
     return "—" if v is None else str(v)
+
+
+# ------------------------------------------------------------------ export sources -----------
+# The district's tables rebuilt for their export links (dashboard/layouts/tables.py), from the
+# same functions the page draws them with; None when the district is unknown or out of scope.
+
+
+def _known(wh: Warehouse, key: str | None) -> str | None:
+    code = str(key or "").strip().zfill(6)
+    return code if code.isdigit() and wh.district(code) is not None else None
+
+
+def jass_source(wh: Warehouse, state: UrlState, key: str | None) -> Table | None:
+    ubigeo = _known(wh, key)
+    return jass_table(wh.organisations(ubigeo), ubigeo, state.lang) if ubigeo else None
+
+
+def priority_source(wh: Warehouse, state: UrlState, key: str | None) -> Table | None:
+    ubigeo = _known(wh, key)
+    return priority_table(wh.organisations(ubigeo), ubigeo, state.lang) if ubigeo else None
+
+
+def cp_source(wh: Warehouse, state: UrlState, key: str | None) -> Table | None:
+    ubigeo = _known(wh, key)
+    if ubigeo is None:
+        return None
+    year = _pick_year(wh.district_history(ubigeo), state.anio)
+    return cp_table(wh.coverage_cp(ubigeo, year), ubigeo, state.lang)

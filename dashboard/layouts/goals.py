@@ -11,6 +11,7 @@ from dash import dcc, html
 
 from dashboard import components as c
 from dashboard import figures, ids
+from dashboard.exports import EMPTY_TABLE, Table
 from dashboard.i18n import fmt_date, fmt_num, fmt_pct, label, t
 from dashboard.queries import Warehouse
 from dashboard.state import UrlState, to_search
@@ -19,16 +20,26 @@ PATH = "/metas"
 NAME = "goals"
 
 
+def goal_keys(goals: pd.DataFrame) -> list[str]:
+    """The catalogue's goals as URL keys ("2017-41"), newest first as the catalogue lists them."""
+    return [
+        f"{int(a)}-{int(n)}"
+        for a, n in zip(goals.get("anio", []), goals.get("numero", []), strict=True)
+    ]
+
+
+def chosen_goal(keys: list[str], meta: str | None) -> str | None:
+    """The goal in the URL when the catalogue has it, else the newest."""
+    return meta if meta in keys else (keys[0] if keys else None)
+
+
 def layout(wh: Warehouse, state: UrlState, today: dt.date | None = None) -> Any:
     """The goal page for the goal (newest by default) and department in the URL."""
     lang = state.lang
     goals = c.safe(lang, wh.goals)
     goals = goals if isinstance(goals, pd.DataFrame) else pd.DataFrame()
-    keys = [
-        f"{int(a)}-{int(n)}"
-        for a, n in zip(goals.get("anio", []), goals.get("numero", []), strict=True)
-    ]
-    chosen = state.meta if state.meta in keys else (keys[0] if keys else None)
+    keys = goal_keys(goals)
+    chosen = chosen_goal(keys, state.meta)
     state = state.with_(meta=chosen, prov=None)
     name = "nombre_en" if lang == "en" else "nombre_es"
     options = [
@@ -40,7 +51,7 @@ def layout(wh: Warehouse, state: UrlState, today: dt.date | None = None) -> Any:
         dcc.Store(id=ids.GO_STATE, data={"lang": lang}),
     ]
     if chosen is None:
-        body += [c.empty_state(t("go.no_goals", lang)), _hidden_grids(lang)]
+        body += [c.empty_state(t("go.no_goals", lang)), _hidden_grids(state)]
     else:
         row = goals.iloc[keys.index(chosen)].to_dict()
         body.append(c.safe(lang, lambda: content(wh, row, state, today or wh.as_of())))
@@ -86,12 +97,13 @@ def pickers(wh: Warehouse, state: UrlState, options: list[dict[str, str]]) -> db
     )
 
 
-def _hidden_grids(lang: str) -> html.Div:
-    """The tables' components for pages without a goal (the export callbacks need them)."""
+def _hidden_grids(state: UrlState) -> html.Div:
+    """The tables' components for pages without a goal (the export links' callbacks need
+    them)."""
     return html.Div(
         [
-            c.table_block(lang, ids.GO_GRID, [], [], "metas.csv"),
-            c.table_block(lang, ids.GO_ACT_GRID, [], [], "actividades.csv"),
+            c.table_block(state, ids.GO_GRID, EMPTY_TABLE),
+            c.table_block(state, ids.GO_ACT_GRID, EMPTY_TABLE),
         ],
         hidden=True,
     )
@@ -197,7 +209,7 @@ def content(wh: Warehouse, goal: dict[str, Any], state: UrlState, today: dt.date
         deadline_note(deadline, today, lang),
     ]
     if df.empty:
-        return [*head, c.empty_state(t("go.no_progress", lang)), _hidden_grids(lang)]
+        return [*head, c.empty_state(t("go.no_progress", lang)), _hidden_grids(state)]
     acts = wh.activities(int(goal["anio"]), int(goal["numero"]))
     by = "provincia_nombre" if state.dep else "departamento_nombre"
     return [
@@ -227,7 +239,7 @@ def content(wh: Warehouse, goal: dict[str, Any], state: UrlState, today: dt.date
                         ),
                         c.section(
                             t("go.activities", lang),
-                            activity_grid(activity_shares(df, acts), goal, lang),
+                            activity_grid(activity_shares(df, acts), goal, state),
                             help_text=t("go.activities_help", lang),
                         ),
                     ],
@@ -238,12 +250,12 @@ def content(wh: Warehouse, goal: dict[str, Any], state: UrlState, today: dt.date
         ),
         c.section(
             t("go.not_met" if deadline < today else "go.at_risk", lang),
-            at_risk_grid(df, acts, goal, state.dep, lang),
+            at_risk_grid(df, acts, goal, state),
         ),
     ]
 
 
-def activity_grid(shares: pd.DataFrame, goal: dict[str, Any], lang: str) -> html.Div:
+def activity_table(shares: pd.DataFrame, goal: dict[str, Any], lang: str) -> Table:
     """One row per activity: the share of applicable municipalities that scored it."""
     desc = "descripcion_en" if lang == "en" else "descripcion_es"
     pct = {"function": "params.value == null ? '—' : Math.round(params.value * 100) + ' %'"}
@@ -268,10 +280,13 @@ def activity_grid(shares: pd.DataFrame, goal: dict[str, Any], lang: str) -> html
         }
         for _, r in shares.iterrows()
     ]
-    file_name = f"actividades_{goal['anio']}_{goal['numero']}.csv"
-    return c.table_block(
-        lang, ids.GO_ACT_GRID, rows, cols, file_name, None, t("go.no_progress", lang)
-    )
+    return Table(rows, cols, f"actividades_{goal['anio']}_{goal['numero']}")
+
+
+def activity_grid(shares: pd.DataFrame, goal: dict[str, Any], state: UrlState) -> html.Div:
+    """The activity table with its export links."""
+    table = activity_table(shares, goal, state.lang)
+    return c.table_block(state, ids.GO_ACT_GRID, table, None, None, t("go.no_progress", state.lang))
 
 
 def _num(value: Any) -> float | None:
@@ -302,10 +317,10 @@ def at_risk_rows(df: pd.DataFrame, names: dict[str, str], lang: str) -> list[dic
     ]
 
 
-def at_risk_grid(
+def at_risk_table(
     df: pd.DataFrame, acts: pd.DataFrame, goal: dict[str, Any], dep: str | None, lang: str
-) -> Any:
-    """The at-risk (or, for a closed goal, not met) table with its exports."""
+) -> Table:
+    """The at-risk (or, for a closed goal, not met) municipalities as the grid shows them."""
     desc = "descripcion_en" if lang == "en" else "descripcion_es"
     names = dict(zip(acts["actividad"].astype(str), acts[desc], strict=True))
     rows = at_risk_rows(df, names, lang)
@@ -329,5 +344,52 @@ def at_risk_grid(
         {"field": "discrepancia", "headerName": "≠ MEF", "maxWidth": 90},
     ]
     scope = f"_{dep}" if dep else ""
-    file_name = f"meta_{goal['anio']}_{goal['numero']}{scope}.csv"
-    return c.table_block(lang, ids.GO_GRID, rows, cols, file_name, 460, t("go.none_at_risk", lang))
+    return Table(rows, cols, f"meta_{goal['anio']}_{goal['numero']}{scope}")
+
+
+def at_risk_grid(
+    df: pd.DataFrame, acts: pd.DataFrame, goal: dict[str, Any], state: UrlState
+) -> Any:
+    """The at-risk table with its export links."""
+    table = at_risk_table(df, acts, goal, state.dep, state.lang)
+    return c.table_block(state, ids.GO_GRID, table, None, 460, t("go.none_at_risk", state.lang))
+
+
+# ------------------------------------------------------------------ export sources -----------
+# The goal's tables rebuilt for their export links (dashboard/layouts/tables.py).
+
+
+def _goal_data(
+    wh: Warehouse, state: UrlState
+) -> tuple[dict[str, Any], pd.DataFrame, pd.DataFrame] | None:
+    """The goal the URL names (or the newest), its progress in the URL's department and its
+    activities (empty when there is no progress)."""
+    goals = wh.goals()
+    keys = goal_keys(goals)
+    chosen = chosen_goal(keys, state.meta)
+    if chosen is None:
+        return None
+    goal = goals.iloc[keys.index(chosen)].to_dict()
+    df = wh.goal_progress(int(goal["anio"]), int(goal["numero"]), state.dep)
+    acts = wh.activities(int(goal["anio"]), int(goal["numero"])) if not df.empty else None
+    return goal, df, acts if acts is not None else pd.DataFrame()
+
+
+def at_risk_source(wh: Warehouse, state: UrlState, _key: str | None) -> Table | None:
+    found = _goal_data(wh, state)
+    if found is None:
+        return None
+    goal, df, acts = found
+    if df.empty:
+        return Table([], [], f"meta_{goal['anio']}_{goal['numero']}")
+    return at_risk_table(df, acts, goal, state.dep, state.lang)
+
+
+def activity_source(wh: Warehouse, state: UrlState, _key: str | None) -> Table | None:
+    found = _goal_data(wh, state)
+    if found is None:
+        return None
+    goal, df, acts = found
+    if df.empty:
+        return Table([], [], f"actividades_{goal['anio']}_{goal['numero']}")
+    return activity_table(activity_shares(df, acts), goal, state.lang)

@@ -10,6 +10,7 @@ from dash import dcc, html
 
 from dashboard import components as c
 from dashboard import ids
+from dashboard.exports import EMPTY_TABLE, Table
 from dashboard.i18n import fmt_date, label, t
 from dashboard.queries import Warehouse
 from dashboard.state import UrlState, href, lang_only, to_search
@@ -23,7 +24,7 @@ def layout(wh: Warehouse, state: UrlState) -> Any:
     lang = state.lang
     orgs = c.safe(lang, wh.portfolios)
     orgs = orgs if isinstance(orgs, list) else []
-    chosen = state.ong if state.ong in orgs else (orgs[0] if orgs else None)
+    chosen = chosen_portfolio(orgs, state.ong)
     state = state.with_(ong=chosen)
     body: list[Any] = [
         html.H1([t("ex.title", lang), c.local_model_badge(lang)], className="h4 my-2"),
@@ -39,7 +40,7 @@ def layout(wh: Warehouse, state: UrlState) -> Any:
         dcc.Store(id=ids.EX_STATE, data={"lang": lang}),
     ]
     if chosen is None:
-        body += [c.empty_state(t("ex.none", lang)), _grid(lang, [])]
+        body += [c.empty_state(t("ex.none", lang)), _grid(state, EMPTY_TABLE)]
     else:
         body.append(c.safe(lang, lambda: content(wh.portfolio(chosen), state)))
     return c.page(state, PATH, to_search(state), body)
@@ -63,8 +64,14 @@ def rows(df: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
     ]
 
 
-def _grid(lang: str, data: list[dict[str, Any]], file_name: str = "salida.csv") -> html.Div:
-    """The portfolio's table with its exports."""
+def chosen_portfolio(orgs: list[str], ong: str | None) -> str | None:
+    """The portfolio in the URL when it exists, else the first."""
+    return ong if ong in orgs else (orgs[0] if orgs else None)
+
+
+def exit_table(df: pd.DataFrame, state: UrlState) -> Table:
+    """The portfolio's districts as the grid shows them."""
+    lang = state.lang
     cols: list[dict[str, Any]] = [
         {"field": "distrito", "headerName": t("common.district", lang), "pinned": "left"},
         {"field": "ubigeo", "headerName": "Ubigeo", "maxWidth": 110},
@@ -80,7 +87,13 @@ def _grid(lang: str, data: list[dict[str, Any]], file_name: str = "salida.csv") 
         },
         {"field": "salida", "headerName": t("ex.planned", lang), "maxWidth": 140},
     ]
-    return c.table_block(lang, ids.EX_GRID, data, cols, file_name, 460, t("ex.none", lang))
+    stem = "".join(ch if ch.isalnum() else "_" for ch in str(state.ong or "cartera"))[:40]
+    return Table(rows(df, lang), cols, f"salida_{stem}")
+
+
+def _grid(state: UrlState, table: Table) -> html.Div:
+    """The portfolio's table with its export links."""
+    return c.table_block(state, ids.EX_GRID, table, None, 460, t("ex.none", state.lang))
 
 
 def content(df: pd.DataFrame, state: UrlState) -> list[Any]:
@@ -92,6 +105,13 @@ def content(df: pd.DataFrame, state: UrlState) -> list[Any]:
             for n, u in zip(df["nombre"], df["ubigeo"], strict=True)
         ]
     )
-    stem = "".join(ch if ch.isalnum() else "_" for ch in str(state.ong or "cartera"))[:40]
-    table = _grid(lang, rows(df, lang), f"salida_{stem}.csv")
+    table = _grid(state, exit_table(df, state))
     return [c.section(t("ex.model", lang), html.Div([table, links]))]
+
+
+def exit_source(wh: Warehouse, state: UrlState, _key: str | None) -> Table | None:
+    """The portfolio's table rebuilt for its export links (dashboard/layouts/tables.py)."""
+    chosen = chosen_portfolio(wh.portfolios(), state.ong)
+    if chosen is None:
+        return None
+    return exit_table(wh.portfolio(chosen), state.with_(ong=chosen))

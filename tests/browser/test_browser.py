@@ -52,26 +52,71 @@ def test_brw001_overview_filter_district_jass_language(page, server) -> None:
     assert page.get_by_text("Overview").count() >= 1
 
 
-def test_brw002_exports_follow_the_grid_filter(page, server, tmp_path) -> None:
-    """The JASS export holds the rows the grid shows (filtered), as CSV and Excel."""
+GRID_ORDER_JS = """g => { const out = [];
+  dash_ag_grid.getApi(g).forEachNodeAfterFilterAndSort(n => out.push(n.data.nombre));
+  return out; }"""
+
+
+# The CSV link carries the grid's own filter model and sort (assets/exports.js has run).
+LINK_FOLLOWS_GRID_JS = """() => {
+  const api = dash_ag_grid.getApi('di-grid');
+  const params = new URL(document.querySelector('#di-grid-csv').href).searchParams;
+  const sorted = api.getColumnState().filter(c => c.sort).length;
+  return params.get('filtro') === JSON.stringify(api.getFilterModel())
+    && (params.get('orden') ? JSON.parse(params.get('orden')).length : 0) === sorted; }"""
+
+
+def _exported_names(pg, link: str, target) -> list[str]:
+    _download(pg, link, target)
+    rows = list(csv.DictReader(target.open(encoding="utf-8-sig")))
+    return [r["Nombre"] for r in rows]
+
+
+def test_brw002_exports_follow_the_grid_filter_and_sort(page, server, tmp_path) -> None:
+    """Each export link downloads the rows the grid shows, in its order: AG Grid's own
+    filtering and sorting against the server's (dashboard/gridmodel.py)."""
     page.goto(server + DISTRICT + "?lang=es")
     _ready(page, "#di-grid .ag-row")
-    everything = tmp_path / "all.csv"
-    _download(page, "#di-grid-csv", everything)
-    all_rows = list(csv.reader(everything.open(encoding="utf-8-sig")))
-    assert all_rows[0][:2] == ["Nombre", "Grado"] and len(all_rows) >= 3
-    grade = all_rows[1][1]
-    page.evaluate(
-        """g => dash_ag_grid.getApi('di-grid').setFilterModel(
-            {grado: {filterType: 'text', type: 'equals', filter: g}})""",
-        grade,
+    shown = page.evaluate(GRID_ORDER_JS, "di-grid")
+    assert _exported_names(page, "#di-grid-csv", tmp_path / "all.csv") == shown
+    total = len(shown)
+    grades = sorted(
+        {
+            g
+            for g in page.evaluate(
+                "() => dash_ag_grid.getApi('di-grid').getGridOption('rowData').map(r => r.grado)"
+            )
+            if g
+        }
     )
-    page.wait_for_timeout(400)  # virtualRowData follows the filter
-    filtered = tmp_path / "filtered.csv"
-    name = _download(page, "#di-grid-csv", filtered)
-    rows = list(csv.reader(filtered.open(encoding="utf-8-sig")))[1:]
-    assert name.startswith("jass_010305") and rows and {r[1] for r in rows} == {grade}
-    assert len(rows) < len(all_rows) - 1 or len({r[1] for r in all_rows[1:]}) == 1
+    models = [
+        {"grado": {"filterType": "text", "type": "equals", "filter": grades[0].lower()}},
+        {"puntaje": {"filterType": "number", "type": "greaterThan", "filter": 0.5}},
+        {
+            "nombre": {
+                "filterType": "text",
+                "operator": "OR",
+                "conditions": [
+                    {"filterType": "text", "type": "contains", "filter": "jass"},
+                    {"filterType": "text", "type": "blank"},
+                ],
+            }
+        },
+    ]
+    sorts = [[], [{"colId": "puntaje", "sort": "desc"}], [{"colId": "nombre", "sort": "desc"}]]
+    for i, (model, sort) in enumerate(zip(models, sorts, strict=True)):
+        page.evaluate(
+            """([m, s]) => { const api = dash_ag_grid.getApi('di-grid');
+                api.setFilterModel(m);
+                api.applyColumnState({state: s, defaultState: {sort: null}}); }""",
+            [model, sort],
+        )
+        page.wait_for_function(LINK_FOLLOWS_GRID_JS, timeout=10000)
+        shown = page.evaluate(GRID_ORDER_JS, "di-grid")
+        names = _exported_names(page, "#di-grid-csv", tmp_path / f"f{i}.csv")
+        assert names == shown and 0 < len(names) < total, (model, sort)
+    page.evaluate("() => dash_ag_grid.getApi('di-grid').setFilterModel(null)")
+    assert _download(page, "#di-grid-xlsx", tmp_path / "g.xlsx").startswith("jass_010305")
     assert _download(page, "#di-priority-xlsx", tmp_path / "p.xlsx").endswith(".xlsx")
     assert _download(page, "#di-cp-grid-xlsx", tmp_path / "cp.xlsx").endswith(".xlsx")
 

@@ -47,4 +47,8 @@ def test_bench001_quick_run_writes_every_key(tmp_path):
     assert {m["scale"] for m in callbacks} == {"national", "department", "district"}
     assert all(set(m) >= CALLBACK_KEYS for m in callbacks)
     assert "callback:_pages_content" in by_name  # the page router is among them
+    downloads = [m for m in doc["measurements"] if m["name"].startswith("download:")]
+    assert {"download:di-grid-csv", "download:go-grid-xlsx"} <= {m["name"] for m in downloads}
+    assert all(set(m) >= {*CALLBACK_KEYS, "rows"} for m in downloads)
+    assert not [m for m in callbacks if "download" in m["name"]]  # exports are not callbacks
     assert "targets:" in proc.stdout

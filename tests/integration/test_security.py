@@ -21,9 +21,10 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from dashboard import create_app, uploads
+from dashboard import create_app, ids, uploads
 from dashboard.auth import AccountError, AccountStore
 from dashboard.config import Settings
+from dashboard.layouts.tables import SOURCES
 from dashboard.security import StartupRefused, content_security_policy
 from etl import schema as s
 from tests.browser.fixture_data import CASCAS, CHACHA, fill_warehouse
@@ -164,6 +165,11 @@ def _walk(app, client) -> str:
     for path in PAGES:
         response = client.post("/_dash-update-component", json=_router_body(client, path))
         assert response.status_code == 200, path
+        texts.append(response.get_data(as_text=True))
+    for table_id in SOURCES:  # every export link, crafted to ask for Chachapoyas
+        query = f"?dep=01&ong=Water+For+People&lang=es&distrito={CHACHA}"
+        response = client.get(f"/exportar/{table_id}.csv{query}")
+        assert response.status_code in (200, 404), (table_id, response.status_code)
         texts.append(response.get_data(as_text=True))
     return "\n".join(texts)
 
@@ -592,30 +598,19 @@ def test_sec056_oversized_request_body_is_refused(store, db_url):
 # ------------------------------------------------------------------ exports and personal data -
 
 
-def test_sec060_exports_drop_rows_outside_the_scope(app):
+def test_sec060_export_links_apply_the_scope(app):
+    """Exports are links the server rebuilds from the warehouse as the account sees it: its
+    own district downloads, another district's link finds nothing, anonymous goes to login."""
     client = _logged_in(app, "cascas")
-    deps = client.get("/_dash-dependencies").json
-    dep = next(d for d in deps if d["inputs"][0]["id"] == "di-grid-csv")
-    rows = [
-        {"ubigeo": CASCAS, "codigo_oc": CASCAS_JASS, "nombre": "=HYPERLINK(1)"},
-        {"ubigeo": CHACHA, "codigo_oc": CHACHA_JASS, "nombre": "JASS de otro distrito"},
-    ]
-    columns = [{"field": k} for k in rows[0]]
-    body = {
-        "output": dep["output"],
-        "outputs": _outputs(dep["output"]),
-        "inputs": [{"id": "di-grid-csv", "property": "n_clicks", "value": 1}],
-        "state": [
-            {"id": "di-grid", "property": "virtualRowData", "value": rows},
-            {"id": "di-grid", "property": "rowData", "value": rows},
-            {"id": "di-grid", "property": "columnDefs", "value": columns},
-            {"id": "di-grid", "property": "csvExportParams", "value": {"fileName": "x.csv"}},
-        ],
-        "changedPropIds": ["di-grid-csv.n_clicks"],
-    }
-    out = client.post("/_dash-update-component", json=body).json["response"]["download"]["data"]
-    text = base64.b64decode(out["content"]).decode("utf-8-sig")
-    assert "'=HYPERLINK(1)" in text and "otro distrito" not in text and CHACHA not in text
+    own = client.get(f"/exportar/{ids.DI_GRID}.csv?lang=es&distrito={CASCAS}")
+    assert own.status_code == 200 and "JASS Huaychaca" in own.get_data(as_text=True)
+    other = client.get(f"/exportar/{ids.DI_GRID}.csv?lang=es&distrito={CHACHA}")
+    assert other.status_code == 404 and "JASS Pucacruz" not in other.get_data(as_text=True)
+    analyst = _logged_in(app, "analista")
+    seen = analyst.get(f"/exportar/{ids.DI_GRID}.csv?lang=es&distrito={CHACHA}")
+    assert seen.status_code == 200 and "JASS Pucacruz" in seen.get_data(as_text=True)
+    anonymous = app.server.test_client().get(f"/exportar/{ids.DI_GRID}.csv?distrito={CASCAS}")
+    assert anonymous.status_code == 302 and "/login" in anonymous.headers["Location"]
 
 
 def test_sec061_no_national_id_column_anywhere():

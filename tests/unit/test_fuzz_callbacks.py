@@ -7,12 +7,15 @@ never a 500. Short run here; tests/soak/test_fuzz_soak.py runs many more example
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dashboard import create_app
 from dashboard.config import Settings
+from dashboard.layouts.tables import SOURCES
 from etl import db, load, sample
 
 SHORT = settings(
@@ -133,10 +136,23 @@ def test_fzc003_district_grid_click_with_a_non_dict_store(client):
     assert resp.status_code < 500
 
 
-def test_fzc005_grid_export_with_wrongly_typed_state(client):
-    dep = next(d for d in callbacks(client) if first_input(d) == "di-grid-csv.n_clicks")
-    resp = client.post("/_dash-update-component", json=payload(dep, [1, None, None, None, True]))
-    assert resp.status_code < 500
+EXPORT_PARAMS = st.dictionaries(
+    st.sampled_from(["filtro", "orden", "distrito", "lang", "dep", "meta", "ong", "anio"]),
+    JSON_VALUES.map(json.dumps) | st.text(max_size=60),
+    max_size=4,
+)
+
+
+@settings(SHORT, max_examples=60)  # a GET of a small table: cheap enough for more
+@given(
+    table=st.sampled_from([*SOURCES, "nope", "../etc"]),
+    fmt=st.sampled_from(["csv", "xlsx", "pdf"]),
+    params=EXPORT_PARAMS,
+)
+def test_fzc005_export_links_with_random_parameters(client, table, fmt, params):
+    """A hand-edited or truncated export link: a file, a 400 or a 404, never a 500."""
+    resp = client.get(f"/exportar/{table}.{fmt}", query_string=params)
+    assert resp.status_code in (200, 400, 404), (table, fmt, params, resp.status_code)
 
 
 @pytest.mark.parametrize(
