@@ -4,20 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-# (measurement name, figure, limit, unit): a figure at or below its limit meets the target.
+# (measurement name, figure, limit, unit, whose): a figure at or below its limit meets the
+# target. "issue #6" targets are the issue's; "ours" are rules we hold ourselves to.
 TARGETS = (
-    ("load", "ratio", 3.0, "×"),
-    ("load", "peak_rss_mb", 1536.0, "MB"),
-    ("callback:*national", "p95_ms", 100.0, "ms"),
-    ("scaling", "ratio", 1.5, "×"),  # every server callback (pages, navigation, search)
-    # Our own rule, not the issue's: downloads are links, not callbacks (dashboard/exports.py);
-    # a 10× longer file takes about 10× longer, so what must hold is the time per row.
-    ("scaling", "downloads_ratio_per_row", 1.5, "×"),
-    ("download:*national", "p95_ms", 1000.0, "ms"),  # our own: a national file within 1 s
-    ("browser:overview", "first_render_ms", 1500.0, "ms"),
-    ("browser:overview", "transfer_bytes", 2_000_000, "B"),
-    ("browser:department", "transfer_bytes", 300_000, "B"),
-    ("server_memory", "rss_mb", 400.0, "MB"),
+    ("load", "ratio", 3.0, "×", "issue #6"),
+    ("load", "peak_rss_mb", 1536.0, "MB", "issue #6"),
+    ("callback:*national", "p95_ms", 100.0, "ms", "issue #6"),
+    ("scaling", "ratio", 1.5, "×", "issue #6"),  # every server callback
+    # Downloads are links, not callbacks (dashboard/exports.py): a 10× longer file takes about
+    # 10× longer, so we hold them to what the user waits for, at 1× nationally and at 10×.
+    ("download:*national", "p95_ms", 1000.0, "ms", "ours"),
+    ("scaling", "downloads_slowest_p95_ms", 1000.0, "ms", "ours"),
+    ("browser:overview", "first_render_ms", 1500.0, "ms", "issue #6"),
+    ("browser:overview", "transfer_bytes", 2_000_000, "B", "issue #6"),
+    ("browser:department", "transfer_bytes", 300_000, "B", "issue #6"),
+    ("server_memory", "rss_mb", 400.0, "MB", "issue #6"),
 )
 
 
@@ -32,7 +33,7 @@ def _matching(results: list[dict[str, Any]], name: str) -> list[dict[str, Any]]:
 def verdicts(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Each target with the worst measured figure and whether it is met (None: not measured)."""
     out = []
-    for name, figure, limit, unit in TARGETS:
+    for name, figure, limit, unit, whose in TARGETS:
         values = [r[figure] for r in _matching(results, name) if r.get(figure) is not None]
         worst = max(values) if values else None
         met = None if worst is None else worst <= limit
@@ -44,6 +45,7 @@ def verdicts(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "unit": unit,
                 "worst": worst,
                 "met": met,
+                "whose": whose,
             }
         )
     return out
@@ -65,6 +67,6 @@ def summary(doc: dict[str, Any]) -> str:
         state = {True: "met", False: "NOT MET", None: "not measured"}[v["met"]]
         lines.append(
             f"  {v['name']:<22} {v['figure']:<16} worst {v['worst']} {v['unit']}"
-            f" (limit {v['limit']}): {state}"
+            f" (limit {v['limit']}, {v['whose']}): {state}"
         )
     return "\n".join(lines)
