@@ -109,6 +109,30 @@ def to_float(cells: pd.Series) -> Parsed:
     return _none(pd.Series(number.tolist(), index=cells.index), ok), (text != "") & ~ok
 
 
+# "32,000": one group of digits, then groups of exactly three after commas. In an amount
+# (soles, metres, UTM metres) that is a thousands separator: cents have two digits, and
+# nobody measures an altitude in thousandths. "0,500" does not match (no group starts with 0).
+_GROUPED_THOUSANDS = re.compile(r"-?[1-9]\d{0,2}(?:,\d{3})+")
+
+
+def to_amount(cells: pd.Series) -> Parsed:
+    """Amounts: to_float, except that "32,000" / "S/ 1,250,000" group thousands.
+
+    to_float reads a single ",ddd" as a decimal comma ("0,523" mg/L of chlorine); for money,
+    altitude and UTM coordinates that would silently divide by a thousand what a clerk
+    typed with Peru's usual thousands comma.
+    """
+    values, bad = to_float(cells)
+    plain = clean(cells).map(lambda t: _NUMBER_JUNK.sub("", t))
+    grouped = plain.map(lambda t: _GROUPED_THOUSANDS.fullmatch(t) is not None).astype(bool)
+    if grouped.any():
+        thousands = pd.to_numeric(plain[grouped].str.replace(",", "", regex=False))
+        values = values.astype(object)
+        values[grouped] = thousands.astype(float).tolist()
+        bad = bad & ~grouped
+    return values, bad
+
+
 MAX_WHOLE = 1e15
 
 
@@ -210,6 +234,7 @@ PARSERS = {
     "int": to_int,
     "year": to_int,
     "float": to_float,
+    "amount": to_amount,
     "bool": to_bool,
     "date": to_date,
     "ubigeo": to_ubigeo,

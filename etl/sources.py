@@ -14,6 +14,7 @@ FieldType = Literal[
     "code",  # an identifier kept as text (codigo_oc, numero de registro)
     "int",
     "float",
+    "amount",  # a float where "32,000" is thirty-two thousand (soles, metres, UTM): normalize
     "bool",  # Sí/Si/SI/S/1/TRUE/X ... and No/N/0/FALSE
     "date",  # dd/mm/yyyy, ISO, Excel serial
     "year",
@@ -87,11 +88,11 @@ DATASS = Kind(
         Field("provincia", "text", aliases=("provincia_nombre",)),
         Field("distrito", "text", aliases=("distrito_nombre",)),
         Field("zona_utm_wgs84", "text"),
-        Field("coordenadas_este", "float"),
-        Field("coordenadas_norte", "float"),
+        Field("coordenadas_este", "amount"),
+        Field("coordenadas_norte", "amount"),
         Field("latitud", "float", minimum=-18.5, maximum=0.1, aliases=("lat",)),
         Field("longitud", "float", minimum=-81.5, maximum=-68.5, aliases=("lon", "long")),
-        Field("altitud", "float", minimum=-10, maximum=6800),
+        Field("altitud", "amount", minimum=-10, maximum=6800),
         Field("total_viviendas", "int", **COUNT),
         Field(
             "viviendas_habitadas",
@@ -144,7 +145,7 @@ DATASS = Kind(
             aliases=("p213_numeroasociadosinscritosenpadronprestadorservicio",),
         ),
         Field("cobra_cuota", _YN, aliases=("p214_prestadorserviciosaneamientocobracuotafamiliar",)),
-        Field("cuota_familiar", "float", **FEE, aliases=("p216_cuotafamiliarpromedio",)),
+        Field("cuota_familiar", "amount", **FEE, aliases=("p216_cuotafamiliarpromedio",)),
         Field("tipo_cobro", "text"),
         Field("asociados_morosos", "int", **COUNT, aliases=("p217_asociadosmorososcuotafamiliar",)),
         Field("tiene_operador", _YN, aliases=("p206_prestadorservicioays_operadorgasfitero",)),
@@ -215,7 +216,7 @@ MONITOREO_OC = Kind(
         Field("realiza_cloracion", _YN),
         Field("registro_cloro_residual", _YN),
         Field("cobra_cuota", _YN),
-        Field("cuota_familiar", "float", **FEE),
+        Field("cuota_familiar", "amount", **FEE),
         Field("asociados_al_dia", "int", **COUNT),
         Field("total_asociados", "int", **COUNT),
         Field("libro_caja_al_dia", _YN),
@@ -248,8 +249,8 @@ ATM = Kind(
         Field("responsable_designado", _YN),
         Field("fecha_designacion", "date"),
         Field("poa_aprobado", _YN),
-        Field("presupuesto_pia", "float", **MONEY),
-        Field("presupuesto_ejecutado", "float", **MONEY),
+        Field("presupuesto_pia", "amount", **MONEY),
+        Field("presupuesto_ejecutado", "amount", **MONEY),
         Field("personal_atm", "int", minimum=0, maximum=500),
         Field("kit_cloro_residual", _YN),
     ),

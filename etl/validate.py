@@ -168,7 +168,13 @@ def _parse(checked: Checked) -> None:
 
 def _variant(type_: str) -> str:
     """Which type-error message fits a field type."""
-    variants = {"float": "number", "year": "int", "cp_list": "ubigeo_cp", "code": "number"}
+    variants = {
+        "float": "number",
+        "amount": "number",
+        "year": "int",
+        "cp_list": "ubigeo_cp",
+        "code": "number",
+    }
     return variants.get(type_, type_)
 
 

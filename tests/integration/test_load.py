@@ -324,3 +324,25 @@ def test_load_restores_sqlite_pragmas(engine):
         with db.bulk_pragmas(conn):
             assert conn.exec_driver_sql("PRAGMA cache_size").scalar() != before
         assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == before
+
+
+def test_load015_budgets_typed_with_a_thousands_comma(engine, tmp_path):
+    """A clerk's ATM sheet from Excel in Peru: `;`, Windows-1252, "S/ 32,000". The budget is
+    thirty-two thousand soles, not thirty-two (a plain decimal would read "32,000" as 32)."""
+    content = (
+        "Ubigeo;Año;Presupuesto PIA;Presupuesto ejecutado\n"
+        "010101;2024;S/ 32,000;S/ 21,078.50\n"
+        "010102;2024;1.250.000;0,500\n"
+    )
+    path = write(tmp_path, "atm_2024.csv", content, encoding="cp1252")
+    result = load.load_paths(engine, [path], user="tester")
+    assert result.exit_code == 0, [p.message_en for f in result.files for p in f.problems]
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(
+                schema.atm.c.ubigeo,
+                schema.atm.c.presupuesto_pia,
+                schema.atm.c.presupuesto_ejecutado,
+            )
+        ).all()
+    assert sorted(rows) == [("010101", 32000.0, 21078.5), ("010102", 1250000.0, 0.5)]

@@ -52,6 +52,31 @@ def test_norm002_number_garbage_is_bad():
     assert one(normalize.to_float, "doce") == (None, True)
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("32,000", 32000.0),  # a budget typed with Peru's thousands comma
+        ("S/ 1,250,000", 1250000.0),
+        ("3,450", 3450.0),  # an altitude in metres
+        ("-1,200", -1200.0),
+        ("32,000.50", 32000.5),
+        ("32.000,50", 32000.5),
+        ("12,50", 12.5),  # two digits after the comma: cents
+        ("0,500", 0.5),  # no thousands group starts with 0
+        ("1,5", 1.5),
+    ],
+)
+def test_norm002_amounts_read_a_comma_and_three_digits_as_thousands(text, expected):
+    assert one(normalize.to_amount, text) == (pytest.approx(expected), False)
+    if text in ("32,000", "3,450"):  # where a plain number reads a decimal comma
+        assert one(normalize.to_float, text)[0] == pytest.approx(expected / 1000)
+
+
+def test_norm002_amount_garbage_is_bad():
+    assert one(normalize.to_amount, "mil") == (None, True)
+    assert one(normalize.to_amount, "") == (None, False)
+
+
 def test_norm002_int_thousands_and_fraction():
     assert one(normalize.to_int, "1.234") == (1234, False)
     assert one(normalize.to_int, "12.0") == (12, False)
