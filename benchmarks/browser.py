@@ -30,10 +30,14 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--no-first-run",
 ]
-# Rendered: the three overview graphs drawn and no Dash callback or page spinner pending.
+# Rendered: the map's district points drawn, the ranking's and the grades' bars (HTML) in
+# the page, and no Dash callback or page spinner pending.
 RENDERED_JS = """() => {
-  const drawn = ['ov-map', 'ov-ranking', 'ov-grades'].every(
-    id => document.querySelector(`#${id}:not([data-bench-old]) .main-svg`));
+  const drawn = [
+    '#ov-map:not([data-bench-old]) .main-svg .scatterlayer .point',
+    '#ov-ranking:not([data-bench-old]) .hbar-row .hbar-fill',
+    '#ov-grades:not([data-bench-old]) .vbar-col .vbar-fill',
+  ].every(selector => document.querySelector(selector));
   const busy = document.querySelector('[data-dash-is-loading="true"]');
   return drawn && !busy;
 }"""

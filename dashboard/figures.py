@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any
 
 import pandas as pd
@@ -18,6 +19,7 @@ SCALE: list[tuple[float, str]] = [
     (0.7, "#E8D530"),
     (1.0, "#2E8B2E"),
 ]
+NO_DATA_COLOR = "#AAAAAA"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"
 
 PERCENT_TICKS = (0, 0.25, 0.5, 0.75, 1.0)  # percentage axes stop at 100 %
@@ -208,62 +210,33 @@ def _tile_map(data: pd.DataFrame, marker: dict, hover: list[str], tiles: str, la
     return _base(fig, lang, height=460)
 
 
-def ranking_figure(df: pd.DataFrame, indicator: str, lang: str = "es", n: int = 8) -> go.Figure:
-    """Lowest and highest districts by an indicator, as one horizontal bar chart."""
+def ranking_rows(df: pd.DataFrame, indicator: str, n: int = 8) -> pd.DataFrame:
+    """The `n` lowest and `n` highest districts by an indicator (ubigeo, nombre, v), highest
+    first; each district once. The overview draws them as HTML bars (layouts/overview.py)."""
     data = df.assign(v=pd.to_numeric(df[indicator], errors="coerce")).dropna(subset=["v"])
-    if data.empty:
-        return empty_figure(t("ov.no_districts", lang), lang)
     data = data.sort_values(["v", "nombre"])
     picked = pd.concat([data.head(n), data.tail(n)]).drop_duplicates("ubigeo")
-    percent = indicator != "puntaje_medio"
-    texts = [fmt_pct(v, lang, 0) if percent else fmt_num(v, lang, 2) for v in picked["v"]]
-    colors = [SCALE_COLOR(v) for v in picked["v"]]
-    fig = go.Figure(
-        go.Bar(
-            x=picked["v"],
-            y=[f"{a} ({b})" for a, b in zip(picked["nombre"], picked["ubigeo"], strict=True)],
-            orientation="h",
-            marker_color=colors,
-            text=texts,
-            textposition="outside",
-            customdata=picked["ubigeo"],
-            hovertemplate="%{y}: %{text}<extra></extra>",
-        )
-    )
-    fig.update_xaxes(range=[0, 1.15], tickformat=".0%" if percent else ".1f", showgrid=True)
-    if percent:
-        fig.update_xaxes(tickvals=PERCENT_TICKS)
-    fig.update_yaxes(automargin=True)
-    return _base(fig, lang, height=max(220, 26 * len(picked) + 40))
+    return picked.iloc[::-1][["ubigeo", "nombre", "v"]]
 
 
-def SCALE_COLOR(value: float) -> str:
-    """The colour of a 0–1 value on the map's scale (stepwise, for bars)."""
-    for stop, color in reversed(SCALE):
-        if value >= stop:
-            return color
-    return SCALE[0][1]
+def SCALE_COLOR(value: float | None) -> str:
+    """The colour of a 0–1 value on the map's scale, interpolated between its stops as plotly
+    colours the map (so a 99 % bar is nearly the green of 100 %, not the yellow of 70 %)."""
+    if value is None or value != value:  # no value (NaN): the grey of "no data"
+        return NO_DATA_COLOR
+    value = min(max(float(value), SCALE[0][0]), SCALE[-1][0])
+    for (low, low_color), (high, high_color) in pairwise(SCALE):
+        if value <= high:
+            share = (value - low) / (high - low)
+            return _mix(low_color, high_color, share)
+    return SCALE[-1][1]
 
 
-def grades_figure(counts: dict[str, int], lang: str = "es") -> go.Figure:
-    """JASS per SIASAR grade, in the SIASAR colours."""
-    if sum(counts.values()) == 0:
-        return empty_figure(t("di.no_jass", lang), lang)
-    values = [int(counts.get(g, 0)) for g in GRADES]
-    fig = go.Figure(
-        go.Bar(
-            x=list(GRADES),
-            y=values,
-            marker_color=[GRADE_COLORS[g] for g in GRADES],
-            marker_line={"color": "#555", "width": 0.6},
-            text=[fmt_num(v, lang) for v in values],
-            textposition="outside",
-            hovertemplate="%{x}: %{text}<extra></extra>",
-        )
-    )
-    fig.update_yaxes(showgrid=True, gridcolor="#eee", rangemode="tozero")
-    fig.update_xaxes(title_text=t("common.grade", lang))
-    return _base(fig, lang, height=260)
+def _mix(start: str, end: str, share: float) -> str:
+    """The colour `share` of the way from `start` to `end` (#rrggbb), in RGB as plotly does."""
+    a = [int(start[i : i + 2], 16) for i in (1, 3, 5)]
+    b = [int(end[i : i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(x + (y - x) * share):02X}" for x, y in zip(a, b, strict=True))
 
 
 def trend_figure(history: pd.DataFrame, lang: str = "es") -> go.Figure:

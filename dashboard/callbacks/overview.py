@@ -44,7 +44,7 @@ def district_href(ubigeo: str | None, lang: str, anio: int | None = None) -> str
 
 
 def clicked_ubigeo(click: dict[str, Any] | None) -> str | None:
-    """The district code of a clicked map point or ranking bar (its customdata)."""
+    """The district code of a clicked map point (its customdata)."""
     points = (click or {}).get("points") or []
     if not points:
         return None
@@ -61,7 +61,7 @@ def navigate(store: dict[str, Any], trigger: str | None, values: dict[str, Any])
     anio = store.get("anio_shown", store.get("anio"))  # the district opens on the year seen
     if trigger == ids.OV_DIST:
         return district_href(values.get(ids.OV_DIST), lang, anio)
-    if trigger in (ids.OV_MAP, ids.OV_RANKING):
+    if trigger == ids.OV_MAP:  # the ranking's names are links to the district pages
         return district_href(clicked_ubigeo(values.get(trigger)), lang, anio)
     if trigger in (ids.OV_DEP, ids.OV_PROV, ids.OV_YEAR, ids.OV_IND):
         return filters_to_href(store, trigger, values.get(trigger))
@@ -122,11 +122,10 @@ def register(app: Dash, view: Callable[[], Warehouse]) -> None:
         Input(ids.OV_YEAR, "value"),
         Input(ids.OV_IND, "value"),
         Input(ids.OV_MAP, "clickData"),
-        Input(ids.OV_RANKING, "clickData"),
         State(ids.OV_STATE, "data"),
         prevent_initial_call=True,
     )
-    def _navigate(dep, prov, dist, anio, ind, map_click, rank_click, store):
+    def _navigate(dep, prov, dist, anio, ind, map_click, store):
         values = {
             ids.OV_DEP: dep,
             ids.OV_PROV: prov,
@@ -134,7 +133,6 @@ def register(app: Dash, view: Callable[[], Warehouse]) -> None:
             ids.OV_YEAR: anio,
             ids.OV_IND: ind,
             ids.OV_MAP: map_click,
-            ids.OV_RANKING: rank_click,
         }
         # A person changes one control at a time; several inputs firing together is Dash
         # settling a freshly drawn page, and navigating then would draw it a second time.

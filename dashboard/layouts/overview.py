@@ -12,7 +12,8 @@ from dashboard import components as c
 from dashboard import figures, ids
 from dashboard.i18n import fmt_num, fmt_pct, label, t
 from dashboard.queries import Warehouse
-from dashboard.state import INDICATORS, UrlState, to_search
+from dashboard.state import INDICATORS, UrlState, href, lang_only, to_search
+from etl.derive.siasar import GRADE_COLORS
 
 PATH = "/"
 NAME = "overview"
@@ -193,22 +194,9 @@ def content(wh: Warehouse, state: UrlState, tiles: str | None) -> list[Any]:
                     [
                         c.section(
                             [t("ov.ranking", lang), f" · {label('ind', state.ind, lang)}"],
-                            dcc.Loading(
-                                dcc.Graph(
-                                    id=ids.OV_RANKING,
-                                    config=c.GRAPH_CONFIG,
-                                    figure=figures.ranking_figure(df, state.ind, lang),
-                                )
-                            ),
+                            ranking_bars(df, state),
                         ),
-                        c.section(
-                            t("ov.grades", lang),
-                            dcc.Graph(
-                                id=ids.OV_GRADES,
-                                figure=figures.grades_figure(counts, lang),
-                                config=c.GRAPH_CONFIG,
-                            ),
-                        ),
+                        c.section(t("ov.grades", lang), grade_bars(counts, lang)),
                     ],
                     lg=5,
                 ),
@@ -219,10 +207,110 @@ def content(wh: Warehouse, state: UrlState, tiles: str | None) -> list[Any]:
 
 
 def _graphs_placeholder() -> html.Div:
-    """The graphs callbacks listen to, hidden when there is nothing to draw."""
+    """The map the navigation callback listens to, hidden when there is nothing to draw."""
+    return html.Div(dcc.Graph(id=ids.OV_MAP), hidden=True)
+
+
+# The ranking and the grade distribution are plain HTML bars, not plotly figures: at national
+# scale each bar chart cost ~100-150 ms of plotly drawing (text measuring, automargin redraws)
+# on the first render; as HTML they cost a few milliseconds, need no plotly at all, and every
+# value the hover used to show is visible text (benchmarks/README.md).
+
+
+def ranking_bars(df: pd.DataFrame, state: UrlState, n: int = 8) -> html.Div:
+    """The lowest and highest districts by the indicator, highest first: each a link to its
+    district page (as clicking a bar was), a bar as long as the value and the value."""
+    lang, ind = state.lang, state.ind
+    rows = figures.ranking_rows(df, ind, n)
+    if rows.empty:
+        return html.Div(c.empty_state(t("ov.no_districts", lang)), id=ids.OV_RANKING)
+    percent = ind != "puntaje_medio"  # the mean score is 0-1, shown as a number
+    district = lang_only(state)
+    items = []
+    for code, name, value in zip(rows["ubigeo"], rows["nombre"], rows["v"], strict=True):
+        text = fmt_pct(value, lang, 0) if percent else fmt_num(value, lang, 2)
+        who = f"{name} ({code})"
+        width = f"{min(max(float(value), 0.0), 1.0) * 100:.1f}%"
+        items.append(
+            html.Li(
+                [
+                    dcc.Link(who, href=href(f"/distrito/{code}", district), className="hbar-name"),
+                    html.Span(
+                        html.Span(
+                            className="hbar-fill",
+                            style={"width": width, "background": figures.SCALE_COLOR(value)},
+                        ),
+                        className="hbar-track",
+                        **c.aria(hidden="true"),
+                    ),
+                    html.Span(text, className="hbar-value"),
+                ],
+                className="hbar-row",
+                title=f"{who}: {text}",
+            )
+        )
+    ticks = [
+        html.Span(
+            fmt_pct(tick, lang, 0) if percent else fmt_num(tick, lang, 2),
+            style={"left": f"{tick * 100:g}%"},
+        )
+        for tick in figures.PERCENT_TICKS
+    ]
     return html.Div(
-        [dcc.Graph(id=ids.OV_MAP), dcc.Graph(id=ids.OV_RANKING), dcc.Graph(id=ids.OV_GRADES)],
-        hidden=True,
+        [
+            html.Ol(
+                items,
+                className="hbar-list",
+                **c.aria(label=f"{t('ov.ranking', lang)} · {label('ind', ind, lang)}"),
+            ),
+            html.Div(
+                html.Div(ticks, className="hbar-ticks"),
+                className="hbar-axis",
+                **c.aria(hidden="true"),
+            ),
+        ],
+        id=ids.OV_RANKING,
+        className="hbar",
+    )
+
+
+def grade_bars(counts: dict[str, int], lang: str) -> html.Div:
+    """JASS per SIASAR grade: a column per grade in the SIASAR colours, the count above it."""
+    if sum(counts.values()) == 0:
+        return html.Div(c.empty_state(t("di.no_jass", lang)), id=ids.OV_GRADES)
+    values = {g: int(counts.get(g, 0)) for g in figures.GRADES}
+    top = max(values.values())
+    grade = t("common.grade", lang)
+    columns = [
+        html.Li(
+            [
+                html.Span(
+                    [
+                        html.Span(fmt_num(v, lang), className="vbar-value"),
+                        html.Span(
+                            className="vbar-fill",
+                            style={
+                                "height": f"{v / top * 100:.1f}%",
+                                "background": GRADE_COLORS[g],
+                            },
+                        ),
+                    ],
+                    className="vbar-area",
+                ),
+                html.Span(g, className="vbar-label"),
+            ],
+            className="vbar-col",
+            title=f"{grade} {g}: {fmt_num(v, lang)}",
+        )
+        for g, v in values.items()
+    ]
+    return html.Div(
+        [
+            html.Ul(columns, className="vbar-list", **c.aria(label=t("ov.grades", lang))),
+            html.Div(grade, className="vbar-axis-title", **c.aria(hidden="true")),
+        ],
+        id=ids.OV_GRADES,
+        className="vbar",
     )
 
 

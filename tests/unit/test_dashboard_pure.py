@@ -107,15 +107,20 @@ def test_dsh008_map_and_ranking_figures() -> None:
     assert len(fig.data) == 2 and sorted(fig.data[1].customdata) == ["010101", "131101"]
     assert list(fig.data[1].customdata) == ["131101", "010101"]  # big first, small on top
     assert fig.layout.yaxis.scaleanchor == "x"
-    bars = figures.ranking_figure(_districts(), "cobertura_agua", "en")
-    assert list(bars.data[0].customdata) == ["010101", "131101"]
+    rows = figures.ranking_rows(_districts(), "cobertura_agua")
+    assert list(rows["ubigeo"]) == ["131101", "010101"]  # highest first
     empty = figures.map_figure(_districts().iloc[:0], ref, "cobertura_agua", "es")
     assert empty.layout.annotations
 
 
-def test_dsh009_grades_figure_uses_siasar_colours() -> None:
-    fig = figures.grades_figure({"A": 1, "B": 2, "C": 0, "D": 3, "E": 0}, "es")
-    assert list(fig.data[0].marker.color) == ["#54BA46", "#FFFF39", "#FF9326", "#C92429", "#AAAAAA"]
+def test_dsh008_ranking_keeps_each_district_once() -> None:
+    many = pd.DataFrame(
+        {"ubigeo": [f"{i:06d}" for i in range(20)], "nombre": list("abcdefghijklmnopqrst")}
+    ).assign(cobertura_agua=[i / 20 for i in range(20)])
+    rows = figures.ranking_rows(many, "cobertura_agua", n=8)
+    assert len(rows) == 16 and rows["v"].is_monotonic_decreasing
+    assert list(rows["ubigeo"][:1]) == ["000019"] and list(rows["ubigeo"][-1:]) == ["000000"]
+    assert len(figures.ranking_rows(many.head(5), "cobertura_agua", n=8)) == 5
 
 
 def test_dsh010_overview_navigation() -> None:
@@ -231,3 +236,13 @@ def test_dsh017_map_zooms_to_a_department() -> None:
     fig = figures.map_figure(_districts(), ref, "cobertura_agua", "es", zoom=True)
     assert fig.layout.xaxis.range[0] < -78.8 < -77.9 < fig.layout.xaxis.range[1]
     assert figures.map_figure(_districts(), ref, "cobertura_agua", "es").layout.xaxis.range is None
+
+
+def test_dsh030_bar_colours_follow_the_map_scale_continuously() -> None:
+    """A 99 % bar is nearly the 100 % green, as on the map (not the 70 % yellow of a step)."""
+    from dashboard.figures import NO_DATA_COLOR, SCALE, SCALE_COLOR
+
+    assert [SCALE_COLOR(stop) for stop, _ in SCALE] == [color.upper() for _, color in SCALE]
+    assert SCALE_COLOR(0.99) == "#348D2E" and SCALE_COLOR(0.55) == "#F4B42B"
+    assert SCALE_COLOR(1.5) == SCALE[-1][1] and SCALE_COLOR(-0.2) == SCALE[0][1]
+    assert SCALE_COLOR(float("nan")) == NO_DATA_COLOR and SCALE_COLOR(None) == NO_DATA_COLOR

@@ -46,8 +46,6 @@ def _every_figure() -> dict[str, object]:
     return {
         "map": figures.map_figure(_districts(), ref, "cobertura_agua", "es"),
         "map_zoom": figures.map_figure(_districts(), ref, "cobertura_agua", "es", zoom=True),
-        "ranking": figures.ranking_figure(_districts(), "cobertura_agua", "es"),
-        "grades": figures.grades_figure({"A": 1, "B": 2}, "es"),
         "trend": figures.trend_figure(history, "es"),
         "history": figures.score_history_figure(scores, visits, "es"),
         "compliance": figures.compliance_figure(goals, "departamento", "es"),
