@@ -10,7 +10,7 @@ from dash import dcc, html
 
 from dashboard import components as c
 from dashboard import figures, ids
-from dashboard.exports import EMPTY_TABLE, Table
+from dashboard.exports import EMPTY_TABLE, Table, rows_of
 from dashboard.i18n import fmt_bool, fmt_date, fmt_money, fmt_num, fmt_pct, label, t
 from dashboard.queries import Warehouse
 from dashboard.state import UrlState, href, lang_only, to_search
@@ -312,24 +312,22 @@ def jass_columns(lang: str) -> list[dict[str, Any]]:
 def jass_rows(orgs: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
     """Grid rows: dates as ISO text (sortable), yes/no in words, trend translated."""
     trend = {"sube": "↑", "baja": "↓", "igual": "="}
-    rows = []
-    for _, r in orgs.sort_values("nombre").iterrows():
-        rows.append(
-            {
-                "codigo_oc": r["codigo_oc"],
-                "nombre": r["nombre"],
-                "grado": r["grado"],
-                "puntaje": _num(r["puntaje"]),
-                "tendencia": trend.get(r["tendencia"] or "", "—"),
-                "ultima_visita": _iso(r["ultima_visita"]),
-                "consejo_fin": _iso(r["consejo_fin"]),
-                "consejo_vigente": fmt_bool(r["consejo_vigente"], lang),
-                "realiza_cloracion": fmt_bool(r["realiza_cloracion"], lang),
-                "cloro_residual_mg_l": _num(r["cloro_residual_mg_l"]),
-                "tasa_cobranza": _num(r["tasa_cobranza"]),
-            }
-        )
-    return rows
+    df = orgs.sort_values("nombre")
+    return rows_of(
+        {
+            "codigo_oc": df["codigo_oc"].tolist(),
+            "nombre": df["nombre"].tolist(),
+            "grado": df["grado"].tolist(),
+            "puntaje": [_num(v) for v in df["puntaje"]],
+            "tendencia": [trend.get(v or "", "—") for v in df["tendencia"]],
+            "ultima_visita": [_iso(v) for v in df["ultima_visita"]],
+            "consejo_fin": [_iso(v) for v in df["consejo_fin"]],
+            "consejo_vigente": [fmt_bool(v, lang) for v in df["consejo_vigente"]],
+            "realiza_cloracion": [fmt_bool(v, lang) for v in df["realiza_cloracion"]],
+            "cloro_residual_mg_l": [_num(v) for v in df["cloro_residual_mg_l"]],
+            "tasa_cobranza": [_num(v) for v in df["tasa_cobranza"]],
+        }
+    )
 
 
 def _iso(value: Any) -> str | None:
@@ -421,17 +419,14 @@ def cp_table(cps: pd.DataFrame, ubigeo: str, lang: str) -> Table:
         }
         for k in ("cobertura_agua", "cobertura_agua_segura", "cobertura_saneamiento")
     ]
-    rows = [
+    indicators = ("cobertura_agua", "cobertura_agua_segura", "cobertura_saneamiento")
+    rows = rows_of(
         {
-            "nombre": r["nombre"] or r["codigo"],
-            "poblacion_rural": int(r["poblacion_rural"]),
-            **{
-                k: _num(r[k])
-                for k in ("cobertura_agua", "cobertura_agua_segura", "cobertura_saneamiento")
-            },
+            "nombre": [n or c for n, c in zip(cps["nombre"], cps["codigo"], strict=True)],
+            "poblacion_rural": [int(v) for v in cps["poblacion_rural"]],
+            **{k: [_num(v) for v in cps[k]] for k in indicators},
         }
-        for _, r in cps.iterrows()
-    ]
+    )
     return Table(rows, cols, f"cobertura_cp_{ubigeo}")
 
 

@@ -11,7 +11,7 @@ from dash import dcc, html
 
 from dashboard import components as c
 from dashboard import figures, ids
-from dashboard.exports import EMPTY_TABLE, Table
+from dashboard.exports import EMPTY_TABLE, Table, rows_of
 from dashboard.i18n import fmt_date, fmt_num, fmt_pct, label, t
 from dashboard.queries import Warehouse
 from dashboard.state import UrlState, to_search
@@ -297,24 +297,27 @@ def _num(value: Any) -> float | None:
 def at_risk_rows(df: pd.DataFrame, names: dict[str, str], lang: str) -> list[dict[str, Any]]:
     """Municipalities at risk or not meeting the goal, with their missing activities."""
     risky = df[df["estado"].isin(["en_riesgo", "no_cumplida"])].sort_values(["estado", "puntaje"])
-    return [
+    yes, no = t("common.yes", lang), t("common.no", lang)
+    return rows_of(
         {
-            "ubigeo": r["ubigeo"],
-            "distrito": r["nombre"],
-            "provincia": r["provincia_nombre"],
-            "departamento": r["departamento_nombre"],
-            "categoria": r["categoria"],
-            "estado": label("estado", r["estado"], lang),
-            "puntaje": _num(r["puntaje"]),
-            "puntaje_minimo": _num(r["puntaje_minimo"]),
-            "faltantes": "; ".join(names.get(str(a), str(a)) for a in (r["faltantes"] or [])),
-            "mef": "—"
-            if r["mef_cumplio"] is None or pd.isna(r["mef_cumplio"])
-            else (t("common.yes", lang) if r["mef_cumplio"] else t("common.no", lang)),
-            "discrepancia": "⚠" if r["discrepancia"] else "",
+            "ubigeo": risky["ubigeo"].tolist(),
+            "distrito": risky["nombre"].tolist(),
+            "provincia": risky["provincia_nombre"].tolist(),
+            "departamento": risky["departamento_nombre"].tolist(),
+            "categoria": risky["categoria"].tolist(),
+            "estado": [label("estado", v, lang) for v in risky["estado"]],
+            "puntaje": [_num(v) for v in risky["puntaje"]],
+            "puntaje_minimo": [_num(v) for v in risky["puntaje_minimo"]],
+            "faltantes": [
+                "; ".join(names.get(str(a), str(a)) for a in (missing or []))
+                for missing in risky["faltantes"]
+            ],
+            "mef": [
+                "—" if v is None or pd.isna(v) else (yes if v else no) for v in risky["mef_cumplio"]
+            ],
+            "discrepancia": ["⚠" if v else "" for v in risky["discrepancia"]],
         }
-        for _, r in risky.iterrows()
-    ]
+    )
 
 
 def at_risk_table(

@@ -246,3 +246,12 @@ def test_dsh030_bar_colours_follow_the_map_scale_continuously() -> None:
     assert SCALE_COLOR(0.99) == "#348D2E" and SCALE_COLOR(0.55) == "#F4B42B"
     assert SCALE_COLOR(1.5) == SCALE[-1][1] and SCALE_COLOR(-0.2) == SCALE[0][1]
     assert SCALE_COLOR(float("nan")) == NO_DATA_COLOR and SCALE_COLOR(None) == NO_DATA_COLOR
+
+
+def test_dsh031_grid_rows_from_columns() -> None:
+    from dashboard.exports import rows_of
+
+    assert rows_of({"a": [1, 2], "b": ["x", None]}) == [{"a": 1, "b": "x"}, {"a": 2, "b": None}]
+    assert rows_of({"a": []}) == []
+    with pytest.raises(ValueError):
+        rows_of({"a": [1, 2], "b": ["x"]})  # a short column is a bug, never a silent cut
