@@ -13,7 +13,7 @@ from typing import Any
 
 from dash import Dash
 
-from dashboard import create_app
+from dashboard import create_app, speed
 from dashboard.config import Settings
 from dashboard.security import StartupRefused
 from etl import db
@@ -21,8 +21,11 @@ from etl import db
 
 @lru_cache(maxsize=1)
 def _app() -> Dash:
-    """The process's one Dash app, configured from the environment."""
-    return create_app(Settings())
+    """The process's one Dash app, configured from the environment (its start-up objects
+    frozen: dashboard.speed.settle_heap)."""
+    app = create_app(Settings())
+    speed.settle_heap()
+    return app
 
 
 def __getattr__(name: str) -> Any:
@@ -46,6 +49,7 @@ def main() -> int:
     except StartupRefused as exc:
         print(str(exc), file=sys.stderr)
         return 2
+    speed.settle_heap()
     app.run(host=settings.host, port=settings.port, debug=False)
     return 0
 

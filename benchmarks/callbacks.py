@@ -24,7 +24,7 @@ from typing import Any
 from dash import Dash
 from sqlalchemy import func, select
 
-from dashboard import create_app, exports
+from dashboard import create_app, exports, speed
 from dashboard.config import Settings
 from dashboard.queries import Warehouse
 from etl import schema as s
@@ -142,6 +142,7 @@ class Bench:
     def on(cls, db_url: str) -> Bench:
         """The app as `python app.py` builds it, on the given warehouse."""
         app = create_app(Settings(database_url=db_url))
+        speed.settle_heap()  # as app.py does before serving
         client = app.server.test_client()
         client.get("/")  # Dash adds the page router on the first request
         return cls(app, pick_codes(app.server.config["WAREHOUSE"]))

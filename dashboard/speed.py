@@ -14,11 +14,14 @@
   1.2 MB instead of 4.8 MB) is an asset, so Dash loads it with the page and dcc.Graph, finding
   `window.Plotly` defined, never fetches the full `plotly.min.js`. `full_plotly` switches back
   to the full bundle (the `scattermap` tile map needs it).
+- `settle_heap`: the ~200,000 objects that importing dash, plotly and pandas and building the
+  app leave behind are moved out of the garbage collector's sight once the app is built.
 """
 
 from __future__ import annotations
 
 import copy
+import gc
 import hashlib
 import re
 import tempfile
@@ -35,6 +38,23 @@ from dash.development.base_component import Component
 from flask import Response, g, has_request_context, request
 
 PAGE_CACHE_SIZE = 64
+
+
+def settle_heap() -> None:
+    """Collect once, then freeze what is left (`gc.freeze`): call it when the app is built,
+    in the serving process only.
+
+    Python's full collection walks every tracked object. After start-up that is ~200,000 of
+    them (dash, plotly, pandas, the app), ~100 ms per walk, and a walk came every ~7 requests:
+    a national goal export took ~50 ms, and ~160 ms every seventh time (measured with the
+    collector on and off). Frozen objects are never walked again; everything created later
+    is collected as before. Not called by `create_app`: tests build many apps in one process
+    and frozen objects are never freed.
+    """
+    gc.collect()
+    gc.freeze()
+
+
 DASH_UPDATE = "/_dash-update-component"
 ROUTER_OUTPUT = b"_pages_content"  # the page router's output id, in its request body
 # Props that carry data rather than structure; the renderer's id check needs neither.

@@ -117,3 +117,22 @@ def test_srv005_five_users_ten_seconds_under_gunicorn_zero_errors(tiny_sqlite):
         report = loadtest.run(base, users=5, duration=10, max_requests=2000, seed=3)
     assert report["errors"] == 0, report["error_samples"]
     assert {"overview", "department", "district", "jass", "filters"} <= set(report["pages"])
+
+
+def test_srv006_the_serving_app_freezes_its_start_up_objects(tiny_sqlite):
+    """`app.server` (what gunicorn serves) moves its start-up objects out of the collector's
+    walks (dashboard.speed.settle_heap); `create_app` alone, as tests use it, does not."""
+    code = (
+        "import gc, app\n"
+        "from dashboard import create_app\n"
+        "from dashboard.config import Settings\n"
+        "create_app(Settings()); before = gc.get_freeze_count()\n"
+        "app.server; print(before, gc.get_freeze_count())\n"
+    )
+    env = {**os.environ, "DATABASE_URL": tiny_sqlite}
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    before, after = map(int, out.stdout.split())
+    assert before == 0 and after > 50_000
