@@ -7,7 +7,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from etl import db, load
-from tests.unit.test_fuzz_callbacks import client, fuzz_all  # noqa: F401  (fixture)
+from tests.unit.test_fuzz_callbacks import (  # noqa: F401  (fixture)
+    EXPORT_CASES,
+    check_export,
+    client,
+    fuzz_all,
+)
 from tests.unit.test_fuzz_read import (  # noqa: F401  (fixture)
     SUFFIXES,
     check_load,
@@ -49,3 +54,12 @@ def test_soak_loader_with_real_derive(tmp_path, real_files, monkeypatch):  # noq
 
 def test_soak_callbacks(client):  # noqa: F811
     fuzz_all(client, settings(LONG, max_examples=300))
+
+
+def test_soak_export_links(client):  # noqa: F811
+    @settings(LONG, max_examples=1000)
+    @given(case=EXPORT_CASES)
+    def prop(case):
+        check_export(client, *case)
+
+    prop()
