@@ -17,9 +17,10 @@ from typing import Any
 
 from benchmarks import report
 from benchmarks.browser import measure_browser
-from benchmarks.callbacks import measure_callbacks
+from benchmarks.callbacks import measure_callbacks, pick_codes
 from benchmarks.load import measure_load
 from benchmarks.warehouses import Sample, sample_dir, warehouse
+from dashboard.queries import Warehouse
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_WORK = Path(os.environ.get("TMPDIR", "/tmp")) / "atm-bench"
@@ -161,9 +162,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         big = warehouse(args.work, Sample("national", multiplier=10))
         results.append(scaling(base, measure_callbacks(f"sqlite:///{big}", calls)))
     if not args.no_browser:
-        from benchmarks.callbacks import Bench
-
-        dep = department_name(db, Bench.on(f"sqlite:///{db}").codes.dep)
+        dep = department_name(db, pick_codes(Warehouse(f"sqlite:///{db}")).dep)
         results += measure_browser(f"sqlite:///{db}", dep, args.work / "server.log")
     return _doc(results, sample)
 

@@ -64,6 +64,11 @@ def rows_of(columns: dict[str, list[Any]]) -> list[dict[str, Any]]:
     return [dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)]
 
 
+def cell_number(value: Any) -> float | None:
+    """A number for a grid cell, rounded to 4 decimals (None for missing)."""
+    return None if value is None or pd.isna(value) else round(float(value), 4)
+
+
 EMPTY_TABLE = Table([], [], "tabla")  # the hidden grids of pages without the table
 
 # How to build each exportable table from the warehouse, the URL state and the key.

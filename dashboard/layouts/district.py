@@ -10,7 +10,7 @@ from dash import dcc, html
 
 from dashboard import components as c
 from dashboard import figures, ids
-from dashboard.exports import EMPTY_TABLE, Table, rows_of
+from dashboard.exports import EMPTY_TABLE, Table, cell_number, rows_of
 from dashboard.i18n import fmt_bool, fmt_date, fmt_money, fmt_num, fmt_pct, label, t
 from dashboard.queries import Warehouse
 from dashboard.state import UrlState, href, lang_only, to_search
@@ -318,24 +318,20 @@ def jass_rows(orgs: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
             "codigo_oc": df["codigo_oc"].tolist(),
             "nombre": df["nombre"].tolist(),
             "grado": df["grado"].tolist(),
-            "puntaje": [_num(v) for v in df["puntaje"]],
+            "puntaje": [cell_number(v) for v in df["puntaje"]],
             "tendencia": [trend.get(v or "", "—") for v in df["tendencia"]],
             "ultima_visita": [_iso(v) for v in df["ultima_visita"]],
             "consejo_fin": [_iso(v) for v in df["consejo_fin"]],
             "consejo_vigente": [fmt_bool(v, lang) for v in df["consejo_vigente"]],
             "realiza_cloracion": [fmt_bool(v, lang) for v in df["realiza_cloracion"]],
-            "cloro_residual_mg_l": [_num(v) for v in df["cloro_residual_mg_l"]],
-            "tasa_cobranza": [_num(v) for v in df["tasa_cobranza"]],
+            "cloro_residual_mg_l": [cell_number(v) for v in df["cloro_residual_mg_l"]],
+            "tasa_cobranza": [cell_number(v) for v in df["tasa_cobranza"]],
         }
     )
 
 
 def _iso(value: Any) -> str | None:
     return None if value is None or pd.isna(value) else str(value)[:10]
-
-
-def _num(value: Any) -> float | None:
-    return None if value is None or pd.isna(value) else round(float(value), 4)
 
 
 def jass_table(orgs: pd.DataFrame, ubigeo: str, lang: str) -> Table:
@@ -402,6 +398,7 @@ def atm_section(atm: pd.DataFrame, lang: str) -> Any:
 def cp_table(cps: pd.DataFrame, ubigeo: str, lang: str) -> Table:
     """Coverage per centro poblado, worst first, as the grid shows it."""
     pct = {"function": "params.value == null ? '—' : Math.round(params.value * 100) + ' %'"}
+    indicators = ("cobertura_agua", "cobertura_agua_segura", "cobertura_saneamiento")
     cols: list[dict[str, Any]] = [
         {"field": "nombre", "headerName": t("di.cp", lang), "minWidth": 160},
         {
@@ -417,14 +414,13 @@ def cp_table(cps: pd.DataFrame, ubigeo: str, lang: str) -> Table:
             "valueFormatter": pct,
             "filter": "agNumberColumnFilter",
         }
-        for k in ("cobertura_agua", "cobertura_agua_segura", "cobertura_saneamiento")
+        for k in indicators
     ]
-    indicators = ("cobertura_agua", "cobertura_agua_segura", "cobertura_saneamiento")
     rows = rows_of(
         {
             "nombre": [n or c for n, c in zip(cps["nombre"], cps["codigo"], strict=True)],
             "poblacion_rural": [int(v) for v in cps["poblacion_rural"]],
-            **{k: [_num(v) for v in cps[k]] for k in indicators},
+            **{k: [cell_number(v) for v in cps[k]] for k in indicators},
         }
     )
     return Table(rows, cols, f"cobertura_cp_{ubigeo}")

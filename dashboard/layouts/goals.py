@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 import dash_bootstrap_components as dbc
@@ -11,7 +12,7 @@ from dash import dcc, html
 
 from dashboard import components as c
 from dashboard import figures, ids
-from dashboard.exports import EMPTY_TABLE, Table, rows_of
+from dashboard.exports import EMPTY_TABLE, Source, Table, cell_number, rows_of
 from dashboard.i18n import fmt_date, fmt_num, fmt_pct, label, t
 from dashboard.queries import Warehouse
 from dashboard.state import UrlState, to_search
@@ -274,9 +275,9 @@ def activity_table(shares: pd.DataFrame, goal: dict[str, Any], lang: str) -> Tab
     rows = [
         {
             "actividad": r[desc],
-            "puntos": _num(r["puntos"]),
+            "puntos": cell_number(r["puntos"]),
             "cumplen": f"{int(r['cumplen'])} / {int(r['aplicables'])}",
-            "pct": _num(r["pct"]),
+            "pct": cell_number(r["pct"]),
         }
         for _, r in shares.iterrows()
     ]
@@ -287,11 +288,6 @@ def activity_grid(shares: pd.DataFrame, goal: dict[str, Any], state: UrlState) -
     """The activity table with its export links."""
     table = activity_table(shares, goal, state.lang)
     return c.table_block(state, ids.GO_ACT_GRID, table, None, None, t("go.no_progress", state.lang))
-
-
-def _num(value: Any) -> float | None:
-    """A number for a grid cell (None for missing)."""
-    return None if value is None or pd.isna(value) else round(float(value), 4)
 
 
 def at_risk_rows(df: pd.DataFrame, names: dict[str, str], lang: str) -> list[dict[str, Any]]:
@@ -306,8 +302,8 @@ def at_risk_rows(df: pd.DataFrame, names: dict[str, str], lang: str) -> list[dic
             "departamento": risky["departamento_nombre"].tolist(),
             "categoria": risky["categoria"].tolist(),
             "estado": [label("estado", v, lang) for v in risky["estado"]],
-            "puntaje": [_num(v) for v in risky["puntaje"]],
-            "puntaje_minimo": [_num(v) for v in risky["puntaje_minimo"]],
+            "puntaje": [cell_number(v) for v in risky["puntaje"]],
+            "puntaje_minimo": [cell_number(v) for v in risky["puntaje_minimo"]],
             "faltantes": [
                 "; ".join(names.get(str(a), str(a)) for a in (missing or []))
                 for missing in risky["faltantes"]
@@ -362,37 +358,32 @@ def at_risk_grid(
 # The goal's tables rebuilt for their export links (dashboard/layouts/tables.py).
 
 
-def _goal_data(
-    wh: Warehouse, state: UrlState
-) -> tuple[dict[str, Any], pd.DataFrame, pd.DataFrame] | None:
-    """The goal the URL names (or the newest), its progress in the URL's department and its
-    activities (empty when there is no progress)."""
-    goals = wh.goals()
-    keys = goal_keys(goals)
-    chosen = chosen_goal(keys, state.meta)
-    if chosen is None:
-        return None
-    goal = goals.iloc[keys.index(chosen)].to_dict()
-    df = wh.goal_progress(int(goal["anio"]), int(goal["numero"]), state.dep)
-    acts = wh.activities(int(goal["anio"]), int(goal["numero"])) if not df.empty else None
-    return goal, df, acts if acts is not None else pd.DataFrame()
+def _goal_source(
+    stem: str, build: Callable[[dict[str, Any], pd.DataFrame, pd.DataFrame, UrlState], Table]
+) -> Source:
+    """An export source for one of the goal page's tables: the goal the URL names (or the
+    newest) and its progress in the URL's department; no rows when there is no progress."""
+
+    def source(wh: Warehouse, state: UrlState, _key: str | None) -> Table | None:
+        goals = wh.goals()
+        keys = goal_keys(goals)
+        chosen = chosen_goal(keys, state.meta)
+        if chosen is None:
+            return None
+        goal = goals.iloc[keys.index(chosen)].to_dict()
+        anio, numero = int(goal["anio"]), int(goal["numero"])
+        df = wh.goal_progress(anio, numero, state.dep)
+        if df.empty:
+            return Table([], [], f"{stem}_{anio}_{numero}")
+        return build(goal, df, wh.activities(anio, numero), state)
+
+    return source
 
 
-def at_risk_source(wh: Warehouse, state: UrlState, _key: str | None) -> Table | None:
-    found = _goal_data(wh, state)
-    if found is None:
-        return None
-    goal, df, acts = found
-    if df.empty:
-        return Table([], [], f"meta_{goal['anio']}_{goal['numero']}")
-    return at_risk_table(df, acts, goal, state.dep, state.lang)
-
-
-def activity_source(wh: Warehouse, state: UrlState, _key: str | None) -> Table | None:
-    found = _goal_data(wh, state)
-    if found is None:
-        return None
-    goal, df, acts = found
-    if df.empty:
-        return Table([], [], f"actividades_{goal['anio']}_{goal['numero']}")
-    return activity_table(activity_shares(df, acts), goal, state.lang)
+at_risk_source = _goal_source(
+    "meta", lambda goal, df, acts, state: at_risk_table(df, acts, goal, state.dep, state.lang)
+)
+activity_source = _goal_source(
+    "actividades",
+    lambda goal, df, acts, state: activity_table(activity_shares(df, acts), goal, state.lang),
+)
