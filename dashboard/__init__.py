@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import dash
 import dash_bootstrap_components as dbc
 from dash import Dash, dcc, html
+from flask import current_app, has_app_context
 
 from dashboard import components as c
 from dashboard import exports, guard, health, ids, security, speed
@@ -23,6 +25,7 @@ from dashboard.layouts import data, district, ficha, goals, jass, overview, sali
 from dashboard.queries import Warehouse
 from dashboard.state import UrlState, from_params, href, to_search
 
+PAGES_KEY = "ATM_PAGES"  # the app's Pages in its Flask config
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 # Options of the page spinner, typed loosely on purpose: Dash's generated TargetComponents
 # TypedDict declares no keys, so a literal {"_pages_content": "children"} cannot type-check.
@@ -96,106 +99,100 @@ def scoped(wh: Warehouse) -> Warehouse:
     return wh.scoped(security.current_scope(wh))
 
 
-def _state_page(
-    settings: Settings, render: Callable[[Warehouse, UrlState], Any]
-) -> Callable[..., Any]:
-    """A page layout: parse the query parameters, then render from the typed state."""
+@dataclass(frozen=True)
+class Pages:
+    """What an app's pages read from: its warehouse, its settings and its page cache."""
 
-    def layout(view: Warehouse, **params: Any) -> Any:
-        return render(view, from_params(params, settings.lang))
+    wh: Warehouse
+    settings: Settings
+    cache: speed.PageCache
+
+
+def _serving(registered: Pages) -> Pages:
+    """The pages of the app answering this request.
+
+    Dash's page registry is process-wide: a second app built in the same process (the test
+    suite, the benchmark's 1x and 10x apps) registers the same page names again and replaces
+    the first app's layouts. A layout must therefore read its warehouse from the app serving
+    the request, not from the app that registered it last. Outside a request (Dash's id
+    check) the registering app's own pages are used.
+    """
+    if has_app_context():
+        return cast(Pages, current_app.config.get(PAGES_KEY, registered))
+    return registered
+
+
+def _cached(registered: Pages, name: str, render: Callable[..., Any]) -> Callable[..., Any]:
+    """A page layout for this request's app and account, rendered once per URL parameters,
+    data version and scope (see speed.py). `render(pages, view, **params)` draws it."""
+
+    def layout(**params: Any) -> Any:
+        pages = _serving(registered)
+        view = scoped(pages.wh)
+        version = pages.wh.data_version()
+        if version is None:  # the warehouse cannot be read: render (and show the error)
+            return render(pages, view, **params)
+        key = (name, speed.params_key(params), version, view.scope.key)
+        return pages.cache.get_or_render(key, lambda: render(pages, view, **params))
 
     return layout
 
 
-def _cached(wh: Warehouse, cache: speed.PageCache, name: str, layout: Callable) -> Callable:
-    """The page layout for this request's account, rendered once per URL parameters, data
-    version and scope (see speed.py)."""
+def _state_page(render: Callable[[Pages, Warehouse, UrlState], Any]) -> Callable[..., Any]:
+    """A page drawn from the typed state of its query parameters."""
 
-    def cached(**params: Any) -> Any:
-        view = scoped(wh)
-        version = wh.data_version()
-        if version is None:  # the warehouse cannot be read: render (and show the error)
-            return layout(view, **params)
-        key = (name, speed.params_key(params), version, view.scope.key)
-        return cache.get_or_render(key, lambda: layout(view, **params))
+    def page(pages: Pages, view: Warehouse, **params: Any) -> Any:
+        return render(pages, view, from_params(params, pages.settings.lang))
 
-    return cached
+    return page
+
+
+def _district_page(pages: Pages, view: Warehouse, ubigeo: str | None = None, **params: Any) -> Any:
+    if ubigeo is None:  # Dash's id check calls layouts without arguments
+        return html.Div([district.skeleton(), ficha.skeleton()])
+    state = from_params(params, pages.settings.lang)
+    # "/distrito/<ubigeo>/ficha" matches the district template too (Dash's wildcard spans
+    # slashes): the printable sheet is the district page's other view.
+    code, _, sub_page = ubigeo.partition("/")
+    if sub_page == "ficha" or params.get("ficha") == "1":
+        return ficha.layout(view, state, code)
+    return district.layout(view, state, code)
+
+
+def _jass_page(pages: Pages, view: Warehouse, codigo_oc: str | None = None, **params: Any) -> Any:
+    if codigo_oc is None:
+        return jass.skeleton()
+    return jass.layout(view, from_params(params, pages.settings.lang), codigo_oc)
 
 
 def _register_pages(app: Dash, wh: Warehouse, settings: Settings) -> None:
     """Register every page explicitly (DESIGN.md: never the folder loader)."""
-    del app  # pages go to Dash's registry; the app argument documents the order of set-up
-    tiles = settings.map_tiles
-    cache = speed.PageCache()
-    dash.register_page(
-        "overview",
-        path="/",
-        name="overview",
-        title=t("app.title", settings.lang),
-        layout=_cached(
-            wh,
-            cache,
+    own = Pages(wh, settings, speed.PageCache())
+    app.server.config[PAGES_KEY] = own
+    title = t("app.title", settings.lang)
+    pages: list[tuple[str, dict[str, str], Callable[..., Any]]] = [
+        (
             "overview",
-            _state_page(settings, lambda view, s: overview.layout(view, s, tiles)),
+            {"path": "/"},
+            _state_page(lambda p, view, s: overview.layout(view, s, p.settings.map_tiles)),
         ),
-    )
-
-    def district_layout(view: Warehouse, ubigeo: str | None = None, **params: Any) -> Any:
-        if ubigeo is None:  # Dash's id check calls layouts without arguments
-            return html.Div([district.skeleton(), ficha.skeleton()])
-        state = from_params(params, settings.lang)
-        # "/distrito/<ubigeo>/ficha" matches the district template too (Dash's wildcard spans
-        # slashes): the printable sheet is the district page's other view.
-        code, _, sub_page = ubigeo.partition("/")
-        if sub_page == "ficha" or params.get("ficha") == "1":
-            return ficha.layout(view, state, code)
-        return district.layout(view, state, code)
-
-    def jass_layout(view: Warehouse, codigo_oc: str | None = None, **params: Any) -> Any:
-        if codigo_oc is None:
-            return jass.skeleton()
-        return jass.layout(view, from_params(params, settings.lang), codigo_oc)
-
-    dash.register_page(
-        "district",
-        path_template=district.PATH,
-        layout=_cached(wh, cache, "district", district_layout),
-        title=t("app.title", settings.lang),
-    )
-    dash.register_page(
-        "jass",
-        path_template=jass.PATH,
-        layout=_cached(wh, cache, "jass", jass_layout),
-        title=t("app.title", settings.lang),
-    )
-    dash.register_page(
-        "goals",
-        path=goals.PATH,
-        title=t("app.title", settings.lang),
-        layout=_cached(wh, cache, "goals", _state_page(settings, goals.layout)),
-    )
-    dash.register_page(
-        "exit",
-        path=salida.PATH,
-        title=t("app.title", settings.lang),
-        layout=_cached(wh, cache, "exit", _state_page(settings, salida.layout)),
-    )
-    dash.register_page(
-        "data",
-        path=data.PATH,
-        title=t("app.title", settings.lang),
-        layout=_cached(
-            wh,
-            cache,
+        ("district", {"path_template": district.PATH}, _district_page),
+        ("jass", {"path_template": jass.PATH}, _jass_page),
+        ("goals", {"path": goals.PATH}, _state_page(lambda p, view, s: goals.layout(view, s))),
+        ("exit", {"path": salida.PATH}, _state_page(lambda p, view, s: salida.layout(view, s))),
+        (
             "data",
-            _state_page(settings, lambda view, s: data.layout(view, s, settings)),
+            {"path": data.PATH},
+            _state_page(lambda p, view, s: data.layout(view, s, p.settings)),
         ),
-    )
+    ]
+    for name, where, render in pages:
+        dash.register_page(name, name=name, title=title, layout=_cached(own, name, render), **where)
     dash.register_page(
         "not_found_404",
         path="/404",
-        title=t("app.title", settings.lang),
-        layout=lambda **params: not_found(from_params(params, settings.lang)),
+        title=title,
+        layout=lambda **params: not_found(from_params(params, _serving(own).settings.lang)),
     )
 
 

@@ -219,3 +219,18 @@ def test_dsh110_router_answers_cached_until_the_next_load(app, engine, monkeypat
         )  # fmt: skip
     _render(client, "/distrito/131101?anio=2025")
     assert calls["n"] == seen + 1
+
+
+def test_dsh112_each_app_serves_its_own_warehouse(app, tmp_path) -> None:
+    """Dash's page registry is process-wide; a second app built later (as in the test suite
+    and the benchmark) must not take over the first app's pages."""
+    from etl import db
+
+    other_url = f"sqlite:///{tmp_path / 'other.db'}"
+    other_engine = db.make_engine(other_url)
+    db.init_db(other_engine)  # the districts, no JASS
+    other = create_app(Settings(database_url=other_url))
+    assert "JASS Huaychaca" in _render(app.server.test_client(), "/distrito/131101")
+    assert "JASS Huaychaca" not in _render(other.server.test_client(), "/distrito/131101")
+    assert "JASS Huaychaca" in _render(app.server.test_client(), "/distrito/131101/ficha")
+    other_engine.dispose()
