@@ -154,6 +154,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "ov.ranking": ("Ranking de distritos", "District ranking"),
     "ov.worst": ("Los más bajos", "Lowest"),
+    "ov.ranking_gap": ("⋯ otros {n} distritos ⋯", "⋯ {n} other districts ⋯"),
     "ov.best": ("Los más altos", "Highest"),
     "ov.grades": ("JASS por grado (SIASAR)", "JASS by grade (SIASAR)"),
     "ov.no_districts": (
@@ -341,9 +342,40 @@ TEXTS: dict[str, tuple[str, str]] = {
     "da.catalogue": ("Catálogo de metas", "Goal catalogue"),
     "da.model": ("Modelo de puntaje", "Score model"),
     "da.download_rejects": ("Descargar todos los rechazos (CSV)", "Download all rejects (CSV)"),
+    # audit tables of the data page: column headers
+    "au.id": ("N.º", "No."),
+    "au.iniciada": ("Inicio", "Started"),
+    "au.terminada": ("Fin", "Finished"),
+    "au.estado": ("Resultado", "Result"),
+    "au.filas_leidas": ("Filas leídas", "Rows read"),
+    "au.filas_cargadas": ("Filas cargadas", "Rows loaded"),
+    "au.filas_rechazadas": ("Filas rechazadas", "Rows rejected"),
+    "au.fecha_corte": ("Fecha de corte", "Cut-off date"),
+    "au.usuario": ("Cargado por", "Loaded by"),
+    "au.cuenta": ("Cuenta", "Account"),
+    "au.equipo": ("Equipo", "Computer"),
+    "au.version_catalogo": ("Versión del catálogo", "Catalogue version"),
+    "au.version_modelo": ("Versión del modelo", "Model version"),
+    "au.carga_id": ("Carga n.º", "Load no."),
+    "au.archivo": ("Archivo", "File"),
+    "au.hoja": ("Hoja", "Sheet"),
+    "au.tipo": ("Tipo", "Kind"),
+    "au.sha256": ("Huella (SHA-256)", "Fingerprint (SHA-256)"),
+    "au.fila": ("Fila", "Row"),
+    "au.columna": ("Columna", "Column"),
+    "au.valor": ("Valor", "Value"),
+    "au.mensaje": ("Problema", "Problem"),
+    "au.sugerencia": ("Cómo corregirlo", "How to fix it"),
+    "au.codigo": ("Código del problema", "Problem code"),
+    "au.carga_archivo_id": ("Archivo n.º", "File no."),
+    "au.version": ("Versión", "Version"),
     "da.rejects_shown": (
         "Se muestran los primeros {n} de {total}; el botón descarga todos.",
         "The first {n} of {total} are shown; the button downloads them all.",
+    ),
+    "da.rejects_all_shown": (
+        "{total} filas rechazadas o problemas de archivo; para cada uno, qué corregir.",
+        "{total} rejected rows or file problems; for each one, what to fix.",
     ),
     # exports, overview and district additions
     "common.export_help": (
@@ -409,6 +441,9 @@ TEXTS: dict[str, tuple[str, str]] = {
 
 # Readable labels for codes the ETL stores (visit reasons, exit criteria, score items).
 CODES: dict[str, tuple[str, str]] = {
+    "carga.ok": ("Completa", "Complete"),
+    "carga.con_rechazos": ("Con filas rechazadas", "Some rows rejected"),
+    "carga.sin_datos": ("Nada cargado", "Nothing loaded"),
     "razon.consejo_vencido": ("Consejo directivo vencido", "Board term expired"),
     "razon.no_clora": ("No clora el agua", "Does not chlorinate the water"),
     "razon.cloro_bajo": ("Cloro residual bajo", "Low residual chlorine"),

@@ -13,7 +13,7 @@ from dashboard import ids, security
 from dashboard.auth import Account
 from dashboard.config import Settings
 from dashboard.exports import Table, export_href
-from dashboard.i18n import fmt_num, t
+from dashboard.i18n import fmt_num, label, t
 from dashboard.queries import Warehouse
 from dashboard.state import UrlState, to_search
 
@@ -22,6 +22,30 @@ NAME = "data"
 
 
 REJECTS_SHOWN = 500  # the grid shows the first rejects; the button downloads them all
+
+
+# What each audit grid shows a clerk, in order. Other columns stay in the warehouse: the
+# rejects' raw row (`datos`), file hashes of rejects, the other language's messages.
+LOAD_FIELDS = (
+    "id", "iniciada", "terminada", "estado", "filas_leidas", "filas_cargadas",
+    "filas_rechazadas", "fecha_corte", "usuario", "cuenta", "equipo", "version_catalogo",
+    "version_modelo",
+)  # fmt: skip
+FILE_FIELDS = (
+    "id", "carga_id", "archivo", "hoja", "tipo", "filas_leidas", "filas_cargadas",
+    "filas_rechazadas", "sha256",
+)  # fmt: skip
+REJECT_FIELDS = (  # the problem and its fix early: on a narrow screen the grid scrolls sideways
+    "archivo", "fila", "columna", "valor", "mensaje", "sugerencia", "hoja", "codigo", "tipo",
+    "carga_archivo_id",
+)  # fmt: skip
+VERSION_FIELDS = ("tipo", "version")
+WIDE = {"mensaje": 320, "sugerencia": 300}  # the sentences a clerk reads: wrapped, wide
+# Columns that must not be squeezed into "2026-11-…" by fitting the grid to the page.
+MIN_WIDTH = {"iniciada": 150, "terminada": 150, "estado": 170, "archivo": 160, "fecha_corte": 120,
+             "codigo": 170, "tipo": 150, "valor": 130}  # fmt: skip
+NARROW = {"id", "carga_id", "carga_archivo_id", "fila", "filas_leidas", "filas_cargadas",
+          "filas_rechazadas", "hoja"}  # fmt: skip
 
 
 def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
@@ -36,39 +60,81 @@ def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
     ]
 
 
-def _table(df: pd.DataFrame, grid_id: str, lang: str, empty: str) -> Any:
+def _column(field: str, lang: str) -> dict[str, Any]:
+    """A translated, read-only audit column; sentences wrap, counts stay narrow."""
+    col: dict[str, Any] = {"field": field, "headerName": t(f"au.{field}", lang)}
+    if field in WIDE:
+        col.update(minWidth=WIDE[field], wrapText=True, autoHeight=True)
+    elif field in NARROW:
+        col["maxWidth"] = 120
+    elif field in MIN_WIDTH:
+        col["minWidth"] = MIN_WIDTH[field]
+    return col
+
+
+def _stamp(value: Any) -> str | None:
+    """A load's start or end as "2026-11-22 10:12" (sortable as text in the grid)."""
+    stamp = pd.Timestamp(value) if value is not None and not pd.isna(value) else None
+    return None if stamp is None else stamp.strftime("%Y-%m-%d %H:%M")
+
+
+def audit_table(df: pd.DataFrame, fields: tuple[str, ...], lang: str, file: str) -> Table:
+    """An audit table as a clerk reads it: the chosen columns, translated headers and codes."""
+    df = df.copy()
+    for when in ("iniciada", "terminada"):
+        if when in df:
+            df[when] = df[when].map(_stamp).astype(object)
+    if "estado" in df:
+        df["estado"] = df["estado"].map(lambda code: label("carga", str(code), lang))
+    if "mensaje_es" in df:  # rejects: the message and its fix in the page's language
+        suffix = "en" if lang == "en" else "es"
+        df["mensaje"], df["sugerencia"] = df[f"mensaje_{suffix}"], df[f"sugerencia_{suffix}"]
+    shown = [field for field in fields if field in df]
+    return Table(_records(df[shown]), [_column(f, lang) for f in shown], file)
+
+
+def _table(table: Table, grid_id: str, lang: str, empty: str) -> Any:
     """A read-only grid of an audit table, or an empty state."""
-    if df.empty:
+    if not table.rows:
         return c.empty_state(empty)
-    cols = [{"field": col} for col in df.columns]
-    return c.grid(grid_id, _records(df), cols, 320, lang)
+    return c.grid(grid_id, table.rows, table.columns, 320, lang)
 
 
-def rejects_table(wh: Warehouse, limit: int | None = REJECTS_SHOWN) -> Table:
+def loads_table(wh: Warehouse, lang: str) -> Table:
+    return audit_table(wh.loads(), LOAD_FIELDS, lang, "cargas")
+
+
+def files_table(wh: Warehouse, lang: str) -> Table:
+    return audit_table(wh.files(), FILE_FIELDS, lang, "archivos")
+
+
+def versions_table(wh: Warehouse, lang: str) -> Table:
+    df = wh.versions()
+    df["tipo"] = df["tipo"].map(lambda kind: t(VERSION_KINDS[kind], lang))
+    return audit_table(df, VERSION_FIELDS, lang, "versiones")
+
+
+VERSION_KINDS = {"catalogo": "da.catalogue", "modelo": "da.model"}
+
+
+def rejects_table(wh: Warehouse, lang: str, limit: int | None = REJECTS_SHOWN) -> Table:
     """Rejected rows and file problems (the first `limit`, or all), as the grid shows them."""
-    df = wh.rejects(limit=limit)
-    cols = [{"field": col, "headerName": col} for col in df.columns]
-    return Table(_records(df), cols, "rechazos_vista" if limit else "rechazos")
+    file = "rechazos_vista" if limit else "rechazos"
+    return audit_table(wh.rejects(limit=limit), REJECT_FIELDS, lang, file)
 
 
 def rejects_section(wh: Warehouse, state: UrlState) -> html.Div:
     """The first rejects in a grid (exportable as shown) and a download of all of them."""
     lang = state.lang
-    table = rejects_table(wh)
+    table = rejects_table(wh, lang)
     total = wh.rejects_count()
-    shown = (
-        html.P(
-            t(
-                "da.rejects_shown",
-                lang,
-                n=fmt_num(len(table.rows), lang),
-                total=fmt_num(total, lang),
-            ),
-            className="small text-muted mb-1",
-        )
-        if total
-        else None
+    n, total_text = fmt_num(len(table.rows), lang), fmt_num(total, lang)
+    message = (
+        t("da.rejects_all_shown", lang, total=total_text)
+        if len(table.rows) >= total
+        else t("da.rejects_shown", lang, n=n, total=total_text)
     )
+    shown = html.P(message, className="small text-muted mb-1") if total else None
     return html.Div(
         [
             html.A(
@@ -132,26 +198,33 @@ def layout(wh: Warehouse, state: UrlState, settings: Settings | None = None) -> 
         upload_section(security.current_account(), settings, lang),
         c.section(
             t("da.loads", lang),
-            c.safe(lang, lambda: _table(wh.loads(), "da-loads", lang, t("da.no_loads", lang))),
+            c.safe(
+                lang,
+                lambda: _table(loads_table(wh, lang), "da-loads", lang, t("da.no_loads", lang)),
+            ),
         ),
         c.section(
             t("da.files", lang),
-            c.safe(lang, lambda: _table(wh.files(), "da-files", lang, t("da.no_loads", lang))),
+            c.safe(
+                lang,
+                lambda: _table(files_table(wh, lang), "da-files", lang, t("da.no_loads", lang)),
+            ),
         ),
         c.section(t("da.rejects", lang), c.safe(lang, lambda: rejects_section(wh, state))),
         c.section(
             t("da.versions", lang),
-            c.safe(lang, lambda: _table(wh.versions(), "da-versions", lang, "—")),
+            c.safe(lang, lambda: _table(versions_table(wh, lang), "da-versions", lang, "—")),
         ),
     ]
     return c.page(state, PATH, to_search(state), body)
 
 
-def rejects_source(wh: Warehouse, _state: UrlState, _key: str | None) -> Table:
+def rejects_source(wh: Warehouse, state: UrlState, _key: str | None) -> Table:
     """The rejects grid rebuilt for its export links (the first REJECTS_SHOWN)."""
-    return rejects_table(wh)
+    return rejects_table(wh, state.lang)
 
 
-def all_rejects_source(wh: Warehouse, _state: UrlState, _key: str | None) -> Table:
-    """Every rejected row and file problem of the account's loads (the "download all" link)."""
-    return rejects_table(wh, limit=None)
+def all_rejects_source(wh: Warehouse, state: UrlState, _key: str | None) -> Table:
+    """Every rejected row and file problem of the account's loads (the "download all" link),
+    with the grid's columns."""
+    return rejects_table(wh, state.lang, limit=None)

@@ -249,6 +249,10 @@ def ranking_bars(df: pd.DataFrame, state: UrlState, n: int = 8) -> html.Div:
                 title=f"{who}: {text}",
             )
         )
+    between = int(pd.to_numeric(df[ind], errors="coerce").notna().sum()) - len(items)
+    if between > 0:  # highest and lowest are two groups: say what lies between them
+        gap = t("ov.ranking_gap", lang, n=fmt_num(between, lang))
+        items.insert(n, html.Li(gap, className="hbar-gap"))
     ticks = [
         html.Span(
             fmt_pct(tick, lang, 0) if percent else fmt_num(tick, lang, 2),

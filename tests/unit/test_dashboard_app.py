@@ -234,3 +234,23 @@ def test_dsh112_each_app_serves_its_own_warehouse(app, tmp_path) -> None:
     assert "JASS Huaychaca" not in _render(other.server.test_client(), "/distrito/131101")
     assert "JASS Huaychaca" in _render(app.server.test_client(), "/distrito/131101/ficha")
     other_engine.dispose()
+
+
+def test_dsh113_data_page_reads_as_a_clerk_reads(app) -> None:
+    """The audit grids: translated headers and results, each reject's problem and fix in the
+    page's language only, no internal columns; the downloaded file has the same columns."""
+    client = app.server.test_client()
+    es = _render(client, "/datos").replace("\\u002f", "/")
+    for part in ("Cómo corregirlo", "Use dd/mm/aaaa", "Fecha inválida", "Con filas rechazadas",
+                 "Filas rechazadas", "Archivo n.º", "Catálogo de metas"):  # fmt: skip
+        assert part in es, part
+    for internal in ("Invalid date", "mensaje_es", "sugerencia_en", '"headerName":"sha256"'):
+        assert internal not in es, internal
+    assert "2 filas rechazadas o problemas de archivo" in es  # all shown: no "first 2 of 2"
+    en = _render(client, "/datos?lang=en")
+    assert "How to fix it" in en and "Invalid date" in en and "Fecha inválida" not in en
+    assert "Some rows rejected" in en
+    csv = client.get("/exportar/da-rejects-all.csv?lang=en").get_data(as_text=True)
+    header = csv.lstrip("\ufeff").splitlines()[0]
+    assert header.startswith("File,Row,Column,Value,Problem,How to fix it,Sheet"), header
+    assert "Invalid date" in csv and "Fecha inválida" not in csv

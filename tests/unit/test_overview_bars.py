@@ -82,3 +82,9 @@ def test_ovb004_national_ranking_has_sixteen_rows() -> None:
     )
     bars = overview.ranking_bars(frame, UrlState(lang="es"))
     assert len(_classed(bars, "hbar-row")) == 16
+    # The 8 highest and the 8 lowest are two groups: a marker between them says so.
+    items = bars.children[0].children
+    assert [i.className for i in items].index("hbar-gap") == 8
+    assert items[8].children == "⋯ otros 24 distritos ⋯"
+    few = overview.ranking_bars(frame.head(16), UrlState(lang="en"))
+    assert not _classed(few, "hbar-gap")  # all 16 shown: nothing in between
