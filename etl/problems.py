@@ -58,6 +58,12 @@ TEMPLATES: dict[str, tuple[str, str, str, str]] = {
         "Complete la celda; sin ese dato la fila no se puede cargar.",
         "Fill in the cell; the row cannot be loaded without it.",
     ),
+    "required-missing:total": (
+        "La fila parece una fila de totales («{value}»), no un registro: no se carga.",
+        "The row looks like a totals row ('{value}'), not a record: it is not loaded.",
+        "Bórrela del archivo; las demás filas se cargan igual.",
+        "Delete it from the file; the other rows load all the same.",
+    ),
     "type-error:date": (
         "«{value}» no es una fecha válida.",
         "'{value}' is not a valid date.",

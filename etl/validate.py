@@ -192,11 +192,36 @@ def _split_cp(checked: Checked) -> None:
 
 
 def _required(checked: Checked) -> None:
-    """A blank required cell rejects its row."""
-    for name in checked.rec.kind.required:
-        if name in checked.values:
-            blank = checked.values[name].isna() & ~checked.bad_cells[name]
-            checked.flag("required-missing", blank, name)
+    """A blank required cell rejects its row; a totals row Excel users add at the bottom
+    ("TOTAL", "Sub total") is rejected once, as what it is, rather than once per blank."""
+    blanks = {
+        name: checked.values[name].isna() & ~checked.bad_cells[name]
+        for name in checked.rec.kind.required
+        if name in checked.values
+    }
+    if not blanks:
+        return
+    any_blank = pd.concat(list(blanks.values()), axis=1).any(axis=1)
+    totals, labels = _totals_rows(checked.table.frame[any_blank])
+    for row in totals:
+        checked.add("required-missing:total", row, None, labels[row])
+    for name, blank in blanks.items():
+        checked.flag("required-missing", blank & ~blank.index.isin(totals), name)
+
+
+TOTAL_RE = r"^(?:sub\s*)?totale?s?\b"
+
+
+def _totals_rows(frame: pd.DataFrame) -> tuple[list[int], dict[int, str]]:
+    """Rows with a cell reading "Total", "TOTALES", "Sub total" … (only rows with a blank
+    required value are looked at), and the label found in each."""
+    labels: dict[int, str] = {}
+    for col in frame.columns:
+        text = normalize.clean(frame[col])
+        hits = text[text.str.match(TOTAL_RE, case=False)]
+        for row, label in hits.items():
+            labels.setdefault(int(row), label)
+    return sorted(labels), labels
 
 
 def _ranges(checked: Checked, today: dt.date) -> None:

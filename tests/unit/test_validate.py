@@ -141,3 +141,26 @@ def test_val009_personal_value_masked(tmp_path):
     assert all(
         "Juan" not in (p.value or "") and "Ana" not in p.message_es for p in checked.problems
     )
+
+
+def test_val002_totals_row_rejected_once_as_what_it_is(tmp_path):
+    """The "TOTAL" row clerks add under a table: one problem naming it, not one per blank; a
+    row with a blank that is not a totals row keeps the usual message; names like Totora are
+    not totals."""
+    text = (
+        "codigo_oc;nombre;ubigeo;total_asociados\n"
+        "J1;Totora;010101;40\n"
+        "J2;;010101;20\n"
+        "TOTAL;;;60\n"
+        ";Sub Totales;;60\n"
+    )
+    checked = check(tmp_path, text)
+    assert codes(checked) == [
+        ("required-missing", 3, "nombre"),
+        ("required-missing", 4, None),
+        ("required-missing", 5, None),
+    ]
+    total = checked.problems[1]
+    assert total.value == "TOTAL" and "totales" in total.message_es and "totals" in total.message_en
+    assert checked.problems[2].value == "Sub Totales"
+    assert checked.rejected.tolist() == [False, True, True, True]
