@@ -305,6 +305,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "go.met": ("Cumplen", "Met"),
     "go.discrepancies": ("Discrepancias con el MEF", "Disagreements with the MEF"),
     "go.category": ("Categoría", "Category"),
+    "go.min_score": ("Puntaje mínimo", "Minimum score"),
     "go.none_at_risk": (
         "Ninguna municipalidad está en riesgo para esta meta.",
         "No municipality is at risk for this goal.",

@@ -324,14 +324,19 @@ def at_risk_table(
     names = dict(zip(acts["actividad"].astype(str), acts[desc], strict=True))
     rows = at_risk_rows(df, names, lang)
     cols: list[dict[str, Any]] = [
-        {"field": "distrito", "headerName": t("common.district", lang), "pinned": "left"},
+        {
+            "field": "distrito",
+            "headerName": t("common.district", lang),
+            "pinned": "left",
+            "minWidth": 150,
+        },
         {"field": "ubigeo", "headerName": "Ubigeo", "maxWidth": 110},
-        {"field": "provincia", "headerName": t("common.province", lang)},
-        {"field": "departamento", "headerName": t("common.department", lang)},
-        {"field": "categoria", "headerName": t("go.category", lang), "maxWidth": 110},
-        {"field": "estado", "headerName": t("common.status", lang)},
+        {"field": "provincia", "headerName": t("common.province", lang), "minWidth": 130},
+        {"field": "departamento", "headerName": t("common.department", lang), "minWidth": 145},
+        {"field": "categoria", "headerName": t("go.category", lang), "minWidth": 120},
+        {"field": "estado", "headerName": t("common.status", lang), "minWidth": 130},
         {"field": "puntaje", "headerName": t("common.score", lang), "maxWidth": 110},
-        {"field": "puntaje_minimo", "headerName": t("di.min", lang), "maxWidth": 110},
+        {"field": "puntaje_minimo", "headerName": t("go.min_score", lang), "minWidth": 120},
         {
             "field": "faltantes",
             "headerName": t("common.missing", lang),
