@@ -442,6 +442,8 @@ TEXTS: dict[str, tuple[str, str]] = {
 
 # Readable labels for codes the ETL stores (visit reasons, exit criteria, score items).
 CODES: dict[str, tuple[str, str]] = {
+    "origen.registro": ("Libro de registro municipal", "Municipal register"),
+    "origen.datass": ("DATASS (no está en el libro de registro)", "DATASS (not in the register)"),
     "carga.ok": ("Completa", "Complete"),
     "carga.con_rechazos": ("Con filas rechazadas", "Some rows rejected"),
     "carga.sin_datos": ("Nada cargado", "Nothing loaded"),

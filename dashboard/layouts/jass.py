@@ -108,12 +108,22 @@ def content(wh: Warehouse, org: dict[str, Any], state: UrlState) -> list[Any]:
     ]
 
 
+def _resolution(org: dict[str, Any], lang: str) -> str:
+    """ "RA-012-2017 (27/05/2017)", either part alone, or a dash when neither is known."""
+    number = org.get("resolucion_reconocimiento")
+    number = None if number is None or pd.isna(number) or not str(number).strip() else number
+    date = fmt_date(org.get("fecha_resolucion"), lang)
+    if number is None:
+        return date
+    return str(number) if date == "—" else f"{number} ({date})"
+
+
 def register_section(org: dict[str, Any], lang: str) -> html.Div:
     """Municipal register facts; no personal data (names, DNI) at all."""
     pairs = [
         (t("oc.code", lang), org["codigo_oc"]),
         (t("oc.type", lang), org.get("tipo_organizacion") or "—"),
-        (t("oc.origin", lang), org.get("origen") or "—"),
+        (t("oc.origin", lang), label("origen", org["origen"], lang) if org.get("origen") else "—"),
     ]
     registered = org.get("numero_registro") or org.get("fecha_registro")
     if registered and not pd.isna(registered):
@@ -121,11 +131,7 @@ def register_section(org: dict[str, Any], lang: str) -> html.Div:
             (t("oc.constituted", lang), fmt_date(org.get("fecha_constitucion"), lang)),
             (t("oc.reg_number", lang), org.get("numero_registro") or "—"),
             (t("oc.reg_date", lang), fmt_date(org.get("fecha_registro"), lang)),
-            (
-                t("oc.resolution", lang),
-                f"{org.get('resolucion_reconocimiento') or '—'} "
-                f"({fmt_date(org.get('fecha_resolucion'), lang)})",
-            ),
+            (t("oc.resolution", lang), _resolution(org, lang)),
             (
                 t("oc.board", lang),
                 f"{fmt_date(org.get('consejo_inicio'), lang)} – "

@@ -255,3 +255,17 @@ def test_dsh031_grid_rows_from_columns() -> None:
     assert rows_of({"a": []}) == []
     with pytest.raises(ValueError):
         rows_of({"a": [1, 2], "b": ["x"]})  # a short column is a bug, never a silent cut
+
+
+def test_dsh214_register_section_reads_in_words() -> None:
+    """The data source is translated and a missing resolution is one dash, not "— (—)"."""
+    from dashboard.layouts import jass
+
+    assert jass._resolution({"resolucion_reconocimiento": None}, "es") == "—"
+    assert jass._resolution({"resolucion_reconocimiento": float("nan")}, "es") == "—"
+    assert jass._resolution({"resolucion_reconocimiento": "RA-012-2017"}, "es") == "RA-012-2017"
+    full = {"resolucion_reconocimiento": "RA-012-2017", "fecha_resolucion": "2017-05-27"}
+    assert jass._resolution(full, "es") == "RA-012-2017 (27/05/2017)"
+    assert jass._resolution({"fecha_resolucion": "2017-05-27"}, "en") == "2017-05-27"
+    section = str(jass.register_section({"codigo_oc": "OC1", "origen": "registro"}, "en"))
+    assert "Municipal register" in section and "'registro'" not in section
