@@ -259,6 +259,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "oc.reg_number": ("N.º de registro", "Register number"),
     "oc.reg_date": ("Fecha de registro", "Registration date"),
     "oc.resolution": ("Resolución de reconocimiento", "Recognition resolution"),
+    "oc.board_expired": ("vencido", "expired"),
     "oc.board": ("Consejo directivo", "Board term"),
     "oc.women": ("Mujeres en el consejo", "Women on the board"),
     "oc.associates": ("Asociados", "Associates"),

@@ -365,13 +365,15 @@ class Warehouse:
 
     # ------------------------------------------------------------------ JASS
     def organisation(self, codigo_oc: str) -> dict[str, Any] | None:
-        """Register data of one organisation (the president's name is never selected)."""
-        oc, reg = s.organizacion_comunal, s.registro_oc
+        """Register data of one organisation (the president's name is never selected), and
+        whether its board term is in force as the load judged it (resumen_oc)."""
+        oc, reg, summary = s.organizacion_comunal, s.registro_oc, s.resumen_oc
         public = [c for c in reg.c if c.name not in ("presidente", "codigo_oc", "carga_id")]
         stmt = (
             select(oc.c.codigo_oc, oc.c.nombre, oc.c.ubigeo, oc.c.tipo_organizacion, oc.c.origen)
-            .add_columns(*public)
+            .add_columns(*public, summary.c.consejo_vigente)
             .outerjoin(reg, reg.c.codigo_oc == oc.c.codigo_oc)
+            .outerjoin(summary, summary.c.codigo_oc == oc.c.codigo_oc)
             .where(oc.c.codigo_oc == codigo_oc)
         )
         frame = self._frame(self._limit(stmt, oc.c.ubigeo))

@@ -118,6 +118,15 @@ def _resolution(org: dict[str, Any], lang: str) -> str:
     return str(number) if date == "—" else f"{number} ({date})"
 
 
+def _board_term(org: dict[str, Any], lang: str) -> str:
+    """ "24/09/2022 – 22/09/2024 (vencido)": the term, marked when the load found it over."""
+    term = f"{fmt_date(org.get('consejo_inicio'), lang)} – {fmt_date(org.get('consejo_fin'), lang)}"
+    in_force = org.get("consejo_vigente")
+    if in_force is None or pd.isna(in_force) or bool(in_force):
+        return term
+    return f"{term} ({t('oc.board_expired', lang)})"
+
+
 def register_section(org: dict[str, Any], lang: str) -> html.Div:
     """Municipal register facts; no personal data (names, DNI) at all."""
     pairs = [
@@ -132,11 +141,7 @@ def register_section(org: dict[str, Any], lang: str) -> html.Div:
             (t("oc.reg_number", lang), org.get("numero_registro") or "—"),
             (t("oc.reg_date", lang), fmt_date(org.get("fecha_registro"), lang)),
             (t("oc.resolution", lang), _resolution(org, lang)),
-            (
-                t("oc.board", lang),
-                f"{fmt_date(org.get('consejo_inicio'), lang)} – "
-                f"{fmt_date(org.get('consejo_fin'), lang)}",
-            ),
+            (t("oc.board", lang), _board_term(org, lang)),
             (t("oc.women", lang), fmt_num(org.get("mujeres_consejo"), lang)),
             (t("oc.associates", lang), fmt_num(org.get("total_asociados"), lang)),
             (t("oc.statute", lang), fmt_bool(org.get("estatuto_aprobado"), lang)),

@@ -269,3 +269,13 @@ def test_dsh214_register_section_reads_in_words() -> None:
     assert jass._resolution({"fecha_resolucion": "2017-05-27"}, "en") == "2017-05-27"
     section = str(jass.register_section({"codigo_oc": "OC1", "origen": "registro"}, "en"))
     assert "Municipal register" in section and "'registro'" not in section
+
+
+def test_dsh215_expired_board_term_is_marked() -> None:
+    from dashboard.layouts import jass
+
+    term = {"consejo_inicio": "2022-09-24", "consejo_fin": "2024-09-22"}
+    assert jass._board_term({**term, "consejo_vigente": False}, "es").endswith("(vencido)")
+    assert jass._board_term({**term, "consejo_vigente": 0.0}, "en").endswith("(expired)")
+    assert jass._board_term({**term, "consejo_vigente": True}, "es") == "24/09/2022 – 22/09/2024"
+    assert "(" not in jass._board_term({**term, "consejo_vigente": float("nan")}, "es")
