@@ -65,7 +65,7 @@ def create_app(settings: Settings | None = None, warehouse: Warehouse | None = N
     exports.register_links(app, ids.GRID_EXPORTS)
     exports.register_route(app.server, lambda: scoped(wh), tables.SOURCES)
     app.server.config["WAREHOUSE"] = wh
-    security.configure(app, settings, store, wh)
+    security.configure(app, settings, store)
     health.register(app.server, wh.engine)
     guard.register(app.server)
     speed.slim_validation_layout(app)

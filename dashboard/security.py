@@ -78,7 +78,7 @@ def check_startup(settings: Settings, store: AccountStore) -> None:
         )
 
 
-def configure(app: Dash, settings: Settings, store: AccountStore, wh: Warehouse) -> None:
+def configure(app: Dash, settings: Settings, store: AccountStore) -> None:
     """Every protection of the Flask server under the Dash app."""
     server = app.server
     server.secret_key = settings.secret_key or secrets.token_hex(32)
@@ -101,7 +101,6 @@ def configure(app: Dash, settings: Settings, store: AccountStore, wh: Warehouse)
     _errors(server)
     if settings.login_required:
         _login(server, settings, store)
-    server.config["ATM_WAREHOUSE_BASE"] = wh
 
 
 # ------------------------------------------------------------------ who is asking -----------

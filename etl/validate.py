@@ -202,26 +202,25 @@ def _required(checked: Checked) -> None:
     if not blanks:
         return
     any_blank = pd.concat(list(blanks.values()), axis=1).any(axis=1)
-    totals, labels = _totals_rows(checked.table.frame[any_blank])
-    for row in totals:
-        checked.add("required-missing:total", row, None, labels[row])
+    totals = _totals_rows(checked.table.frame[any_blank])
+    for row, label in totals.items():
+        checked.add("required-missing:total", row, None, label)
     for name, blank in blanks.items():
-        checked.flag("required-missing", blank & ~blank.index.isin(totals), name)
+        checked.flag("required-missing", blank & ~blank.index.isin(list(totals)), name)
 
 
 TOTAL_RE = r"^(?:sub\s*)?totale?s?\b"
 
 
-def _totals_rows(frame: pd.DataFrame) -> tuple[list[int], dict[int, str]]:
-    """Rows with a cell reading "Total", "TOTALES", "Sub total" … (only rows with a blank
-    required value are looked at), and the label found in each."""
+def _totals_rows(frame: pd.DataFrame) -> dict[int, str]:
+    """Row → the "Total", "TOTALES", "Sub total" … label found in it, for the rows of `frame`
+    (those with a blank required value) that have one."""
     labels: dict[int, str] = {}
     for col in frame.columns:
         text = normalize.clean(frame[col])
-        hits = text[text.str.match(TOTAL_RE, case=False)]
-        for row, label in hits.items():
+        for row, label in text[text.str.match(TOTAL_RE, case=False)].items():
             labels.setdefault(int(row), label)
-    return sorted(labels), labels
+    return labels
 
 
 def _ranges(checked: Checked, today: dt.date) -> None:

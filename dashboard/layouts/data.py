@@ -79,16 +79,7 @@ def _stamp(value: Any) -> str | None:
 
 
 def audit_table(df: pd.DataFrame, fields: tuple[str, ...], lang: str, file: str) -> Table:
-    """An audit table as a clerk reads it: the chosen columns, translated headers and codes."""
-    df = df.copy()
-    for when in ("iniciada", "terminada"):
-        if when in df:
-            df[when] = df[when].map(_stamp).astype(object)
-    if "estado" in df:
-        df["estado"] = df["estado"].map(lambda code: label("carga", str(code), lang))
-    if "mensaje_es" in df:  # rejects: the message and its fix in the page's language
-        suffix = "en" if lang == "en" else "es"
-        df["mensaje"], df["sugerencia"] = df[f"mensaje_{suffix}"], df[f"sugerencia_{suffix}"]
+    """An audit table as a clerk reads it: the chosen columns under translated headers."""
     shown = [field for field in fields if field in df]
     return Table(_records(df[shown]), [_column(f, lang) for f in shown], file)
 
@@ -101,11 +92,19 @@ def _table(table: Table, grid_id: str, lang: str, empty: str) -> Any:
 
 
 def loads_table(wh: Warehouse, lang: str) -> Table:
-    return audit_table(wh.loads(), LOAD_FIELDS, lang, "cargas")
+    """Load runs: times to the minute, results in words."""
+    df = wh.loads()
+    for when in ("iniciada", "terminada"):
+        df[when] = df[when].map(_stamp).astype(object)
+    df["estado"] = df["estado"].map(lambda code: label("carga", str(code), lang))
+    return audit_table(df, LOAD_FIELDS, lang, "cargas")
 
 
 def files_table(wh: Warehouse, lang: str) -> Table:
     return audit_table(wh.files(), FILE_FIELDS, lang, "archivos")
+
+
+VERSION_KINDS = {"catalogo": "da.catalogue", "modelo": "da.model"}
 
 
 def versions_table(wh: Warehouse, lang: str) -> Table:
@@ -114,13 +113,14 @@ def versions_table(wh: Warehouse, lang: str) -> Table:
     return audit_table(df, VERSION_FIELDS, lang, "versiones")
 
 
-VERSION_KINDS = {"catalogo": "da.catalogue", "modelo": "da.model"}
-
-
 def rejects_table(wh: Warehouse, lang: str, limit: int | None = REJECTS_SHOWN) -> Table:
-    """Rejected rows and file problems (the first `limit`, or all), as the grid shows them."""
+    """Rejected rows and file problems (the first `limit`, or all), as the grid shows them:
+    each message and its fix in the page's language only."""
+    df = wh.rejects(limit=limit)
+    suffix = "en" if lang == "en" else "es"
+    df["mensaje"], df["sugerencia"] = df[f"mensaje_{suffix}"], df[f"sugerencia_{suffix}"]
     file = "rechazos_vista" if limit else "rechazos"
-    return audit_table(wh.rejects(limit=limit), REJECT_FIELDS, lang, file)
+    return audit_table(df, REJECT_FIELDS, lang, file)
 
 
 def rejects_section(wh: Warehouse, state: UrlState) -> html.Div:
