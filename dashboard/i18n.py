@@ -79,6 +79,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "los datos nuevos.",
         "Load {id} saved: {ok} rows loaded, {bad} rejected. The pages now show the new data.",
     ),
+    "da.upload_see": (
+        "Ver la carga en las tablas de esta página.",
+        "See the load in this page's tables.",
+    ),
     "da.upload_expired": (
         "La revisión caducó o no es de esta cuenta; suba el archivo otra vez.",
         "The check expired or belongs to another account; upload the file again.",

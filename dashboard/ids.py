@@ -52,6 +52,7 @@ DA_UPLOAD = "da-upload"  # dcc.Upload (admin and atm accounts)
 DA_UPLOAD_REPORT = "da-upload-report"  # the loader's problem report of the staged file
 DA_UPLOAD_TOKEN = "da-upload-token"  # dcc.Store: the staged upload awaiting confirmation
 DA_UPLOAD_CONFIRM = "da-upload-confirm"
+DA_RELOAD = "da-reload"  # after a load: reload the data page to see it in the tables
 
 # AG Grids whose export links follow their filter and sort (dashboard.exports.register_links).
 GRID_EXPORTS = (DI_GRID, DI_CP_GRID, GO_GRID, GO_ACT_GRID, EX_GRID, DA_REJECTS)

@@ -20,7 +20,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from dashboard import ids, security, uploads
 from dashboard.config import Settings
 from dashboard.i18n import fmt_num, t
-from dashboard.state import as_mapping
+from dashboard.layouts.data import PATH as DATA_PATH
+from dashboard.state import UrlState, as_mapping, href
 from etl.load import LoadResult
 
 log = logging.getLogger(__name__)
@@ -63,15 +64,19 @@ def report_view(result: LoadResult, lang: str, done: bool = False) -> Any:
     problems = [p for f in result.files for p in f.problems][:PROBLEMS_SHOWN]
     table = _problem_table(problems, lang) if problems else None
     if done:
+        saved = t(
+            "da.upload_done",
+            lang,
+            id=result.carga_id,
+            ok=fmt_num(sum(f.rows_loaded for f in result.files), lang),
+            bad=fmt_num(sum(f.rows_rejected for f in result.files), lang),
+        )
+        # This page's tables were drawn before the load: a plain link reloads them.
+        again = html.A(
+            t("da.upload_see", lang), href=href(DATA_PATH, UrlState(lang=lang)), id=ids.DA_RELOAD
+        )
         status = dbc.Alert(
-            t(
-                "da.upload_done",
-                lang,
-                id=result.carga_id,
-                ok=fmt_num(sum(f.rows_loaded for f in result.files), lang),
-                bad=fmt_num(sum(f.rows_rejected for f in result.files), lang),
-            ),
-            color="success" if result.exit_code == 0 else "warning",
+            [saved, " ", again], color="success" if result.exit_code == 0 else "warning"
         )
     elif not loadable(result):
         status = dbc.Alert(t("da.upload_nothing", lang), color="danger")

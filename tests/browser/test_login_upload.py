@@ -111,6 +111,9 @@ def test_brw101_login_scope_upload_logout(page, login_server, own_url, tmp_path)
     assert page.get_by_text("no está entre los distritos de su cuenta").count() == 1
     page.click("#da-upload-confirm")
     page.get_by_text(re.compile(r"Carga \d+ guardada")).wait_for(timeout=60000)
+    page.click("#da-reload")  # the tables below were drawn before the load: now they show it
+    page.wait_for_selector("#da-rejects .ag-row", timeout=20000)
+    assert "no está entre los distritos de su cuenta" in page.locator("#da-rejects").inner_text()
 
     page.goto(login_server + "/logout")
     page.wait_for_url(re.compile(r"/login"), timeout=15000)
