@@ -484,10 +484,13 @@ class Warehouse:
         return self._frame(self._of_own_loads(select(*cols).order_by(f.c.id.desc()), f.c.carga_id))
 
     def rejects(self, limit: int | None = None) -> pd.DataFrame:
-        """Rejected rows and file problems (the raw row is left out: it may be long)."""
+        """Rejected rows and file problems (the raw row is left out: it may be long), the
+        newest file's first and each file's in row order: the grid shows the first few
+        hundred, and the file just loaded is the one a clerk is fixing."""
         r = s.rechazo
         cols = [c for c in r.c if c.name != "datos"]
-        stmt = self._of_own_rejects(select(*cols).order_by(r.c.id))
+        order = (r.c.carga_archivo_id.desc(), r.c.id)
+        stmt = self._of_own_rejects(select(*cols).order_by(*order))
         return self._frame(stmt.limit(limit) if limit else stmt)
 
     def rejects_count(self) -> int:

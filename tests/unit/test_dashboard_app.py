@@ -254,3 +254,30 @@ def test_dsh113_data_page_reads_as_a_clerk_reads(app) -> None:
     header = csv.lstrip("\ufeff").splitlines()[0]
     assert header.startswith("File,Row,Column,Value,Problem,How to fix it,Sheet"), header
     assert "Invalid date" in csv and "Fecha inválida" not in csv
+
+
+def test_dsh114_newest_files_rejects_come_first(app, engine) -> None:
+    """The grid shows the first few hundred rejects: the file just loaded must be among them."""
+    import datetime as dt
+
+    from sqlalchemy import insert
+
+    from etl import schema as s
+
+    now = dt.datetime(2026, 11, 22, 9, 30)
+    with engine.begin() as conn:
+        conn.execute(insert(s.carga).values(id=2, iniciada=now, estado="con_rechazos"))
+        conn.execute(
+            insert(s.carga_archivo).values(
+                id=2, carga_id=2, archivo="nuevo.csv", sha256="b" * 64,
+                filas_leidas=1, filas_cargadas=0, filas_rechazadas=1,
+            )
+        )  # fmt: skip
+        conn.execute(
+            insert(s.rechazo).values(
+                carga_archivo_id=2, sha256="b" * 64, archivo="nuevo.csv", fila=2,
+                codigo="type-error", mensaje_es="Archivo nuevo", mensaje_en="New file",
+            )
+        )  # fmt: skip
+    text = _render(app.server.test_client(), "/datos")
+    assert text.index("Archivo nuevo") < text.index("Fecha inválida")
