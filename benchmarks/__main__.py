@@ -18,7 +18,7 @@ from typing import Any
 from benchmarks import report
 from benchmarks.browser import measure_browser
 from benchmarks.callbacks import measure_callbacks, pick_codes
-from benchmarks.load import measure_load
+from benchmarks.load import measure_load, measure_small_load, small_load_ratio
 from benchmarks.warehouses import Sample, sample_dir, warehouse
 from dashboard.queries import Warehouse
 
@@ -37,7 +37,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--out", type=Path, help="results file (default results.json; with --only WORK/results-X)"
     )
     parser.add_argument(
-        "--only", choices=["load"], help="only this measurement (load: the ETL vs the baseline)"
+        "--only",
+        choices=["load", "small-load"],
+        help="only this measurement (load: the ETL vs the baseline; small-load: a 20-row upload "
+        "into the 1× and, unless --skip-scaling, the 10× warehouse)",
     )
     parser.add_argument("--no-browser", action="store_true", help="skip Chromium (no browser)")
     return parser.parse_args(argv)
@@ -149,10 +152,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     args.work.mkdir(parents=True, exist_ok=True)
     sample = Sample("tiny" if args.quick else "national")
     calls = args.calls or (3 if args.quick else 30)
+    if args.only == "small-load":
+        return _doc(_small_loads(args, sample), sample)
     results: list[dict[str, Any]] = [measure_load(args.work, sample_dir(args.work, sample))]
     if args.only == "load":
         return _doc(results, sample)
     db = warehouse(args.work, sample)
+    results.append(measure_small_load(args.work, db, sample.scale))
     base = measure_callbacks(f"sqlite:///{db}", calls)
     results += base
     if args.quick or args.skip_scaling:
@@ -160,11 +166,23 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         results.append({"name": "scaling", "scale": "national×10", "ratio": None, "skipped": why})
     else:
         big = warehouse(args.work, Sample("national", multiplier=10))
+        results.append(measure_small_load(args.work, big, "national×10"))
+        results.append(small_load_ratio(results))
         results.append(scaling(base, measure_callbacks(f"sqlite:///{big}", calls)))
     if not args.no_browser:
         dep = department_name(db, pick_codes(Warehouse(f"sqlite:///{db}")).dep)
         results += measure_browser(f"sqlite:///{db}", dep, args.work / "server.log")
     return _doc(results, sample)
+
+
+def _small_loads(args: argparse.Namespace, sample: Sample) -> list[dict[str, Any]]:
+    """The small load into the 1× warehouse and (unless skipped) the 10× one, and their ratio."""
+    results = [measure_small_load(args.work, warehouse(args.work, sample), sample.scale)]
+    if not (args.quick or args.skip_scaling):
+        big = warehouse(args.work, Sample("national", multiplier=10))
+        results += [measure_small_load(args.work, big, "national×10")]
+        results.append(small_load_ratio(results))
+    return results
 
 
 def _doc(results: list[dict[str, Any]], sample: Sample) -> dict[str, Any]:

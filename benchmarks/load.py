@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import json
 import os
+import sqlite3
 import subprocess
 import sys
 import time
@@ -13,18 +17,25 @@ from etl.db import PROJECT_ROOT
 
 
 def timed_child(
-    args: list[str], env: dict[str, str] | None = None, ok: tuple[int, ...] = (0, 1)
+    args: list[str],
+    env: dict[str, str] | None = None,
+    ok: tuple[int, ...] = (0, 1),
+    capture: list[str] | None = None,
 ) -> tuple[float, float]:
-    """(seconds, peak RSS in MB) of a child Python process, from its own rusage (os.wait4)."""
+    """(seconds, peak RSS in MB) of a child Python process, from its own rusage (os.wait4).
+
+    With `capture`, the child's standard output (small) is appended to it."""
     start = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, *args],
         cwd=PROJECT_ROOT,
         env={**os.environ, **(env or {})},
-        stdout=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL if capture is None else subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
     _, status, usage = os.wait4(proc.pid, 0)
+    if capture is not None and proc.stdout:
+        capture.append(proc.stdout.read().decode(errors="replace"))
     seconds = time.perf_counter() - start
     code = os.waitstatus_to_exitcode(status)
     proc.returncode = code
@@ -55,3 +66,67 @@ def measure_load(work: Path, files: Path) -> dict[str, Any]:
         "peak_rss_mb": round(rss, 1),
         "baseline_peak_rss_mb": round(base_rss, 1),
     }
+
+
+SMALL_ROWS = 20  # one ATM's monthly visit sheet
+
+
+def small_visit_file(db: Path, out: Path, rows: int = SMALL_ROWS) -> str:
+    """A visit file of `rows` rows for the JASS of one district (the district with the most
+    JASS, visited on the last `rows` days), as an ATM uploads it monthly; returns the district."""
+    with sqlite3.connect(db) as conn:
+        ubigeo = conn.execute(
+            "SELECT ubigeo FROM organizacion_comunal GROUP BY ubigeo ORDER BY count(*) DESC LIMIT 1"
+        ).fetchone()[0]
+        codes = [
+            r[0]
+            for r in conn.execute(
+                "SELECT codigo_oc FROM organizacion_comunal WHERE ubigeo = ? ORDER BY codigo_oc",
+                (ubigeo,),
+            )
+        ]
+    today = dt.date.today()
+    with out.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["codigo_oc", "fecha_visita", "cloro_residual_mg_l", "realiza_cloracion"])
+        for i in range(rows):
+            w.writerow([codes[i % len(codes)], today - dt.timedelta(days=i + 1), "0.6", "Sí"])
+    return ubigeo
+
+
+def measure_small_load(work: Path, db: Path, scale: str) -> dict[str, Any]:
+    """A 20-row visit file of one district loaded into a copy of the warehouse `db`.
+
+    The copy is first derived as of today (`python -m etl derive`, the nightly job of a real
+    deployment, not timed): a load derives only the districts it touches when the last
+    derivation is of the same day."""
+    copy = work / f"small-load-{scale}.db"
+    for path in work.glob(copy.name + "*"):
+        path.unlink()
+    with sqlite3.connect(db) as src, sqlite3.connect(copy) as dst:
+        src.backup(dst)
+    env = {"ATM_ARCHIVE_DIR": str(work / "archivo")}
+    timed_child(["-m", "etl", "derive", "--db", f"sqlite:///{copy}"], env, ok=(0,))
+    ubigeo = small_visit_file(copy, work / "visitas-pequeno.csv")
+    out: list[str] = []
+    args = ["-m", "benchmarks.small_load", str(copy), str(work / "visitas-pequeno.csv")]
+    process_seconds, rss = timed_child(args, env, ok=(0,), capture=out)
+    inner = json.loads(out[0].strip().splitlines()[-1])
+    copy.unlink()
+    return {
+        "name": "load:small",
+        "scale": scale,
+        "seconds": inner["seconds"],
+        "process_seconds": round(process_seconds, 2),
+        "peak_rss_mb": round(rss, 1),
+        "rows": inner["rows_loaded"],
+        "district": ubigeo,
+    }
+
+
+def small_load_ratio(results: list[dict[str, Any]]) -> dict[str, Any]:
+    """The small load's time on the 10× warehouse over its time on the 1× warehouse."""
+    by_scale = {r["scale"]: r for r in results if r["name"] == "load:small"}
+    one, ten = by_scale.get("national"), by_scale.get("national×10")
+    ratio = round(ten["seconds"] / one["seconds"], 2) if one and ten else None
+    return {"name": "load:small_ratio", "scale": "national×10", "ratio": ratio}

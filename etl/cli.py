@@ -92,6 +92,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=2026)
 
     p = sub.add_parser(
+        "derive",
+        help="derive every score and summary again, as of today",
+        description="A full derivation as of today, recorded as a load without files. Run it "
+        "nightly (deploy/atm-derive.cron): a load derives only the districts it touches when "
+        "the last derivation is of the same day, so the day's uploads stay cheap.",
+    )
+    _add_db(p)
+
+    p = sub.add_parser(
         "backup",
         help="copy the warehouse to a file",
         description="SQLite: online backup (safe while the dashboard reads). PostgreSQL: "
@@ -189,6 +198,18 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0 if result.exit_code in (0, 1) else result.exit_code
 
 
+def cmd_derive(args: argparse.Namespace) -> int:
+    from etl import load
+
+    engine = db.make_engine(args.db)
+    db.init_db(engine)
+    carga = load.rederive(engine, user="derive")
+    print(
+        f"Derivación completa registrada como carga #{carga} / full derivation recorded as load #{carga}"
+    )
+    return 0
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     from etl import backup
 
@@ -211,6 +232,7 @@ COMMANDS = {
     "status": cmd_status,
     "rejects": cmd_rejects,
     "init": cmd_init,
+    "derive": cmd_derive,
     "backup": cmd_backup,
     "restore": cmd_restore,
 }

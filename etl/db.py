@@ -176,6 +176,9 @@ def current_revision(conn: Connection) -> str | None:
 def legacy_revision(conn: Connection) -> str:
     """The migration a warehouse made before Alembic matches: its columns tell its age."""
     have = {c["name"] for c in inspect(conn).get_columns("carga")}
+    indexes = {i["name"] for i in inspect(conn).get_indexes("diagnostico_cp")}
+    if "ix_diagnostico_cp_codigo_oc" in indexes:  # issue 18's provider index
+        return "0004_i18"
     if "cuenta" in have and inspect(conn).has_table("usuario"):
         return "0003"
     return "0002" if "fecha_corte" in have else BASELINE

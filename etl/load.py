@@ -44,7 +44,7 @@ from tqdm import tqdm
 from etl import catalog as catalog_mod
 from etl import derive, schema, sources
 from etl.db import PROJECT_ROOT, bulk_pragmas, dialect_insert
-from etl.derive import frames
+from etl.derive import frames, incremental
 from etl.derive.health import load_model
 from etl.problems import FILE_CODES, Notice, Problem
 from etl.read import KindError, ReadError, read_file, recognise
@@ -253,9 +253,12 @@ def _load(
         result.carga_id = _start_carga(conn, user, scope.account)
         cat = catalog_mod.sync_catalog(conn)
         bar = tqdm(total=len(to_apply), disable=not progress, file=sys.stderr, unit="archivo")
+        touched: set[str] = set()
         for n, res in enumerate(to_apply, start=1):
             bar.set_description(f"{res.path.name} ({res.kind})")
+            touched |= _districts_before(conn, res) if not dry_run else set()
             _apply(conn, res, cat, result.carga_id, scope)
+            touched |= incremental.row_districts(conn, _accepted(res)) if not dry_run else set()
             bar.update()
             _checkpoint(f"after-file-{n}")
         bar.close()
@@ -265,10 +268,36 @@ def _load(
             return result
         _record_files(conn, files, result.carga_id)
         _checkpoint("before-derive")
-        derive.derive_all(conn, as_of, cat, model)
+        derive.derive_all(conn, as_of, cat, model, touched)
         _finish_carga(conn, result, versions=(cat.version, model.version), as_of=as_of)
         _checkpoint("before-commit")
     return result
+
+
+def _accepted(res: FileResult) -> pd.DataFrame:
+    checked = res.checked
+    assert checked is not None
+    return checked.values[~checked.rejected]
+
+
+def _districts_before(conn: Connection, res: FileResult) -> set[str]:
+    """The districts a file's rows reach before it is written, with their linked districts:
+    a write can move an organisation or drop a CP link, and the old side changes too."""
+    before = incremental.row_districts(conn, _accepted(res))
+    return before | incremental.linked(conn, before)
+
+
+def rederive(engine: Engine, user: str | None = None, as_of: dt.date | None = None) -> int:
+    """Derive every table again as of `as_of` (today), recorded as a load without files."""
+    as_of = as_of or dt.date.today()
+    result = LoadResult(files=[])
+    with _gc_paused(), engine.connect() as conn, bulk_pragmas(conn), conn.begin():
+        carga_id = result.carga_id = _start_carga(conn, user)
+        cat = catalog_mod.sync_catalog(conn)
+        model = load_model()
+        derive.derive_all(conn, as_of, cat, model)
+        _finish_carga(conn, result, versions=(cat.version, model.version), as_of=as_of)
+    return carga_id
 
 
 @contextmanager
@@ -344,10 +373,16 @@ def _finish_carga(
     )
 
 
-def _references(conn: Connection, cat: catalog_mod.Catalog) -> References:
-    """What the warehouse knows now (including this load's rows written so far)."""
+def _references(conn: Connection, cat: catalog_mod.Catalog, checked: Checked) -> References:
+    """What the warehouse knows now (including this load's rows written so far) of the
+    organisations the file names: a small file reads a few rows, not every organisation."""
     oc = schema.organizacion_comunal
-    districts = dict(conn.execute(select(oc.c.codigo_oc, oc.c.ubigeo)).all())
+    values = checked.values
+    codes = {c for col in ("codigo_oc", "codigo_ps") if col in values for c in values[col].dropna()}
+    districts: dict[str, str] = {}
+    for part in incremental.chunks(str(c) for c in codes):
+        query = select(oc.c.codigo_oc, oc.c.ubigeo).where(oc.c.codigo_oc.in_(part))
+        districts.update(conn.execute(query).tuples().all())
     activities = {(g.anio, g.numero, a.id) for g in cat.goals for a in g.actividades}
     return References(districts, activities, {g.key for g in cat.goals})
 
@@ -364,10 +399,10 @@ def _apply(
     assert checked is not None
     refs = None
     if checked.kind in ("monitoreo_oc", "avance_metas", "resultado_mef"):
-        refs = _references(conn, cat)
+        refs = _references(conn, cat, checked)
         check_references(checked, refs)
     if scope is not None and scope.districts is not None:
-        refs = refs or _references(conn, cat)
+        refs = refs or _references(conn, cat, checked)
         check_rows(checked, scope, refs.oc_district)
     res.rows_rejected = int(checked.rejected.sum())
     res.rows_loaded = res.rows_read - res.rows_rejected
@@ -598,7 +633,10 @@ def _write_registro(conn: Connection, data: Columns) -> None:
 def _replace_cp_lists(conn: Connection, lists: dict[str, tuple[list[str], int]]) -> None:
     """Each organisation's CPs become exactly the listed ones (unchanged pairs stay untouched)."""
     t = schema.oc_centro_poblado
-    existing = {tuple(r) for r in conn.execute(select(t.c.codigo_oc, t.c.ubigeo_cp))}
+    existing: set[tuple[str, str]] = set()
+    for part in incremental.chunks(lists):
+        query = select(t.c.codigo_oc, t.c.ubigeo_cp).where(t.c.codigo_oc.in_(part))
+        existing |= {(str(oc), str(cp)) for oc, cp in conn.execute(query)}
     wanted = {(oc, cp) for oc, (cps, _) in lists.items() for cp in cps}
     stale = [{"c": oc, "u": cp} for oc, cp in existing if oc in lists and (oc, cp) not in wanted]
     if stale:

@@ -165,6 +165,8 @@ diagnostico_cp = Table(
     Column("tipo_sistema_cloracion", Text),
     _carga(),
     Index("ix_diagnostico_cp_ubigeo_anio", "ubigeo", "anio"),
+    # The incremental derivation finds the CPs an organisation provides for (etl/derive/incremental.py).
+    Index("ix_diagnostico_cp_codigo_oc", "codigo_oc"),
 )
 
 organizacion_comunal = Table(

@@ -8,6 +8,7 @@ database: raw DataFrames in, derived DataFrames out.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import pandas as pd
@@ -15,7 +16,16 @@ from sqlalchemy import Connection
 
 from etl import schema
 from etl.catalog import Catalog, load_catalog
-from etl.derive import coverage, frames, goals, health, priority, readiness, summary
+from etl.derive import (
+    coverage,
+    frames,
+    goals,
+    health,
+    incremental,
+    priority,
+    readiness,
+    summary,
+)
 from etl.derive.health import Model, load_model
 
 TABLES = {
@@ -57,16 +67,24 @@ def _year(f, p: _Prepared, goal_rows, anio, as_of, model) -> tuple[pd.DataFrame,
 
 
 def compute_all(
-    f: dict[str, pd.DataFrame], as_of: dt.date, catalog: Catalog, model: Model
+    f: dict[str, pd.DataFrame],
+    as_of: dt.date,
+    catalog: Catalog,
+    model: Model,
+    years: list[int] | None = None,
 ) -> dict[str, pd.DataFrame]:
-    """Every derived table as a DataFrame, from the raw frames."""
+    """Every derived table as a DataFrame, from the raw frames.
+
+    `years` are the summary years; by default those of the frames (an incremental derive
+    passes the whole warehouse's, since its frames hold only some districts).
+    """
     a = health.assessments(f["visitas"], f["diagnostico"], f["registro"], f["orgs"])
     scores = health.score_assessments(a, model)
     goal_rows = goals.goal_progress(f, catalog, as_of)
     cov_prep = coverage.Prepared.of(f["diagnostico"], f["visitas"], f["oc_cp"])
     prep = _Prepared(readiness.Snapshots(f, scores), cov_prep)
     salidas, resumenes, snap = [], [], None
-    for anio in summary.summary_years(f, as_of):
+    for anio in summary.summary_years(f, as_of) if years is None else years:
         salida, rows, snap = _year(f, prep, goal_rows, anio, as_of, model)
         salidas.append(salida)
         resumenes.append(rows)
@@ -91,10 +109,21 @@ def derive_all(
     as_of: dt.date | None = None,
     catalog: Catalog | None = None,
     model: Model | None = None,
+    districts: Collection[str] | None = None,
 ) -> dict[str, int]:
-    """Rewrite every derived table from the raw tables, in the caller's transaction."""
+    """Rewrite the derived tables from the raw tables, in the caller's transaction.
+
+    With `districts` (those a load touched), only what those rows can change is derived again
+    when the warehouse allows it (`incremental.plan`); the result is the same as a full
+    derivation. Without, or when it does not, every derived table is rewritten.
+    """
     as_of = as_of or dt.date.today()
+    catalog, model = catalog or load_catalog(), model or load_model()
+    if districts is not None:
+        counts = incremental.derive_districts(conn, set(districts), as_of, catalog, model)
+        if counts is not None:
+            return counts
     f = frames.read_all(conn)
-    derived = compute_all(f, as_of, catalog or load_catalog(), model or load_model())
+    derived = compute_all(f, as_of, catalog, model)
     frames.clear(conn)
     return {name: frames.write(conn, TABLES[name], derived[name]) for name in TABLES}

@@ -66,10 +66,15 @@ def _fetch(conn: Connection, sql: str) -> list[tuple]:
         cursor.close()
 
 
-def read_table(conn: Connection, table: Table) -> pd.DataFrame:
-    """A whole raw table as a DataFrame (codes stay text, dates become datetime64)."""
+def read_table(conn: Connection, table: Table, where=None) -> pd.DataFrame:
+    """A raw table (or its rows matching `where`) as a DataFrame (codes stay text, dates
+    become datetime64)."""
     cols = [c for c in table.columns if c.name not in SKIP]
-    rows = _fetch(conn, str(select(*cols).compile(dialect=conn.dialect)))
+    stmt = select(*cols) if where is None else select(*cols).where(where)
+    # Literal binds: the driver call takes no parameters; `where` only ever binds codes the
+    # warehouse itself holds (district ubigeos), rendered with SQLAlchemy's quoting.
+    sql = stmt.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True})
+    rows = _fetch(conn, str(sql))
     names = [c.name for c in cols]
     if not rows:
         df = pd.DataFrame.from_records([], columns=names)
@@ -86,9 +91,10 @@ def read_table(conn: Connection, table: Table) -> pd.DataFrame:
     return pd.DataFrame(data, columns=names)
 
 
-def read_all(conn: Connection) -> dict[str, pd.DataFrame]:
-    """Every raw table the derivations need."""
-    return {name: read_table(conn, table) for name, table in SOURCES.items()}
+def read_all(conn: Connection, where: dict | None = None) -> dict[str, pd.DataFrame]:
+    """Every raw table the derivations need (each restricted by `where[name]`, if given)."""
+    where = where or {}
+    return {name: read_table(conn, table, where.get(name)) for name, table in SOURCES.items()}
 
 
 def _plain(value: object) -> object:

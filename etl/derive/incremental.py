@@ -1,0 +1,256 @@
+"""Incremental derivation: a load re-derives only the districts its rows can change.
+
+A district's derived rows (the scores of its organisations, the coverage of its centros
+poblados and of itself, goal progress, readiness, the summary) depend on its own raw rows and
+on the rows of the organisations and centros poblados linked to them: a JASS may serve a CP of
+another district (register CP lists, DATASS provider codes). So a load that touched districts T
+re-derives D = T plus the districts linked to T, from the rows of D and of the districts linked
+to D, and keeps only D's results; the province, department and nation coverage rows above D are
+summed again from the district rows. The result equals a full derivation
+(tests/integration/test_incremental.py compares every derived table).
+
+Whatever changes every district is derived in full instead (`full_reason`): a first load,
+another as-of date, catalogue or model version than the last derivation, a change in the set
+of summary years, or a load touching more than `MAX_SHARE` of the districts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+import pandas as pd
+from sqlalchemy import Connection, delete, false, func, or_, select, union
+
+from etl import schema
+from etl.catalog import Catalog
+from etl.derive import coverage, frames
+from etl.derive.health import Model
+
+MAX_SHARE = 0.25  # above this share of the districts a full derivation is cheaper
+CHUNK = 500  # codes per IN (...) list
+UPPER_LEVELS = ("provincia", "departamento", "nacion")
+# The column that says which district a derived row belongs to.
+DISTRICT_COLUMN = {
+    "puntaje_oc": "ubigeo",
+    "resumen_oc": "ubigeo",
+    "cobertura": None,  # by level: see _keep_coverage / _delete_rows
+    "avance_meta_calc": "ubigeo",
+    "salida_distrito": "ubigeo",
+    "resumen_distrito": "ubigeo",
+}
+
+
+def _prefixed(column, districts: Iterable[str]):
+    """`column` (a CP code, or a cobertura code) starts with one of `districts`: as ranges
+    [d, d+1), which an index on the column answers (substr() would scan the table)."""
+    ranges = [(column >= d) & (column < str(int(d) + 1).zfill(6)) for d in sorted(set(districts))]
+    return or_(*ranges) if ranges else false()
+
+
+def chunks(values: Iterable[str]) -> Iterable[list[str]]:
+    """The distinct values, sorted, in lists of CHUNK (one IN (...) each)."""
+    items = sorted(set(values))
+    for start in range(0, len(items), CHUNK):
+        yield items[start : start + CHUNK]
+
+
+# ------------------------------------------------------------------ which districts ------------
+
+
+def row_districts(conn: Connection, values: pd.DataFrame) -> set[str]:
+    """The districts the rows of one checked file name: directly (ubigeo, CP codes, lists of
+    CP codes) or through an organisation code the warehouse places in a district."""
+    found: set[str] = set()
+    if "ubigeo" in values:
+        found |= {str(u)[:6] for u in values["ubigeo"].dropna()}
+    if "ubigeo_cp" in values:
+        for v in values["ubigeo_cp"].dropna():
+            found |= {str(c)[:6] for c in v} if isinstance(v, list) else {str(v)[:6]}
+    codes = {
+        str(c) for col in ("codigo_oc", "codigo_ps") if col in values for c in values[col].dropna()
+    }
+    oc = schema.organizacion_comunal
+    for part in chunks(codes):
+        found |= set(conn.execute(select(oc.c.ubigeo).where(oc.c.codigo_oc.in_(part))).scalars())
+    return {d for d in found if len(d) == 6 and d.isdigit()}
+
+
+def linked(conn: Connection, districts: set[str]) -> set[str]:
+    """Districts whose organisations serve CPs of `districts`, or whose CPs are served by
+    organisations of `districts` (register CP lists and DATASS provider codes)."""
+    oc, link, d = schema.organizacion_comunal, schema.oc_centro_poblado, schema.diagnostico_cp
+    found: set[str] = set()
+    for part in chunks(districts):
+        queries = union(
+            select(oc.c.ubigeo)
+            .join(link, link.c.codigo_oc == oc.c.codigo_oc)
+            .where(_prefixed(link.c.ubigeo_cp, part)),
+            select(link.c.ubigeo_cp)
+            .join(oc, link.c.codigo_oc == oc.c.codigo_oc)
+            .where(oc.c.ubigeo.in_(part)),
+            select(oc.c.ubigeo)
+            .join(d, d.c.codigo_oc == oc.c.codigo_oc)
+            .where(d.c.ubigeo.in_(part)),
+            select(d.c.ubigeo)
+            .join(oc, d.c.codigo_oc == oc.c.codigo_oc)
+            .where(oc.c.ubigeo.in_(part)),
+        )
+        found |= {str(r[0])[:6] for r in conn.execute(queries)}
+    return found - districts
+
+
+# ------------------------------------------------------------------ when not to ---------------
+
+
+def _years_of(conn: Connection, districts: list[str]) -> set[int]:
+    """The summary years the raw rows of `districts` give (etl.derive.summary.summary_years)."""
+    v, found = schema.visita, set()
+    for part in chunks(districts):
+        visit_years = select(func.extract("year", v.c.fecha_visita)).where(
+            v.c.ubigeo.in_(part) & v.c.fecha_visita.is_not(None)
+        )
+        query = union(
+            select(schema.diagnostico_cp.c.anio).where(schema.diagnostico_cp.c.ubigeo.in_(part)),
+            select(schema.atm.c.anio).where(schema.atm.c.ubigeo.in_(part)),
+            visit_years,
+        )
+        found |= {int(r[0]) for r in conn.execute(query) if r[0] is not None}
+    return found
+
+
+def derived_years(conn: Connection) -> list[int]:
+    """The summary years of the last derivation."""
+    r = schema.resumen_distrito
+    return sorted(int(y) for y in conn.execute(select(r.c.anio).distinct()).scalars())
+
+
+def full_reason(
+    conn: Connection, districts: set[str], as_of: dt.date, catalog: Catalog, model: Model
+) -> str | None:
+    """Why this load must derive every district (None: the touched ones are enough)."""
+    c = schema.carga
+    last = conn.execute(
+        select(c.c.fecha_corte, c.c.version_catalogo, c.c.version_modelo)
+        .where(c.c.terminada.is_not(None))
+        .order_by(c.c.id.desc())
+        .limit(1)
+    ).first()
+    if last is None:
+        return "first load"
+    if tuple(last) != (as_of, catalog.version, model.version):
+        return "another as-of date, catalogue or model than the last derivation"
+    total = conn.execute(select(func.count()).select_from(schema.distrito)).scalar_one()
+    if len(districts) > MAX_SHARE * total:
+        return "the load touches many districts"
+    # No write removes a year (a year is part of every raw key that carries one), so the
+    # summary years stay those of the last derivation unless the touched districts add one.
+    years = derived_years(conn)
+    if not years or not {y for y in _years_of(conn, sorted(districts)) if y <= as_of.year} <= set(
+        years
+    ):
+        return "the load adds a summary year"
+    return None
+
+
+# ------------------------------------------------------------------ the derivation ------------
+
+
+def _filters(districts: list[str]) -> dict:
+    """Row filters of the raw tables for the frames of `districts` (see the module docstring)."""
+    s = schema
+    orgs = select(s.organizacion_comunal.c.codigo_oc).where(
+        s.organizacion_comunal.c.ubigeo.in_(districts)
+    )
+    link = s.oc_centro_poblado.c
+    return {
+        "distrito": s.distrito.c.ubigeo.in_(districts),
+        "centro_poblado": s.centro_poblado.c.ubigeo.in_(districts),
+        "diagnostico": s.diagnostico_cp.c.ubigeo.in_(districts),
+        "orgs": s.organizacion_comunal.c.ubigeo.in_(districts),
+        "registro": s.registro_oc.c.codigo_oc.in_(orgs),
+        "oc_cp": or_(link.codigo_oc.in_(orgs), _prefixed(link.ubigeo_cp, districts)),
+        "visitas": or_(s.visita.c.ubigeo.in_(districts), s.visita.c.codigo_oc.in_(orgs)),
+        "atm": s.atm.c.ubigeo.in_(districts),
+        "clasificacion": s.clasificacion_municipal.c.ubigeo.in_(districts),
+        "avance": s.avance_meta.c.ubigeo.in_(districts),
+        "mef": s.resultado_mef.c.ubigeo.in_(districts),
+    }
+
+
+def _keep(name: str, df: pd.DataFrame, districts: set[str]) -> pd.DataFrame:
+    """The rows of one derived table that belong to `districts`."""
+    if name == "cobertura":
+        prefix = df["codigo"].astype(str).str[:6]
+        mine = df["nivel"].isin(["cp", "distrito"]) & prefix.isin(districts)
+        return df[mine]
+    return df[df[DISTRICT_COLUMN[name]].isin(districts)]
+
+
+def _delete_rows(conn: Connection, name: str, table, districts: list[str]) -> None:
+    for part in chunks(districts):
+        if name == "cobertura":
+            c = table.c
+            cond = ((c.nivel == "cp") & _prefixed(c.codigo, part)) | (
+                (c.nivel == "distrito") & c.codigo.in_(part)
+            )
+        else:
+            cond = table.c[DISTRICT_COLUMN[name]].in_(part)
+        conn.execute(delete(table).where(cond))
+
+
+def _upper_sums(conn: Connection, nivel: str, codes: list[str]) -> pd.DataFrame:
+    """SUMS of the district coverage rows per (code of `nivel`, year), for `codes`."""
+    t = schema.cobertura
+    sums = [func.sum(t.c[s]).label(s) for s in coverage.SUMS]
+    where = t.c.nivel == "distrito"
+    if nivel == "nacion":
+        query = select(t.c.anio, *sums).where(where).group_by(t.c.anio)
+        df = pd.DataFrame(conn.execute(query).all(), columns=["anio", *coverage.SUMS])
+        df.insert(0, "codigo", "PE")
+    else:
+        code = func.substr(t.c.codigo, 1, 4 if nivel == "provincia" else 2)
+        where &= or_(*(t.c.codigo.startswith(c, autoescape=True) for c in codes))
+        query = select(code, t.c.anio, *sums).where(where).group_by(code, t.c.anio)
+        df = pd.DataFrame(conn.execute(query).all(), columns=["codigo", "anio", *coverage.SUMS])
+    return df.astype(dict.fromkeys(coverage.SUMS, "int64"))
+
+
+def _resum_upper_levels(conn: Connection, districts: set[str]) -> int:
+    """Province, department and nation coverage rows above `districts`, summed again from the
+    district rows (the same sums a full derivation makes from the CP rows)."""
+    t = schema.cobertura
+    wanted = {
+        "provincia": sorted({d[:4] for d in districts}),
+        "departamento": sorted({d[:2] for d in districts}),
+        "nacion": ["PE"],
+    }
+    written = 0
+    for nivel in UPPER_LEVELS:
+        conn.execute(delete(t).where((t.c.nivel == nivel) & t.c.codigo.in_(wanted[nivel])))
+        sums = _upper_sums(conn, nivel, wanted[nivel])
+        written += frames.write(conn, t, coverage.with_rates(sums).assign(nivel=nivel))
+    return written
+
+
+def derive_districts(
+    conn: Connection, touched: set[str], as_of: dt.date, catalog: Catalog, model: Model
+) -> dict[str, int] | None:
+    """Derive again what `touched` can change; None when a full derivation is needed."""
+    from etl.derive import TABLES, compute_all  # the package imports this module
+
+    target = touched | linked(conn, touched)
+    if full_reason(conn, target, as_of, catalog, model) is not None:
+        return None
+    read = sorted(target | linked(conn, target))
+    f = frames.read_all(conn, _filters(read))
+    derived = compute_all(f, as_of, catalog, model, years=derived_years(conn))
+    districts = sorted(target)
+    for name in reversed([t.name for t in schema.DERIVED_TABLES]):
+        _delete_rows(conn, name, TABLES[name], districts)
+    counts = {
+        name: frames.write(conn, TABLES[name], _keep(name, derived[name], target))
+        for name in TABLES
+    }
+    counts["cobertura"] += _resum_upper_levels(conn, target)
+    return counts

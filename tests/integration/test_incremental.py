@@ -1,0 +1,157 @@
+"""Incremental derivation (#18): a sequence of small loads gives exactly the derived tables a
+from-scratch derivation of the same raw rows gives, and takes the incremental path."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from etl import derive, load, sample, schema
+from etl.derive import incremental
+
+AS_OF = sample.SAMPLE_AS_OF
+
+
+@pytest.fixture(autouse=True)
+def _archive(tmp_path, monkeypatch):
+    monkeypatch.setenv("ATM_ARCHIVE_DIR", str(tmp_path / "archivo"))
+
+
+@pytest.fixture
+def loaded(engine, tmp_path):
+    """The tiny sample, loaded (a first load: a full derivation)."""
+    paths = sample.write_sample(tmp_path / "muestra", scale="tiny", seed=7)
+    load.load_paths(engine, paths, as_of=AS_OF)
+    return engine
+
+
+@pytest.fixture
+def paths_taken(monkeypatch) -> list[str]:
+    """'incremental' or 'full' for each derivation a load runs."""
+    taken: list[str] = []
+    real = incremental.derive_districts
+
+    def spy(*args, **kwargs):
+        counts = real(*args, **kwargs)
+        taken.append("full" if counts is None else "incremental")
+        return counts
+
+    monkeypatch.setattr(incremental, "derive_districts", spy)
+    return taken
+
+
+def _rounded(row) -> tuple:
+    return tuple(round(v, 9) if isinstance(v, float) and not math.isnan(v) else v for v in row)
+
+
+def derived_snapshot(conn) -> dict[str, list[tuple]]:
+    return {
+        t.name: sorted((_rounded(r) for r in conn.execute(select(t))), key=repr)
+        for t in schema.DERIVED_TABLES
+    }
+
+
+def assert_same_as_full(engine, as_of: dt.date = AS_OF) -> None:
+    """The warehouse's derived tables equal a full derivation of its raw tables (rolled back)."""
+    with engine.connect() as conn:
+        transaction = conn.begin()
+        now = derived_snapshot(conn)
+        derive.derive_all(conn, as_of)
+        full = derived_snapshot(conn)
+        transaction.rollback()
+    for name in full:
+        assert now[name] == full[name], f"{name} differs from a full derivation"
+
+
+def _pick(engine) -> dict[str, str]:
+    """An organisation with visits, a CP of another district, a CP of a third district."""
+    oc, cp, v = schema.organizacion_comunal, schema.centro_poblado, schema.visita
+    with engine.connect() as conn:
+        org, district = conn.execute(
+            select(oc.c.codigo_oc, oc.c.ubigeo).join(v, v.c.codigo_oc == oc.c.codigo_oc).limit(1)
+        ).one()
+        others = conn.execute(
+            select(cp.c.ubigeo_cp, cp.c.ubigeo).where(cp.c.ubigeo != district)
+        ).all()
+    by_district: dict[str, str] = {}
+    for code, ubigeo in others:
+        by_district.setdefault(ubigeo, code)
+    cp_b, cp_c = list(by_district.values())[:2]
+    return {"org": org, "district": district, "cp_b": cp_b, "cp_c": cp_c}
+
+
+def _write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_inc001_small_loads_equal_a_full_derivation(loaded, tmp_path, paths_taken):
+    """Visits, a register CP list reaching another district, a DATASS provider of another
+    district, an ATM row and goal evidence, one load each: identical to a full derivation."""
+    p = _pick(loaded)
+    files = [
+        _write(
+            tmp_path,
+            "registro.csv",
+            "codigo_oc;nombre;ubigeo;ubigeo_cp;tipo_organizacion;fecha_registro;estatuto_aprobado\n"
+            f"{p['org']};JASS movida;{p['district']};{p['cp_b']};JASS;15/03/2023;Sí\n",
+        ),
+        _write(
+            tmp_path,
+            "datass.csv",
+            "ubigeo_cp;centro_poblado;viviendas_habitadas;total_poblacion;sistema_agua;"
+            "poblacion_servicio_agua;codigo_ps;prestador_servicio;realiza_cloracion;fecha_encuesta\n"
+            f"{p['cp_c']};Tres;20;80;Sí;70;{p['org']};JASS movida;Sí;01/05/{AS_OF.year}\n",
+        ),
+        _write(
+            tmp_path,
+            "avance.csv",
+            "ubigeo,anio,meta,actividad,estado,fecha,documento\n"
+            f"{p['cp_b'][:6]},2015,11,rof,cumplida,2015-08-06,Ordenanza 1\n",
+        ),
+    ]
+    # Then readings of the organisation alone: safe water in the other districts' CPs it
+    # serves turns on (0.9 mg/L) and off (0.1 mg/L), which only the CP links reveal.
+    for days, cloro in ((5, "0.9"), (3, "0.1")):
+        day = (AS_OF - dt.timedelta(days=days)).strftime("%d/%m/%Y")
+        header = "codigo_oc,fecha_visita,cloro_residual_mg_l,realiza_cloracion,estado_captacion"
+        text = f"{header}\n{p['org']},{day},{cloro},Sí,D\n"
+        files.append(_write(tmp_path, f"visitas_{days}.csv", text))
+    for path in files:
+        result = load.load_paths(loaded, [path], as_of=AS_OF)
+        assert result.files[0].rows_loaded == 1, result.files[0].problems
+        assert_same_as_full(loaded)
+    assert paths_taken == ["incremental"] * len(files)
+
+
+def test_inc002_a_new_year_or_another_day_derives_everything(loaded, tmp_path, paths_taken):
+    """A visit in a year no summary has yet, or a load on another as-of date: full derivation
+    (and still the same as one)."""
+    p = _pick(loaded)
+    old = _write(
+        tmp_path,
+        "visita_1999.csv",
+        f"codigo_oc,fecha_visita,cloro_residual_mg_l\n{p['org']},02/03/1999,0.7\n",
+    )
+    load.load_paths(loaded, [old], as_of=AS_OF)
+    assert_same_as_full(loaded)
+    later = AS_OF + dt.timedelta(days=1)
+    new = _write(
+        tmp_path,
+        "visita.csv",
+        f"codigo_oc,fecha_visita,cloro_residual_mg_l\n{p['org']},{AS_OF:%d/%m/%Y},0.8\n",
+    )
+    load.load_paths(loaded, [new], as_of=later)
+    assert_same_as_full(loaded, later)
+    assert paths_taken == ["full", "full"]
+
+
+def test_inc003_every_derived_table_has_a_district_rule():
+    """A derived table the incremental path does not know how to scope would go stale."""
+    assert set(incremental.DISTRICT_COLUMN) == {t.name for t in schema.DERIVED_TABLES}
+    assert set(incremental.DISTRICT_COLUMN) == set(derive.TABLES)
