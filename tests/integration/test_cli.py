@@ -104,3 +104,25 @@ def test_cli004_clerk_register(db_url, tmp_path, capsys):
     status = json.loads(capsys.readouterr().out)
     assert status["tablas"]["organizacion_comunal"] == 1
     assert status["ultima_carga"]["estado"] == "con_rechazos"
+
+
+def test_cli020_derive_records_a_full_derivation_as_of_today(db_url, tmp_path, monkeypatch, capsys):
+    """`etl derive` derives in full (no districts given) and records the as-of date it used."""
+    import datetime as dt
+
+    from sqlalchemy import select
+
+    from etl import db, schema
+
+    seen: list[tuple] = []
+    monkeypatch.setattr(derive, "derive_all", lambda conn, *args: seen.append(args))
+    path = tmp_path / "r.csv"
+    path.write_text(REG, encoding="utf-8")
+    run_load(db_url, tmp_path, path)
+    assert cli.main(["derive", "--db", db_url]) == 0
+    assert len(seen[-1]) == 3  # as_of, catalogue, model: no touched districts, a full derivation
+    with db.make_engine(db_url).connect() as conn:
+        last = conn.execute(select(schema.carga).order_by(schema.carga.c.id.desc())).first()
+    assert last is not None
+    assert (last.fecha_corte, last.filas_leidas, last.usuario) == (dt.date.today(), 0, "derive")
+    assert "carga #2" in capsys.readouterr().out
