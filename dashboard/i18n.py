@@ -55,9 +55,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "role.ong": ("ONG", "NGO"),
     "da.upload": ("Cargar un archivo", "Upload a file"),
     "da.upload_help": (
-        "Arrastre aquí un .csv o .xlsx (hasta {mb} MB), o haga clic para elegirlo. Primero verá "
+        "Arrastre aquí un .csv, .xlsx o .xls (hasta {mb} MB), o haga clic para elegirlo. Primero verá "
         "el informe de problemas; nada se guarda hasta que confirme.",
-        "Drop a .csv or .xlsx here (up to {mb} MB), or click to choose it. You will see the "
+        "Drop a .csv, .xlsx or .xls here (up to {mb} MB), or click to choose it. You will see the "
         "problem report first; nothing is saved until you confirm.",
     ),
     "da.upload_scope": (

@@ -26,6 +26,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import python_calamine
 from sqlalchemy import Engine
 
 from dashboard.auth import Account
@@ -66,7 +67,7 @@ class Staged:
 
 
 def sniff(data: bytes, limit: int) -> str:
-    """The file's real type ("xlsx" or "csv"), or UploadRefused saying why not."""
+    """The file's real type ("xlsx", "xls" or "csv"), or UploadRefused saying why not."""
     if len(data) > limit:
         mb = limit // (1024 * 1024)
         raise UploadRefused(
@@ -76,10 +77,8 @@ def sniff(data: bytes, limit: int) -> str:
     if not data.strip():
         raise UploadRefused("El archivo está vacío.", "The file is empty.")
     if data.startswith(OLE_MAGIC):
-        raise UploadRefused(
-            "Es un Excel antiguo (.xls): ábralo y guárdelo como .xlsx o CSV.",
-            "It is an old Excel file (.xls): open it and save it as .xlsx or CSV.",
-        )
+        check_xls(data)
+        return "xls"
     if data.startswith(ZIP_MAGIC):
         check_workbook(data)
         return "xlsx"
@@ -137,6 +136,22 @@ def check_text(data: bytes) -> None:
     rows = data.count(b"\n")
     if rows > MAX_ROWS:
         raise _too_many_rows(rows)
+
+
+def check_xls(data: bytes) -> None:
+    """A legacy .xls (issue 15) that calamine can open, with a bounded row count per sheet."""
+    try:
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        heights = [book.get_sheet_by_index(i).total_height for i in range(len(book.sheet_names))]
+    except Exception as exc:  # calamine raises its own error types for corrupt files
+        raise UploadRefused(
+            "El archivo no es un libro de Excel 97-2003 (.xls) válido; ábralo en Excel y "
+            "guárdelo de nuevo.",
+            "The file is not a valid Excel 97-2003 workbook (.xls); open it in Excel and save "
+            "it again.",
+        ) from exc
+    if heights and max(heights) > MAX_ROWS:
+        raise _too_many_rows(max(heights))
 
 
 def not_a_workbook() -> UploadRefused:

@@ -176,6 +176,8 @@ def current_revision(conn: Connection) -> str | None:
 def legacy_revision(conn: Connection) -> str:
     """The migration a warehouse made before Alembic matches: its columns tell its age."""
     have = {c["name"] for c in inspect(conn).get_columns("carga")}
+    if inspect(conn).has_table("siasar_sistema"):  # issue 15
+        return "0004_i15"
     if "cuenta" in have and inspect(conn).has_table("usuario"):
         return "0003"
     return "0002" if "fecha_corte" in have else BASELINE

@@ -163,7 +163,7 @@ def upload_section(account: Account | None, settings: Settings, lang: str) -> An
     zone = dcc.Upload(
         id=ids.DA_UPLOAD,
         children=html.Div(help_text, className="small"),
-        accept=".csv,.xlsx,.xlsm,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        accept=".csv,.xlsx,.xlsm,.xls,text/csv,application/vnd.ms-excel,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         max_size=settings.upload_max_bytes,
         multiple=False,
         className="upload-zone p-3 mb-2",

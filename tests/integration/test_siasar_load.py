@@ -1,0 +1,152 @@
+"""SIASAR sheets end to end (issue 15), on SQLite and (make test-pg) PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+
+import pytest
+from sqlalchemy import JSON, String, Text, func, select
+
+from etl import load, schema
+from etl.scope import LoadScope
+from tests.unit.test_xls import DISTRIBUTION, STORAGE, needs_shared
+
+SYSTEM_HEADER = (
+    "fecha_encuesta;nombre;ID;pais;divisiones;comunidades;PSE;pob_servida;{cid};{state}\n"
+)
+
+
+@pytest.fixture(autouse=True)
+def _archive(tmp_path, monkeypatch):
+    monkeypatch.setenv(load.ARCHIVE_ENV, str(tmp_path / "archivo"))
+
+
+def _no_nul_anywhere(engine) -> None:
+    """Not one NUL character in any text column of any table of the warehouse (read back in
+    Python: SQLite's LIKE stops a pattern at NUL, PostgreSQL refuses NUL on insert)."""
+    with engine.connect() as conn:
+        for table in schema.metadata.sorted_tables:
+            texts = [c for c in table.columns if isinstance(c.type, String | Text | JSON)]
+            for row in conn.execute(select(*texts)) if texts else ():
+                assert not any("\x00" in str(v) for v in row), table.name
+
+
+@needs_shared
+def test_si001_the_shared_sheets_load_whole(engine):
+    result = load.load_paths(engine, [DISTRIBUTION, STORAGE])
+    by_kind = {f.kind: f for f in result.files}
+    assert set(by_kind) == {"siasar_distribucion", "siasar_almacenamiento"}
+    for f in result.files:
+        assert f.rows_read == 391
+        assert f.rows_read == f.rows_loaded + f.rows_rejected
+        assert any("391 de 391" in w.es for w in f.warnings)  # the match rate
+    with engine.connect() as conn:
+        comp = schema.siasar_componente
+        states = dict(
+            conn.execute(
+                select(comp.c.estado, func.count())
+                .where(comp.c.tipo == "almacenamiento")
+                .group_by(comp.c.estado)
+            ).all()
+        )
+        assert states == {"A": 50, "B": 4, "C": 8, "D": 329}
+        states = dict(
+            conn.execute(
+                select(comp.c.estado, func.count())
+                .where(comp.c.tipo == "distribucion")
+                .group_by(comp.c.estado)
+            ).all()
+        )
+        assert states == {"A": 277, "B": 29, "C": 46, "D": 39}
+        s = schema.siasar_sistema
+        assert conn.execute(select(func.count()).select_from(s)).scalar_one() == 391
+        first = conn.execute(select(s).where(s.c.id == "147405")).mappings().one()
+        assert first["nombre"] == "Sistema de CHIARA CCOLLPA"
+        assert first["ubigeo"] == "080603"  # CUSCO, CANCHIS, COMBAPATA
+        assert first["fecha_encuesta"] == dt.date(2015, 7, 20)
+        assert first["pais"] == "Perú"
+    _no_nul_anywhere(engine)
+
+
+@needs_shared
+def test_si002_loading_again_changes_nothing(engine):
+    load.load_paths(engine, [DISTRIBUTION])
+    again = load.load_paths(engine, [DISTRIBUTION])
+    assert again.files[0].rows_loaded == 391
+    with engine.connect() as conn:
+        comp = schema.siasar_componente
+        assert conn.execute(select(func.count()).select_from(comp)).scalar_one() == 391
+
+
+@needs_shared
+def test_si003_an_atm_loads_only_its_districts_rows(engine, tmp_path):
+    copy = tmp_path / "system_distribution.PE.xls"
+    shutil.copyfile(DISTRIBUTION, copy)
+    scope = LoadScope.for_districts(["080603"], "combapata")
+    result = load.load_paths(engine, [copy], scope=scope)
+    (f,) = result.files
+    assert f.rows_loaded == 8  # the 8 systems of CUSCO,CANCHIS,COMBAPATA
+    assert f.rows_rejected == 391 - 8
+    assert {p.code for p in f.problems} == {"out-of-scope"}
+    with engine.connect() as conn:
+        ubigeos = conn.execute(select(schema.siasar_sistema.c.ubigeo).distinct()).scalars()
+        assert set(ubigeos) == {"080603"}
+
+
+def _sheet(tmp_path, rows: list[str], name="s.csv", cid="dist_ID", state="dist_estado"):
+    path = tmp_path / name
+    path.write_text(SYSTEM_HEADER.format(cid=cid, state=state) + "".join(rows), encoding="utf-8")
+    return path
+
+
+ROW = "20/07/2015;Sistema X;{id};{pais};{place};X;jass x;100;{comp};{state}\n"
+
+
+def _row(id="1", pais="Perú", place="CUSCO,CANCHIS,COMBAPATA", comp="11", state="A - BUENO"):
+    return ROW.format(id=id, pais=pais, place=place, comp=comp, state=state)
+
+
+def test_si004_bad_rows_are_rejected_with_a_reason(engine, tmp_path):
+    rows = [
+        _row(),
+        _row(id="2", comp="12", state="E - PERDIDO"),  # state outside A-D
+        _row(comp="11"),  # the same component twice
+        _row(id="3", comp="13", place="CUSCO,CANCHIS,COMBAPATTA"),  # unknown place
+        _row(id="4", comp="14", place="Cusco_Canchis"),  # incomplete
+    ]
+    result = load.load_paths(engine, [_sheet(tmp_path, rows)])
+    (f,) = result.files
+    assert f.kind == "siasar_distribucion"
+    assert (f.rows_read, f.rows_loaded, f.rows_rejected) == (5, 1, 4)
+    by_row = {p.row: p for p in f.problems}
+    assert by_row[3].code == "type-error"
+    assert by_row[4].code == "duplicate-key"
+    assert by_row[5].code == "unknown-ubigeo"
+    assert "COMBAPATA (080603)" in by_row[5].hint_es  # the closest district named
+    assert by_row[6].code == "unknown-ubigeo"
+
+
+def test_si005_another_country_or_no_system_id_fails_the_file(engine, tmp_path):
+    honduras = _sheet(tmp_path, [_row(pais="Honduras")], name="hn.csv")
+    result = load.load_paths(engine, [honduras])
+    assert result.files[0].failed
+    assert "Honduras" in result.files[0].problems[0].message_es
+    assert "Perú" in result.files[0].problems[0].hint_es
+    no_id = tmp_path / "noid.csv"
+    no_id.write_text(
+        "nombre;pais;divisiones;dist_ID;dist_estado\nX;Perú;CUSCO,CANCHIS,COMBAPATA;1;A\n",
+        encoding="utf-8",
+    )
+    result = load.load_paths(engine, [no_id])
+    (f,) = result.files
+    assert f.failed and f.problems[0].code == "missing-column"
+    assert "id" in f.problems[0].message_es
+
+
+def test_si006_a_corrupt_xls_is_an_unreadable_file(engine, tmp_path):
+    path = tmp_path / "roto.xls"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 700)
+    result = load.load_paths(engine, [path])
+    assert result.files[0].problems[0].code == "unreadable-file"
+    assert result.exit_code == 2
