@@ -73,7 +73,9 @@ def match_rate(checked: Checked) -> tuple[int, int]:
 def check_links(conn: Connection, checked: Checked, oc_district: dict[str, str]) -> None:
     """A confirmed link must join a known system and a known JASS of the same district; the
     JASS's district is the row's district, so the upload scope applies to it."""
-    systems = dict(conn.execute(select(schema.siasar_sistema.c.id, schema.siasar_sistema.c.ubigeo)))
+    systems = dict(
+        conn.execute(select(schema.siasar_sistema.c.id, schema.siasar_sistema.c.ubigeo)).all()
+    )
     values = checked.values
     homes = values["codigo_oc"].map(lambda c: oc_district.get(c) if c else None)
     for row in values.index:

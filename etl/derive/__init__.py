@@ -15,7 +15,7 @@ from sqlalchemy import Connection
 
 from etl import schema
 from etl.catalog import Catalog, load_catalog
-from etl.derive import coverage, frames, goals, health, priority, readiness, summary
+from etl.derive import coverage, frames, goals, health, priority, readiness, siasar_view, summary
 from etl.derive.health import Model, load_model
 
 TABLES = {
@@ -97,4 +97,6 @@ def derive_all(
     f = frames.read_all(conn)
     derived = compute_all(f, as_of, catalog or load_catalog(), model or load_model())
     frames.clear(conn)
-    return {name: frames.write(conn, TABLES[name], derived[name]) for name in TABLES}
+    written = {name: frames.write(conn, TABLES[name], derived[name]) for name in TABLES}
+    siasar_view.refresh(conn)  # issue 15: SIASAR's judgement, links and disagreements
+    return written

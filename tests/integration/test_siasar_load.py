@@ -150,3 +150,50 @@ def test_si006_a_corrupt_xls_is_an_unreadable_file(engine, tmp_path):
     result = load.load_paths(engine, [path])
     assert result.files[0].problems[0].code == "unreadable-file"
     assert result.exit_code == 2
+
+
+def _register(tmp_path, rows: str, name="registro.csv"):
+    path = tmp_path / name
+    path.write_text("codigo_oc;nombre;ubigeo\n" + rows, encoding="utf-8")
+    return path
+
+
+@needs_shared
+def test_si007_links_by_name_disagreements_and_confirmations(engine, tmp_path):
+    """Combapata (080603): 'JASS Ccollpa' links by name; two 'Huantura' JASS leave system
+    147406 to a person, who confirms it with a link file; a visit contradicts SIASAR."""
+    register = _register(
+        tmp_path,
+        "OC-CC;JASS Ccollpa;080603\nOC-H1;JASS Huantura;080603\nOC-H2;Comite Huantura;080603\n"
+        "OC-LIMA;JASS Ccollpa;150101\n",
+    )
+    visits = tmp_path / "visitas.csv"
+    visits.write_text(
+        "codigo_oc;fecha_visita;estado_almacenamiento;estado_distribucion;realiza_cloracion\n"
+        "OC-CC;10/01/2020;B;A;Sí\nOC-CC;10/01/2024;A;B;No\n",
+        encoding="utf-8",
+    )
+    load.load_paths(engine, [register, visits, DISTRIBUTION, STORAGE])
+    calc = schema.siasar_calc
+    with engine.connect() as conn:
+        rows = {r.sistema_id: r for r in conn.execute(select(calc))}
+        assert (rows["147405"].codigo_oc, rows["147405"].vinculo) == ("OC-CC", "nombre")
+        assert rows["147406"].codigo_oc is None
+        assert {c["codigo_oc"] for c in rows["147406"].candidatos} == {"OC-H1", "OC-H2"}
+        assert rows["147405"].grado == "D"  # storage D - CAIDO: INF 0
+        disc = conn.execute(select(schema.siasar_discrepancia)).mappings().all()
+        # SIASAR: storage D (2015); our latest visit (2024): storage A. Distribution B vs B.
+        assert [(d["aspecto"], d["siasar"], d["visita"]) for d in disc] == [
+            ("almacenamiento", "D", "A")
+        ]
+        assert disc[0]["fecha_visita"] == dt.date(2024, 1, 10)
+    link = tmp_path / "vinculos.csv"
+    link.write_text("siasar_id;codigo_oc\n147406;OC-H2\n147407;OC-LIMA\n", encoding="utf-8")
+    scope = LoadScope.for_districts(["080603"], "combapata")
+    (f,) = load.load_paths(engine, [link], scope=scope).files
+    assert f.rows_loaded == 1
+    assert [p.code for p in f.problems] == ["inconsistent"]  # a JASS of another district
+    with engine.connect() as conn:
+        row = conn.execute(select(calc).where(calc.c.sistema_id == "147406")).one()
+        assert (row.codigo_oc, row.vinculo) == ("OC-H2", "confirmado")
+    _no_nul_anywhere(engine)
