@@ -194,7 +194,7 @@ def _write_disagreements(conn: Connection, systems, states, links: dict[str, str
         v.c.codigo_oc,
         v.c.fecha_visita,
         v.c.realiza_cloracion,
-        *map(v.c.get, VISIT_COLUMNS.values()),
+        *(v.c[name] for name in VISIT_COLUMNS.values()),
     ]
     latest: dict[str, dict] = {}
     query = select(*cols).where(v.c.codigo_oc.in_(set(links.values()))).order_by(v.c.fecha_visita)
