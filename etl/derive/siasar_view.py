@@ -102,7 +102,7 @@ def link_candidates(pse: str | None, communities: str | None, orgs: Iterable[Org
 def closest(pse: str | None, orgs: list[Org]) -> list[Org]:
     """For a person: the district's JASS whose names look most like the provider's."""
     by_core = {name_core(o.nombre): o for o in orgs}
-    near = difflib.get_close_matches(name_core(pse), list(by_core), n=SHOWN, cutoff=0.3)
+    near = difflib.get_close_matches(name_core(pse), list(by_core), n=SHOWN, cutoff=0.6)
     return [by_core[n] for n in near]
 
 
