@@ -530,6 +530,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "sia.ul_candidates": ("Candidatas", "Candidates"),
     "sia.no_candidates": ("ninguna JASS registrada parecida", "no similar registered JASS"),
     "sia.more": ("… y {n} más.", "… and {n} more."),
+    "sia.components_of": ("{n} de 4 componentes", "{n} of 4 components"),
 }
 
 # Readable labels for codes the ETL stores (visit reasons, exit criteria, score items).

@@ -16,6 +16,7 @@ Nothing in the file is executed: macros, formulas and embedded objects are never
 
 from __future__ import annotations
 
+import datetime as dt
 import struct
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -159,3 +160,123 @@ def with_unicode_codepage(data: bytes) -> bytes:
     out = bytearray(data)
     out[offsets[at]], out[offsets[at + 1]] = struct.pack("<H", UTF16_CODEPAGE)
     return bytes(out)
+
+
+# ------------------------------------------------------------------ a minimal BIFF8 writer ---
+# For the sample generator and the tests: one sheet of text, numbers and dates, as Excel 97
+# writes it (CODEPAGE 1200, UTF-16 text), in an OLE2 container of 512-byte sectors.
+
+SECTOR = 512
+FREE, END, FAT_SECTOR, NO_STREAM = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFF
+MIN_STREAM = 4096  # smaller streams would go to the mini stream, which this writer omits
+DATE_XF = 16  # the cell XF with Excel's built-in date format 14 (d/m/yyyy)
+Cell = str | int | float | dt.date | None
+
+
+def _record(typ: int, payload: bytes) -> bytes:
+    return struct.pack("<HH", typ, len(payload)) + payload
+
+
+def _text(value: str, length_bytes: int = 2) -> bytes:
+    """An XLUnicodeString: character count, flags (1: UTF-16), the UTF-16LE characters."""
+    data = value.encode("utf-16-le")
+    count = struct.pack("<H" if length_bytes == 2 else "<B", len(data) // 2)
+    return count + b"\x01" + data
+
+
+def _xf(font: int, fmt: int, style: bool) -> bytes:
+    flags = 0xFFF5 if style else 0x0001  # style XF / cell XF, locked
+    return _record(0x00E0, struct.pack("<HHH", font, fmt, flags) + b"\x20\x00" + b"\x00" * 12)
+
+
+def _globals(sheet_name: str, sheet_offset: int, codepage: int = UTF16_CODEPAGE) -> bytes:
+    font = _record(
+        0x0031, struct.pack("<HHHHHBBBB", 200, 0, 0x7FFF, 400, 0, 0, 0, 0, 0) + _text("Arial", 1)
+    )
+    parts = [
+        _record(BOF, struct.pack("<HHHHII", BIFF8, 0x0005, 0x0DBB, 0x07CC, 0, 0x06)),
+        _record(CODEPAGE, struct.pack("<H", codepage)),
+        _record(0x0022, b"\x00\x00"),  # DATEMODE: the 1900 date system
+        font * 5,  # Excel skips font 4; five make every font index valid
+        *(_xf(0, 0, True) for _ in range(16)),
+        _xf(0, 14, False),  # DATE_XF
+        _xf(0, 0, False),  # 17: general cells
+    ]
+    head = b"".join(parts)
+    sheet = _record(0x0085, struct.pack("<IBB", sheet_offset, 0, 0) + _text(sheet_name, 1))
+    return head + sheet + _record(0x000A, b"")
+
+
+def _cell(row: int, col: int, value: Cell) -> bytes:
+    if value is None or value == "":
+        return b""
+    if isinstance(value, dt.date):
+        serial = (value - dt.date(1899, 12, 30)).days
+        return _record(0x0203, struct.pack("<HHHd", row, col, DATE_XF, float(serial)))
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return _record(0x0203, struct.pack("<HHHd", row, col, DATE_XF + 1, float(value)))
+    return _record(0x0204, struct.pack("<HHH", row, col, DATE_XF + 1) + _text(str(value)[:8000]))
+
+
+def _sheet(rows: list[list[Cell]]) -> bytes:
+    width = max((len(r) for r in rows), default=0)
+    dims = _record(0x0200, struct.pack("<IIHHH", 0, len(rows), 0, width, 0))
+    cells = b"".join(_cell(i, j, v) for i, row in enumerate(rows) for j, v in enumerate(row))
+    return (
+        _record(BOF, struct.pack("<HHHHII", BIFF8, 0x0010, 0x0DBB, 0x07CC, 0, 0x06))
+        + dims
+        + cells
+        + _record(0x000A, b"")
+    )
+
+
+def workbook_stream(
+    sheet_name: str, rows: list[list[Cell]], codepage: int = UTF16_CODEPAGE
+) -> bytes:
+    """The BIFF8 Workbook stream of one sheet, padded to a regular (non-mini) stream."""
+    offset = len(_globals(sheet_name, 0, codepage))
+    stream = _globals(sheet_name, offset, codepage) + _sheet(rows)
+    if len(stream) < MIN_STREAM:  # padding after the last EOF: readers stop at it
+        stream += b"\x00" * (MIN_STREAM - len(stream))
+    return stream
+
+
+def _dir_entry(name: str, kind: int, start: int, size: int, child: int = NO_STREAM) -> bytes:
+    encoded = (name + "\x00").encode("utf-16-le") if name else b""
+    head = encoded.ljust(64, b"\x00") + struct.pack("<HBB", len(encoded), kind, 1)
+    links = struct.pack("<III", NO_STREAM, NO_STREAM, child)
+    return head + links + b"\x00" * 36 + struct.pack("<III", start, size, 0)
+
+
+def write_workbook(
+    path, sheet_name: str, rows: list[list[Cell]], codepage: int = UTF16_CODEPAGE
+) -> None:
+    """Write `rows` (the first one the header) as a legacy .xls file with one sheet; tests
+    pass codepage=1252 to write what SIASAR's exporter writes."""
+    stream = workbook_stream(sheet_name, rows, codepage)
+    n = -(-len(stream) // SECTOR)
+    fat_sectors = 1
+    while n + 1 + fat_sectors > fat_sectors * (SECTOR // 4):
+        fat_sectors += 1
+    if fat_sectors > MAX_HEADER_FAT:
+        raise ValueError("sheet too large for this writer")
+    fat = [*range(1, n), END, END] + [FAT_SECTOR] * fat_sectors
+    fat += [FREE] * (fat_sectors * SECTOR // 4 - len(fat))
+    directory = (
+        _dir_entry("Root Entry", 5, END, 0, child=1)
+        + _dir_entry("Workbook", 2, 0, len(stream))
+        + _dir_entry("", 0, FREE, 0) * 2
+    )
+    difat = [n + 1 + i for i in range(fat_sectors)] + [FREE] * (MAX_HEADER_FAT - fat_sectors)
+    header = (
+        OLE2_MAGIC
+        + b"\x00" * 16
+        + struct.pack("<HHHHH", 0x003E, 0x0003, 0xFFFE, 9, 6)
+        + b"\x00" * 6
+        + struct.pack("<IIIIIIIII", 0, fat_sectors, n, 0, MIN_STREAM, END, 0, END, 0)
+        + struct.pack(f"<{MAX_HEADER_FAT}I", *difat)
+    )
+    body = stream.ljust(n * SECTOR, b"\x00") + directory
+    fat_bytes = struct.pack(f"<{len(fat)}I", *fat)
+    with open(path, "wb") as fh:
+        fh.write(header + body + fat_bytes)

@@ -93,9 +93,16 @@ def systems_table(systems: pd.DataFrame, state: UrlState) -> dbc.Table:
                     ),
                     *(_state_cell(_text(row.get(k)), lang) for k in kinds),
                     html.Td(
-                        c.grade_badge(
-                            row.get("grado"), fmt_num(row.get("indice_infraestructura"), lang, 2)
-                        )
+                        [
+                            c.grade_badge(
+                                row.get("grado"),
+                                fmt_num(row.get("indice_infraestructura"), lang, 2),
+                            ),
+                            html.Div(
+                                t("sia.components_of", lang).format(n=row.get("componentes") or 0),
+                                className="small text-muted",
+                            ),
+                        ]
                     ),
                     html.Td(fmt_date(row.get("fecha_encuesta"), lang)),
                     html.Td(_jass_cell(row, state)),
@@ -195,7 +202,9 @@ def jass_section(
     theirs = [
         html.Div(
             [
-                html.Strong(f"{t('sia.siasar_grade', lang)} · {r.get('nombre') or r['id']} "),
+                html.Strong(
+                    f"{t('sia.siasar_grade', lang)} · {_text(r.get('nombre')) or r['id']} "
+                ),
                 c.grade_badge(r.get("grado"), fmt_num(r.get("indice_infraestructura"), lang, 2)),
                 html.Span(
                     f" {t('sia.survey', lang)} {fmt_date(r.get('fecha_encuesta'), lang)} · "

@@ -22,6 +22,12 @@ KIND_OF_FILE = {
     "avance_metas.csv": "avance_metas",
     "resultado_mef.csv": "resultado_mef",
     "cartera_ong.csv": "cartera_ong",
+    "siasar_system.xls": "siasar_sistema",
+    "siasar_system_distribution.xls": "siasar_distribucion",
+    "siasar_system_storage.xls": "siasar_almacenamiento",
+    "siasar_system_catchment.xls": "siasar_captacion",
+    "siasar_system_treatment.xls": "siasar_tratamiento",
+    "siasar_vinculos.csv": "siasar_vinculo",
 }
 
 

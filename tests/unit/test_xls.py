@@ -132,3 +132,21 @@ def test_xl007_a_crafted_ole_header_is_bounded():
     struct.pack_into("<I", head, 0x4C, 0)  # ... which is also the FAT: chain 0 -> 0 loops
     data = bytes(head) + b"\x00" * 512
     assert xls.with_unicode_codepage(data) == data
+
+
+@pytest.mark.parametrize("codepage", [1200, 1252])
+def test_xl008_our_writer_round_trips_text_numbers_and_dates(tmp_path, codepage):
+    """The sample generator's .xls: with CODEPAGE 1252 (as SIASAR writes) calamine alone
+    mangles the text, and the reader still reads it right."""
+    import datetime as dt
+
+    path = tmp_path / "s.xls"
+    rows = [["fecha_encuesta", "nombre", "ID"], [dt.date(2015, 7, 20), "Ñuñoa Perú", 147405]]
+    xls.write_workbook(path, "Hoja1", rows, codepage=codepage)
+    raw = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
+    assert ("\x00" in raw.to_python()[1][1]) == (codepage == 1252)
+    (table,) = read_file(path)
+    assert table.sheet == "Hoja1"
+    assert table.frame.to_dict("records") == [
+        {"fecha_encuesta": "2015-07-20", "nombre": "Ñuñoa Perú", "ID": "147405"}
+    ]
