@@ -452,16 +452,19 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "sia.systems": ("Sistemas de agua según SIASAR", "Water systems according to SIASAR"),
     "sia.district_help": (
-        "Estados A–D de cada componente tal como los registró la encuesta SIASAR (fecha a la "
-        "derecha). El grado es el índice de infraestructura con los componentes que trae la "
+        "Estados A–D de cada componente tal como los registró la encuesta SIASAR (columna "
+        "«Encuesta SIASAR»). El grado es el índice de infraestructura con los componentes que trae la "
         "exportación (captación, almacenamiento, distribución; sin conducción): nuestra forma de "
         "aplicar la fórmula de SIASAR cuando faltan componentes.",
-        "A–D states of each component as the SIASAR survey recorded them (date on the right). "
+        "A–D states of each component as the SIASAR survey recorded them (column 'SIASAR survey'). "
         "The grade is the infrastructure index over the components the export has (catchment, "
         "storage, distribution; no conduction): our way of applying SIASAR's formula when "
         "components are missing.",
     ),
-    "sia.col_system": ("Sistema", "System"),
+    "sia.col_system": (
+        "Sistema (ID · comunidades · prestador)",
+        "System (ID · communities · provider)",
+    ),
     "sia.col_communities": ("Comunidades / prestador", "Communities / provider"),
     "sia.col_captacion": ("Captación", "Catchment"),
     "sia.col_almacenamiento": ("Almacenamiento", "Storage"),

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import python_calamine
 
 from etl import sources, xls
 from etl.normalize import header_key
@@ -185,24 +184,20 @@ XLS_MAX_CELLS = 5_000_000  # a SIASAR national sheet has ~0.4 M; BIFF8 allows 16
 
 
 def _xls_grids(data: bytes) -> dict[str | None, pd.DataFrame]:
-    """Every sheet of a legacy .xls as a grid of text (see etl/xls.py for the codepage repair)."""
+    """Every sheet of a legacy .xls as a grid of text (see etl/xls.py: the codepage repair, and
+    why calamine runs in a child process here)."""
     try:
-        book = python_calamine.CalamineWorkbook.from_filelike(
-            io.BytesIO(xls.with_unicode_codepage(data))
-        )
-        sheets = [book.get_sheet_by_index(i) for i in range(len(book.sheet_names))]
-        too_big = [s.name for s in sheets if s.total_height * s.total_width > XLS_MAX_CELLS]
-        if too_big:
+        rows = xls.read_sheets(data, XLS_MAX_CELLS)
+    except xls.XlsError as exc:
+        if exc.too_big is not None:
             raise ReadError(
-                f"la hoja «{too_big[0]}» tiene más de {XLS_MAX_CELLS:,} celdas; divídala",
-                f"sheet '{too_big[0]}' has more than {XLS_MAX_CELLS:,} cells; split it",
-            )
-        rows = {s.name: s.to_python(skip_empty_area=False) for s in sheets}
-    except ReadError:
-        raise
-    except Exception as exc:  # calamine raises its own error types for corrupt files
-        msg = (str(exc).splitlines() or [type(exc).__name__])[0][:200].replace(NUL, "")
-        es, en = f"no es un libro Excel válido ({msg})", f"not a valid workbook ({msg})"
+                f"la hoja «{exc.too_big}» tiene más de {XLS_MAX_CELLS:,} celdas; divídala",
+                f"sheet '{exc.too_big}' has more than {XLS_MAX_CELLS:,} cells; split it",
+            ) from None
+        es, en = (
+            f"no es un libro Excel válido ({exc.detail})",
+            f"not a valid workbook ({exc.detail})",
+        )
         raise ReadError(es, en) from None
     grids: dict[str | None, pd.DataFrame] = {}
     for name, cells in rows.items():

@@ -4,7 +4,7 @@ for the sample's own districts and JASS, as legacy .xls files written by etl/xls
 The columns and values copy the shape of the real Peru export (system_distribution.PE.xls):
 `divisiones` in capital words, states "A - BUENO" … "D - CAIDO", survey dates of 2015-2016,
 the provider (PSE) named as the JASS is, or (one system in six) in words no register uses,
-so the data page has systems left for a person to link; a third of those are confirmed in a
+so the data page has systems left for a person to link; half of those are confirmed in a
 `siasar_vinculo` file. The catchment and treatment sheets use our reading of the exporter's
 column prefixes (capt_, trat_): the real export's were not available. Nothing here is real data.
 """
@@ -128,9 +128,12 @@ def write(out: Path, register: pd.DataFrame, seed: int = 2026) -> list[Path]:
     paths = [out / name for name in FILES]
     for path, frame in zip(paths, (s, dist, store, catch, treat), strict=False):
         _write(path, frame)
-    confirmed = s[s["_sin_nombre"]].iloc[::3]
+    confirmed = s[s["_sin_nombre"]].iloc[::2]
     links = pd.DataFrame({"siasar_id": confirmed["ID"], "codigo_oc": confirmed["_codigo_oc"]})
-    links.to_csv(paths[-1], sep=";", index=False, encoding="utf-8", lineterminator="\n")
+    title = "Vínculos SIASAR - JASS confirmados por la ATM tras visitarlos (datos de muestra, no reales)"
+    with paths[-1].open("w", encoding="utf-8", newline="") as fh:
+        fh.write(title + "\n")  # a title row above the header, as clerks write them
+        links.to_csv(fh, sep=";", index=False, lineterminator="\n")
     return paths
 
 

@@ -280,3 +280,97 @@ def write_workbook(
     fat_bytes = struct.pack(f"<{len(fat)}I", *fat)
     with open(path, "wb") as fh:
         fh.write(header + body + fat_bytes)
+
+
+# ------------------------------------------------------------------ reading, isolated -------
+# calamine is Rust: on some damaged .xls files it aborts the whole process (a failed
+# allocation, seen with a fuzzed SIASAR sheet: SIGABRT), which no `except` can catch. An
+# upload must never take the dashboard down, so the parse runs in a forked child with a
+# time and memory limit; the parent gets plain rows back, or a reason.
+
+PARSE_SECONDS = 60
+PARSE_MEMORY = 1536 * 1024 * 1024  # bytes of address space the child may add
+Rows = dict[str, list[list[object]]]
+
+
+class XlsError(Exception):
+    """The .xls could not be read: `too_big` names a sheet over the cell limit."""
+
+    def __init__(self, detail: str, too_big: str | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.too_big = too_big
+
+
+def _parse(data: bytes, max_cells: int, only_heights: bool) -> tuple[str, object]:
+    """The calamine work (in the child): ("ok", rows or heights) or ("error"/"too-big", why)."""
+    import io
+
+    import python_calamine
+
+    try:
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheets = [book.get_sheet_by_index(i) for i in range(len(book.sheet_names))]
+        if only_heights:
+            return "ok", {s.name: [[s.total_height]] for s in sheets}
+        for s in sheets:
+            if s.total_height * s.total_width > max_cells:
+                return "too-big", s.name
+        return "ok", {s.name: s.to_python(skip_empty_area=False) for s in sheets}
+    except BaseException as exc:  # calamine's errors and pyo3's PanicException
+        text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return "error", text[:200].replace("\x00", "")
+
+
+def _child(conn, data: bytes, max_cells: int, only_heights: bool) -> None:
+    import resource
+
+    try:
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        with open("/proc/self/statm", encoding="ascii") as fh:
+            used = int(fh.read().split()[0]) * resource.getpagesize()
+        limit = used + PARSE_MEMORY
+        if hard == resource.RLIM_INFINITY or limit < hard:
+            resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (OSError, ValueError):
+        pass  # no /proc or no rlimit: the time limit still holds
+    conn.send(_parse(data, max_cells, only_heights))
+    conn.close()
+
+
+def read_sheets(data: bytes, max_cells: int, only_heights: bool = False) -> Rows:
+    """Every sheet's rows (the repaired bytes parsed in a child process); XlsError if not."""
+    import multiprocessing
+
+    try:
+        ctx = multiprocessing.get_context("fork")
+    except ValueError:  # no fork (not Linux): parse here, as before
+        status, value = _parse(with_unicode_codepage(data), max_cells, only_heights)
+        return _result(status, value)
+    parent, child = ctx.Pipe(duplex=False)
+    proc = ctx.Process(
+        target=_child, args=(child, with_unicode_codepage(data), max_cells, only_heights)
+    )
+    proc.start()
+    child.close()
+    try:
+        if not parent.poll(PARSE_SECONDS):
+            raise XlsError("el archivo tardó demasiado en leerse / the file took too long to read")
+        status, value = parent.recv()
+    except (EOFError, OSError):
+        raise XlsError("el archivo está dañado / the file is damaged") from None
+    finally:
+        parent.close()
+        proc.join(1)
+        if proc.is_alive():
+            proc.kill()
+            proc.join()
+    return _result(status, value)
+
+
+def _result(status: str, value: object) -> Rows:
+    if status == "too-big":
+        raise XlsError("too many cells", too_big=str(value))
+    if status != "ok":
+        raise XlsError(str(value))
+    return value  # type: ignore[return-value]

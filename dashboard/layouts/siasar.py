@@ -38,12 +38,18 @@ def state_text(code: str | None, lang: str) -> str:
 
 
 def _state_cell(code: str | None, lang: str) -> html.Td:
+    """The letters in a badge coloured by the worst (title: the words), to keep the table narrow."""
     worst = max(str(code).split("/")) if code else None
     if worst not in STATE_COLORS:
         return html.Td("—", className="text-muted")
-    return html.Td(
-        dbc.Badge(state_text(code, lang), color=STATE_COLORS[worst], className="fw-normal")
-    )
+    letters = " ".join(str(code).split("/"))
+    badge = dbc.Badge(letters, color=STATE_COLORS[worst], className="fw-normal")
+    return html.Td(badge, title=state_text(code, lang))
+
+
+def legend(lang: str) -> str:
+    """'A bueno · B regular · C malo · D caído'."""
+    return " · ".join(f"{k} {v[1 if lang == 'en' else 0]}" for k, v in STATES.items())
 
 
 def siasar_badge(lang: str) -> dbc.Badge:
@@ -73,22 +79,20 @@ def systems_table(systems: pd.DataFrame, state: UrlState) -> dbc.Table:
     lang = state.lang
     # Only the component kinds some system here has (the export may lack a sheet).
     kinds = [k for k in siasar_data.COMPONENT_KINDS if systems[k].map(_text).notna().any()]
-    heads = ["system", "communities", *kinds, "grade", "survey", "jass"]
+    heads = ["system", *kinds, "grade", "survey", "jass"]
     rows = []
     for row in systems.to_dict("records"):
+        place = " · ".join(x for x in (_text(row.get("comunidades")), _text(row.get("pse"))) if x)
         rows.append(
             html.Tr(
                 [
                     html.Td(
                         [
                             html.Div(_text(row.get("nombre")) or row["id"]),
-                            html.Small(f"ID {row['id']}", className="text-muted"),
-                        ]
-                    ),
-                    html.Td(
-                        [
-                            html.Div(_text(row.get("comunidades")) or "—"),
-                            html.Small(_text(row.get("pse")) or "", className="text-muted"),
+                            html.Small(
+                                f"ID {row['id']}" + (f" · {place}" if place else ""),
+                                className="text-muted",
+                            ),
                         ]
                     ),
                     *(_state_cell(_text(row.get(k)), lang) for k in kinds),
@@ -115,7 +119,7 @@ def systems_table(systems: pd.DataFrame, state: UrlState) -> dbc.Table:
         size="sm",
         hover=True,
         responsive=True,
-        className="siasar-systems",
+        className="siasar-systems small",
     )
 
 
@@ -162,7 +166,7 @@ def district_sections(wh: Warehouse, ubigeo: str, state: UrlState) -> list[Any]:
         return []
     body = html.Div(
         [
-            html.P(t("sia.district_help", lang), className="small text-muted"),
+            html.P(f"{legend(lang)}. {t('sia.district_help', lang)}", className="small text-muted"),
             systems_table(systems, state),
         ]
     )

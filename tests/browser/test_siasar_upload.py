@@ -68,6 +68,9 @@ def test_brw151_atm_uploads_siasar_xls_and_sees_its_systems(page, siasar_server,
     _ready(page, ".siasar-systems")
     table = page.locator(".siasar-systems").inner_text()
     assert "Sistema de CHIARA CCOLLPA" in table
-    assert "D - caído" in table and "B - regular" in table
+    row = page.locator(".siasar-systems tbody tr", has_text="CHIARA CCOLLPA")
+    # Almacenamiento D, distribución B (the letters; the words in each cell's title)
+    assert row.locator("td[title='D - caído']").count() == 1
+    assert row.locator("td[title='B - regular']").count() == 1
     assert "20/07/2015" in table
     assert page.locator(".siasar-systems tbody tr").count() == 8

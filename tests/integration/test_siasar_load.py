@@ -197,3 +197,42 @@ def test_si007_links_by_name_disagreements_and_confirmations(engine, tmp_path):
         row = conn.execute(select(calc).where(calc.c.sistema_id == "147406")).one()
         assert (row.codigo_oc, row.vinculo) == ("OC-H2", "confirmado")
     _no_nul_anywhere(engine)
+
+
+def _text_of(component) -> str:
+    """All text of a Dash component tree (titles included), for assertions."""
+    if component is None:
+        return ""
+    if isinstance(component, str | int | float):
+        return str(component)
+    if isinstance(component, list | tuple):
+        return " ".join(_text_of(c) for c in component)
+    title = getattr(component, "title", None) or ""
+    return f"{title} {_text_of(getattr(component, 'children', None))}"
+
+
+@needs_shared
+def test_si008_pages_show_siasar_and_respect_the_scope(engine, tmp_path):
+    from dashboard.layouts import siasar as page
+    from dashboard.queries import Scope, Warehouse
+    from dashboard.state import UrlState
+
+    register = _register(tmp_path, "OC-CC;JASS Ccollpa;080603\n")
+    visits = tmp_path / "visitas.csv"
+    visits.write_text(
+        "codigo_oc;fecha_visita;estado_almacenamiento\nOC-CC;10/01/2024;A\n", encoding="utf-8"
+    )
+    load.load_paths(engine, [register, visits, DISTRIBUTION, STORAGE])
+    wh, state = Warehouse(engine), UrlState(lang="es")
+    district = _text_of(page.district_sections(wh, "080603", state))
+    assert "Sistema de CHIARA CCOLLPA" in district and "20/07/2015" in district
+    assert "D - caído" in district  # the storage state, in the cell's title
+    assert "Almacenamiento: SIASAR dice D - caído (encuesta 20/07/2015)" in district
+    jass = _text_of(page.jass_section(wh, "OC-CC", state, {"grado": "B"}))
+    assert "Grado SIASAR" in jass and "encuesta del 20/07/2015" in jass
+    unlinked = _text_of(page.unlinked_section(wh, state))
+    assert "Sistemas SIASAR sin JASS vinculada (390)" in unlinked
+    other = wh.scoped(Scope(frozenset({"150101"})))
+    assert page.district_sections(other, "080603", state) == []
+    assert page.jass_section(other, "OC-CC", state, None) is None
+    assert page.unlinked_section(other, state) is None

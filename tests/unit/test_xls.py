@@ -150,3 +150,30 @@ def test_xl008_our_writer_round_trips_text_numbers_and_dates(tmp_path, codepage)
     assert table.frame.to_dict("records") == [
         {"fecha_encuesta": "2015-07-20", "nombre": "Ñuñoa Perú", "ID": "147405"}
     ]
+
+
+@needs_shared
+def test_xl009_upload_sniff_of_fuzzed_xls_refuses_cleanly(tmp_path):
+    """The data page's check of an uploaded .xls and the reader: 'xls' or a refusal a clerk
+    reads, bounded. Mutation 2 of this seed made calamine abort the whole process (SIGABRT)
+    before parsing moved to a child process: this test then died with "Fatal Python error"."""
+    from dashboard import uploads
+
+    path = tmp_path / "f.xls"
+
+    data = DISTRIBUTION.read_bytes()
+    assert uploads.sniff(data, 20 * 1024 * 1024) == "xls"
+    rng = random.Random(19)
+    for i in range(30):
+        mutated = bytearray(data[: rng.randrange(8, len(data))] if i % 2 else data)
+        for _ in range(rng.randrange(0, 40)):
+            mutated[rng.randrange(len(mutated))] = rng.randrange(256)
+        try:
+            assert uploads.sniff(bytes(mutated), 20 * 1024 * 1024) == "xls"
+        except uploads.UploadRefused as exc:
+            assert ".xls" in exc.es
+        path.write_bytes(bytes(mutated))
+        try:
+            read_file(path)
+        except ReadError as exc:
+            assert "\x00" not in exc.detail_en
