@@ -69,8 +69,8 @@ def test_brw151_atm_uploads_siasar_xls_and_sees_its_systems(page, siasar_server,
     table = page.locator(".siasar-systems").inner_text()
     assert "Sistema de CHIARA CCOLLPA" in table
     row = page.locator(".siasar-systems tbody tr", has_text="CHIARA CCOLLPA")
-    # Almacenamiento D, distribución B (the letters; the words in each cell's title)
-    assert row.locator("td[title='D - caído']").count() == 1
+    # Only the distribution sheet was uploaded: its state B, in a cell titled with the words
     assert row.locator("td[title='B - regular']").count() == 1
+    assert "1 de 4 componentes" in row.inner_text()
     assert "20/07/2015" in table
     assert page.locator(".siasar-systems tbody tr").count() == 8
