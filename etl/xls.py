@@ -323,7 +323,10 @@ def _parse(data: bytes, max_cells: int, only_heights: bool) -> tuple[str, object
 
 
 def _child(conn, data: bytes, max_cells: int, only_heights: bool) -> None:
+    import faulthandler
     import resource
+
+    faulthandler.disable()  # an abort here is expected and handled: no stack dump on stderr
 
     try:
         _, hard = resource.getrlimit(resource.RLIMIT_AS)
