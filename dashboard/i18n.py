@@ -55,9 +55,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "role.ong": ("ONG", "NGO"),
     "da.upload": ("Cargar un archivo", "Upload a file"),
     "da.upload_help": (
-        "Arrastre aquí un .csv o .xlsx (hasta {mb} MB), o haga clic para elegirlo. Primero verá "
+        "Arrastre aquí un .csv, .xlsx o .xls (hasta {mb} MB), o haga clic para elegirlo. Primero verá "
         "el informe de problemas; nada se guarda hasta que confirme.",
-        "Drop a .csv or .xlsx here (up to {mb} MB), or click to choose it. You will see the "
+        "Drop a .csv, .xlsx or .xls here (up to {mb} MB), or click to choose it. You will see the "
         "problem report first; nothing is saved until you confirm.",
     ),
     "da.upload_scope": (
@@ -443,6 +443,97 @@ TEXTS: dict[str, tuple[str, str]] = {
         "… and {n} more JASS (full list in the dashboard).",
     ),
     "fi.unmet": ("Criterios no cumplidos:", "Criteria not met:"),
+    # --- issue 15: SIASAR systems, grade and links
+    "sia.badge_help": (
+        "Juicio de SIASAR (estados de componentes de su encuesta; índice de infraestructura y "
+        "grado con las fórmulas de SIASAR 2), no nuestro puntaje.",
+        "SIASAR's judgement (component states from its survey; infrastructure index and grade "
+        "with SIASAR 2 formulas), not our score.",
+    ),
+    "sia.systems": ("Sistemas de agua según SIASAR", "Water systems according to SIASAR"),
+    "sia.district_help": (
+        "Estados A–D de cada componente tal como los registró la encuesta SIASAR (columna "
+        "«Encuesta SIASAR»). El grado es el índice de infraestructura con los componentes que trae la "
+        "exportación (captación, almacenamiento, distribución; sin conducción): nuestra forma de "
+        "aplicar la fórmula de SIASAR cuando faltan componentes.",
+        "A–D states of each component as the SIASAR survey recorded them (column 'SIASAR survey'). "
+        "The grade is the infrastructure index over the components the export has (catchment, "
+        "storage, distribution; no conduction): our way of applying SIASAR's formula when "
+        "components are missing.",
+    ),
+    "sia.col_system": (
+        "Sistema (ID · comunidades · prestador)",
+        "System (ID · communities · provider)",
+    ),
+    "sia.col_communities": ("Comunidades / prestador", "Communities / provider"),
+    "sia.col_captacion": ("Captación", "Catchment"),
+    "sia.col_almacenamiento": ("Almacenamiento", "Storage"),
+    "sia.col_distribucion": ("Distribución", "Distribution"),
+    "sia.col_tratamiento": ("Tratamiento", "Treatment"),
+    "sia.col_grade": ("Grado SIASAR (infraestructura)", "SIASAR grade (infrastructure)"),
+    "sia.col_survey": ("Encuesta SIASAR", "SIASAR survey"),
+    "sia.col_jass": ("JASS vinculada", "Linked JASS"),
+    "sia.link_nombre": ("por nombre", "by name"),
+    "sia.link_confirmado": ("confirmado", "confirmed"),
+    "sia.unlinked": ("sin JASS vinculada", "no linked JASS"),
+    "sia.disagreements": (
+        "Donde SIASAR y nuestras visitas no coinciden",
+        "Where SIASAR and our visits disagree",
+    ),
+    "sia.disagreements_help": (
+        "Regla nuestra: un componente discrepa cuando uno dice A/B y el otro C/D; la cloración, "
+        "cuando SIASAR registra tratamiento que funciona y la última visita dice que no se clora. "
+        "Lo más reciente primero.",
+        "Our rule: a component disagrees when one says A/B and the other C/D; chlorination, "
+        "when SIASAR records working treatment and the latest visit says there is none. Newest "
+        "first.",
+    ),
+    "sia.no_disagreements": (
+        "Sin discrepancias entre SIASAR y la última visita de las JASS vinculadas.",
+        "No disagreements between SIASAR and the latest visit of the linked JASS.",
+    ),
+    "sia.disagreement": (
+        "{aspect}: SIASAR dice {siasar} (encuesta {siasar_date}); nuestra visita dice {visit} "
+        "({visit_date}).",
+        "{aspect}: SIASAR says {siasar} (survey {siasar_date}); our visit says {visit} "
+        "({visit_date}).",
+    ),
+    "sia.aspect_captacion": ("Captación", "Catchment"),
+    "sia.aspect_almacenamiento": ("Almacenamiento", "Storage"),
+    "sia.aspect_distribucion": ("Distribución", "Distribution"),
+    "sia.aspect_cloracion": ("Cloración", "Chlorination"),
+    "sia.chlorinates": ("que hay cloración", "there is chlorination"),
+    "sia.no_chlorination": ("que no se clora", "no chlorination"),
+    "sia.jass_title": ("SIASAR junto a nuestro puntaje", "SIASAR beside our score"),
+    "sia.jass_help": (
+        "Dos juicios distintos, cada uno con su fecha: el grado SIASAR de los sistemas "
+        "vinculados a esta JASS y el grado de salud local (modelo local).",
+        "Two different judgements, each with its date: the SIASAR grade of the systems linked "
+        "to this JASS and the local health grade (local model).",
+    ),
+    "sia.local_grade": ("Grado de salud local", "Local health grade"),
+    "sia.siasar_grade": ("Grado SIASAR", "SIASAR grade"),
+    "sia.assessed": ("evaluado el", "assessed on"),
+    "sia.survey": ("encuesta del", "survey of"),
+    "sia.unlinked_title": (
+        "Sistemas SIASAR sin JASS vinculada ({n})",
+        "SIASAR systems without a linked JASS ({n})",
+    ),
+    "sia.unlinked_help": (
+        "No hay una única JASS de su distrito con el nombre del prestador (PSE) o de la "
+        "comunidad. Para vincular, cargue un archivo con las columnas siasar_id y codigo_oc.",
+        "No single JASS of its district has the provider's (PSE) or community's name. To link, "
+        "load a file with the columns siasar_id and codigo_oc.",
+    ),
+    "sia.ul_id": ("ID SIASAR", "SIASAR ID"),
+    "sia.ul_district": ("Distrito", "District"),
+    "sia.ul_system": ("Sistema", "System"),
+    "sia.ul_pse": ("Prestador (PSE)", "Provider (PSE)"),
+    "sia.ul_communities": ("Comunidades", "Communities"),
+    "sia.ul_candidates": ("Candidatas", "Candidates"),
+    "sia.no_candidates": ("ninguna JASS registrada parecida", "no similar registered JASS"),
+    "sia.more": ("… y {n} más.", "… and {n} more."),
+    "sia.components_of": ("{n} de 4 componentes", "{n} of 4 components"),
 }
 
 # Readable labels for codes the ETL stores (visit reasons, exit criteria, score items).

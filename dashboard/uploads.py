@@ -1,8 +1,9 @@
 """Uploads on the Data page: check the bytes, stage them, preview with the loader, confirm.
 
 The file's type comes from its content, never its name: an Office Open XML workbook (a zip
-holding `xl/workbook.xml`) or text. Everything else is refused before the loader sees it:
-old .xls, PDFs and other binaries, archives that are not workbooks, and spreadsheet
+holding `xl/workbook.xml`), a legacy Excel 97-2003 workbook (OLE2, as SIASAR exports: opened
+in a child process with a row limit, etl.xls.read_sheets) or text. Everything else is refused
+before the loader sees it: PDFs and other binaries, archives that are not workbooks, and spreadsheet
 "decompression bombs" (a small .xlsx that inflates to gigabytes). A workbook is inflated
 once, streamed in chunks, with a cap on the total; every member must inflate to exactly its
 declared size with a good CRC (zipfile checks both), so a lying header is refused too.
@@ -31,6 +32,7 @@ from sqlalchemy import Engine
 from dashboard.auth import Account
 from etl.load import LoadResult, load_paths
 from etl.scope import LoadScope
+from etl.xls import XlsError, read_sheets
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls (and .doc)
@@ -66,7 +68,7 @@ class Staged:
 
 
 def sniff(data: bytes, limit: int) -> str:
-    """The file's real type ("xlsx" or "csv"), or UploadRefused saying why not."""
+    """The file's real type ("xlsx", "xls" or "csv"), or UploadRefused saying why not."""
     if len(data) > limit:
         mb = limit // (1024 * 1024)
         raise UploadRefused(
@@ -76,10 +78,8 @@ def sniff(data: bytes, limit: int) -> str:
     if not data.strip():
         raise UploadRefused("El archivo está vacío.", "The file is empty.")
     if data.startswith(OLE_MAGIC):
-        raise UploadRefused(
-            "Es un Excel antiguo (.xls): ábralo y guárdelo como .xlsx o CSV.",
-            "It is an old Excel file (.xls): open it and save it as .xlsx or CSV.",
-        )
+        check_xls(data)
+        return "xls"
     if data.startswith(ZIP_MAGIC):
         check_workbook(data)
         return "xlsx"
@@ -137,6 +137,22 @@ def check_text(data: bytes) -> None:
     rows = data.count(b"\n")
     if rows > MAX_ROWS:
         raise _too_many_rows(rows)
+
+
+def check_xls(data: bytes) -> None:
+    """A legacy .xls (issue 15) that can be opened, with a bounded row count per sheet; opened
+    in a child process (etl.xls.read_sheets: a damaged file may abort its reader)."""
+    try:
+        heights = [rows[0][0] for rows in read_sheets(data, 0, only_heights=True).values()]
+    except XlsError as exc:
+        raise UploadRefused(
+            "El archivo no es un libro de Excel 97-2003 (.xls) válido; ábralo en Excel y "
+            "guárdelo de nuevo.",
+            "The file is not a valid Excel 97-2003 workbook (.xls); open it in Excel and save "
+            "it again.",
+        ) from exc
+    if heights and max(int(str(h)) for h in heights) > MAX_ROWS:
+        raise _too_many_rows(max(int(str(h)) for h in heights))
 
 
 def not_a_workbook() -> UploadRefused:

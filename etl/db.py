@@ -176,6 +176,8 @@ def current_revision(conn: Connection) -> str | None:
 def legacy_revision(conn: Connection) -> str:
     """The migration a warehouse made before Alembic matches: its columns tell its age."""
     have = {c["name"] for c in inspect(conn).get_columns("carga")}
+    if inspect(conn).has_table("siasar_sistema"):  # issue 15
+        return "0004_i15"
     indexes = {i["name"] for i in inspect(conn).get_indexes("diagnostico_cp")}
     if "ix_diagnostico_cp_codigo_oc" in indexes:  # issue 18's provider index
         return "0004_i18"

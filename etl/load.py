@@ -42,7 +42,7 @@ from sqlalchemy import Connection, Engine, Table, bindparam, delete, insert, or_
 from tqdm import tqdm
 
 from etl import catalog as catalog_mod
-from etl import derive, schema, sources
+from etl import derive, schema, siasar_load, sources
 from etl.db import PROJECT_ROOT, bulk_pragmas, dialect_insert
 from etl.derive import frames, incremental
 from etl.derive.health import load_model
@@ -54,7 +54,7 @@ from etl.validate import Checked, References, check_references, check_table
 KILL_ENV = "ATM_LOAD_KILL_AT"
 ARCHIVE_ENV = "ATM_ARCHIVE_DIR"
 CHUNK = 5000  # rows per executemany batch
-SUFFIXES = (".csv", ".xlsx", ".xlsm")
+SUFFIXES = (".csv", ".xlsx", ".xlsm", ".xls")
 # Rows handed to the writers column by column: column name → values (plain Python objects).
 Columns = dict[str, list]
 # Types a parsed cell already has as a plain Python value.
@@ -173,6 +173,8 @@ def _prepare_table(base: FileResult, table, today: dt.date) -> FileResult:
         return res
     res.kind = rec.kind.name
     res.checked = check_table(table, rec, today=today)
+    if res.kind in sources.SIASAR_KINDS and not _siasar_sheet(res):
+        return res
     res.warnings.extend(res.checked.notices)
     if res.rows_read == 0:  # a template saved without rows: say so rather than nothing
         res.warnings.append(
@@ -189,6 +191,25 @@ def _prepare_table(base: FileResult, table, today: dt.date) -> FileResult:
             )
         )
     return res
+
+
+def _siasar_sheet(res: FileResult) -> bool:
+    """A SIASAR sheet's country and places (issue 15); False when the file fails whole."""
+    assert res.checked is not None
+    problem = siasar_load.check_sheet(res.checked)
+    if problem is not None:
+        res.problems.append(problem)
+        res.rows_rejected, res.checked = res.rows_read, None
+        return False
+    matched, total = siasar_load.match_rate(res.checked)
+    share = f"{matched / total:.0%}" if total else "-"
+    res.warnings.append(
+        Notice(
+            f"Lugares (divisiones): {matched} de {total} filas con distrito encontrado ({share}).",
+            f"Places (divisiones): {matched} of {total} rows matched to a district ({share}).",
+        )
+    )
+    return True
 
 
 def _drop_stray_sheets(results: list[FileResult]) -> list[FileResult]:
@@ -401,6 +422,9 @@ def _apply(
     if checked.kind in ("monitoreo_oc", "avance_metas", "resultado_mef"):
         refs = _references(conn, cat, checked)
         check_references(checked, refs)
+    if checked.kind == "siasar_vinculo":
+        refs = refs or _references(conn, cat)
+        siasar_load.check_links(conn, checked, refs.oc_district)
     if scope is not None and scope.districts is not None:
         refs = refs or _references(conn, cat, checked)
         check_rows(checked, scope, refs.oc_district)
@@ -661,4 +685,5 @@ WRITERS = {
     "avance_metas": _simple(schema.avance_meta),
     "resultado_mef": _simple(schema.resultado_mef),
     "cartera_ong": _simple(schema.cartera_ong),
+    **siasar_load.WRITERS,
 }

@@ -212,11 +212,19 @@ def to_cp_list(cells: pd.Series) -> Parsed:
     return _none(values, (text != "") & ~bad), bad
 
 
+# SIASAR writes a state as "A - BUENO" … "D - CAIDO"; the word must agree with the letter.
+STATE_WORDS = {"A": "BUENO", "B": "REGULAR", "C": "MALO", "D": "CAIDO"}
+_STATE_RE = r"^([A-D])(?:\s*[-–:]\s*([A-Z ]+))?$"
+
+
 def to_grade(cells: pd.Series) -> Parsed:
-    """Infrastructure state A–D, any case."""
-    text = clean(cells).str.upper()
-    ok = text.isin(["A", "B", "C", "D"])
-    return _none(text, ok), (text != "") & ~ok
+    """Infrastructure state A–D, any case; SIASAR's "A - BUENO" … "D - CAIDO" too."""
+    text = clean(cells).map(strip_accents).str.upper().str.strip()
+    parts = text.str.extract(_STATE_RE)
+    words = parts[1].fillna("").str.strip()
+    agree = (words == "") | (words == parts[0].map(STATE_WORDS).fillna(""))
+    ok = parts[0].notna() & agree
+    return _none(parts[0], ok), (text != "") & ~ok
 
 
 def to_choice(cells: pd.Series, choices: tuple[str, ...]) -> Parsed:

@@ -189,6 +189,35 @@ TEMPLATES: dict[str, tuple[str, str, str, str]] = {
         "Tipos que puede cargar: {kinds}. Los demás los carga el administrador.",
         "Kinds you may load: {kinds}. Others are loaded by the administrator.",
     ),
+    # --- issue 15: SIASAR sheets
+    "unknown-kind:siasar-country": (
+        "Es una hoja SIASAR de otro país ({country}); este tablero es del Perú.",
+        "It is a SIASAR sheet of another country ({country}); this dashboard is Peru's.",
+        "Descargue la exportación del Perú en SIASAR («descargar datos por país», Perú) "
+        "o quite del archivo las filas de otros países.",
+        "Download Peru's export from SIASAR ('download data by country', Peru) or remove "
+        "the other countries' rows from the file.",
+    ),
+    "unknown-ubigeo:place": (
+        "No se encontró el distrito de «{value}»: {reason}.",
+        "The district of '{value}' was not found: {reason_en}.",
+        "Corrija «divisiones» como DEPARTAMENTO,PROVINCIA,DISTRITO. Los más parecidos: {closest}.",
+        "Correct 'divisiones' as DEPARTAMENTO,PROVINCIA,DISTRITO. Closest districts: {closest}.",
+    ),
+    "unknown-reference:siasar": (
+        "El sistema SIASAR {value} no está cargado.",
+        "SIASAR system {value} is not loaded.",
+        "Cargue antes (o junto con este archivo) la hoja SIASAR que lo incluya, o corrija el ID.",
+        "Load the SIASAR sheet that includes it first (or with this file), or correct the ID.",
+    ),
+    "inconsistent:siasar": (
+        "La organización {value} es del distrito {other}, pero el sistema SIASAR {system} es "
+        "del distrito {district}.",
+        "Organisation {value} belongs to district {other}, but SIASAR system {system} is in "
+        "district {district}.",
+        "Vincule el sistema con una organización de su mismo distrito.",
+        "Link the system to an organisation of its own district.",
+    ),
 }
 
 

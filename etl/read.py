@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from etl import sources
+from etl import sources, xls
 from etl.normalize import header_key
 
 HEADER_SCAN_ROWS = 10  # clerks put a few title rows above the header
@@ -86,7 +86,9 @@ def read_file(path: Path) -> list[RawTable]:
     data = path.read_bytes()
     if not data.strip():
         raise ReadError("el archivo está vacío", "the file is empty")
-    if path.suffix.lower() in EXCEL_SUFFIXES or data[:4] == b"PK\x03\x04":
+    if xls.is_ole2(data):  # legacy .xls, whatever the file is called
+        grids = _xls_grids(data)
+    elif path.suffix.lower() in EXCEL_SUFFIXES or data[:4] == b"PK\x03\x04":
         grids = _excel_grids(path)
     else:
         grids = {None: _csv_grid(data)}
@@ -175,6 +177,44 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
+# ------------------------------------------------------------------ legacy .xls -------------
+
+NUL = "\x00"
+XLS_MAX_CELLS = 5_000_000  # a SIASAR national sheet has ~0.4 M; BIFF8 allows 16 M
+
+
+def _xls_grids(data: bytes) -> dict[str | None, pd.DataFrame]:
+    """Every sheet of a legacy .xls as a grid of text (see etl/xls.py: the codepage repair, and
+    why calamine runs in a child process here)."""
+    try:
+        rows = xls.read_sheets(data, XLS_MAX_CELLS)
+    except xls.XlsError as exc:
+        if exc.too_big is not None:
+            raise ReadError(
+                f"la hoja «{exc.too_big}» tiene más de {XLS_MAX_CELLS:,} celdas; divídala",
+                f"sheet '{exc.too_big}' has more than {XLS_MAX_CELLS:,} cells; split it",
+            ) from None
+        es, en = (
+            f"no es un libro Excel válido ({exc.detail})",
+            f"not a valid workbook ({exc.detail})",
+        )
+        raise ReadError(es, en) from None
+    grids: dict[str | None, pd.DataFrame] = {}
+    for name, cells in rows.items():
+        grid = pd.DataFrame(cells, dtype=object)
+        grids[name] = grid.apply(_cells_as_text) if len(grid.columns) else grid
+    return grids
+
+
+def without_nul(grid: pd.DataFrame) -> pd.DataFrame:
+    """The grid without NUL characters: the one place every file's text passes through on
+    its way to the warehouse (PostgreSQL refuses NUL in text; in SQLite it cuts strings)."""
+    dirty = [c for c in grid.columns if NUL in "\x01".join(grid[c].tolist())]
+    for c in dirty:
+        grid[c] = grid[c].str.replace(NUL, "", regex=False)
+    return grid
+
+
 # ------------------------------------------------------------------ grid → table -----------
 
 
@@ -204,7 +244,7 @@ def _unique_headers(cells: list[str]) -> list[str]:
 
 def _table(path: Path, sheet: str | None, grid: pd.DataFrame) -> RawTable | None:
     """The data rows under the detected header, or None when the grid holds nothing."""
-    grid = grid.fillna("").astype(str)
+    grid = without_nul(grid.fillna("").astype(str))
     pos = _header_index(grid)
     if pos is None:
         return None
@@ -217,7 +257,9 @@ def _table(path: Path, sheet: str | None, grid: pd.DataFrame) -> RawTable | None
     # A column with neither a header nor data is Excel's leftover formatting, not a column.
     body = body.loc[:, [bool(h.strip()) for h in header] | filled.any(axis=0)]
     body = body[filled.any(axis=1)]
-    return RawTable(path=path, sheet=sheet, header_row=pos + 1, frame=body)
+    return RawTable(
+        path=path, sheet=sheet and sheet.replace(NUL, ""), header_row=pos + 1, frame=body
+    )
 
 
 # ------------------------------------------------------------------ kind recognition -------

@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 
-from etl import catalog, reference, sources
+from etl import catalog, reference, sample_siasar, sources
 from etl.derive import goals
 
 SAMPLE_AS_OF = dt.date(2026, 10, 31)
@@ -1328,6 +1328,7 @@ def write_sample(
     smp.portfolios.to_csv(
         out / "cartera_ong.csv", index=False, encoding="utf-8", lineterminator="\n"
     )
+    sample_siasar.write(out, smp.register, seed)  # issue 15: SIASAR-shaped .xls sheets
     return sorted(out / name for name in FILES)
 
 
@@ -1341,4 +1342,5 @@ FILES = (
     "monitoreo_oc.csv",
     "registro_oc.csv",
     "resultado_mef.csv",
+    *sample_siasar.FILES,
 )

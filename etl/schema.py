@@ -569,3 +569,98 @@ DERIVED_TABLES = (
 )
 REFERENCE_TABLES = (departamento, provincia, distrito, meta, meta_actividad)
 AUDIT_TABLES = (carga, carga_archivo, rechazo)
+
+
+# ---------------------------------------------------------------- issue 15: SIASAR ----------
+# Systems and components as SIASAR's "download data by country" export describes them
+# (docs/INPUTS.md §10). Ids are SIASAR's own; `ubigeo` is matched from the names in
+# `divisiones` (etl/siasar_places.py).
+
+siasar_sistema = Table(
+    "siasar_sistema",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("ubigeo", String(6), ForeignKey("distrito.ubigeo"), nullable=False, index=True),
+    Column("divisiones", Text, nullable=False),
+    Column("nombre", Text),
+    Column("pais", Text),
+    Column("fecha_encuesta", Date),
+    Column("fecha_validacion", Date),
+    Column("latitud", Float),
+    Column("longitud", Float),
+    Column("altitud", Float),
+    Column("codigo", Text),
+    Column("anio_construccion", Integer),
+    Column("n_comunidades", Integer),
+    Column("n_pse", Integer),
+    Column("comunidades", Text),
+    Column("pse", Text),
+    Column("pob_servida", Float),
+    Column("viv_servidas", Float),
+    Column("tipo_gravedad", Boolean),
+    Column("tipo_bombeo", Boolean),
+    Column("tipo_pozo_manual", Boolean),
+    Column("tipo_agua_lluvia", Boolean),
+    Column("agua_epoca_seca", Boolean),
+    Column("agua_epoca_lluvia", Boolean),
+    _carga(),
+)
+
+# One component (a distribution network, a tank, a catchment, a treatment) of one system.
+siasar_componente = Table(
+    "siasar_componente",
+    metadata,
+    Column("sistema_id", String(40), ForeignKey("siasar_sistema.id"), primary_key=True),
+    Column("tipo", String(20), primary_key=True),  # distribucion | almacenamiento | ...
+    Column("componente_id", String(40), primary_key=True),
+    Column("componente_codigo", Text),
+    Column("estado", String(1)),  # A-D as SIASAR grades it
+    Column("horas", Float),
+    Column("conexiones", Integer),
+    Column("micromed", Integer),
+    Column("micromed_opera", Integer),
+    Column("cloro_residual", Float),
+    Column("volumen", Float),
+    Column("volumen_ud", Text),
+    Column("tipo_fuente", Text),
+    Column("tipo_tratamiento", Text),
+    _carga(),
+)
+
+# A link between a SIASAR system and a JASS confirmed by a person (siasar_vinculo files).
+siasar_vinculo = Table(
+    "siasar_vinculo",
+    metadata,
+    Column("sistema_id", String(40), ForeignKey("siasar_sistema.id"), primary_key=True),
+    Column("codigo_oc", String(40), ForeignKey("organizacion_comunal.codigo_oc"), nullable=False),
+    _carga(),
+)
+
+# Derived (rewritten at the end of every load): SIASAR's own judgement of each system, with
+# the formulas of etl/derive/siasar.py, and its link to a JASS (by name, or confirmed).
+siasar_calc = Table(
+    "siasar_calc",
+    metadata,
+    Column("sistema_id", String(40), primary_key=True),
+    Column("ubigeo", String(6), nullable=False, index=True),
+    Column("indice_infraestructura", Float),
+    Column("grado", String(1), nullable=False),
+    Column("componentes", Integer, nullable=False),  # component kinds with a state (of 4)
+    Column("codigo_oc", String(40), index=True),
+    Column("vinculo", String(12)),  # "confirmado" | "nombre" | None (unlinked)
+    Column("candidatos", JSON),  # [{"codigo_oc", "nombre"}] when unlinked
+)
+
+# Derived: where SIASAR and our latest visit disagree about the same JASS.
+siasar_discrepancia = Table(
+    "siasar_discrepancia",
+    metadata,
+    Column("codigo_oc", String(40), primary_key=True),
+    Column("sistema_id", String(40), primary_key=True),
+    Column("aspecto", String(20), primary_key=True),  # almacenamiento | ... | cloracion
+    Column("ubigeo", String(6), nullable=False, index=True),
+    Column("siasar", Text, nullable=False),
+    Column("fecha_siasar", Date),
+    Column("visita", Text, nullable=False),
+    Column("fecha_visita", Date, nullable=False),
+)

@@ -19,7 +19,11 @@ from etl.validate import Checked
 # Kinds a municipal technical area produces itself: its diagnostic surveys, its JASS register,
 # its visits, its own ATM facts and its goal evidence. MEF results and classification, and NGO
 # portfolios, come from the ministry or the NGO (our choice; README "Choices").
-ATM_KINDS = frozenset({"datass", "registro_oc", "monitoreo_oc", "atm", "avance_metas"})
+ATM_KINDS = frozenset(
+    {"datass", "registro_oc", "monitoreo_oc", "atm", "avance_metas"}
+    | {"siasar_sistema", "siasar_vinculo"}  # issue 15: SIASAR sheets of its districts
+    | {"siasar_distribucion", "siasar_almacenamiento", "siasar_captacion", "siasar_tratamiento"}
+)
 SHOWN_DISTRICTS = 5  # districts listed in a problem message
 
 

@@ -312,6 +312,124 @@ CARTERA_ONG = Kind(
     ),
 )
 
+# --- issue 15: SIASAR "download data by country" system sheets (INPUTS.md §10) -------------
+# Columns as SIASAR's exporter names them (seen in the Peru export: system_distribution.PE.xls,
+# system_storage-PE.xls). Each component sheet repeats the system's columns, then adds its
+# component's own under a prefix (dist_, almc_, ...). The catchment and treatment prefixes
+# (capt_/cap_, trat_/trt_) are our reading of the same exporter, not seen in a file yet.
+SIASAR_SYSTEM_FIELDS: Final = (
+    Field("id", "code", required=True, aliases=("id_sistema", "sistema_id", "siasar_id")),
+    Field("divisiones", "text", required=True),
+    Field("nombre", "text", aliases=("nombre_sistema",)),
+    Field("pais", "text"),
+    Field("fecha_encuesta", "date"),
+    Field("fecha_validacion", "date"),
+    Field("latitud", "float", minimum=-18.5, maximum=0.1),
+    Field("longitud", "float", minimum=-81.5, maximum=-68.5),
+    Field("altitud", "amount", minimum=-10, maximum=6800),
+    Field("codigo", "code"),
+    Field("anio_construccion", "year", minimum=1900, maximum=2100, aliases=("ano", "anio")),
+    Field("n_comunidades", "int", **COUNT),
+    Field("n_pse", "int", **COUNT),
+    Field("comunidades", "text"),
+    Field("pse", "text"),
+    # SIASAR estimates these (171.43 people): kept as the export gives them
+    Field("pob_servida", "float", **POPULATION),
+    Field("viv_servidas", "float", **COUNT),
+    Field("tipo_gravedad", _YN),
+    Field("tipo_bombeo", _YN),
+    Field("tipo_pozo_manual", _YN),
+    Field("tipo_agua_lluvia", _YN),
+    Field("agua_epoca_seca", _YN),
+    Field("agua_epoca_lluvia", _YN),
+)
+
+
+def _component(prefixes: tuple[str, ...], *own: tuple[str, FieldType, dict]) -> tuple[Field, ...]:
+    """A component's own columns: `<prefix>_ID`, `<prefix>_codigo`, `<prefix>_estado`, ..."""
+
+    def names(suffix: str) -> tuple[str, ...]:
+        return tuple(f"{p}_{suffix}" for p in prefixes)
+
+    first, *rest = names("id")
+    fields = [
+        Field("componente_id", "code", required=True, aliases=(first, *rest)),
+        Field("componente_codigo", "code", aliases=names("codigo")),
+        Field("estado", "grade", aliases=names("estado")),
+    ]
+    for name, type_, bounds in own:
+        fields.append(Field(name, type_, aliases=names(name), **bounds))
+    return (*SIASAR_SYSTEM_FIELDS, *tuple(fields))
+
+
+SIASAR_SYSTEM_KEY = ("id",)
+SIASAR_COMPONENT_KEY = ("id", "componente_id")
+SIASAR_DISTRIBUCION = Kind(
+    name="siasar_distribucion",
+    label_es="SIASAR: red de distribución de cada sistema (system_distribution)",
+    label_en="SIASAR: each system's distribution network (system_distribution)",
+    key=SIASAR_COMPONENT_KEY,
+    fields=_component(
+        ("dist",),
+        ("horas", "float", dict(HOURS)),
+        ("conexiones", "int", dict(COUNT)),
+        ("micromed", "int", dict(COUNT)),
+        ("micromed_opera", "int", dict(COUNT)),
+        ("cloro_residual", "float", dict(CHLORINE)),
+    ),
+)
+SIASAR_ALMACENAMIENTO = Kind(
+    name="siasar_almacenamiento",
+    label_es="SIASAR: almacenamiento (reservorios) de cada sistema (system_storage)",
+    label_en="SIASAR: each system's storage tanks (system_storage)",
+    key=SIASAR_COMPONENT_KEY,
+    fields=_component(
+        ("almc", "alm"),
+        ("volumen", "amount", {"minimum": 0, "maximum": 1e9}),
+        ("volumen_ud", "text", {}),
+    ),
+)
+SIASAR_CAPTACION = Kind(
+    name="siasar_captacion",
+    label_es="SIASAR: captaciones de cada sistema (system_catchment)",
+    label_en="SIASAR: each system's catchments (system_catchment)",
+    key=SIASAR_COMPONENT_KEY,
+    fields=_component(("capt", "cap"), ("tipo_fuente", "text", {})),
+)
+SIASAR_TRATAMIENTO = Kind(
+    name="siasar_tratamiento",
+    label_es="SIASAR: tratamiento (cloración) de cada sistema (system_treatment)",
+    label_en="SIASAR: each system's treatment (chlorination) (system_treatment)",
+    key=SIASAR_COMPONENT_KEY,
+    fields=_component(
+        ("trat", "trt"), ("tipo", "text", {}), ("cloro_residual", "float", dict(CHLORINE))
+    ),
+)
+SIASAR_SISTEMA = Kind(
+    name="siasar_sistema",
+    label_es="SIASAR: sistemas (hoja principal, un sistema por fila)",
+    label_en="SIASAR: systems (main sheet, one system per row)",
+    key=SIASAR_SYSTEM_KEY,
+    fields=SIASAR_SYSTEM_FIELDS,
+)
+SIASAR_VINCULO = Kind(
+    name="siasar_vinculo",
+    label_es="Vínculos confirmados entre sistemas SIASAR y organizaciones comunales",
+    label_en="Confirmed links between SIASAR systems and community organisations",
+    key=("siasar_id",),
+    fields=(
+        Field("siasar_id", "code", required=True, aliases=("id_siasar", "sistema_siasar")),
+        Field("codigo_oc", "code", required=True, aliases=("codigo_jass",)),
+    ),
+)
+SIASAR_COMPONENTS: Final = {
+    "siasar_distribucion": "distribucion",
+    "siasar_almacenamiento": "almacenamiento",
+    "siasar_captacion": "captacion",
+    "siasar_tratamiento": "tratamiento",
+}
+SIASAR_KINDS: Final = frozenset({*SIASAR_COMPONENTS, "siasar_sistema"})
+
 KINDS: dict[str, Kind] = {
     k.name: k
     for k in (
@@ -323,6 +441,12 @@ KINDS: dict[str, Kind] = {
         RESULTADO_MEF,
         CLASIFICACION_MUNICIPAL,
         CARTERA_ONG,
+        SIASAR_SISTEMA,
+        SIASAR_DISTRIBUCION,
+        SIASAR_ALMACENAMIENTO,
+        SIASAR_CAPTACION,
+        SIASAR_TRATAMIENTO,
+        SIASAR_VINCULO,
     )
 }
 
@@ -337,4 +461,11 @@ LOAD_ORDER = (
     "avance_metas",
     "resultado_mef",
     "cartera_ong",
+    # issue 15: systems before their components, links after the register and the systems
+    "siasar_sistema",
+    "siasar_distribucion",
+    "siasar_almacenamiento",
+    "siasar_captacion",
+    "siasar_tratamiento",
+    "siasar_vinculo",
 )

@@ -14,6 +14,7 @@ from dashboard.auth import Account
 from dashboard.config import Settings
 from dashboard.exports import Table, export_href
 from dashboard.i18n import fmt_num, label, t
+from dashboard.layouts import siasar
 from dashboard.queries import Warehouse
 from dashboard.state import UrlState, to_search
 
@@ -163,7 +164,7 @@ def upload_section(account: Account | None, settings: Settings, lang: str) -> An
     zone = dcc.Upload(
         id=ids.DA_UPLOAD,
         children=html.Div(help_text, className="small"),
-        accept=".csv,.xlsx,.xlsm,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        accept=".csv,.xlsx,.xlsm,.xls,text/csv,application/vnd.ms-excel,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         max_size=settings.upload_max_bytes,
         multiple=False,
         className="upload-zone p-3 mb-2",
@@ -211,6 +212,7 @@ def layout(wh: Warehouse, state: UrlState, settings: Settings | None = None) -> 
             ),
         ),
         c.section(t("da.rejects", lang), c.safe(lang, lambda: rejects_section(wh, state))),
+        c.safe(lang, lambda: siasar.unlinked_section(wh, state)),  # issue 15
         c.section(
             t("da.versions", lang),
             c.safe(lang, lambda: _table(versions_table(wh, lang), "da-versions", lang, "—")),

@@ -12,6 +12,7 @@ from dashboard import components as c
 from dashboard import figures, ids
 from dashboard.exports import EMPTY_TABLE, Table, cell_number, rows_of
 from dashboard.i18n import fmt_bool, fmt_date, fmt_money, fmt_num, fmt_pct, label, t
+from dashboard.layouts import siasar
 from dashboard.queries import Warehouse
 from dashboard.state import UrlState, href, lang_only, to_search
 
@@ -133,6 +134,7 @@ def content(wh: Warehouse, ubigeo: str, state: UrlState) -> list[Any]:
             dcc.Graph(figure=figures.trend_figure(history, lang), config=c.GRAPH_CONFIG),
         ),
     ]
+    left.extend(siasar.district_sections(wh, ubigeo, state))  # issue 15
     return [
         kpis(current, lang, year) if current and year else c.empty_state(t("common.no_data", lang)),
         dbc.Row([dbc.Col(left, xl=7), dbc.Col(right, xl=5)], className="g-2"),

@@ -19,6 +19,7 @@ from dashboard.i18n import (
     label,
     t,
 )
+from dashboard.layouts import siasar
 from dashboard.queries import Warehouse
 from dashboard.state import UrlState, href, lang_only, to_search
 
@@ -99,6 +100,12 @@ def content(wh: Warehouse, org: dict[str, Any], state: UrlState) -> list[Any]:
                             ),
                         ),
                         c.section(t("oc.visits", lang), visits_table(visits, lang)),
+                        siasar.jass_section(  # issue 15
+                            wh,
+                            org["codigo_oc"],
+                            state,
+                            latest.iloc[-1].to_dict() if not latest.empty else None,
+                        ),
                     ],
                     lg=8,
                 ),

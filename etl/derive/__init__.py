@@ -24,6 +24,7 @@ from etl.derive import (
     incremental,
     priority,
     readiness,
+    siasar_view,
     summary,
 )
 from etl.derive.health import Model, load_model
@@ -114,7 +115,7 @@ def derive_all(
     """Rewrite the derived tables from the raw tables, in the caller's transaction.
 
     With `districts` (those a load touched), only what those rows can change is derived again
-    when the warehouse allows it (`incremental.plan`); the result is the same as a full
+    when the warehouse allows it (`incremental.full_reason`); the result is the same as a full
     derivation. Without, or when it does not, every derived table is rewritten.
     """
     as_of = as_of or dt.date.today()
@@ -122,8 +123,11 @@ def derive_all(
     if districts is not None:
         counts = incremental.derive_districts(conn, set(districts), as_of, catalog, model)
         if counts is not None:
+            siasar_view.refresh(conn)  # issue 15: SIASAR's judgement, links and disagreements
             return counts
     f = frames.read_all(conn)
     derived = compute_all(f, as_of, catalog, model)
     frames.clear(conn)
-    return {name: frames.write(conn, TABLES[name], derived[name]) for name in TABLES}
+    written = {name: frames.write(conn, TABLES[name], derived[name]) for name in TABLES}
+    siasar_view.refresh(conn)  # issue 15: SIASAR's judgement, links and disagreements
+    return written

@@ -93,3 +93,9 @@ def system_index(
 def community_index(nsa: float, nsh: float, eia_com: float, pse_com: float) -> float:
     """IAS: geometric mean of NSA, NSH, EIA×coverage and PSE×coverage (any 0 gives 0)."""
     return _geomean(nsa, nsh, eia_com, pse_com)
+
+
+def infrastructure_available(*components: float) -> float:
+    """INF from the components a source reports (our choice when an export lacks some, e.g.
+    SIASAR sheets without conduction): their geometric mean, so one D (0) still gives 0."""
+    return _geomean(*components)
