@@ -59,13 +59,14 @@ DASH_UPDATE = "/_dash-update-component"
 ROUTER_OUTPUT = b"_pages_content"  # the page router's output id, in its request body
 # Props that carry data rather than structure; the renderer's id check needs neither.
 DATA_PROPS = ("figure", "options", "rowData", "data", "children_data")
-STATIC_PREFIXES = ("/_dash-component-suites/", "/assets/")
+STATIC_PREFIXES = ("/_dash-component-suites/", "/assets/", "/mapa/")
 STATIC_MIN_BYTES = 50_000
 CACHE_DIR = Path(tempfile.gettempdir()) / "atm-dashboard-br"
 # The vendored partial bundle (npm plotly.js-basic-dist-min, same version as the plotly.js the
 # installed plotly package ships; assets/PLOTLY-LICENSE.txt) and the trace types it has.
-PLOTLY_BASIC = "plotly-basic-4.1.1.min.js"
-BASIC_TRACES = frozenset({"scatter", "bar", "pie"})
+PLOTLY_BASIC = "plotly-atm-4.1.1.min.js"
+# basic's traces plus the geo ones of the district map (scripts/build_plotly_bundle.sh)
+BASIC_TRACES = frozenset({"scatter", "bar", "pie", "choropleth", "scattergeo"})
 # The full bundle, which dcc.Graph loads itself when `window.Plotly` is not defined.
 PLOTLY_FULL = "/_dash-component-suites/plotly/package_data/plotly.min.js"
 # Inserted after {%css%} by create_app. Empty: the partial bundle is an ordinary script tag,

@@ -124,7 +124,7 @@ def base_map(shared: Path) -> dict[str, Any]:
             refs = []
             for ring in poly:
                 arcs.append(ring)
-                refs.append(len(arcs) - 1)
+                refs.append([len(arcs) - 1])
                 lines.append([len(arcs) - 1])
             polys.append(refs)
         land.append(
