@@ -66,10 +66,8 @@ def test_bp004_map_scale_is_people_not_a_share() -> None:
             "longitud": [None] * 4,
         }
     )
-    fig = json.loads(
-        pio.to_json(choropleth.overview_map(df, ref, poverty.INDICATOR, "es", "/u"))
-    )
-    coloured = [tr for tr in fig["data"] if tr.get("showscale")][0]
+    fig = json.loads(pio.to_json(choropleth.overview_map(df, ref, poverty.INDICATOR, "es", "/u")))
+    coloured = next(tr for tr in fig["data"] if tr.get("showscale"))
     assert coloured["zmax"] > 1 and coloured["colorbar"]["tickformat"] == ",.0f"
     assert any("Personas rurales sin agua: 1" in h for h in coloured["hovertext"])
     assert poverty.color(None, 10) == "#AAAAAA"
