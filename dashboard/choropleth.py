@@ -25,7 +25,15 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import poverty
-from dashboard.figures import NO_DATA_COLOR, SCALE, SCALE_COLOR, _base, _hover, empty_figure
+from dashboard.figures import (
+    NO_DATA_COLOR,
+    SCALE,
+    SCALE_COLOR,
+    _base,
+    _f32,
+    _hover,
+    empty_figure,
+)
 from dashboard.i18n import fmt_num, fmt_pct, t
 
 LINE = {"width": 0.3, "color": "#ffffff"}
@@ -66,10 +74,6 @@ def scale_for(indicator: str, values: pd.Series) -> Scale:
     return percent_scale()
 
 
-def _f32(values: Any) -> np.ndarray:
-    return pd.to_numeric(pd.Series(values), errors="coerce").to_numpy("float32")
-
-
 def created_notes(
     reference: pd.DataFrame, values: dict[str, Any], scale: Scale, lang: str
 ) -> dict[str, str]:
@@ -92,9 +96,10 @@ def overview_map(
     lang: str,
     geojson_url: str,
 ) -> go.Figure:
-    """The districts of the view (`reference`: ubigeo, nombre, provincia_nombre,
-    departamento_nombre, mapa, contenedor_2007, latitud, longitud) coloured by the indicator
-    of `df` (the overview's district summary); the view is framed on them."""
+    """The districts of the view (`reference`, Warehouse.map_reference: ubigeo, nombre, mapa,
+    contenedor_2007, latitud, longitud) coloured by the indicator of `df` (the overview's
+    district summary, which also gives the hover its names and figures); the view is framed
+    on them."""
     if reference.empty:
         return empty_figure(t("ov.no_districts", lang), lang)
     scale = scale_for(indicator, df[indicator] if indicator in df else pd.Series(dtype=float))

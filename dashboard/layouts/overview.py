@@ -170,7 +170,7 @@ def content(wh: Warehouse, state: UrlState, tiles: str | None) -> list[Any]:
                 dbc.Col(
                     c.section(
                         t("ov.map", lang),
-                        dcc.Loading(district_map(wh, df, state, tiles), delay_show=300),
+                        dcc.Loading(overview_map(wh, df, state, tiles), delay_show=300),
                         help_text=t("ov.map_help", lang),
                     ),
                     lg=7,
@@ -193,7 +193,7 @@ def content(wh: Warehouse, state: UrlState, tiles: str | None) -> list[Any]:
     ]
 
 
-def district_map(wh: Warehouse, df: pd.DataFrame, state: UrlState, tiles: str | None) -> Any:
+def overview_map(wh: Warehouse, df: pd.DataFrame, state: UrlState, tiles: str | None) -> Any:
     """District shapes coloured by the indicator (offline); with tiles, the capitals' points."""
     if tiles:
         figure = figures.map_figure(df, wh.reference_points(), state.ind, state.lang, tiles)
