@@ -30,11 +30,11 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--no-first-run",
 ]
-# Rendered: the map's district points drawn, the ranking's and the grades' bars (HTML) in
+# Rendered: the map's district shapes drawn, the ranking's and the grades' bars (HTML) in
 # the page, and no Dash callback or page spinner pending.
 RENDERED_JS = """() => {
   const drawn = [
-    '#ov-map:not([data-bench-old]) .main-svg .scatterlayer .point',
+    '#ov-map:not([data-bench-old]) .main-svg .choroplethlocation',
     '#ov-ranking:not([data-bench-old]) .hbar-row .hbar-fill',
     '#ov-grades:not([data-bench-old]) .vbar-col .vbar-fill',
   ].every(selector => document.querySelector(selector));

@@ -12,8 +12,8 @@ import dash_bootstrap_components as dbc
 from dash import Dash, dcc, html
 from flask import current_app, has_app_context
 
+from dashboard import boundaries, district_map, exports, guard, health, ids, security, speed
 from dashboard import components as c
-from dashboard import exports, guard, health, ids, security, speed
 from dashboard.auth import AccountStore
 from dashboard.callbacks import district as district_cb
 from dashboard.callbacks import overview as overview_cb
@@ -60,6 +60,7 @@ def create_app(settings: Settings | None = None, warehouse: Warehouse | None = N
     app.layout = shell()
     overview_cb.register(app, lambda: scoped(wh))
     district_cb.register(app)
+    district_map.register(app)  # issue 17: a click on a JASS of the district map
     tables_cb.register(app)
     uploads_cb.register(app, settings, lambda: wh.engine)
     exports.register_links(app, ids.GRID_EXPORTS)
@@ -67,6 +68,7 @@ def create_app(settings: Settings | None = None, warehouse: Warehouse | None = N
     app.server.config["WAREHOUSE"] = wh
     security.configure(app, settings, store)
     health.register(app.server, wh.engine)
+    boundaries.register(app.server)
     guard.register(app.server)
     speed.slim_validation_layout(app)
     speed.StaticBrotli().register(app)

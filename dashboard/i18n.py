@@ -151,10 +151,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     "ov.kpi_of": ("de", "of"),
     "ov.map": ("Mapa de distritos", "District map"),
     "ov.map_help": (
-        "Cada punto es la capital del distrito; tamaño = población rural. "
-        "Haga clic en un punto para abrir el distrito.",
-        "Each point is the district capital; size = rural population. "
-        "Click a point to open the district.",
+        "Distritos con sus límites de 2007 (INEI), coloreados por el indicador; gris: sin datos. "
+        "Los distritos creados después de 2007 se ven dentro del distrito de 2007 que los "
+        "contenía (y como rombo en su capital); los rombos son distritos sin límite en la fuente. "
+        "Haga clic en un distrito para abrirlo.",
+        "Districts with their 2007 (INEI) boundaries, coloured by the indicator; grey: no data. "
+        "Districts created after 2007 show inside the 2007 district that contained them (and as "
+        "a diamond at their capital); diamonds are districts with no boundary in the source. "
+        "Click a district to open it.",
     ),
     "ov.ranking": ("Ranking de distritos", "District ranking"),
     "ov.worst": ("Los más bajos", "Lowest"),
@@ -534,6 +538,67 @@ TEXTS: dict[str, tuple[str, str]] = {
     "sia.no_candidates": ("ninguna JASS registrada parecida", "no similar registered JASS"),
     "sia.more": ("… y {n} más.", "… and {n} more."),
     "sia.components_of": ("{n} de 4 componentes", "{n} of 4 components"),
+    # --- issue 17: district map
+    "map.no_data": ("sin datos", "no data"),
+    "map.contains": (
+        "Contiene distritos creados después de 2007: {names}",
+        "Contains districts created after 2007: {names}",
+    ),
+    "map.created": (
+        "Creado después de 2007: sin límite propio en el mapa de 2007",
+        "Created after 2007: no boundary of its own on the 2007 map",
+    ),
+    "map.point_only": (
+        "Sin límite en la fuente: se muestra su capital",
+        "No boundary in the source: its capital is shown",
+    ),
+    "dm.title": ("Mapa del distrito", "District map"),
+    "dm.help": (
+        "Límite del distrito (INEI 2007), centros poblados en sus coordenadas del DATASS (gris) "
+        "y JASS por grado, en el centro de los centros poblados que atienden. Haga clic en una "
+        "JASS para abrirla.",
+        "The district's boundary (INEI 2007), centros poblados at their DATASS coordinates "
+        "(grey) and JASS by grade, at the middle of the centros poblados they serve. Click a "
+        "JASS to open it.",
+    ),
+    "dm.cps": ("Centros poblados", "Centros poblados"),
+    "dm.container": ("Límite de 2007 que lo contenía", "2007 boundary that contained it"),
+    "dm.container_note": (
+        "Distrito creado después de 2007: el límite es el del distrito de 2007 que lo contenía "
+        "({code}).",
+        "District created after 2007: the outline is that of the 2007 district that contained "
+        "it ({code}).",
+    ),
+    "dm.no_outline": (
+        "La fuente no tiene el límite de este distrito.",
+        "The source has no boundary for this district.",
+    ),
+    "dm.nothing": (
+        "Sin límite ni coordenadas para mostrar.",
+        "No boundary or coordinates to show.",
+    ),
+    "ind.brecha_pobreza": (
+        "Brecha × pobreza (regla propia)",
+        "Gap × poverty (our rule)",
+    ),
+    "bp.rule": (
+        "Regla propia, no oficial: personas rurales sin agua × tasa de pobreza total del "
+        "distrito (mapa de pobreza INEI). Cuanto mayor, más personas pobres sin agua: dónde "
+        "debería ir el próximo sol. Ver docs/puntajes.md.",
+        "Our rule, not an official one: rural people without water × the district's total "
+        "poverty rate (INEI poverty map). The larger, the more poor people without water: "
+        "where the next sol should go. See docs/puntajes.md.",
+    ),
+    "bp.none": (
+        "Ningún distrito tiene cobertura y tasa de pobreza para este filtro y año.",
+        "No district has both coverage and a poverty rate for this filter and year.",
+    ),
+    "bp.detail": (
+        "{people} personas sin agua, {poverty} en pobreza",
+        "{people} people without water, {poverty} in poverty",
+    ),
+    "bp.without": ("Personas rurales sin agua", "Rural people without water"),
+    "bp.poverty": ("Pobreza total", "Total poverty"),
 }
 
 # Readable labels for codes the ETL stores (visit reasons, exit criteria, score items).

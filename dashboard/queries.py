@@ -233,6 +233,52 @@ class Warehouse:
         stmt = _scope(stmt, d.c.departamento, d.c.provincia, dep, None)
         return self._frame(self._limit(stmt, d.c.ubigeo))
 
+    def map_reference(self, dep: str | None, prov: str | None) -> pd.DataFrame:
+        """Every district of the view with how the map draws it (its shape, its 2007
+        container's, or its point: `distrito.mapa`, issue 17)."""
+        d = s.distrito
+        stmt = select(
+            d.c.ubigeo,
+            d.c.nombre,
+            d.c.mapa,
+            d.c.contenedor_2007,
+            d.c.latitud,
+            d.c.longitud,
+            d.c.pobreza_total_pct,
+        ).where(d.c.mapa.is_not(None))
+        stmt = _scope(stmt, d.c.departamento, d.c.provincia, dep, prov)
+        return self._frame(self._limit(stmt, d.c.ubigeo))
+
+    def cp_points(self, ubigeo: str) -> pd.DataFrame:
+        """A district's centros poblados with their DATASS coordinates (the district map)."""
+        cp = s.centro_poblado
+        stmt = (
+            select(cp.c.ubigeo_cp, cp.c.nombre, cp.c.latitud, cp.c.longitud)
+            .where(cp.c.ubigeo == ubigeo, cp.c.latitud.is_not(None), cp.c.longitud.is_not(None))
+            .order_by(cp.c.ubigeo_cp)
+        )
+        return self._frame(self._limit(stmt, cp.c.ubigeo))
+
+    def jass_points(self, ubigeo: str) -> pd.DataFrame:
+        """A district's JASS with their grade, placed at the centros poblados they serve
+        (one row per JASS and CP: a JASS is drawn at the mean of its CPs)."""
+        r, link, cp = s.resumen_oc, s.oc_centro_poblado, s.centro_poblado
+        stmt = (
+            select(
+                r.c.codigo_oc,
+                r.c.nombre,
+                r.c.grado,
+                cp.c.nombre.label("cp_nombre"),
+                cp.c.latitud,
+                cp.c.longitud,
+            )
+            .join(link, link.c.codigo_oc == r.c.codigo_oc)
+            .join(cp, cp.c.ubigeo_cp == link.c.ubigeo_cp)
+            .where(r.c.ubigeo == ubigeo, cp.c.latitud.is_not(None), cp.c.longitud.is_not(None))
+            .order_by(r.c.codigo_oc)
+        )
+        return self._frame(self._limit(stmt, r.c.ubigeo))
+
     # ------------------------------------------------------------------ overview
     def district_summary(self, anio: int, dep: str | None, prov: str | None) -> pd.DataFrame:
         """resumen_distrito for a year and location, with names and capital coordinates."""
@@ -244,6 +290,7 @@ class Warehouse:
                 d.c.latitud,
                 d.c.longitud,
                 d.c.coordenadas_fuente,
+                d.c.pobreza_total_pct,  # issue 17: "brecha × pobreza" (dashboard/poverty.py)
                 s.provincia.c.nombre.label("provincia_nombre"),
                 s.departamento.c.nombre.label("departamento_nombre"),
             )

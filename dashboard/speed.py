@@ -10,8 +10,9 @@
 - `StaticBrotli`: the JavaScript bundles and the large assets are compressed once at
   brotli's best quality, in the background, and cached on disk; until then flask-compress
   serves them at its default, faster level.
-- The partial plotly.js bundle: `assets/plotly-basic-<version>.min.js` (scatter, bar, pie;
-  1.2 MB instead of 4.8 MB) is an asset, so Dash loads it with the page and dcc.Graph, finding
+- The partial plotly.js bundle: `assets/plotly-atm-<version>.min.js` (scatter, bar, pie and
+  the district map's geo choropleth and scattergeo; 1.5 MB instead of 4.8 MB;
+  scripts/build_plotly_bundle.sh) is an asset, so Dash loads it with the page and dcc.Graph, finding
   `window.Plotly` defined, never fetches the full `plotly.min.js`. `full_plotly` switches back
   to the full bundle (the `scattermap` tile map needs it).
 - `settle_heap`: the ~200,000 objects that importing dash, plotly and pandas and building the
@@ -59,13 +60,15 @@ DASH_UPDATE = "/_dash-update-component"
 ROUTER_OUTPUT = b"_pages_content"  # the page router's output id, in its request body
 # Props that carry data rather than structure; the renderer's id check needs neither.
 DATA_PROPS = ("figure", "options", "rowData", "data", "children_data")
-STATIC_PREFIXES = ("/_dash-component-suites/", "/assets/")
+STATIC_PREFIXES = ("/_dash-component-suites/", "/assets/", "/mapa/")
 STATIC_MIN_BYTES = 50_000
 CACHE_DIR = Path(tempfile.gettempdir()) / "atm-dashboard-br"
-# The vendored partial bundle (npm plotly.js-basic-dist-min, same version as the plotly.js the
-# installed plotly package ships; assets/PLOTLY-LICENSE.txt) and the trace types it has.
-PLOTLY_BASIC = "plotly-basic-4.1.1.min.js"
-BASIC_TRACES = frozenset({"scatter", "bar", "pie"})
+# The vendored partial bundle (built from npm plotly.js by scripts/build_plotly_bundle.sh, same
+# version as the plotly.js the installed plotly package ships; assets/PLOTLY-LICENSE.txt) and
+# the trace types it has.
+PLOTLY_BASIC = "plotly-atm-4.1.1.min.js"
+# basic's traces plus the geo ones of the district map (scripts/build_plotly_bundle.sh)
+BASIC_TRACES = frozenset({"scatter", "bar", "pie", "choropleth", "scattergeo"})
 # The full bundle, which dcc.Graph loads itself when `window.Plotly` is not defined.
 PLOTLY_FULL = "/_dash-component-suites/plotly/package_data/plotly.min.js"
 # Inserted after {%css%} by create_app. Empty: the partial bundle is an ordinary script tag,

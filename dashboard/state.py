@@ -21,6 +21,7 @@ INDICATORS = (
     "puntaje_medio",
     "pct_oc_clorando",
     "pct_oc_visitadas_12m",
+    "brecha_pobreza",  # issue 17: our rule (dashboard/poverty.py)
 )
 DEFAULT_INDICATOR = "cobertura_agua"
 

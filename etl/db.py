@@ -142,6 +142,8 @@ def init_db(engine: Engine) -> None:
         count = conn.execute(select(func.count()).select_from(schema.distrito)).scalar_one()
         if count == 0:
             reference.load_districts(conn)
+        else:  # a warehouse made with an older reference (issue 17: own points, poverty)
+            reference.refresh_districts(conn)
 
 
 # ------------------------------------------------------------------ migrations (Alembic) ------
@@ -176,6 +178,8 @@ def current_revision(conn: Connection) -> str | None:
 def legacy_revision(conn: Connection) -> str:
     """The migration a warehouse made before Alembic matches: its columns tell its age."""
     have = {c["name"] for c in inspect(conn).get_columns("carga")}
+    if "mapa" in {c["name"] for c in inspect(conn).get_columns("distrito")}:
+        return "0004_i17"  # issue 17's reference columns
     if inspect(conn).has_table("siasar_sistema"):  # issue 15
         return "0004_i15"
     indexes = {i["name"] for i in inspect(conn).get_indexes("diagnostico_cp")}

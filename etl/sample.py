@@ -192,7 +192,7 @@ def _to01(mask: pd.Series) -> pd.Series:
 
 
 def _all_districts(seed: int) -> pd.DataFrame:
-    """All 1,893 districts with latent attributes (drawn nationally so scales agree)."""
+    """All 1,892 districts with latent attributes (drawn nationally so scales agree)."""
     d = pd.DataFrame(reference.district_rows())
     for col in ("latitud", "longitud", "altitud_m"):
         d[col] = pd.to_numeric(d[col], errors="coerce")

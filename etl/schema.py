@@ -68,9 +68,20 @@ distrito = Table(
     Column("longitud", Float),
     Column("altitud_m", Float),
     Column("superficie_km2", Float),
-    # "distrito": the district capital's own point; "provincia": the province capital's point,
-    # used where the reference has no unambiguous point for the district (see the map legend).
+    # "distrito": the district capital's own point; "provincia": the province capital's point
+    # (warehouses made before issue 17's reference); NULL: the source has no point.
     Column("coordenadas_fuente", String(10)),
+    # Reference columns of issue 17 (data/distritos_inei.csv, scripts/build_districts.py).
+    Column("ubigeo_reniec", String(6)),  # RENIEC's code: shown, never a key
+    Column("pobreza_total_pct", Float),
+    Column("pobreza_extrema_pct", Float),
+    Column("idh_2019", Float),
+    Column("vulnerabilidad_alimentaria", Float),
+    # How the map draws it: "poligono" (its 2007 shape), "contenedor" (created after 2007:
+    # through the shape of contenedor_2007), "punto" (no shape in the source: its own point).
+    Column("mapa", String(10)),
+    Column("contenedor_2007", String(6)),
+    Column("contenedor_fuente", String(8)),  # "cambios" (the change list) or "propio" (ours)
 )
 
 meta = Table(

@@ -44,7 +44,7 @@ def db_url(tmp_path) -> Iterator[str]:
 
 @pytest.fixture
 def engine(db_url) -> Iterator[Engine]:
-    """An initialised warehouse: tables created, the 1,893 districts loaded."""
+    """An initialised warehouse: tables created, the 1,892 districts loaded."""
     eng = db.make_engine(db_url)
     db.init_db(eng)
     yield eng

@@ -9,7 +9,7 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboard import components as c
-from dashboard import figures, ids
+from dashboard import district_map, figures, ids
 from dashboard.exports import EMPTY_TABLE, Table, cell_number, rows_of
 from dashboard.i18n import fmt_bool, fmt_date, fmt_money, fmt_num, fmt_pct, label, t
 from dashboard.layouts import siasar
@@ -29,6 +29,7 @@ def skeleton() -> html.Div:
             c.export_buttons("es", ids.DI_PRIORITY, UrlState()),
             c.table_block(UrlState(), ids.DI_GRID, EMPTY_TABLE),
             c.table_block(UrlState(), ids.DI_CP_GRID, EMPTY_TABLE),
+            dcc.Graph(id=district_map.DI_MAP),
         ],
         hidden=True,
     )
@@ -113,6 +114,7 @@ def content(wh: Warehouse, ubigeo: str, state: UrlState) -> list[Any]:
             help_text=t("di.priority_help", lang),
         ),
         c.section(t("di.jass", lang), c.safe(lang, lambda: jass_section(orgs, ubigeo, state))),
+        district_map.section(wh, ubigeo, state),  # issue 17
         c.section(
             t("di.coverage_cp", lang),
             c.safe(lang, lambda: coverage_section(wh.coverage_cp(ubigeo, year), ubigeo, state)),

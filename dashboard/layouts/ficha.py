@@ -16,7 +16,7 @@ from dash import dcc, html
 from dash.development.base_component import Component
 
 from dashboard import components as c
-from dashboard import figures, ids
+from dashboard import district_map, ids
 from dashboard.i18n import fmt_date, fmt_num, fmt_pct, label, t
 from dashboard.queries import Warehouse
 from dashboard.state import UrlState, href, lang_only
@@ -99,15 +99,16 @@ def content(wh: Warehouse, info: dict[str, Any], lang: str) -> list[Any]:
     ubigeo = info["ubigeo"]
     history = wh.district_history(ubigeo)
     current = history.iloc[-1].to_dict() if not history.empty else {}
-    location = figures.location_figure(
-        wh.reference_points(info["departamento"]), info["latitud"], info["longitud"], info["nombre"]
-    )
+    location = district_map.sheet_map(wh, info, lang)  # issue 17: the district's outline
     top = dbc.Row(
         [
             dbc.Col(kpis(current, lang), width=8),
             dbc.Col(
                 dcc.Graph(
-                    id=ids.FI_MAP, figure=location, config={"staticPlot": True}, className="fi-map"
+                    id=ids.FI_MAP,
+                    figure=location,
+                    config=district_map.graph_config(static=True),
+                    className="fi-map",
                 ),
                 width=4,
             ),

@@ -8,8 +8,8 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
+from dashboard import boundaries, choropleth, figures, ids, poverty
 from dashboard import components as c
-from dashboard import figures, ids
 from dashboard.i18n import fmt_num, fmt_pct, label, t
 from dashboard.queries import Warehouse
 from dashboard.state import INDICATORS, UrlState, href, lang_only, to_search
@@ -157,7 +157,7 @@ def _field(
 def content(wh: Warehouse, state: UrlState, tiles: str | None) -> list[Any]:
     """KPIs and charts for the filtered districts."""
     lang, anio = state.lang, int(state.anio or 0)
-    df = wh.district_summary(anio, state.dep, state.prov)
+    df = poverty.with_gap(wh.district_summary(anio, state.dep, state.prov))
     if df.empty:
         return [c.empty_state(t("ov.no_districts", lang)), _graphs_placeholder()]
     coverage = wh.coverage_totals(anio, state.dep, state.prov)
@@ -170,22 +170,7 @@ def content(wh: Warehouse, state: UrlState, tiles: str | None) -> list[Any]:
                 dbc.Col(
                     c.section(
                         t("ov.map", lang),
-                        dcc.Loading(
-                            dcc.Graph(
-                                id=ids.OV_MAP,
-                                figure=figures.map_figure(
-                                    df,
-                                    wh.reference_points(),
-                                    state.ind,
-                                    lang,
-                                    tiles,
-                                    zoom=bool(state.dep),
-                                ),
-                                config=c.GRAPH_CONFIG,
-                                className="ov-map",
-                            ),
-                            delay_show=300,
-                        ),
+                        dcc.Loading(overview_map(wh, df, state, tiles), delay_show=300),
                         help_text=t("ov.map_help", lang),
                     ),
                     lg=7,
@@ -194,7 +179,9 @@ def content(wh: Warehouse, state: UrlState, tiles: str | None) -> list[Any]:
                     [
                         c.section(
                             [t("ov.ranking", lang), f" · {label('ind', state.ind, lang)}"],
-                            ranking_bars(df, state),
+                            poverty.ranking(df, state)
+                            if state.ind == poverty.INDICATOR
+                            else ranking_bars(df, state),
                         ),
                         c.section(t("ov.grades", lang), grade_bars(counts, lang)),
                     ],
@@ -204,6 +191,19 @@ def content(wh: Warehouse, state: UrlState, tiles: str | None) -> list[Any]:
             className="g-2",
         ),
     ]
+
+
+def overview_map(wh: Warehouse, df: pd.DataFrame, state: UrlState, tiles: str | None) -> Any:
+    """District shapes coloured by the indicator (offline); with tiles, the capitals' points."""
+    if tiles:
+        figure = figures.map_figure(df, wh.reference_points(), state.ind, state.lang, tiles)
+        return dcc.Graph(id=ids.OV_MAP, figure=figure, config=c.GRAPH_CONFIG, className="ov-map")
+    reference = wh.map_reference(state.dep, state.prov)
+    figure = choropleth.overview_map(
+        df, reference, state.ind, state.lang, boundaries.districts_url()
+    )
+    config: dcc.Graph.Config = {**c.GRAPH_CONFIG, "topojsonURL": boundaries.folder_url()}
+    return dcc.Graph(id=ids.OV_MAP, figure=figure, config=config, className="ov-map")
 
 
 def _graphs_placeholder() -> html.Div:

@@ -6,7 +6,7 @@ on the warehouse as the request's account sees it.
 
 from __future__ import annotations
 
-from dashboard import ids
+from dashboard import ids, poverty
 from dashboard.exports import Source
 from dashboard.layouts import data, district, goals, salida
 
@@ -19,4 +19,5 @@ SOURCES: dict[str, Source] = {
     ids.EX_GRID: salida.exit_source,
     ids.DA_REJECTS: data.rejects_source,
     ids.DA_REJECTS_ALL: data.all_rejects_source,
+    poverty.OV_BRECHA: poverty.source,  # issue 17
 }

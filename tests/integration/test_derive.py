@@ -208,8 +208,8 @@ def test_rdy001_readiness_and_priority(derived):
 
 def test_rdy002_every_district_summarised(derived):
     n = len(_rows(derived, schema.resumen_distrito, anio=2024))
-    assert n == 1893
-    assert len(_rows(derived, schema.salida_distrito, anio=2024)) == 1893
+    assert n == 1892
+    assert len(_rows(derived, schema.salida_distrito, anio=2024)) == 1892
 
 
 def test_rdy003_empty_warehouse_derives_without_error(engine: Engine):
@@ -217,7 +217,7 @@ def test_rdy003_empty_warehouse_derives_without_error(engine: Engine):
         sync_catalog(conn)
         counts = derive_all(conn, as_of=AS_OF)
     assert counts["puntaje_oc"] == 0 and counts["cobertura"] == 0
-    assert counts["resumen_distrito"] == 1893  # every district, the as_of year
+    assert counts["resumen_distrito"] == 1892  # every district, the as_of year
     (r,) = _rows(engine, schema.resumen_distrito, ubigeo=UB, anio=2024)
     assert r["n_oc"] == 0 and r["estado_salida"] == "no_lista"
 

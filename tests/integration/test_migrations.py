@@ -16,7 +16,19 @@ from etl import db, load, sample, schema
 
 Rows = dict[str, list[tuple]]
 # What migrations after the baseline added: columns (table.column) and tables.
-LATER_COLUMNS = ("carga.fecha_corte", "carga.cuenta")
+LATER_COLUMNS = (
+    "carga.fecha_corte",
+    "carga.cuenta",
+    # issue 17: the district reference's new columns
+    "distrito.ubigeo_reniec",
+    "distrito.pobreza_total_pct",
+    "distrito.pobreza_extrema_pct",
+    "distrito.idh_2019",
+    "distrito.vulnerabilidad_alimentaria",
+    "distrito.mapa",
+    "distrito.contenedor_2007",
+    "distrito.contenedor_fuente",
+)
 LATER_TABLES = (
     "usuario",
     "siasar_sistema",
@@ -78,11 +90,12 @@ def fill_baseline(engine: Engine, rows: Rows) -> None:
 def strip_fecha_corte(rows: Rows) -> Rows:
     """The rows as the baseline schema holds them: carga without the later columns, and
     without the later tables."""
-    names = list(schema.carga.columns.keys())
-    keep = [i for i, name in enumerate(names) if f"carga.{name}" not in LATER_COLUMNS]
-    carga = [tuple(r[i] for i in keep) for r in rows["carga"]]
-    rest = {k: v for k, v in rows.items() if k not in LATER_TABLES}
-    return {**rest, "carga": carga}
+    out = {k: v for k, v in rows.items() if k not in LATER_TABLES}
+    for name in ("carga", "distrito"):
+        names = list(schema.metadata.tables[name].columns.keys())
+        keep = [i for i, col in enumerate(names) if f"{name}.{col}" not in LATER_COLUMNS]
+        out[name] = sorted((tuple(r[i] for i in keep) for r in rows[name]), key=repr)
+    return out
 
 
 def revision(engine: Engine) -> str | None:

@@ -56,9 +56,9 @@ def _every_figure() -> dict[str, object]:
 
 def test_spd001_vendored_bundle_is_the_installed_plotlyjs_version() -> None:
     head = BUNDLE.read_text(encoding="utf-8")[:200]
-    version = re.search(r"plotly\.js \(basic - minified\) v(\S+)", head)
+    version = re.search(r"plotly\.js \(basic \+ choropleth, scattergeo - minified\) v(\S+)", head)
     assert version and version.group(1) == get_plotlyjs_version()
-    assert f"plotly-basic-{get_plotlyjs_version()}.min.js" == speed.PLOTLY_BASIC
+    assert f"plotly-atm-{get_plotlyjs_version()}.min.js" == speed.PLOTLY_BASIC
     assert (BUNDLE.parent / "PLOTLY-LICENSE.txt").read_text().count("MIT License") == 1
 
 

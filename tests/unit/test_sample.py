@@ -232,7 +232,7 @@ def test_smp013_bad_arguments_are_refused(tmp_path):
 def test_smp020_national_sizes(national):
     clas = read(national, "clasificacion_municipal.xlsx")
     valid = clas[clas.ubigeo != sample.BAD_UBIGEO]
-    assert valid.ubigeo.nunique() == 1_893
+    assert valid.ubigeo.nunique() == 1_892
     assert set(valid.anio) >= {2015, 2016, 2017}
     cats = valid[valid.anio == 2015].categoria.value_counts()
     assert cats["A"] < cats["B"] < cats["C"] < cats["D"]

@@ -16,7 +16,7 @@ def test_sch002_districts_reference_is_complete(engine):
         n_dist = conn.execute(select(func.count()).select_from(schema.distrito)).scalar_one()
         n_prov = conn.execute(select(func.count()).select_from(schema.provincia)).scalar_one()
         n_dep = conn.execute(select(func.count()).select_from(schema.departamento)).scalar_one()
-    assert (n_dist, n_prov, n_dep) == (1893, 196, 25)
+    assert (n_dist, n_prov, n_dep) == (1892, 196, 25)
 
 
 def test_sch003_codes_keep_leading_zero(engine):
@@ -32,14 +32,14 @@ def test_sch003_codes_keep_leading_zero(engine):
 def test_sch004_init_is_idempotent(engine):
     db.init_db(engine)
     with engine.connect() as conn:
-        assert conn.execute(select(func.count()).select_from(schema.distrito)).scalar_one() == 1893
+        assert conn.execute(select(func.count()).select_from(schema.distrito)).scalar_one() == 1892
 
 
 def test_sch005_reference_has_coordinates_for_nearly_all():
     rows = reference.district_rows()
     with_coords = [r for r in rows if r["latitud"] and r["longitud"]]
-    assert len(rows) == 1893
-    assert len(with_coords) >= 1880
+    assert len(rows) == 1892
+    assert len(with_coords) >= 1870
     for r in with_coords:
         assert -18.5 < float(r["latitud"]) < 0.1 and -81.5 < float(r["longitud"]) < -68.5
 
