@@ -423,7 +423,7 @@ def _apply(
         refs = _references(conn, cat, checked)
         check_references(checked, refs)
     if checked.kind == "siasar_vinculo":
-        refs = refs or _references(conn, cat)
+        refs = refs or _references(conn, cat, checked)
         siasar_load.check_links(conn, checked, refs.oc_district)
     if scope is not None and scope.districts is not None:
         refs = refs or _references(conn, cat, checked)
