@@ -11,6 +11,8 @@ import datetime as dt
 import math
 from typing import Any
 
+from etl import evidence
+
 LANGS = ("es", "en")
 
 TEXTS: dict[str, tuple[str, str]] = {
@@ -470,28 +472,37 @@ CODES: dict[str, tuple[str, str]] = {
     "razon.datos_antiguos": ("Datos de más de 12 meses", "Data older than 12 months"),
     "razon.sin_operador": ("Sin operador", "No operator"),
     "criterio.atm_operativa": (
-        "ATM creada y con su meta cumplida",
-        "ATM exists and its goal is met",
+        "ATM operativa en el año (responsable y plan, presupuesto o visitas; meta del año cumplida)",
+        "ATM operating in the year (head plus plan, budget or visits; that year's goal met)",
     ),
     "criterio.presupuesto_pia": ("ATM con presupuesto en el PIA", "ATM has an opening budget line"),
     "criterio.oc_cloro_adecuado": (
-        "JASS que cloran con cloro residual adecuado ≥ 80 %",
-        "JASS chlorinating with adequate residual ≥ 80%",
+        "JASS que cloran con cloro residual {cloro} (lectura de ≤ {meses_cloro} meses) ≥ {oc_cloro_adecuado}",
+        "JASS chlorinating with residual {cloro} (reading ≤ {meses_cloro} months old) ≥ {oc_cloro_adecuado}",
     ),
     "criterio.oc_visitadas_12m": (
-        "JASS visitadas en 12 meses ≥ 80 %",
-        "JASS visited in 12 months ≥ 80%",
+        "JASS visitadas en {meses_visita} meses ≥ {oc_visitadas_12m}",
+        "JASS visited in {meses_visita} months ≥ {oc_visitadas_12m}",
     ),
-    "criterio.cobertura_agua": ("Cobertura de agua ≥ 90 %", "Water coverage ≥ 90%"),
-    "criterio.oc_ab": ("JASS con grado A o B ≥ 80 %", "JASS graded A or B ≥ 80%"),
-    "criterio.oc_clorando": ("JASS que cloran ≥ 80 %", "JASS chlorinating ≥ 80%"),
+    "criterio.cobertura_agua": (
+        "Cobertura de agua ≥ {cobertura_agua}",
+        "Water coverage ≥ {cobertura_agua}",
+    ),
+    "criterio.oc_ab": (
+        "JASS con grado A o B firme (no provisional) ≥ {oc_ab}",
+        "JASS graded A or B, firm (not provisional) ≥ {oc_ab}",
+    ),
+    "criterio.oc_clorando": (
+        "JASS que cloran ≥ {oc_cloro_adecuado}",
+        "JASS chlorinating ≥ {oc_cloro_adecuado}",
+    ),
     "criterio.oc_visitadas": (
-        "JASS visitadas en 12 meses ≥ 80 %",
-        "JASS visited in 12 months ≥ 80%",
+        "JASS visitadas en {meses_visita} meses ≥ {oc_visitadas_12m}",
+        "JASS visited in {meses_visita} months ≥ {oc_visitadas_12m}",
     ),
     "criterio.oc_datos_recientes": (
-        "JASS con datos recientes ≥ 90 %",
-        "JASS with recent data ≥ 90%",
+        "JASS con datos de ≤ {meses_datass} meses ≥ {oc_datos_recientes}",
+        "JASS with data ≤ {meses_datass} months old ≥ {oc_datos_recientes}",
     ),
     "item.registrada": ("Inscrita en el libro municipal", "In the municipal register"),
     "item.reconocida": ("Reconocida por resolución", "Recognised by resolution"),
@@ -562,7 +573,9 @@ def label(prefix: str, code: str, lang: str = "es") -> str:
     key = f"{prefix}.{code}"
     pair = CODES.get(key) or TEXTS.get(key)
     if pair:
-        return pair[1] if lang_or_default(lang) == "en" else pair[0]
+        text = pair[1] if lang_or_default(lang) == "en" else pair[0]
+        # Exit-criterion labels show their thresholds from data/evidencia.yaml (issue 14).
+        return text.format(**evidence_params(lang)) if prefix == "criterio" else text
     # An unknown code still reads as words rather than as an identifier.
     return str(code).replace("_", " ").capitalize()
 
@@ -594,6 +607,18 @@ def fmt_pct(value: Any, lang: str = "es", decimals: int = 1) -> str:
         return "—"
     number = fmt_num(float(value) * 100, lang, decimals)
     return f"{number}\u00a0%" if lang_or_default(lang) == "es" else f"{number}%"
+
+
+def evidence_params(lang: str = "es") -> dict[str, str]:
+    """Thresholds of data/evidencia.yaml formatted for labels (the one place they live)."""
+    ev = evidence.shipped()
+    out = {k: fmt_pct(v, lang, 0) for k, v in ev.salida.items() if isinstance(v, float)}
+    cl = f"{fmt_num(ev.cloro_min, lang, 1)}–{fmt_num(ev.cloro_max, lang, 1)} mg/L"
+    out["cloro"] = cl
+    out["meses_cloro"] = str(ev.months("lectura_cloro"))
+    out["meses_visita"] = str(ev.months("visita"))
+    out["meses_datass"] = str(ev.months("encuesta_datass"))
+    return out
 
 
 def fmt_money(value: Any, lang: str = "es") -> str:

@@ -40,7 +40,7 @@ def _year(f, p: _Prepared, goal_rows, anio, as_of, model) -> tuple[pd.DataFrame,
     """Readiness and summary rows for one year, plus that year's organisation snapshot."""
     ref = readiness.ref_of(anio, as_of)
     snap = p.snapshots.at(ref)
-    shares = readiness.oc_shares(snap, ref, model.salida)
+    shares = readiness.oc_shares(snap, ref, model.salida, model.evidencia)
     cloro_min = model.umbrales["cloro_minimo_mg_l"]
     cov = coverage.district_coverage(p.coverage, anio, as_of, cloro_min)
     atm_ok = readiness.atm_operativa(

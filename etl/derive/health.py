@@ -15,6 +15,7 @@ import pandas as pd
 import yaml
 
 from etl.derive.siasar import STATE_SCORE
+from etl.evidence import EVIDENCE_PATH, Evidence, load_evidence, shipped
 
 MODEL_PATH = Path(__file__).resolve().parents[2] / "data" / "modelo_salud.yaml"
 EPS = 1e-9
@@ -40,15 +41,23 @@ class Model:
     umbrales: dict[str, float]
     salida: dict = field(default_factory=dict)
     prioridad: dict[str, float] = field(default_factory=dict)
+    evidencia: Evidence | None = None
 
     @property
     def item_ids(self) -> list[str]:
         return [i.id for i in self.items]
 
 
-def load_model(path: Path = MODEL_PATH) -> Model:
-    """Read the health / readiness / priority model file."""
+def load_model(path: Path = MODEL_PATH, evidence_path: Path = EVIDENCE_PATH) -> Model:
+    """Read the health model file, with the thresholds of the evidence-rules file.
+
+    Chlorine range, exit thresholds and priority weights live in data/evidencia.yaml (one
+    place for every threshold); they are copied into the Model so every rule reads one object.
+    """
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    ev = load_evidence(evidence_path)
+    umbrales = {k: float(v) for k, v in raw["umbrales"].items()}
+    umbrales |= {"cloro_minimo_mg_l": ev.cloro_min, "cloro_maximo_mg_l": ev.cloro_max}
     items = []
     for dim, spec in raw["dimensiones"].items():
         for item_id, it in spec["items"].items():
@@ -67,9 +76,10 @@ def load_model(path: Path = MODEL_PATH) -> Model:
         version=str(raw["version"]),
         dimensiones={d: float(s.get("peso", 1.0)) for d, s in raw["dimensiones"].items()},
         items=tuple(items),
-        umbrales={k: float(v) for k, v in raw["umbrales"].items()},
-        salida=dict(raw.get("salida", {})),
-        prioridad={k: float(v) for k, v in raw.get("prioridad", {}).items()},
+        umbrales=umbrales,
+        salida=dict(ev.salida),
+        prioridad=dict(ev.prioridad),
+        evidencia=ev,
     )
 
 
@@ -108,6 +118,9 @@ def _reconocida(df: pd.DataFrame, item: Item, m: Model) -> pd.Series:
 
 def _consejo_vigente(df: pd.DataFrame, item: Item, m: Model) -> pd.Series:
     start, end = _date(df, item.fuente[0]), _date(df, item.fuente[1])
+    # Without an end date a term lasts `consejo_directivo_anios` from its start (local choice).
+    years = int((m.evidencia or shipped()).validez_meses["consejo_directivo_anios"])
+    end = end.fillna(start + pd.DateOffset(years=years))
     ok = (start.isna() | (start <= df["fecha"])) & (end >= df["fecha"])
     return ok.astype(float).where(end.notna())
 

@@ -11,6 +11,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from etl.evidence import Evidence, shipped
+
 CRITERIA = (
     "atm_operativa",
     "presupuesto_pia",
@@ -104,6 +106,7 @@ class Snapshots:
         out["realiza_cloracion"] = lastv["realiza_cloracion"].reindex(out.index)
         out["realiza_cloracion"] = out["realiza_cloracion"].fillna(dat["realiza_cloracion"])
         out["cloro_residual_mg_l"] = reading["cloro_residual_mg_l"]
+        out["fecha_cloro"] = reading["fecha_visita"]
         tot = pd.to_numeric(lastv["total_asociados"], errors="coerce")
         out["tasa_cobranza"] = (lastv["asociados_al_dia"] / tot.where(tot > 0)).clip(0, 1)
         out["ultimo_dato"] = pd.concat(
@@ -122,18 +125,26 @@ def oc_snapshot(f: Frames, scores: pd.DataFrame, ref: pd.Timestamp) -> pd.DataFr
     return Snapshots(f, scores).at(ref)
 
 
-def oc_shares(snap: pd.DataFrame, ref: pd.Timestamp, cfg: dict) -> pd.DataFrame:
-    """Per district, the shares of organisations meeting each JASS criterion."""
-    months = int(cfg.get("meses_recientes", 12))
-    since = ref - pd.DateOffset(months=months)
+def oc_shares(
+    snap: pd.DataFrame, ref: pd.Timestamp, cfg: dict, ev: Evidence | None = None
+) -> pd.DataFrame:
+    """Per district, the shares of organisations meeting each JASS criterion.
+
+    Evidence counts only within its validity (data/evidencia.yaml): a chlorine reading older
+    than `lectura_cloro` months is no reading; a provisional grade is no A or B.
+    """
+    ev = ev or shipped()
     cl = pd.to_numeric(snap["cloro_residual_mg_l"], errors="coerce")
+    if "fecha_cloro" in snap:
+        cl = cl.where(pd.to_datetime(snap["fecha_cloro"]) > ev.since("lectura_cloro", ref))
     chlor = snap["realiza_cloracion"].eq(True)
+    firm = ~snap["grado_provisional"].eq(True) if "grado_provisional" in snap else True
     flags = pd.DataFrame(
         {
-            "oc_ab": snap["grado"].isin(["A", "B"]),
-            "oc_cloro_adecuado": chlor & cl.between(0.5, 5.0),
-            "oc_visitadas_12m": snap["ultima_visita"] > since,
-            "oc_datos_recientes": snap["ultimo_dato"] > since,
+            "oc_ab": snap["grado"].isin(["A", "B"]) & firm,
+            "oc_cloro_adecuado": chlor & ev.in_range(cl),
+            "oc_visitadas_12m": snap["ultima_visita"] > ev.since("visita", ref),
+            "oc_datos_recientes": snap["ultimo_dato"] > ev.since("encuesta_datass", ref),
             "oc_clorando": chlor,
         }
     ).astype(float)

@@ -122,8 +122,12 @@ def test_rdy004_snapshot_and_shares():
     assert snap.at["A", "tasa_cobranza"] == pytest.approx(0.75)
     shares = readiness.oc_shares(snap.reset_index(), ref, CFG).loc["010101"]
     assert shares["oc_ab"] == 0.5 and shares["oc_visitadas_12m"] == 0.5
-    assert shares["oc_cloro_adecuado"] == 0.5
+    # A's only reading (March 2023) is 16 months old on ref: past its 12-month validity.
+    assert shares["oc_cloro_adecuado"] == 0.0
     assert shares["oc_datos_recientes"] == 0.5  # B's 2022 survey is stale
+    early = TS(2024, 2, 1)  # the same reading 11 months old still counts
+    snap2 = readiness.oc_snapshot(_frames(), SCORES, early)
+    assert readiness.oc_shares(snap2, early, CFG).loc["010101", "oc_cloro_adecuado"] == 0.5
 
 
 def test_rdy005_atm_operativa_needs_head_or_ordinance_and_latest_goals_met():
