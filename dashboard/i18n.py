@@ -145,10 +145,16 @@ TEXTS: dict[str, tuple[str, str]] = {
     "ov.pick_dist": ("Elija un distrito…", "Choose a district…"),
     "ov.type_dist": ("Escriba el nombre del distrito…", "Type the district's name…"),
     "ov.kpi_atm": ("Distritos con ATM operativa", "Districts with an operating ATM"),
-    "ov.kpi_jass": ("JASS por grado", "JASS by grade"),
+    "ov.kpi_jass": (
+        "JASS por grado de salud · modelo local, escala SIASAR",
+        "JASS by health grade · local model, SIASAR scale",
+    ),
     "ov.kpi_water": ("Cobertura de agua rural", "Rural water coverage"),
     "ov.kpi_safe": ("Agua segura (clorada)", "Safe (chlorinated) water"),
-    "ov.kpi_san": ("Saneamiento", "Sanitation"),
+    "ov.kpi_san": (
+        "Población en CP con disposición de excretas",
+        "Population of CPs with excreta disposal",
+    ),
     "ov.kpi_goals": ("Metas cumplidas / aplicables", "Goals met / applicable"),
     "ov.kpi_of": ("de", "of"),
     "ov.map": ("Mapa de distritos", "District map"),
@@ -162,7 +168,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "ov.worst": ("Los más bajos", "Lowest"),
     "ov.ranking_gap": ("⋯ otros {n} distritos ⋯", "⋯ {n} other districts ⋯"),
     "ov.best": ("Los más altos", "Highest"),
-    "ov.grades": ("JASS por grado (SIASAR)", "JASS by grade (SIASAR)"),
+    "ov.grades": (
+        "JASS por grado de salud · modelo local, escala SIASAR",
+        "JASS by health grade · local model, SIASAR scale",
+    ),
     "ov.no_districts": (
         "No hay distritos con datos para este filtro y año.",
         "No districts have data for this filter and year.",
@@ -445,6 +454,57 @@ TEXTS: dict[str, tuple[str, str]] = {
         "… and {n} more JASS (full list in the dashboard).",
     ),
     "fi.unmet": ("Criterios no cumplidos:", "Criteria not met:"),
+    # --- issue 14: honest numbers (grade wording, provisional grades, KPI basis, goals)
+    "grade.title": (
+        "Grado de salud JASS · modelo local, escala SIASAR: {grade}",
+        "JASS health grade · local model, SIASAR scale: {grade}",
+    ),
+    "grade.provisional": ("provisional", "provisional"),
+    "grade.provisional_title": (
+        "provisional, no cuenta para la salida",
+        "provisional, counts for no exit criterion",
+    ),
+    "grade.provisional_share": (
+        "{n} provisionales ({pct}): sin las cuatro dimensiones o sin lectura de cloro vigente",
+        "{n} provisional ({pct}): missing a dimension or a current chlorine reading",
+    ),
+    "motivo.falta_organizacion": ("sin datos de organización", "no organisation data"),
+    "motivo.falta_finanzas": ("sin datos de finanzas", "no finance data"),
+    "motivo.falta_operacion": (
+        "sin datos de operación y mantenimiento (infraestructura no vista)",
+        "no operation & maintenance data (infrastructure not seen)",
+    ),
+    "motivo.falta_calidad": ("sin datos de calidad del agua", "no water-quality data"),
+    "motivo.sin_cloro_vigente": (
+        "sin lectura de cloro residual de los últimos {meses} meses",
+        "no residual-chlorine reading in the last {meses} months",
+    ),
+    "kpi.safe_basis": (
+        "{n} de {total} CP con lectura de cloro de los últimos {meses} meses",
+        "{n} of {total} CPs with a chlorine reading from the last {meses} months",
+    ),
+    "kpi.safe_tip": (
+        "Población de CP cuyo prestador clora (DATASS) y cuya última lectura de cloro residual, de"
+        " los últimos {meses} meses, está entre {cloro}. Un CP sin lectura vigente cuenta como no"
+        " segura. No es comparable con la cifra ENAPRES/PNSR, que el INEI mide en hogares.",
+        "Population of CPs whose provider chlorinates (DATASS) and whose last residual-chlorine"
+        " reading, from the last {meses} months, is within {cloro}. A CP without a current reading"
+        " counts as not safe. Not comparable with the ENAPRES/PNSR figure, which INEI measures in"
+        " households.",
+    ),
+    "kpi.water_basis": ("{total} CP con encuesta DATASS", "{total} CPs with a DATASS survey"),
+    "kpi.san_basis": (
+        "personas, no hogares · {total} CP con encuesta DATASS",
+        "people, not households · {total} CPs with a DATASS survey",
+    ),
+    "kpi.san_tip": (
+        "Población total de los CP donde DATASS dice que hay un sistema de disposición de excretas,"
+        " sobre la población rural. DATASS no da aquí las viviendas con unidad sanitaria, así que"
+        " no es la cobertura en hogares de PNSR/INEI y no es comparable con ella.",
+        "Whole population of the CPs where DATASS records an excreta-disposal system, over the"
+        " rural population. DATASS gives no count of dwellings with a sanitary unit here, so this"
+        " is not PNSR/INEI's household coverage and is not comparable with it.",
+    ),
 }
 
 # Readable labels for codes the ETL stores (visit reasons, exit criteria, score items).
@@ -575,7 +635,7 @@ def label(prefix: str, code: str, lang: str = "es") -> str:
     if pair:
         text = pair[1] if lang_or_default(lang) == "en" else pair[0]
         # Exit-criterion labels show their thresholds from data/evidencia.yaml (issue 14).
-        return text.format(**evidence_params(lang)) if prefix == "criterio" else text
+        return text.format(**evidence_params(lang)) if prefix in ("criterio", "motivo") else text
     # An unknown code still reads as words rather than as an identifier.
     return str(code).replace("_", " ").capitalize()
 
@@ -618,6 +678,7 @@ def evidence_params(lang: str = "es") -> dict[str, str]:
     out["meses_cloro"] = str(ev.months("lectura_cloro"))
     out["meses_visita"] = str(ev.months("visita"))
     out["meses_datass"] = str(ev.months("encuesta_datass"))
+    out["meses"] = out["meses_cloro"]
     return out
 
 

@@ -176,6 +176,9 @@ def current_revision(conn: Connection) -> str | None:
 def legacy_revision(conn: Connection) -> str:
     """The migration a warehouse made before Alembic matches: its columns tell its age."""
     have = {c["name"] for c in inspect(conn).get_columns("carga")}
+    scores = {c["name"] for c in inspect(conn).get_columns("puntaje_oc")}
+    if "grado_provisional" in scores:  # issue 14's derived columns
+        return "0004_i14"
     if "cuenta" in have and inspect(conn).has_table("usuario"):
         return "0003"
     return "0002" if "fecha_corte" in have else BASELINE

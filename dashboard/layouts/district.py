@@ -205,7 +205,7 @@ def priority_table(orgs: pd.DataFrame, ubigeo: str, lang: str) -> Table:
             "orden": i,
             "nombre": r["nombre"],
             "codigo_oc": r["codigo_oc"],
-            "grado": r["grado"],
+            "grado": f"{r['grado']} provisional" if r.get("grado_provisional") else r["grado"],
             "razones": "; ".join(label("razon", x, lang) for x in r["razones"]),
         }
         for i, (_, r) in enumerate(priority_top(orgs).iterrows(), start=1)
@@ -229,7 +229,12 @@ def priority_list(orgs: pd.DataFrame, state: UrlState) -> Any:
                     href=href(f"/jass/{row['codigo_oc']}", lang_only(state)),
                     className="fw-semibold me-1",
                 ),
-                c.grade_badge(row["grado"]),
+                c.grade_badge(
+                    row["grado"],
+                    provisional=bool(row.get("grado_provisional")),
+                    reasons=_list(row.get("motivo_provisional")),
+                    lang=lang,
+                ),
                 html.Span(
                     [
                         dbc.Badge(
@@ -309,6 +314,20 @@ def jass_columns(lang: str) -> list[dict[str, Any]]:
     ]
 
 
+def _list(value: Any) -> list[str]:
+    """A JSON list cell as a list (None or NaN: empty)."""
+    return [str(x) for x in value] if isinstance(value, list) else []
+
+
+def grade_cells(df: pd.DataFrame) -> list[str]:
+    """Grade per row, "B provisional" when the grade is not firm (issue 14)."""
+    prov = df["grado_provisional"] if "grado_provisional" in df else pd.Series(False, df.index)
+    return [
+        f"{g} provisional" if p is True and g != "E" else g
+        for g, p in zip(df["grado"], prov.map(lambda v: v is True or v == 1), strict=True)
+    ]
+
+
 def jass_rows(orgs: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
     """Grid rows: dates as ISO text (sortable), yes/no in words, trend translated."""
     trend = {"sube": "↑", "baja": "↓", "igual": "="}
@@ -317,7 +336,7 @@ def jass_rows(orgs: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
         {
             "codigo_oc": df["codigo_oc"].tolist(),
             "nombre": df["nombre"].tolist(),
-            "grado": df["grado"].tolist(),
+            "grado": grade_cells(df),
             "puntaje": [cell_number(v) for v in df["puntaje"]],
             "tendencia": [trend.get(v or "", "—") for v in df["tendencia"]],
             "ultima_visita": [_iso(v) for v in df["ultima_visita"]],

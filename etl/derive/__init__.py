@@ -60,10 +60,12 @@ def compute_all(
     f: dict[str, pd.DataFrame], as_of: dt.date, catalog: Catalog, model: Model
 ) -> dict[str, pd.DataFrame]:
     """Every derived table as a DataFrame, from the raw frames."""
-    a = health.assessments(f["visitas"], f["diagnostico"], f["registro"], f["orgs"])
+    a = health.assessments(
+        f["visitas"], f["diagnostico"], f["registro"], f["orgs"], model.evidencia
+    )
     scores = health.score_assessments(a, model)
     goal_rows = goals.goal_progress(f, catalog, as_of)
-    cov_prep = coverage.Prepared.of(f["diagnostico"], f["visitas"], f["oc_cp"])
+    cov_prep = coverage.Prepared.of(f["diagnostico"], f["visitas"], f["oc_cp"], model.evidencia)
     prep = _Prepared(readiness.Snapshots(f, scores), cov_prep)
     salidas, resumenes, snap = [], [], None
     for anio in summary.summary_years(f, as_of):

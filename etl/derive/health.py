@@ -293,21 +293,32 @@ def datass_assessments(diag: pd.DataFrame, visited: pd.Index) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def visit_assessments(visits: pd.DataFrame) -> pd.DataFrame:
-    """Each visit is an assessment; residual chlorine is the last reading up to that date."""
+def visit_assessments(visits: pd.DataFrame, ev: Evidence | None = None) -> pd.DataFrame:
+    """Each visit is an assessment; residual chlorine is the last reading up to that date,
+    if that reading is within its validity (data/evidencia.yaml), else no reading."""
+    ev = ev or shipped()
     v = visits.rename(columns={"fecha_visita": "fecha"}).copy()
     v["fecha"] = pd.to_datetime(v["fecha"])
     v = v.sort_values(["codigo_oc", "fecha"]).reset_index(drop=True)
-    v["cloro_residual_mg_l"] = v.groupby("codigo_oc")["cloro_residual_mg_l"].ffill()
+    v["fecha_cloro"] = v["fecha"].where(v["cloro_residual_mg_l"].notna())
+    by = v.groupby("codigo_oc")
+    v["cloro_residual_mg_l"] = by["cloro_residual_mg_l"].ffill()
+    v["fecha_cloro"] = by["fecha_cloro"].ffill()
+    stale = v["fecha_cloro"] <= v["fecha"] - pd.DateOffset(months=ev.months("lectura_cloro"))
+    v.loc[stale, ["cloro_residual_mg_l", "fecha_cloro"]] = np.nan
     v["origen"] = "visita"
     return v
 
 
 def assessments(
-    visits: pd.DataFrame, diag: pd.DataFrame, registro: pd.DataFrame, orgs: pd.DataFrame
+    visits: pd.DataFrame,
+    diag: pd.DataFrame,
+    registro: pd.DataFrame,
+    orgs: pd.DataFrame,
+    ev: Evidence | None = None,
 ) -> pd.DataFrame:
     """All assessments of known organisations, with their register entry joined."""
-    va = visit_assessments(visits.drop(columns=["ubigeo"], errors="ignore"))
+    va = visit_assessments(visits.drop(columns=["ubigeo"], errors="ignore"), ev)
     da = datass_assessments(diag, pd.Index(va["codigo_oc"].unique()))
     a = pd.concat([va, da], ignore_index=True)
     a = a[a["codigo_oc"].isin(orgs["codigo_oc"])]
@@ -329,6 +340,33 @@ def _json_items(values: pd.DataFrame) -> list[dict]:
         else dict(zip(ids, row, strict=True))
         for row, gap in zip(arr.tolist(), gaps, strict=True)
     ]
+
+
+def provisional(scores: pd.DataFrame, a: pd.DataFrame, model: Model) -> pd.DataFrame:
+    """Whether each graded assessment is provisional, and why (issue 14).
+
+    A grade is firm only when all four dimensions have evidence and a chlorine reading within
+    its validity stands behind it; otherwise it is provisional (E is "datos insuficientes",
+    a different statement). Reason codes: falta_<dimension>, sin_cloro_vigente.
+    """
+    dims = list(model.dimensiones)
+    missing = scores[dims].isna().to_numpy()
+    fecha_cloro = a["fecha_cloro"] if "fecha_cloro" in a else pd.Series(pd.NaT, index=a.index)
+    no_reading = pd.to_datetime(fecha_cloro).isna().to_numpy()
+    graded = (scores["grado"] != "E").to_numpy()
+    motivos = [
+        [f"falta_{d}" for d, m in zip(dims, row, strict=True) if m]
+        + (["sin_cloro_vigente"] if nr else [])
+        for row, nr in zip(missing.tolist(), no_reading.tolist(), strict=True)
+    ]
+    prov = graded & (missing.any(axis=1) | no_reading)
+    return pd.DataFrame(
+        {
+            "grado_provisional": prov,
+            "motivo_provisional": [m if p else None for m, p in zip(motivos, prov, strict=True)],
+        },
+        index=scores.index,
+    )
 
 
 def score_assessments(a: pd.DataFrame, model: Model) -> pd.DataFrame:
@@ -357,4 +395,4 @@ def score_assessments(a: pd.DataFrame, model: Model) -> pd.DataFrame:
     out["mejora_minima"] = None
     out.loc[last, "mejora_minima"] = pd.Series(best, index=out.index[last], dtype=object)
     out["version_modelo"] = model.version
-    return out
+    return out.join(provisional(scores, a, model))

@@ -56,7 +56,8 @@ def _grades(scores: pd.DataFrame, ref: pd.Timestamp) -> pd.DataFrame:
     s = scores[scores["fecha_evaluacion"] <= ref]
     last = s.drop_duplicates("codigo_oc", keep="last").set_index("codigo_oc")
     prev = s[s.duplicated("codigo_oc", keep="last")].drop_duplicates("codigo_oc", keep="last")
-    out = last[["fecha_evaluacion", "puntaje", "grado"]].copy()
+    cols = ["fecha_evaluacion", "puntaje", "grado", "grado_provisional", "motivo_provisional"]
+    out = last[[c for c in cols if c in last.columns]].copy()
     out["grado_anterior"] = prev.set_index("codigo_oc")["grado"]
     return out
 
@@ -74,7 +75,9 @@ class Snapshots:
         visits = _by_key(visits, "codigo_oc", "fecha_visita")
         dated = _datass_dated(f["diagnostico"])[["codigo_oc", "anio", "fecha", "realiza_cloracion"]]
         dated = _by_key(dated, "codigo_oc", "fecha")
-        scores = scores[["codigo_oc", "fecha_evaluacion", "puntaje", "grado"]]
+        keep = ["codigo_oc", "fecha_evaluacion", "puntaje", "grado"]
+        keep += [c for c in ("grado_provisional", "motivo_provisional") if c in scores.columns]
+        scores = scores[keep]
         # Organisation codes become integer keys once (their position in `keys`; NaN -1):
         # each date's de-duplications and joins then hash integers, not ~100k strings. Equal
         # codes get equal keys, so every per-date result is the same; `at` puts codes back.
@@ -101,6 +104,11 @@ class Snapshots:
         dat = self.datass_at(self.datass, ref)
         out = self.orgs.join(_grades(self.scores, ref))
         out["grado"] = out["grado"].fillna("E")
+        if "grado_provisional" in out:
+            out["grado_provisional"] = out["grado_provisional"].eq(True)
+            out["motivo_provisional"] = out["motivo_provisional"].where(
+                out["grado_provisional"], None
+            )
         out["ultima_visita"] = lastv["fecha_visita"]
         out["n_visitas"] = v.groupby("codigo_oc").size().reindex(out.index).fillna(0).astype(int)
         out["realiza_cloracion"] = lastv["realiza_cloracion"].reindex(out.index)

@@ -16,7 +16,18 @@ from etl import db, load, sample, schema
 
 Rows = dict[str, list[tuple]]
 # What migrations after the baseline added: columns (table.column) and tables.
-LATER_COLUMNS = ("carga.fecha_corte", "carga.cuenta")
+LATER_COLUMNS = (
+    "carga.fecha_corte",
+    "carga.cuenta",
+    # issue 14 (0004_i14): derived columns
+    "puntaje_oc.grado_provisional",
+    "puntaje_oc.motivo_provisional",
+    "resumen_oc.grado_provisional",
+    "resumen_oc.motivo_provisional",
+    "resumen_distrito.n_oc_provisional",
+    "resumen_distrito.n_oc_ab_provisional",
+    "cobertura.n_cp_cloro_vigente",
+)
 LATER_TABLES = ("usuario",)
 
 
@@ -71,11 +82,14 @@ def fill_baseline(engine: Engine, rows: Rows) -> None:
 def strip_fecha_corte(rows: Rows) -> Rows:
     """The rows as the baseline schema holds them: carga without the later columns, and
     without the later tables."""
-    names = list(schema.carga.columns.keys())
-    keep = [i for i, name in enumerate(names) if f"carga.{name}" not in LATER_COLUMNS]
-    carga = [tuple(r[i] for i in keep) for r in rows["carga"]]
-    rest = {k: v for k, v in rows.items() if k not in LATER_TABLES}
-    return {**rest, "carga": carga}
+    out = {}
+    for name, table_rows in rows.items():
+        if name in LATER_TABLES:
+            continue
+        names = list(schema.metadata.tables[name].columns.keys())
+        keep = [i for i, c in enumerate(names) if f"{name}.{c}" not in LATER_COLUMNS]
+        out[name] = sorted((tuple(r[i] for i in keep) for r in table_rows), key=repr)
+    return out
 
 
 def revision(engine: Engine) -> str | None:

@@ -87,3 +87,168 @@ def test_ev005_validity_window_of_a_chlorine_reading(age_days, counts):
 )
 def test_ev006_chlorine_range_is_closed_and_bounded_above(mg_l, ok):
     assert bool(SHIPPED.in_range(pd.Series([mg_l], dtype=float)).iloc[0]) is ok
+
+
+# ------------------------------------------------------------------ provisional grades -----
+
+from etl.derive import health, readiness  # noqa: E402
+
+MODEL = load_model()
+REG = {
+    "codigo_oc": "OC1",
+    "numero_registro": "12",
+    "fecha_registro": pd.Timestamp(2020, 1, 1),
+    "resolucion_reconocimiento": "R-1",
+    "fecha_resolucion": pd.Timestamp(2020, 2, 1),
+    "consejo_inicio": pd.Timestamp(2024, 1, 1),
+    "consejo_fin": pd.Timestamp(2026, 12, 31),
+    "mujeres_consejo": 2,
+}
+VISIT = {
+    "codigo_oc": "OC1",
+    "ubigeo": "010101",
+    "reuniones_consejo_6m": 3,
+    "rinde_cuentas_12m": True,
+    "cobra_cuota": True,
+    "asociados_al_dia": 40,
+    "total_asociados": 40,
+    "libro_caja_al_dia": True,
+    "fondos_disponibles": True,
+    "tiene_operador": True,
+    "operador_remunerado": True,
+    "plan_om": True,
+    "estado_captacion": "A",
+    "estado_conduccion": "A",
+    "estado_almacenamiento": "A",
+    "estado_distribucion": "A",
+    "continuidad_horas": 24,
+    "realiza_cloracion": True,
+    "registro_cloro_residual": True,
+    "fuente_protegida": True,
+}
+PERFECT_DATASS = {
+    "codigo_oc": "OC1",
+    "ubigeo_cp": "0101010001",
+    "anio": 2025,
+    "fecha_encuesta": pd.Timestamp(2025, 3, 1),
+    "tiene_operador": True,
+    "registro_cloro_residual": True,
+    "cobra_cuota": True,
+    "realiza_cloracion": True,
+    "total_asociados": 40,
+    "asociados_morosos": 0,
+    "servicio_agua_continuo": True,
+}
+ORGS = pd.DataFrame([{"codigo_oc": "OC1", "ubigeo": "010101", "nombre": "x"}])
+
+
+def _latest(visits: list[dict], diag: list[dict] | None = None) -> pd.Series:
+    cols = ["codigo_oc", "fecha_visita", "cloro_residual_mg_l", *VISIT]
+    v = pd.DataFrame(visits, columns=list(dict.fromkeys(cols)))
+    v["fecha_visita"] = pd.to_datetime(v["fecha_visita"])
+    d = pd.DataFrame(diag or [], columns=list(PERFECT_DATASS))
+    a = health.assessments(v, d, pd.DataFrame([REG]), ORGS)
+    return health.score_assessments(a, MODEL).iloc[-1]
+
+
+def _visit(when: str, mg_l: float | None) -> dict:
+    return VISIT | {"fecha_visita": when, "cloro_residual_mg_l": mg_l}
+
+
+@pytest.mark.parametrize(
+    ("case", "visits", "diag", "grade", "provisional", "motivos"),
+    [
+        # Register + DATASS alone, never visited: no O&M look, no chlorine reading.
+        ("never_visited_perfect_register", [], [PERFECT_DATASS], "A", True, None),
+        ("visited_with_reading", [_visit("2025-05-01", 0.8)], None, "A", False, None),
+        # The only reading is 13 months older than the assessment: it no longer counts.
+        (
+            "reading_13_months_old",
+            [_visit("2024-04-01", 0.8), _visit("2025-05-01", None)],
+            None,
+            None,
+            True,
+            ["sin_cloro_vigente"],
+        ),
+        (
+            "reading_11_months_old",
+            [_visit("2024-06-15", 0.8), _visit("2025-05-01", None)],
+            None,
+            "A",
+            False,
+            None,
+        ),
+        # 5.5 mg/L: a current reading (grade firm) but over the range: item 0, overall A (0.94).
+        ("over_range_5_5", [_visit("2025-05-01", 5.5)], None, "A", False, None),
+    ],
+)
+def test_ev010_grade_is_provisional_without_full_evidence(
+    case, visits, diag, grade, provisional, motivos
+):
+    s = _latest(visits, diag)
+    if grade:
+        assert s["grado"] == grade, case
+    assert bool(s["grado_provisional"]) is provisional, case
+    if motivos is not None:
+        assert s["motivo_provisional"] == motivos
+    if provisional:
+        assert s["motivo_provisional"], case
+
+
+def test_ev011_never_visited_jass_names_its_missing_evidence():
+    s = _latest([], [PERFECT_DATASS])
+    assert "sin_cloro_vigente" in s["motivo_provisional"]
+    assert (
+        "falta_operacion" in s["motivo_provisional"] or "falta_calidad" in s["motivo_provisional"]
+    )
+
+
+def test_ev012_cloro_item_ignores_a_reading_past_its_validity():
+    s = _latest([_visit("2024-04-01", 0.8), _visit("2025-05-01", None)])
+    assert s["items"]["cloro_residual"] is None
+    over = _latest([_visit("2025-05-01", 5.5)])
+    assert over["items"]["cloro_residual"] == 0.0
+
+
+@pytest.mark.parametrize(
+    ("grades", "provisional", "share"),
+    [
+        (["A", "B"], [False, False], 1.0),
+        (["A", "B"], [True, False], 0.5),  # a provisional A counts for no exit criterion
+        (["A", "B"], [True, True], 0.0),
+        (["C", "E"], [True, False], 0.0),
+    ],
+)
+def test_ev013_exit_counts_only_firm_a_or_b(grades, provisional, share):
+    ref = pd.Timestamp(2025, 6, 30)
+    snap = pd.DataFrame(
+        {
+            "ubigeo": ["010101", "010101"],
+            "grado": grades,
+            "grado_provisional": provisional,
+            "cloro_residual_mg_l": [None, None],
+            "realiza_cloracion": [True, True],
+            "ultima_visita": [ref, ref],
+            "ultimo_dato": [ref, ref],
+        }
+    )
+    assert readiness.oc_shares(snap, ref, MODEL.salida).loc["010101", "oc_ab"] == share
+
+
+def test_ev014_board_term_without_end_lasts_the_configured_years():
+    row = pd.DataFrame(
+        [
+            {
+                "fecha": pd.Timestamp(2025, 5, 1),
+                "consejo_inicio": pd.Timestamp(2022, 1, 1),
+                "consejo_fin": pd.NaT,
+            },
+            {
+                "fecha": pd.Timestamp(2025, 5, 1),
+                "consejo_inicio": pd.Timestamp(2024, 1, 1),
+                "consejo_fin": pd.NaT,
+            },
+        ]
+    )
+    v = health.item_values(row, MODEL)["consejo_vigente"].tolist()
+    assert v == [0.0, 1.0]
