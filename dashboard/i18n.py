@@ -279,7 +279,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "oc.women": ("Mujeres en el consejo", "Women on the board"),
     "oc.associates": ("Asociados", "Associates"),
     "oc.statute": ("Estatuto aprobado", "Statute approved"),
-    "oc.health": ("Puntaje de salud de la JASS", "JASS health score"),
+    "oc.health": (
+        "Grado de salud JASS · modelo local, escala SIASAR",
+        "JASS health grade · local model, SIASAR scale",
+    ),
     "oc.no_score": (
         "Esta JASS todavía no tiene puntaje (sin visitas ni diagnóstico).",
         "This JASS has no score yet (no visits or diagnostic).",
@@ -491,6 +494,45 @@ TEXTS: dict[str, tuple[str, str]] = {
         " reading, from the last {meses} months, is within {cloro}. A CP without a current reading"
         " counts as not safe. Not comparable with the ENAPRES/PNSR figure, which INEI measures in"
         " households.",
+    ),
+    "go.applies_to": (
+        "Aplica a la categoría municipal {cats}",
+        "Applies to municipal category {cats}",
+    ),
+    "go.rule_source": ("Regla de aplicación, fuente:", "Applicability rule, source:"),
+    "go.rule_no_source": ("sin fuente en el catálogo", "no source in the catalogue"),
+    "go.mef_rule": (
+        "Como verifica el MEF: solo cuenta la evidencia con fecha hasta el plazo (sin fecha no"
+        " cuenta); 'en proceso' no suma después del plazo; las proporciones usan las JASS y"
+        " los datos a la fecha del plazo.",
+        "As the MEF verifies: only evidence dated by the deadline counts (undated does not);"
+        " 'in progress' earns nothing after the deadline; shares use the JASS and data as of"
+        " the deadline.",
+    ),
+    "go.series_calc": ("Calculado (reglas locales)", "Computed (local rules)"),
+    "go.series_mef": ("Oficial MEF", "Official MEF"),
+    "go.disagreements": (
+        "Discrepancias: calculado frente al resultado oficial del MEF",
+        "Disagreements: computed against the MEF's official result",
+    ),
+    "go.disagreements_help": (
+        "En ambos sentidos. Calculada cumplida y MEF no: las actividades que nuestros datos"
+        " puntuaron. MEF cumplida y calculada no: las actividades que faltan en nuestros datos.",
+        "Both ways. Computed met, MEF not: the activities our data scored. MEF met, computed"
+        " not: the activities missing from our data.",
+    ),
+    "go.no_dis": ("Sin discrepancias con el MEF.", "No disagreements with the MEF."),
+    "go.dis_direction": ("Sentido", "Direction"),
+    "go.dis_calc_met": ("Calculada cumplida · MEF no", "Computed met · MEF not"),
+    "go.dis_mef_met": ("MEF cumplida · calculada no", "MEF met · computed not"),
+    "go.dis_calc_score": ("Puntaje calculado", "Computed score"),
+    "go.dis_mef_score": ("Puntaje MEF", "MEF score"),
+    "go.dis_activities": ("Actividades detrás", "Activities behind it"),
+    "evidencia.fuera_de_plazo": ("con fecha después del plazo", "dated after the deadline"),
+    "evidencia.sin_fecha": ("sin fecha", "undated"),
+    "evidencia.en_proceso_vencida": (
+        "en proceso al vencer el plazo",
+        "still in progress at the deadline",
     ),
     "kpi.water_basis": ("{total} CP con encuesta DATASS", "{total} CPs with a DATASS survey"),
     "kpi.san_basis": (

@@ -83,6 +83,7 @@ meta = Table(
     Column("fecha_limite", Date, nullable=False),
     Column("categorias", Text, nullable=False),  # comma-separated PI categories, e.g. "A,B,C"
     Column("categorias_supuesto", Boolean, nullable=False),
+    Column("categorias_fuente", Text),  # issue 14: source of the applicability rule
     Column("puntaje_minimo", Float, nullable=False),
     Column("puntaje_minimo_supuesto", Boolean, nullable=False),
     Column("fuente", Text),

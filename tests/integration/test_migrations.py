@@ -19,7 +19,8 @@ Rows = dict[str, list[tuple]]
 LATER_COLUMNS = (
     "carga.fecha_corte",
     "carga.cuenta",
-    # issue 14 (0004_i14): derived columns
+    # issue 14 (0004_i14)
+    "meta.categorias_fuente",
     "puntaje_oc.grado_provisional",
     "puntaje_oc.motivo_provisional",
     "resumen_oc.grado_provisional",

@@ -1,6 +1,7 @@
 """Issue 14, honest numbers: how sure a grade is, and the basis of safe water.
 
-Derived columns only (every derive rewrites them): a grade's provisional flag and reasons
+The source of each goal's applicability rule (meta.categorias_fuente, filled by the next load
+from data/metas.yaml), and derived columns (every derive rewrites them): a grade's provisional flag and reasons
 (puntaje_oc, resumen_oc), provisional counts per district (resumen_distrito), and per coverage
 row the CPs whose provider has a chlorine reading within its validity.
 
@@ -20,6 +21,7 @@ depends_on = None
 
 # (name, type) per table; fresh Column objects are built per call (Column.copy is deprecated).
 COLUMNS: dict[str, list[tuple[str, type]]] = {
+    "meta": [("categorias_fuente", sa.Text)],
     "puntaje_oc": [
         ("grado_provisional", sa.Boolean),
         ("motivo_provisional", sa.JSON),
