@@ -277,11 +277,12 @@ DATASS_AS_VISIT = {
 
 
 def datass_assessments(diag: pd.DataFrame, visited: pd.Index) -> pd.DataFrame:
-    """One assessment per never-visited JASS and survey year, dated at the survey."""
+    """One assessment per never-visited JASS and survey year, dated at the survey.
+
+    An undated survey ("sin fecha", issue 14) is no assessment: its date would be invented."""
     d = diag[diag["codigo_oc"].notna() & ~diag["codigo_oc"].isin(visited)].copy()
-    d["fecha"] = pd.to_datetime(d["fecha_encuesta"]).fillna(
-        pd.to_datetime(d["anio"].astype(str) + "-12-31")
-    )
+    d["fecha"] = pd.to_datetime(d["fecha_encuesta"])
+    d = d[d["fecha"].notna()]
     d = d.sort_values(["codigo_oc", "fecha"]).drop_duplicates(["codigo_oc", "anio"], keep="last")
     out = d[["codigo_oc", "fecha"]].copy()
     for src, dst in DATASS_AS_VISIT.items():

@@ -45,9 +45,11 @@ def _last_sorted(d: pd.DataFrame, key: str, when: str, ref: pd.Timestamp) -> pd.
 
 
 def _datass_dated(diag: pd.DataFrame) -> pd.DataFrame:
-    """Surveys naming a provider, dated (fecha_encuesta, else 31 December of the year)."""
+    """Surveys naming a provider. `fecha` orders them (fecha_encuesta, else 31 December of the
+    year); `fecha_dato` is the real survey date only: an undated survey is never recent."""
     d = diag[diag["codigo_oc"].notna()].copy()
-    d["fecha"] = d["fecha_encuesta"].fillna(pd.to_datetime(d["anio"].astype(str) + "-12-31"))
+    d["fecha_dato"] = pd.to_datetime(d["fecha_encuesta"])
+    d["fecha"] = d["fecha_dato"].fillna(pd.to_datetime(d["anio"].astype(str) + "-12-31"))
     return d
 
 
@@ -73,7 +75,8 @@ class Snapshots:
         orgs = f["orgs"].set_index("codigo_oc")[["ubigeo", "nombre", "tipo_organizacion"]]
         visits = f["visitas"][[c for c in VISIT_COLUMNS if c in f["visitas"].columns]]
         visits = _by_key(visits, "codigo_oc", "fecha_visita")
-        dated = _datass_dated(f["diagnostico"])[["codigo_oc", "anio", "fecha", "realiza_cloracion"]]
+        dated = _datass_dated(f["diagnostico"])
+        dated = dated[["codigo_oc", "anio", "fecha", "fecha_dato", "realiza_cloracion"]]
         dated = _by_key(dated, "codigo_oc", "fecha")
         keep = ["codigo_oc", "fecha_evaluacion", "puntaje", "grado"]
         keep += [c for c in ("grado_provisional", "motivo_provisional") if c in scores.columns]
@@ -118,7 +121,7 @@ class Snapshots:
         tot = pd.to_numeric(lastv["total_asociados"], errors="coerce")
         out["tasa_cobranza"] = (lastv["asociados_al_dia"] / tot.where(tot > 0)).clip(0, 1)
         out["ultimo_dato"] = pd.concat(
-            [out["ultima_visita"], dat["fecha"].reindex(out.index)], axis=1
+            [out["ultima_visita"], dat["fecha_dato"].reindex(out.index)], axis=1
         ).max(axis=1)
         return out.set_axis(self.codes).rename_axis("codigo_oc").reset_index()
 
