@@ -534,6 +534,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "en proceso al vencer el plazo",
         "still in progress at the deadline",
     ),
+    "ov.no_goal_this_year": (
+        "Sin meta este año (la última catalogada, {year}: {last})",
+        "No goal this year (the last catalogued, {year}: {last})",
+    ),
     "kpi.water_basis": ("{total} CP con encuesta DATASS", "{total} CPs with a DATASS survey"),
     "kpi.san_basis": (
         "personas, no hogares · {total} CP con encuesta DATASS",

@@ -364,14 +364,17 @@ def grade_counts(df: pd.DataFrame) -> dict[str, int]:
 
 
 def goals_card(goals: tuple[int, int, int], anio: int, lang: str) -> dbc.Card:
-    """Goals met / applicable, of the newest goal year up to the chosen one (goals are yearly;
-    a later year without goals shows the last that had them, and says which)."""
+    """Goals met / applicable of the chosen year; a year without a catalogued goal shows
+    "sin meta este año" (the last goal year is named, its result is not carried over)."""
     year, met, applicable = goals
     if not applicable:
         return c.kpi_card(t("ov.kpi_goals", lang), "—", t("ov.no_goals_year", lang))
-    detail = fmt_pct(met / applicable, lang)
     if year != anio:
-        detail = f"{detail} · {t('ov.goals_of', lang, year=str(year))}"
+        # Issue 14: a goal result is not carried beyond its year.
+        last = f"{fmt_num(met, lang)} / {fmt_num(applicable, lang)}"
+        note = t("ov.no_goal_this_year", lang, year=str(year), last=last)
+        return c.kpi_card(t("ov.kpi_goals", lang), "—", note)
+    detail = fmt_pct(met / applicable, lang)
     return c.kpi_card(
         t("ov.kpi_goals", lang), f"{fmt_num(met, lang)} / {fmt_num(applicable, lang)}", detail
     )

@@ -166,15 +166,23 @@ def oc_shares(
 
 
 def atm_operativa(f: Frames, goals: pd.DataFrame, anio: int, requiere_meta: bool) -> pd.Series:
-    """ATM row of the year with a designated head or an ordinance, and (if required) every goal
-    that applied to the district in its latest goal year up to `anio` met."""
+    """The ATM operated in `anio` (issue 14: evidence from that year, nothing carried over):
+    its row of the year has a designated head AND an approved plan (POA), an opening budget
+    above 0, or the district has JASS visits recorded that year. An ordinance alone (often
+    years old) is not evidence of operation. If required, every goal that applied to the
+    district in that same year is met; a year without a catalogued goal asks for none."""
     a = f["atm"][f["atm"]["anio"] == anio]
-    has = a["responsable_designado"].eq(True) | a["ordenanza_atm"].notna()
+    head = a["responsable_designado"].eq(True)
+    plan = a["poa_aprobado"].eq(True) if "poa_aprobado" in a else False
+    budget = pd.to_numeric(a["presupuesto_pia"], errors="coerce").fillna(0) > 0
+    v = f["visitas"]
+    visited_districts = set(v.loc[v["fecha_visita"].dt.year == anio, "ubigeo"])
+    visited = a["ubigeo"].isin(visited_districts)
+    has = head & (plan | budget | visited)
     ok = pd.Series(has.to_numpy(), index=a["ubigeo"].to_numpy(), dtype=bool)
     if not requiere_meta or goals.empty:
         return ok
-    g = goals[goals["aplica"].astype(bool) & (goals["anio"] <= anio)]
-    g = g[g["anio"] == g.groupby("ubigeo")["anio"].transform("max")]
+    g = goals[goals["aplica"].astype(bool) & (goals["anio"] == anio)]
     met = (g["estado"] == "cumplida").groupby(g["ubigeo"]).all()
     return ok & met.reindex(ok.index).ne(False)
 

@@ -252,3 +252,12 @@ def test_ev014_board_term_without_end_lasts_the_configured_years():
     )
     v = health.item_values(row, MODEL)["consejo_vigente"].tolist()
     assert v == [0.0, 1.0]
+
+
+def test_ev020_a_year_without_a_goal_says_so_and_carries_no_result():
+    from dashboard.layouts import overview
+
+    card = str(overview.goals_card((2017, 300, 560), 2025, "es"))
+    assert "Sin meta este año" in card and "2017" in card
+    assert "53,6" not in card  # the 2017 share is not shown as this year's
+    assert "53,6" in str(overview.goals_card((2017, 300, 560), 2017, "es"))
