@@ -538,6 +538,22 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Sin meta este año (la última catalogada, {year}: {last})",
         "No goal this year (the last catalogued, {year}: {last})",
     ),
+    "di.why": ("Por qué este lugar", "Why this rank"),
+    "di.why_simple": ("Prioridad {p}.", "Priority {p}."),
+    "di.why_base": (
+        "Prioridad {p} = razones {base}",
+        "Priority {p} = reasons {base}",
+    ),
+    "di.why_people": ("× {f} por {n} personas servidas", "× {f} for {n} people served"),
+    "di.why_never": ("· nunca visitada.", "· never visited."),
+    "di.why_recent": (
+        "× {f} porque el ATM la visitó el {date} (visita vigente).",
+        "× {f} because the ATM visited it on {date} (visit still current).",
+    ),
+    "di.why_old": (
+        "· última visita el {date}, fuera de la validez.",
+        "· last visit on {date}, past its validity.",
+    ),
     "kpi.water_basis": ("{total} CP con encuesta DATASS", "{total} CPs with a DATASS survey"),
     "kpi.san_basis": (
         "personas, no hogares · {total} CP con encuesta DATASS",
@@ -561,21 +577,27 @@ CODES: dict[str, tuple[str, str]] = {
     "carga.con_rechazos": ("Con filas rechazadas", "Some rows rejected"),
     "carga.sin_datos": ("Nada cargado", "Nothing loaded"),
     "razon.consejo_vencido": ("Consejo directivo vencido", "Board term expired"),
-    "razon.no_clora": ("No clora el agua", "Does not chlorinate the water"),
     "razon.cloro_bajo": ("Cloro residual bajo", "Low residual chlorine"),
     "razon.grado_bajando": ("Grado bajando", "Grade falling"),
     "razon.sin_cloracion": ("No clora el agua", "Does not chlorinate the water"),
     "razon.datos_insuficientes": ("Datos insuficientes (grado E)", "Not enough data (grade E)"),
-    "razon.sin_visita_12m": ("Sin visita en 12 meses", "No visit in 12 months"),
+    "razon.sin_visita_12m": (
+        "Sin visita en {meses_visita} meses",
+        "No visit in {meses_visita} months",
+    ),
     "razon.nunca_visitada": ("Nunca visitada", "Never visited"),
     "razon.grado_d": ("Grado D", "Grade D"),
-    "razon.grado_e": ("Sin datos suficientes (grado E)", "Not enough data (grade E)"),
-    "razon.grado_baja": ("Grado bajando", "Grade falling"),
     "razon.no_registrada": ("No inscrita en el registro", "Not in the register"),
     "razon.no_reconocida": ("Sin resolución de reconocimiento", "Not recognised"),
-    "razon.cobranza_baja": ("Cobranza de cuota baja", "Low fee collection"),
+    "razon.cobranza_baja": (
+        "Cobranza de cuota bajo {cobranza_minima}",
+        "Fee collection under {cobranza_minima}",
+    ),
     "razon.no_cobra_cuota": ("No cobra cuota familiar", "Charges no family fee"),
-    "razon.datos_antiguos": ("Datos de más de 12 meses", "Data older than 12 months"),
+    "razon.datos_antiguos": (
+        "Sin datos de los últimos {meses_datass} meses",
+        "No data from the last {meses_datass} months",
+    ),
     "razon.sin_operador": ("Sin operador", "No operator"),
     "criterio.atm_operativa": (
         "ATM operativa en el año (responsable y plan, presupuesto o visitas; meta del año cumplida)",
@@ -681,7 +703,8 @@ def label(prefix: str, code: str, lang: str = "es") -> str:
     if pair:
         text = pair[1] if lang_or_default(lang) == "en" else pair[0]
         # Exit-criterion labels show their thresholds from data/evidencia.yaml (issue 14).
-        return text.format(**evidence_params(lang)) if prefix in ("criterio", "motivo") else text
+        formatted = prefix in ("criterio", "motivo", "razon")
+        return text.format(**evidence_params(lang)) if formatted else text
     # An unknown code still reads as words rather than as an identifier.
     return str(code).replace("_", " ").capitalize()
 
@@ -725,6 +748,7 @@ def evidence_params(lang: str = "es") -> dict[str, str]:
     out["meses_visita"] = str(ev.months("visita"))
     out["meses_datass"] = str(ev.months("encuesta_datass"))
     out["meses"] = out["meses_cloro"]
+    out["cobranza_minima"] = fmt_pct(ev.prioridad.get("cobranza_minima"), lang, 0)
     return out
 
 

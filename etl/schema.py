@@ -518,6 +518,9 @@ resumen_oc = Table(
     Column("razones", JSON, nullable=False),  # e.g. ["grado_d", "consejo_vencido"]
     Column("grado_provisional", Boolean),  # issue 14: see puntaje_oc
     Column("motivo_provisional", JSON),
+    # issue 14: prioridad = prioridad_base (weighted reasons) × people factor × visit factor
+    Column("prioridad_base", Float),
+    Column("poblacion_servida", Integer),  # people served by its CPs (latest surveys)
     Index("ix_resumen_oc_ubigeo_prioridad", "ubigeo", "prioridad"),
 )
 

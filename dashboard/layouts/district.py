@@ -14,6 +14,7 @@ from dashboard.exports import EMPTY_TABLE, Table, cell_number, rows_of
 from dashboard.i18n import fmt_bool, fmt_date, fmt_money, fmt_num, fmt_pct, label, t
 from dashboard.queries import Warehouse
 from dashboard.state import UrlState, href, lang_only, to_search
+from etl import evidence
 
 PATH = "/distrito/<ubigeo>"
 NAME = "district"
@@ -199,6 +200,7 @@ def priority_table(orgs: pd.DataFrame, ubigeo: str, lang: str) -> Table:
         {"field": "codigo_oc", "headerName": t("oc.code", lang)},
         {"field": "grado", "headerName": t("common.grade", lang)},
         {"field": "razones", "headerName": t("di.reasons", lang)},
+        {"field": "explicacion", "headerName": t("di.why", lang)},
     ]
     rows = [
         {
@@ -207,6 +209,7 @@ def priority_table(orgs: pd.DataFrame, ubigeo: str, lang: str) -> Table:
             "codigo_oc": r["codigo_oc"],
             "grado": f"{r['grado']} provisional" if r.get("grado_provisional") else r["grado"],
             "razones": "; ".join(label("razon", x, lang) for x in r["razones"]),
+            "explicacion": priority_words(r, lang),
         }
         for i, (_, r) in enumerate(priority_top(orgs).iterrows(), start=1)
     ]
@@ -246,12 +249,40 @@ def priority_list(orgs: pd.DataFrame, state: UrlState) -> Any:
                         for r in row["razones"]
                     ]
                 ),
+                html.Div(priority_words(row, lang), className="small text-muted why"),
             ],
             className="list-group-item py-1",
         )
         for _, row in top.iterrows()
     ]
     return html.Ol(items, className="list-group list-group-numbered priority-list")
+
+
+def priority_words(row: Any, lang: str) -> str:
+    """Why this rank, in words (issue 14): the reasons' weight, the people served and whether
+    a recent visit lowered it; the factors come from the stored parts and data/evidencia.yaml."""
+    base = row.get("prioridad_base")
+    total = row.get("prioridad")
+    if base is None or pd.isna(base):
+        return t("di.why_simple", lang, p=fmt_num(total, lang, 1))
+    ev = evidence.shipped()
+    people = row.get("poblacion_servida")
+    people = 0 if people is None or pd.isna(people) else int(people)
+    parts = [t("di.why_base", lang, p=fmt_num(total, lang, 2), base=fmt_num(base, lang, 1))]
+    w = ev.prioridad
+    pf = 1 + min(w.get("peso_poblacion", 0) * people / 1000, w.get("tope_poblacion", 0))
+    parts.append(t("di.why_people", lang, f=fmt_num(pf, lang, 2), n=fmt_num(people, lang)))
+    last = row.get("ultima_visita")
+    # The stored total tells whether the derive lowered it for a visit still current.
+    lowered = float(base) * pf > 0 and float(total) < float(base) * pf - 1e-6
+    if last is None or pd.isna(last):
+        parts.append(t("di.why_never", lang))
+    elif lowered:
+        f = fmt_num(w.get("factor_visita_vigente", 1), lang, 2)
+        parts.append(t("di.why_recent", lang, f=f, date=fmt_date(last, lang)))
+    else:
+        parts.append(t("di.why_old", lang, date=fmt_date(last, lang)))
+    return " ".join(parts)
 
 
 def jass_columns(lang: str) -> list[dict[str, Any]]:

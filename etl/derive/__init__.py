@@ -73,7 +73,8 @@ def compute_all(
         salidas.append(salida)
         resumenes.append(rows)
     ref = pd.Timestamp(as_of)
-    oc = priority.resumen_oc(snap, f["registro"], ref, model)
+    people = priority.people_served(f["diagnostico"], f["oc_cp"])
+    oc = priority.resumen_oc(snap, f["registro"], ref, model, people)
     cloro_min = model.umbrales["cloro_minimo_mg_l"]
     cov = coverage.coverage_table(
         f["diagnostico"], f["visitas"], f["oc_cp"], as_of, cloro_min, prep=cov_prep

@@ -31,7 +31,11 @@ VISIT_COLUMNS = (
     "cloro_residual_mg_l",
     "asociados_al_dia",
     "total_asociados",
+    "tiene_operador",
+    "cobra_cuota",
 )
+# Facts a snapshot takes from the last visit, else from the latest survey (issue 14: priority).
+FACTS = ("realiza_cloracion", "tiene_operador", "cobra_cuota")
 
 
 def _by_key(df: pd.DataFrame, key: str, when: str) -> pd.DataFrame:
@@ -76,7 +80,8 @@ class Snapshots:
         visits = f["visitas"][[c for c in VISIT_COLUMNS if c in f["visitas"].columns]]
         visits = _by_key(visits, "codigo_oc", "fecha_visita")
         dated = _datass_dated(f["diagnostico"])
-        dated = dated[["codigo_oc", "anio", "fecha", "fecha_dato", "realiza_cloracion"]]
+        facts = [c for c in FACTS if c in dated.columns]
+        dated = dated[["codigo_oc", "anio", "fecha", "fecha_dato", *facts]]
         dated = _by_key(dated, "codigo_oc", "fecha")
         keep = ["codigo_oc", "fecha_evaluacion", "puntaje", "grado"]
         keep += [c for c in ("grado_provisional", "motivo_provisional") if c in scores.columns]
@@ -114,8 +119,15 @@ class Snapshots:
             )
         out["ultima_visita"] = lastv["fecha_visita"]
         out["n_visitas"] = v.groupby("codigo_oc").size().reindex(out.index).fillna(0).astype(int)
-        out["realiza_cloracion"] = lastv["realiza_cloracion"].reindex(out.index)
-        out["realiza_cloracion"] = out["realiza_cloracion"].fillna(dat["realiza_cloracion"])
+        for fact in FACTS:
+            if fact in lastv.columns or fact in dat.columns:
+                own = lastv[fact].reindex(out.index) if fact in lastv.columns else None
+                survey = dat[fact].reindex(out.index) if fact in dat.columns else None
+                out[fact] = (
+                    own.fillna(survey)
+                    if own is not None and survey is not None
+                    else (own if own is not None else survey)
+                )
         out["cloro_residual_mg_l"] = reading["cloro_residual_mg_l"]
         out["fecha_cloro"] = reading["fecha_visita"]
         tot = pd.to_numeric(lastv["total_asociados"], errors="coerce")

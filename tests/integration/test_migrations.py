@@ -25,6 +25,8 @@ LATER_COLUMNS = (
     "puntaje_oc.motivo_provisional",
     "resumen_oc.grado_provisional",
     "resumen_oc.motivo_provisional",
+    "resumen_oc.prioridad_base",
+    "resumen_oc.poblacion_servida",
     "resumen_distrito.n_oc_provisional",
     "resumen_distrito.n_oc_ab_provisional",
     "cobertura.n_cp_cloro_vigente",

@@ -261,3 +261,26 @@ def test_ev020_a_year_without_a_goal_says_so_and_carries_no_result():
     assert "Sin meta este año" in card and "2017" in card
     assert "53,6" not in card  # the 2017 share is not shown as this year's
     assert "53,6" in str(overview.goals_card((2017, 300, 560), 2017, "es"))
+
+
+@pytest.mark.parametrize(
+    ("row", "words"),
+    [
+        (
+            {"prioridad": 3.15, "prioridad_base": 6, "poblacion_servida": 500,
+             "ultima_visita": pd.Timestamp(2025, 6, 29)},
+            ["Prioridad 3,15", "razones 6,0", "× 1,05 por 500 personas", "visitó el 29/06/2025"],
+        ),
+        (
+            {"prioridad": 6.3, "prioridad_base": 6, "poblacion_servida": 500,
+             "ultima_visita": None},
+            ["Prioridad 6,30", "nunca visitada"],
+        ),
+    ],
+)  # fmt: skip
+def test_ev030_each_rank_is_explained_in_words(row, words):
+    from dashboard.layouts import district
+
+    text = district.priority_words(row, "es")
+    for w in words:
+        assert w in text, text

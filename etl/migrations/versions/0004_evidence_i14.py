@@ -3,7 +3,8 @@
 The source of each goal's applicability rule (meta.categorias_fuente, filled by the next load
 from data/metas.yaml), and derived columns (every derive rewrites them): a grade's provisional flag and reasons
 (puntaje_oc, resumen_oc), provisional counts per district (resumen_distrito), and per coverage
-row the CPs whose provider has a chlorine reading within its validity.
+row the CPs whose provider has a chlorine reading within its validity; the parts of a
+JASS's visit priority (resumen_oc.prioridad_base, poblacion_servida).
 
 Revision ID: 0004_i14
 Revises: 0003
@@ -29,6 +30,8 @@ COLUMNS: dict[str, list[tuple[str, type]]] = {
     "resumen_oc": [
         ("grado_provisional", sa.Boolean),
         ("motivo_provisional", sa.JSON),
+        ("prioridad_base", sa.Float),
+        ("poblacion_servida", sa.Integer),
     ],
     "resumen_distrito": [
         ("n_oc_provisional", sa.Integer),
