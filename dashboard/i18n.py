@@ -180,12 +180,18 @@ TEXTS: dict[str, tuple[str, str]] = {
     "ov.all_districts": ("Otros distritos (referencia)", "Other districts (reference)"),
     # indicators
     "ind.cobertura_agua": ("Cobertura de agua", "Water coverage"),
-    "ind.cobertura_agua_segura": ("Cobertura de agua segura", "Safe-water coverage"),
-    "ind.cobertura_saneamiento": ("Cobertura de saneamiento", "Sanitation coverage"),
+    "ind.cobertura_agua_segura": (
+        "Agua segura (lectura de cloro vigente)",
+        "Safe water (current chlorine reading)",
+    ),
+    "ind.cobertura_saneamiento": (
+        "Población en CP con disposición de excretas",
+        "Population of CPs with excreta disposal",
+    ),
     "ind.continuidad": ("Continuidad 24 h", "24-hour continuity"),
     "ind.puntaje_medio": ("Puntaje medio de las JASS", "Mean JASS score"),
     "ind.pct_oc_clorando": ("JASS que cloran", "JASS chlorinating"),
-    "ind.pct_oc_visitadas_12m": ("JASS visitadas (12 meses)", "JASS visited (12 months)"),
+    "ind.pct_oc_visitadas_12m": ("JASS con visita vigente", "JASS with a current visit"),
     # district
     "di.title": ("Distrito", "District"),
     "di.unknown": (
@@ -525,6 +531,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "go.dis_direction": ("Sentido", "Direction"),
     "go.dis_calc_met": ("Calculada cumplida · MEF no", "Computed met · MEF not"),
     "go.dis_mef_met": ("MEF cumplida · calculada no", "MEF met · computed not"),
+    "go.dis_not_applicable": (
+        "MEF lo evaluó · no aplica según el catálogo (categoría {cat})",
+        "The MEF judged it · not applicable per the catalogue (category {cat})",
+    ),
     "go.dis_calc_score": ("Puntaje calculado", "Computed score"),
     "go.dis_mef_score": ("Puntaje MEF", "MEF score"),
     "go.dis_activities": ("Actividades detrás", "Activities behind it"),

@@ -309,7 +309,7 @@ def jass_columns(lang: str) -> list[dict[str, Any]]:
         {
             "field": "grado",
             "headerName": t("common.grade", lang),
-            "maxWidth": 90,
+            "maxWidth": 130,  # room for "B provisional" (issue 14)
             "cellStyle": c.GRADE_CELL_STYLE,
         },
         {

@@ -409,7 +409,11 @@ def disagreement_rows(df: pd.DataFrame, names: dict[str, str], lang: str) -> lis
     }
     for _, r in d.iterrows():
         acts = r["actividades"] or []
-        if r["_calc_met"]:
+        if not bool(r["aplica"]):
+            # The MEF judged a municipality our catalogue says the goal does not apply to.
+            sentido = t("go.dis_not_applicable", lang, cat=str(r.get("categoria") or "—"))
+            behind = []
+        elif r["_calc_met"]:
             sentido = t("go.dis_calc_met", lang)
             behind = [_act_text(a, names, lang) for a in acts if a.get("obtenido")]
         else:

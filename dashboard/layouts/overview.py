@@ -196,7 +196,18 @@ def content(wh: Warehouse, state: UrlState, tiles: str | None) -> list[Any]:
                             [t("ov.ranking", lang), f" · {label('ind', state.ind, lang)}"],
                             ranking_bars(df, state),
                         ),
-                        c.section(t("ov.grades", lang), grade_bars(counts, lang)),
+                        c.section(
+                            t("ov.grades", lang),
+                            html.Div(
+                                [
+                                    grade_bars(counts, lang),
+                                    html.P(
+                                        provisional_note(df, sum(counts.values()), lang),
+                                        className="small text-muted mb-0 mt-1",
+                                    ),
+                                ]
+                            ),
+                        ),
                     ],
                     lg=5,
                 ),

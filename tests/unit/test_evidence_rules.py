@@ -64,7 +64,7 @@ def test_ev003_chlorine_range_and_months_in_labels_follow_the_file(monkeypatch, 
 
 def test_ev004_no_threshold_is_hard_coded_in_the_texts():
     # A percentage or chlorine threshold written into a label would not follow the file.
-    pattern = re.compile(r"≥\s*\d+\s*%|\d[,.]\d\s*[–-]\s*\d[,.]\d\s*mg")
+    pattern = re.compile(r"≥\s*\d+\s*%|\d[,.]\d\s*[–-]\s*\d([,.]\d)?\s*mg|\b12 (meses|months)")
     offenders = [k for k, pair in i18n.TEXTS.items() for s in pair if pattern.search(s)] + [
         k for k, pair in i18n.CODES.items() for s in pair if pattern.search(s)
     ]
@@ -284,3 +284,35 @@ def test_ev030_each_rank_is_explained_in_words(row, words):
     text = district.priority_words(row, "es")
     for w in words:
         assert w in text, text
+
+
+def test_ev040_disagreements_listed_both_ways_with_activities():
+    from dashboard.layouts import goals as go
+
+    acts = [
+        {"actividad": "rof", "obtenido": 20, "puntos": 20},
+        {"actividad": "poa", "obtenido": 0, "puntos": 20, "cuenta_como": "fuera_de_plazo"},
+    ]
+    df = pd.DataFrame(
+        {
+            "ubigeo": ["010101", "010102", "010103", "010104"],
+            "nombre": ["Uno", "Dos", "Tres", "Cuatro"],
+            "departamento_nombre": ["Amazonas"] * 4,
+            "aplica": [True, True, False, True],
+            "categoria": ["C", "C", "A", "C"],
+            "estado": ["cumplida", "no_cumplida", "no_aplica", "cumplida"],
+            "puntaje": [80.0, 20.0, None, 100.0],
+            "mef_puntaje": [50.0, 90.0, 95.0, 100.0],
+            "discrepancia": [True, True, True, False],
+            "actividades": [acts] * 4,
+            "faltantes": [["poa"], ["poa"], ["poa"], []],
+        }
+    )
+    names = {"rof": "ROF", "poa": "POA"}
+    rows = {r["ubigeo"]: r for r in go.disagreement_rows(df, names, "es")}
+    assert set(rows) == {"010101", "010102", "010103"}  # agreement (010104) is not listed
+    assert rows["010101"]["sentido"].startswith("Calculada cumplida")
+    assert rows["010101"]["actividades"] == "ROF"  # what our data scored
+    assert rows["010102"]["sentido"].startswith("MEF cumplida")
+    assert rows["010102"]["actividades"] == "POA (con fecha después del plazo)"  # what is missing
+    assert "no aplica" in rows["010103"]["sentido"]
