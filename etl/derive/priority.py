@@ -1,4 +1,4 @@
-"""Visit priority per organisation (our model; weights in data/modelo_salud.yaml `prioridad`).
+"""Visit priority per organisation (our model; weights in data/evidencia.yaml `prioridad`).
 
 Reasons are stable codes the dashboard translates; prioridad is the weighted sum of the
 reasons present, so the ATM sees both the order and the why.
