@@ -207,7 +207,9 @@ def priority_table(orgs: pd.DataFrame, ubigeo: str, lang: str) -> Table:
             "orden": i,
             "nombre": r["nombre"],
             "codigo_oc": r["codigo_oc"],
-            "grado": f"{r['grado']} provisional" if r.get("grado_provisional") else r["grado"],
+            "grado": f"{r['grado']} provisional"
+            if r.get("grado_provisional") in (True, 1)
+            else r["grado"],
             "razones": "; ".join(label("razon", x, lang) for x in r["razones"]),
             "explicacion": priority_words(r, lang),
         }
@@ -234,7 +236,7 @@ def priority_list(orgs: pd.DataFrame, state: UrlState) -> Any:
                 ),
                 c.grade_badge(
                     row["grado"],
-                    provisional=bool(row.get("grado_provisional")),
+                    provisional=row.get("grado_provisional") in (True, 1),
                     reasons=_list(row.get("motivo_provisional")),
                     lang=lang,
                 ),

@@ -221,8 +221,10 @@ def score_section(score: dict[str, Any], lang: str) -> html.Div:
                     c.grade_badge(
                         score.get("grado"),
                         fmt_num(score.get("puntaje"), lang, 2),
-                        provisional=bool(score.get("grado_provisional")),
-                        reasons=list(score.get("motivo_provisional") or []),
+                        provisional=score.get("grado_provisional") in (True, 1),
+                        reasons=[str(x) for x in (score.get("motivo_provisional") or []) if x]
+                        if isinstance(score.get("motivo_provisional"), list)
+                        else [],
                         lang=lang,
                     ),
                     html.Span(
