@@ -31,7 +31,7 @@ def main() -> None:
         ro = _cols(eng, "resumen_oc")
         print("== JASS grades (resumen_oc, latest) ==")
         rows = q("SELECT grado, COUNT(*) FROM resumen_oc GROUP BY grado ORDER BY grado")
-        total = sum(n for _, n in rows)
+        total = sum(n for _, n in rows) or 1  # an empty warehouse prints zeros
         for g, n in rows:
             print(f"  {g}: {n} ({n / total:.1%})")
         if "grado_provisional" in ro:
