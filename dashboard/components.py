@@ -158,14 +158,16 @@ def page(state: UrlState, path: str, search: str, children: Any) -> html.Div:
     )
 
 
-def kpi_card(title: str, value: str, detail: Any = None, extra: Any = None) -> dbc.Card:
-    """A number with its title and an optional detail line."""
+def kpi_card(
+    title: str, value: str, detail: Any = None, extra: Any = None, tip: str | None = None
+) -> dbc.Card:
+    """A number with its title, an optional detail line and an optional hover note (`tip`)."""
     return dbc.Card(
         dbc.CardBody(
             [
-                html.Div(title, className="kpi-title"),
-                html.Div(value, className="kpi-value"),
-                html.Div(detail, className="kpi-detail") if detail else None,
+                html.Div(title, className="kpi-title", title=tip),
+                html.Div(value, className="kpi-value", title=tip),
+                html.Div(detail, className="kpi-detail", title=tip) if detail else None,
                 extra,
             ],
             className="p-2",
@@ -174,14 +176,30 @@ def kpi_card(title: str, value: str, detail: Any = None, extra: Any = None) -> d
     )
 
 
-def grade_badge(grade: str | None, score_text: str | None = None) -> html.Span:
-    """A SIASAR grade letter in its colour."""
+def grade_badge(
+    grade: str | None,
+    score_text: str | None = None,
+    provisional: bool = False,
+    reasons: list[str] | None = None,
+    lang: str = "es",
+) -> html.Span:
+    """A JASS health grade (our local model on SIASAR's scale) in its SIASAR colour.
+
+    A provisional grade (issue 14) reads "B provisional", is drawn striped with a dashed
+    border, and says on hover why it is not firm.
+    """
     g = grade if grade in GRADE_COLORS else "E"
+    title = t("grade.title", lang, grade=g)
+    text = g + (f" · {score_text}" if score_text else "")
+    if provisional and g != "E":
+        why = "; ".join(label("motivo", r, lang) for r in (reasons or []))
+        title = f"{title} · {t('grade.provisional_title', lang)}" + (f": {why}" if why else "")
+        text = f"{g} {t('grade.provisional', lang)}" + (f" · {score_text}" if score_text else "")
     return html.Span(
-        g + (f" · {score_text}" if score_text else ""),
-        className="grade-badge",
+        text,
+        className="grade-badge grade-provisional" if provisional and g != "E" else "grade-badge",
         style={"backgroundColor": GRADE_COLORS[g], "color": GRADE_TEXT[g]},
-        title=f"SIASAR {g}",
+        title=title,
     )
 
 
@@ -415,7 +433,8 @@ GRID_LOCALE_ES = {
 GRADE_CELL_STYLE = {
     "styleConditions": [
         {
-            "condition": f"params.value == '{g}'",
+            # A provisional grade (issue 14) reads "B provisional": same colour, own style below.
+            "condition": f"params.value == '{g}' || params.value == '{g} provisional'",
             "style": {
                 "backgroundColor": c,
                 "color": GRADE_TEXT[g],

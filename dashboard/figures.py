@@ -330,6 +330,63 @@ def compliance_figure(df: pd.DataFrame, by: str, lang: str = "es") -> go.Figure:
     return _base(fig, lang, height=max(200, 24 * len(data) + 50))
 
 
+def compliance_vs_mef_figure(df: pd.DataFrame, by: str, lang: str = "es") -> go.Figure:
+    """Computed compliance and the MEF's official result side by side, per group (issue 14).
+
+    Computed: share of applicable municipalities our rules find met; MEF: share met among
+    those with an official result loaded. Without MEF results it is the computed chart."""
+    if df.empty:
+        return empty_figure(t("go.no_progress", lang), lang)
+    if "mef_pct" not in df or df["mef_conocidas"].fillna(0).sum() == 0:
+        return compliance_figure(df, by, lang)
+    data = df.sort_values("pct")
+    calc_text = [
+        f"{fmt_pct(p, lang, 0)} ({c}/{n})"
+        for p, c, n in zip(data["pct"], data["cumplidas"], data["aplicables"], strict=True)
+    ]
+    mef_text = [
+        f"{fmt_pct(p, lang, 0)} ({int(c)}/{int(n)})" if n else "—"
+        for p, c, n in zip(
+            data["mef_pct"],
+            data["mef_cumplidas"].fillna(0),
+            data["mef_conocidas"].fillna(0),
+            strict=True,
+        )
+    ]
+    fig = go.Figure(
+        [
+            go.Bar(
+                x=data["pct"],
+                y=data[by],
+                orientation="h",
+                name=t("go.series_calc", lang),
+                marker_color="#1f6fb2",
+                text=calc_text,
+                textposition="outside",
+                hovertemplate="%{y}: %{text}<extra>" + t("go.series_calc", lang) + "</extra>",
+            ),
+            go.Bar(
+                x=data["mef_pct"],
+                y=data[by],
+                orientation="h",
+                name=t("go.series_mef", lang),
+                marker_color="#8c8c8c",
+                text=mef_text,
+                textposition="outside",
+                hovertemplate="%{y}: %{text}<extra>" + t("go.series_mef", lang) + "</extra>",
+            ),
+        ]
+    )
+    fig.update_layout(
+        barmode="group",
+        showlegend=True,
+        legend={"orientation": "h", "y": -0.15},
+    )
+    fig.update_xaxes(range=[0, 1.3], tickvals=PERCENT_TICKS, tickformat=".0%", gridcolor="#eee")
+    fig.update_yaxes(automargin=True)
+    return _base(fig, lang, height=max(240, 44 * len(data) + 90))
+
+
 def location_figure(reference: pd.DataFrame, lat: Any, lon: Any, name: str) -> go.Figure:
     """Where a district is: its department's district capitals, and it marked in red."""
     fig = go.Figure()

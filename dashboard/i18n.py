@@ -11,6 +11,8 @@ import datetime as dt
 import math
 from typing import Any
 
+from etl import evidence
+
 LANGS = ("es", "en")
 
 TEXTS: dict[str, tuple[str, str]] = {
@@ -143,10 +145,16 @@ TEXTS: dict[str, tuple[str, str]] = {
     "ov.pick_dist": ("Elija un distrito…", "Choose a district…"),
     "ov.type_dist": ("Escriba el nombre del distrito…", "Type the district's name…"),
     "ov.kpi_atm": ("Distritos con ATM operativa", "Districts with an operating ATM"),
-    "ov.kpi_jass": ("JASS por grado", "JASS by grade"),
+    "ov.kpi_jass": (
+        "JASS por grado de salud · modelo local, escala SIASAR",
+        "JASS by health grade · local model, SIASAR scale",
+    ),
     "ov.kpi_water": ("Cobertura de agua rural", "Rural water coverage"),
     "ov.kpi_safe": ("Agua segura (clorada)", "Safe (chlorinated) water"),
-    "ov.kpi_san": ("Saneamiento", "Sanitation"),
+    "ov.kpi_san": (
+        "Población en CP con disposición de excretas",
+        "Population of CPs with excreta disposal",
+    ),
     "ov.kpi_goals": ("Metas cumplidas / aplicables", "Goals met / applicable"),
     "ov.kpi_of": ("de", "of"),
     "ov.map": ("Mapa de distritos", "District map"),
@@ -164,7 +172,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "ov.worst": ("Los más bajos", "Lowest"),
     "ov.ranking_gap": ("⋯ otros {n} distritos ⋯", "⋯ {n} other districts ⋯"),
     "ov.best": ("Los más altos", "Highest"),
-    "ov.grades": ("JASS por grado (SIASAR)", "JASS by grade (SIASAR)"),
+    "ov.grades": (
+        "JASS por grado de salud · modelo local, escala SIASAR",
+        "JASS by health grade · local model, SIASAR scale",
+    ),
     "ov.no_districts": (
         "No hay distritos con datos para este filtro y año.",
         "No districts have data for this filter and year.",
@@ -173,12 +184,18 @@ TEXTS: dict[str, tuple[str, str]] = {
     "ov.all_districts": ("Otros distritos (referencia)", "Other districts (reference)"),
     # indicators
     "ind.cobertura_agua": ("Cobertura de agua", "Water coverage"),
-    "ind.cobertura_agua_segura": ("Cobertura de agua segura", "Safe-water coverage"),
-    "ind.cobertura_saneamiento": ("Cobertura de saneamiento", "Sanitation coverage"),
+    "ind.cobertura_agua_segura": (
+        "Agua segura (lectura de cloro vigente)",
+        "Safe water (current chlorine reading)",
+    ),
+    "ind.cobertura_saneamiento": (
+        "Población en CP con disposición de excretas",
+        "Population of CPs with excreta disposal",
+    ),
     "ind.continuidad": ("Continuidad 24 h", "24-hour continuity"),
     "ind.puntaje_medio": ("Puntaje medio de las JASS", "Mean JASS score"),
     "ind.pct_oc_clorando": ("JASS que cloran", "JASS chlorinating"),
-    "ind.pct_oc_visitadas_12m": ("JASS visitadas (12 meses)", "JASS visited (12 months)"),
+    "ind.pct_oc_visitadas_12m": ("JASS con visita vigente", "JASS with a current visit"),
     # district
     "di.title": ("Distrito", "District"),
     "di.unknown": (
@@ -272,7 +289,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "oc.women": ("Mujeres en el consejo", "Women on the board"),
     "oc.associates": ("Asociados", "Associates"),
     "oc.statute": ("Estatuto aprobado", "Statute approved"),
-    "oc.health": ("Puntaje de salud de la JASS", "JASS health score"),
+    "oc.health": (
+        "Grado de salud JASS · modelo local, escala SIASAR",
+        "JASS health grade · local model, SIASAR scale",
+    ),
     "oc.no_score": (
         "Esta JASS todavía no tiene puntaje (sin visitas ni diagnóstico).",
         "This JASS has no score yet (no visits or diagnostic).",
@@ -599,6 +619,120 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "bp.without": ("Personas rurales sin agua", "Rural people without water"),
     "bp.poverty": ("Pobreza total", "Total poverty"),
+    # --- issue 14: honest numbers (grade wording, provisional grades, KPI basis, goals)
+    "grade.title": (
+        "Grado de salud JASS · modelo local, escala SIASAR: {grade}",
+        "JASS health grade · local model, SIASAR scale: {grade}",
+    ),
+    "grade.provisional": ("provisional", "provisional"),
+    "grade.provisional_title": (
+        "provisional, no cuenta para la salida",
+        "provisional, counts for no exit criterion",
+    ),
+    "grade.provisional_share": (
+        "{n} provisionales ({pct}): sin las cuatro dimensiones o sin lectura de cloro vigente",
+        "{n} provisional ({pct}): missing a dimension or a current chlorine reading",
+    ),
+    "motivo.falta_organizacion": ("sin datos de organización", "no organisation data"),
+    "motivo.falta_finanzas": ("sin datos de finanzas", "no finance data"),
+    "motivo.falta_operacion": (
+        "sin datos de operación y mantenimiento (infraestructura no vista)",
+        "no operation & maintenance data (infrastructure not seen)",
+    ),
+    "motivo.falta_calidad": ("sin datos de calidad del agua", "no water-quality data"),
+    "motivo.sin_cloro_vigente": (
+        "sin lectura de cloro residual de los últimos {meses} meses",
+        "no residual-chlorine reading in the last {meses} months",
+    ),
+    "kpi.safe_basis": (
+        "{n} de {total} CP con lectura de cloro de los últimos {meses} meses",
+        "{n} of {total} CPs with a chlorine reading from the last {meses} months",
+    ),
+    "kpi.safe_tip": (
+        "Población de CP cuyo prestador clora (DATASS) y cuya última lectura de cloro residual, de"
+        " los últimos {meses} meses, está entre {cloro}. Un CP sin lectura vigente cuenta como no"
+        " segura. No es comparable con la cifra ENAPRES/PNSR, que el INEI mide en hogares.",
+        "Population of CPs whose provider chlorinates (DATASS) and whose last residual-chlorine"
+        " reading, from the last {meses} months, is within {cloro}. A CP without a current reading"
+        " counts as not safe. Not comparable with the ENAPRES/PNSR figure, which INEI measures in"
+        " households.",
+    ),
+    "go.applies_to": (
+        "Aplica a la categoría municipal {cats}",
+        "Applies to municipal category {cats}",
+    ),
+    "go.rule_source": ("Regla de aplicación, fuente:", "Applicability rule, source:"),
+    "go.rule_no_source": ("sin fuente en el catálogo", "no source in the catalogue"),
+    "go.mef_rule": (
+        "Como verifica el MEF: solo cuenta la evidencia con fecha hasta el plazo (sin fecha no"
+        " cuenta); 'en proceso' no suma después del plazo; las proporciones usan las JASS y"
+        " los datos a la fecha del plazo.",
+        "As the MEF verifies: only evidence dated by the deadline counts (undated does not);"
+        " 'in progress' earns nothing after the deadline; shares use the JASS and data as of"
+        " the deadline.",
+    ),
+    "go.series_calc": ("Calculado (reglas locales)", "Computed (local rules)"),
+    "go.series_mef": ("Oficial MEF", "Official MEF"),
+    "go.disagreements": (
+        "Discrepancias: calculado frente al resultado oficial del MEF",
+        "Disagreements: computed against the MEF's official result",
+    ),
+    "go.disagreements_help": (
+        "En ambos sentidos. Calculada cumplida y MEF no: las actividades que nuestros datos"
+        " puntuaron. MEF cumplida y calculada no: las actividades que faltan en nuestros datos.",
+        "Both ways. Computed met, MEF not: the activities our data scored. MEF met, computed"
+        " not: the activities missing from our data.",
+    ),
+    "go.no_dis": ("Sin discrepancias con el MEF.", "No disagreements with the MEF."),
+    "go.dis_direction": ("Sentido", "Direction"),
+    "go.dis_calc_met": ("Calculada cumplida · MEF no", "Computed met · MEF not"),
+    "go.dis_mef_met": ("MEF cumplida · calculada no", "MEF met · computed not"),
+    "go.dis_not_applicable": (
+        "MEF lo evaluó · no aplica según el catálogo (categoría {cat})",
+        "The MEF judged it · not applicable per the catalogue (category {cat})",
+    ),
+    "go.dis_calc_score": ("Puntaje calculado", "Computed score"),
+    "go.dis_mef_score": ("Puntaje MEF", "MEF score"),
+    "go.dis_activities": ("Actividades detrás", "Activities behind it"),
+    "evidencia.fuera_de_plazo": ("con fecha después del plazo", "dated after the deadline"),
+    "evidencia.sin_fecha": ("sin fecha", "undated"),
+    "evidencia.en_proceso_vencida": (
+        "en proceso al vencer el plazo",
+        "still in progress at the deadline",
+    ),
+    "ov.no_goal_this_year": (
+        "Sin meta este año (la última catalogada, {year}: {last})",
+        "No goal this year (the last catalogued, {year}: {last})",
+    ),
+    "di.why": ("Por qué este lugar", "Why this rank"),
+    "di.why_simple": ("Prioridad {p}.", "Priority {p}."),
+    "di.why_base": (
+        "Prioridad {p} = razones {base}",
+        "Priority {p} = reasons {base}",
+    ),
+    "di.why_people": ("× {f} por {n} personas servidas", "× {f} for {n} people served"),
+    "di.why_never": ("· nunca visitada.", "· never visited."),
+    "di.why_recent": (
+        "× {f} porque el ATM la visitó el {date} (visita vigente).",
+        "× {f} because the ATM visited it on {date} (visit still current).",
+    ),
+    "di.why_old": (
+        "· última visita el {date}, fuera de la validez.",
+        "· last visit on {date}, past its validity.",
+    ),
+    "kpi.water_basis": ("{total} CP con encuesta DATASS", "{total} CPs with a DATASS survey"),
+    "kpi.san_basis": (
+        "personas, no hogares · {total} CP con encuesta DATASS",
+        "people, not households · {total} CPs with a DATASS survey",
+    ),
+    "kpi.san_tip": (
+        "Población total de los CP donde DATASS dice que hay un sistema de disposición de excretas,"
+        " sobre la población rural. DATASS no da aquí las viviendas con unidad sanitaria, así que"
+        " no es la cobertura en hogares de PNSR/INEI y no es comparable con ella.",
+        "Whole population of the CPs where DATASS records an excreta-disposal system, over the"
+        " rural population. DATASS gives no count of dwellings with a sanitary unit here, so this"
+        " is not PNSR/INEI's household coverage and is not comparable with it.",
+    ),
 }
 
 # Readable labels for codes the ETL stores (visit reasons, exit criteria, score items).
@@ -609,45 +743,60 @@ CODES: dict[str, tuple[str, str]] = {
     "carga.con_rechazos": ("Con filas rechazadas", "Some rows rejected"),
     "carga.sin_datos": ("Nada cargado", "Nothing loaded"),
     "razon.consejo_vencido": ("Consejo directivo vencido", "Board term expired"),
-    "razon.no_clora": ("No clora el agua", "Does not chlorinate the water"),
     "razon.cloro_bajo": ("Cloro residual bajo", "Low residual chlorine"),
     "razon.grado_bajando": ("Grado bajando", "Grade falling"),
     "razon.sin_cloracion": ("No clora el agua", "Does not chlorinate the water"),
     "razon.datos_insuficientes": ("Datos insuficientes (grado E)", "Not enough data (grade E)"),
-    "razon.sin_visita_12m": ("Sin visita en 12 meses", "No visit in 12 months"),
+    "razon.sin_visita_12m": (
+        "Sin visita en {meses_visita} meses",
+        "No visit in {meses_visita} months",
+    ),
     "razon.nunca_visitada": ("Nunca visitada", "Never visited"),
     "razon.grado_d": ("Grado D", "Grade D"),
-    "razon.grado_e": ("Sin datos suficientes (grado E)", "Not enough data (grade E)"),
-    "razon.grado_baja": ("Grado bajando", "Grade falling"),
     "razon.no_registrada": ("No inscrita en el registro", "Not in the register"),
     "razon.no_reconocida": ("Sin resolución de reconocimiento", "Not recognised"),
-    "razon.cobranza_baja": ("Cobranza de cuota baja", "Low fee collection"),
+    "razon.cobranza_baja": (
+        "Cobranza de cuota bajo {cobranza_minima}",
+        "Fee collection under {cobranza_minima}",
+    ),
     "razon.no_cobra_cuota": ("No cobra cuota familiar", "Charges no family fee"),
-    "razon.datos_antiguos": ("Datos de más de 12 meses", "Data older than 12 months"),
+    "razon.datos_antiguos": (
+        "Sin datos de los últimos {meses_datass} meses",
+        "No data from the last {meses_datass} months",
+    ),
     "razon.sin_operador": ("Sin operador", "No operator"),
     "criterio.atm_operativa": (
-        "ATM creada y con su meta cumplida",
-        "ATM exists and its goal is met",
+        "ATM operativa en el año (responsable y plan, presupuesto o visitas; meta del año cumplida)",
+        "ATM operating in the year (head plus plan, budget or visits; that year's goal met)",
     ),
     "criterio.presupuesto_pia": ("ATM con presupuesto en el PIA", "ATM has an opening budget line"),
     "criterio.oc_cloro_adecuado": (
-        "JASS que cloran con cloro residual adecuado ≥ 80 %",
-        "JASS chlorinating with adequate residual ≥ 80%",
+        "JASS que cloran con cloro residual {cloro} (lectura de ≤ {meses_cloro} meses) ≥ {oc_cloro_adecuado}",
+        "JASS chlorinating with residual {cloro} (reading ≤ {meses_cloro} months old) ≥ {oc_cloro_adecuado}",
     ),
     "criterio.oc_visitadas_12m": (
-        "JASS visitadas en 12 meses ≥ 80 %",
-        "JASS visited in 12 months ≥ 80%",
+        "JASS visitadas en {meses_visita} meses ≥ {oc_visitadas_12m}",
+        "JASS visited in {meses_visita} months ≥ {oc_visitadas_12m}",
     ),
-    "criterio.cobertura_agua": ("Cobertura de agua ≥ 90 %", "Water coverage ≥ 90%"),
-    "criterio.oc_ab": ("JASS con grado A o B ≥ 80 %", "JASS graded A or B ≥ 80%"),
-    "criterio.oc_clorando": ("JASS que cloran ≥ 80 %", "JASS chlorinating ≥ 80%"),
+    "criterio.cobertura_agua": (
+        "Cobertura de agua ≥ {cobertura_agua}",
+        "Water coverage ≥ {cobertura_agua}",
+    ),
+    "criterio.oc_ab": (
+        "JASS con grado A o B firme (no provisional) ≥ {oc_ab}",
+        "JASS graded A or B, firm (not provisional) ≥ {oc_ab}",
+    ),
+    "criterio.oc_clorando": (
+        "JASS que cloran ≥ {oc_cloro_adecuado}",
+        "JASS chlorinating ≥ {oc_cloro_adecuado}",
+    ),
     "criterio.oc_visitadas": (
-        "JASS visitadas en 12 meses ≥ 80 %",
-        "JASS visited in 12 months ≥ 80%",
+        "JASS visitadas en {meses_visita} meses ≥ {oc_visitadas_12m}",
+        "JASS visited in {meses_visita} months ≥ {oc_visitadas_12m}",
     ),
     "criterio.oc_datos_recientes": (
-        "JASS con datos recientes ≥ 90 %",
-        "JASS with recent data ≥ 90%",
+        "JASS con datos de ≤ {meses_datass} meses ≥ {oc_datos_recientes}",
+        "JASS with data ≤ {meses_datass} months old ≥ {oc_datos_recientes}",
     ),
     "item.registrada": ("Inscrita en el libro municipal", "In the municipal register"),
     "item.reconocida": ("Reconocida por resolución", "Recognised by resolution"),
@@ -718,7 +867,10 @@ def label(prefix: str, code: str, lang: str = "es") -> str:
     key = f"{prefix}.{code}"
     pair = CODES.get(key) or TEXTS.get(key)
     if pair:
-        return pair[1] if lang_or_default(lang) == "en" else pair[0]
+        text = pair[1] if lang_or_default(lang) == "en" else pair[0]
+        # Exit-criterion labels show their thresholds from data/evidencia.yaml (issue 14).
+        formatted = prefix in ("criterio", "motivo", "razon")
+        return text.format(**evidence_params(lang)) if formatted else text
     # An unknown code still reads as words rather than as an identifier.
     return str(code).replace("_", " ").capitalize()
 
@@ -750,6 +902,20 @@ def fmt_pct(value: Any, lang: str = "es", decimals: int = 1) -> str:
         return "—"
     number = fmt_num(float(value) * 100, lang, decimals)
     return f"{number}\u00a0%" if lang_or_default(lang) == "es" else f"{number}%"
+
+
+def evidence_params(lang: str = "es") -> dict[str, str]:
+    """Thresholds of data/evidencia.yaml formatted for labels (the one place they live)."""
+    ev = evidence.shipped()
+    out = {k: fmt_pct(v, lang, 0) for k, v in ev.salida.items() if isinstance(v, float)}
+    cl = f"{fmt_num(ev.cloro_min, lang, 1)}–{fmt_num(ev.cloro_max, lang, 1)} mg/L"
+    out["cloro"] = cl
+    out["meses_cloro"] = str(ev.months("lectura_cloro"))
+    out["meses_visita"] = str(ev.months("visita"))
+    out["meses_datass"] = str(ev.months("encuesta_datass"))
+    out["meses"] = out["meses_cloro"]
+    out["cobranza_minima"] = fmt_pct(ev.prioridad.get("cobranza_minima"), lang, 0)
+    return out
 
 
 def fmt_money(value: Any, lang: str = "es") -> str:

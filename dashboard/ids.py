@@ -37,6 +37,7 @@ GO_META = "go-meta"
 GO_DEP = "go-dep"
 GO_GRID = "go-grid"
 GO_ACT_GRID = "go-act-grid"
+GO_DIS_GRID = "go-dis-grid"  # issue 14: computed vs MEF disagreements, both directions
 GO_STATE = "go-state"
 
 # Exit readiness
@@ -55,4 +56,4 @@ DA_UPLOAD_CONFIRM = "da-upload-confirm"
 DA_RELOAD = "da-reload"  # after a load: reload the data page to see it in the tables
 
 # AG Grids whose export links follow their filter and sort (dashboard.exports.register_links).
-GRID_EXPORTS = (DI_GRID, DI_CP_GRID, GO_GRID, GO_ACT_GRID, EX_GRID, DA_REJECTS)
+GRID_EXPORTS = (DI_GRID, DI_CP_GRID, GO_GRID, GO_ACT_GRID, EX_GRID, DA_REJECTS, GO_DIS_GRID)

@@ -312,6 +312,8 @@ class Warehouse:
                 func.sum(c.c.poblacion_servida).label("servida"),
                 func.sum(c.c.poblacion_agua_segura).label("segura"),
                 func.sum(c.c.poblacion_saneamiento).label("saneamiento"),
+                func.sum(c.c.n_cp).label("n_cp"),
+                func.sum(c.c.n_cp_cloro_vigente).label("n_cp_cloro_vigente"),
             )
             .join(d, d.c.ubigeo == c.c.codigo)
             .where(c.c.nivel == "distrito", c.c.anio == anio)
@@ -325,6 +327,9 @@ class Warehouse:
             "cobertura_agua": float(row["servida"] or 0) / rural,
             "cobertura_agua_segura": float(row["segura"] or 0) / rural,
             "cobertura_saneamiento": float(row["saneamiento"] or 0) / rural,
+            # issue 14: the basis each KPI states ("n de N CP")
+            "n_cp": float(row["n_cp"] or 0),
+            "n_cp_cloro_vigente": float(row["n_cp_cloro_vigente"] or 0),
         }
 
     # ------------------------------------------------------------------ district

@@ -60,6 +60,7 @@ class Goal:
     fuente: str
     verificado: bool
     actividades: tuple[Activity, ...]
+    categorias_fuente: str = ""  # where the applicability rule comes from (shown on /metas)
 
     @property
     def key(self) -> tuple[int, int]:
@@ -120,6 +121,7 @@ def _goal(raw: dict) -> Goal:
             fuente=str(raw.get("fuente", "")),
             verificado=bool(raw.get("verificado", False)),
             actividades=activities,
+            categorias_fuente=str(raw.get("categorias_fuente", "")),
         )
     except KeyError as exc:
         raise CatalogError(f"{where}: missing field {exc}") from None
@@ -150,6 +152,7 @@ def _goal_row(goal: Goal, version: str) -> dict:
         "fecha_limite": goal.fecha_limite,
         "categorias": ",".join(goal.categorias),
         "categorias_supuesto": goal.categorias_supuesto,
+        "categorias_fuente": goal.categorias_fuente,
         "puntaje_minimo": goal.puntaje_minimo,
         "puntaje_minimo_supuesto": goal.puntaje_minimo_supuesto,
         "fuente": goal.fuente,

@@ -178,6 +178,9 @@ def current_revision(conn: Connection) -> str | None:
 def legacy_revision(conn: Connection) -> str:
     """The migration a warehouse made before Alembic matches: its columns tell its age."""
     have = {c["name"] for c in inspect(conn).get_columns("carga")}
+    scores = {c["name"] for c in inspect(conn).get_columns("puntaje_oc")}
+    if "grado_provisional" in scores:  # issue 14's derived columns
+        return "0004_i14"
     if "mapa" in {c["name"] for c in inspect(conn).get_columns("distrito")}:
         return "0004_i17"  # issue 17's reference columns
     if inspect(conn).has_table("siasar_sistema"):  # issue 15

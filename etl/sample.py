@@ -906,7 +906,7 @@ def _evidence(goal: catalog.Goal, a: pd.DataFrame, status: np.ndarray, rng) -> p
         [t.format(n=n, y=goal.anio, m=m) for t, n, m in zip(template, num, abbr, strict=True)],
         dtype="str",
     )  # one string per evidence row: a few thousand nationally
-    fecha = _date_at(np.full(len(di), goal.anio), rng.random(len(di)) * 0.98)
+    fecha = _evidence_dates(goal, len(di), rng)
     return pd.DataFrame({
         "ubigeo": a.ubigeo.to_numpy()[di],
         "anio": goal.anio,
@@ -916,6 +916,21 @@ def _evidence(goal: catalog.Goal, a: pd.DataFrame, status: np.ndarray, rng) -> p
         "fecha": fecha.dt.date.where(started),
         "documento": doc.where(started),
     })  # fmt: skip
+
+
+LATE_EVIDENCE = 0.03  # share of evidence filed after the goal's deadline (the MEF ignores it)
+
+
+def _evidence_dates(goal: catalog.Goal, n: int, rng: np.random.Generator) -> pd.Series:
+    """Evidence dates between 1 January of the goal's year and its deadline; a few
+    (LATE_EVIDENCE) 1–60 days after it, so the deadline rule has something to show."""
+    start = pd.Timestamp(goal.anio, 1, 1)
+    span = (pd.Timestamp(goal.fecha_limite) - start).days
+    days = np.floor(rng.random(n) * (span + 1)).astype(int)
+    late = rng.random(n) < LATE_EVIDENCE
+    days = np.where(late, span + rng.integers(1, 61, n), days)
+    out = pd.Series(start + pd.to_timedelta(days, unit="D"))
+    return out.where(out <= pd.Timestamp(SAMPLE_AS_OF), pd.Timestamp(SAMPLE_AS_OF))
 
 
 def _goals(d: pd.DataFrame, clas: pd.DataFrame, seed: int) -> pd.DataFrame:
@@ -932,11 +947,20 @@ def _goals(d: pd.DataFrame, clas: pd.DataFrame, seed: int) -> pd.DataFrame:
 def _goal_frames(d: pd.DataFrame, smp: Sample) -> dict[str, pd.DataFrame]:
     """The raw tables as the loader stores them, limited to what goal progress reads."""
     s, reg, v, atm = smp.surveys, smp.register, smp.visits, smp.atm
-    diag = pd.DataFrame({"ubigeo_cp": s.ubigeo_cp, "ubigeo": s.ubigeo_cp.str[:6], "anio": s.anio})
+    diag = pd.DataFrame(
+        {
+            "ubigeo_cp": s.ubigeo_cp,
+            "ubigeo": s.ubigeo_cp.str[:6],
+            "anio": s.anio,
+            # Goal metrics count only surveys dated by the deadline (issue 14).
+            "fecha_encuesta": pd.to_datetime(s.fecha_encuesta),
+        }
+    )
     providers = diag.assign(codigo_oc=s.codigo_ps)[s.codigo_ps.notna().to_numpy()]
     registered = pd.DataFrame({"codigo_oc": reg.codigo_oc, "ubigeo": _zfill(reg.ubigeo, 6)})
     orgs = pd.concat([registered, providers[["codigo_oc", "ubigeo"]]])
     registro = reg[["codigo_oc", "resolucion_reconocimiento"]].assign(
+        fecha_constitucion=pd.to_datetime(reg.fecha_constitucion),
         fecha_registro=pd.to_datetime(reg.fecha_registro),
         fecha_resolucion=pd.to_datetime(reg.fecha_resolucion),
     )

@@ -94,6 +94,7 @@ meta = Table(
     Column("fecha_limite", Date, nullable=False),
     Column("categorias", Text, nullable=False),  # comma-separated PI categories, e.g. "A,B,C"
     Column("categorias_supuesto", Boolean, nullable=False),
+    Column("categorias_fuente", Text),  # issue 14: source of the applicability rule
     Column("puntaje_minimo", Float, nullable=False),
     Column("puntaje_minimo_supuesto", Boolean, nullable=False),
     Column("fuente", Text),
@@ -433,6 +434,10 @@ puntaje_oc = Table(
     Column("items_bajos", JSON),  # items that pulled the score down most
     Column("mejora_minima", JSON),  # smallest set of items lifting it to the next grade
     Column("version_modelo", Text, nullable=False),
+    # Issue 14: a grade without evidence in all four dimensions and a chlorine reading within
+    # its validity is provisional (counts for no exit criterion); the reason codes say why.
+    Column("grado_provisional", Boolean),
+    Column("motivo_provisional", JSON),
     Index("ix_puntaje_oc_ubigeo_ultima", "ubigeo", "es_ultima"),
 )
 
@@ -458,6 +463,9 @@ cobertura = Table(
     Column("cobertura_saneamiento", Float),
     Column("continuidad", Float),
     Column("cobertura_agua_viviendas", Float),
+    # Issue 14: the basis of safe water: CPs whose provider has a chlorine reading within its
+    # validity (data/evidencia.yaml) on the figure's date.
+    Column("n_cp_cloro_vigente", Integer),
     Index("ix_cobertura_nivel_anio", "nivel", "anio"),
 )
 
@@ -521,6 +529,11 @@ resumen_oc = Table(
     Column("tasa_cobranza", Float),  # asociados al día / asociados at the last visit
     Column("prioridad", Float, nullable=False),  # higher = visit sooner
     Column("razones", JSON, nullable=False),  # e.g. ["grado_d", "consejo_vencido"]
+    Column("grado_provisional", Boolean),  # issue 14: see puntaje_oc
+    Column("motivo_provisional", JSON),
+    # issue 14: prioridad = prioridad_base (weighted reasons) × people factor × visit factor
+    Column("prioridad_base", Float),
+    Column("poblacion_servida", Integer),  # people served by its CPs (latest surveys)
     Index("ix_resumen_oc_ubigeo_prioridad", "ubigeo", "prioridad"),
 )
 
@@ -545,6 +558,8 @@ resumen_distrito = Table(
     Column("n_oc_c", Integer, nullable=False),
     Column("n_oc_d", Integer, nullable=False),
     Column("n_oc_e", Integer, nullable=False),
+    Column("n_oc_provisional", Integer),  # issue 14: A–D grades that are provisional
+    Column("n_oc_ab_provisional", Integer),  # A or B grades that are provisional
     Column("puntaje_medio", Float),
     Column("pct_oc_visitadas_12m", Float),
     Column("pct_oc_datos_recientes", Float),

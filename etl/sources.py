@@ -165,11 +165,9 @@ DATASS = Kind(
         Field("realiza_cloracion", _YN, aliases=("p315a_realizacloracionagua",)),
         Field("tipo_sistema_agua", "text", aliases=("p334_tiposistemaaguacuenta",)),
         Field("tipo_sistema_cloracion", "text"),
-        Field(
-            "fecha_encuesta",
-            "date",
-            aliases=("fechamodificacion_encuesta", "fechamodificacion", "fecha_modificacion"),
-        ),
+        # FechaModificacion (when a record was edited) is not a survey date (issue 14): it is
+        # not an alias here, so a row without fecha_encuesta stays "sin fecha".
+        Field("fecha_encuesta", "date"),
     ),
 )
 

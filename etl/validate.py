@@ -272,8 +272,13 @@ def _datass_year(checked: Checked, today: dt.date) -> None:
         n = int(blank.sum())
         checked.notices.append(
             Notice(
-                f"{n} filas sin fecha_encuesta: se usa el año de la carga ({today.year}).",
-                f"{n} rows without fecha_encuesta: the load date's year ({today.year}) is used.",
+                f"{n} filas sin fecha_encuesta: quedan «sin fecha» y no cuentan como datos"
+                f" recientes ni como evaluación de la JASS; se guardan en el año de la carga"
+                f" ({today.year}) solo para la cobertura. FechaModificacion no es la fecha de"
+                " la encuesta.",
+                f"{n} rows without fecha_encuesta: kept as 'undated', they count neither as"
+                f" recent data nor as a JASS assessment; stored under the load year"
+                f" ({today.year}) for coverage only. FechaModificacion is not a survey date.",
             )
         )
 

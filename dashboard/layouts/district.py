@@ -15,6 +15,7 @@ from dashboard.i18n import fmt_bool, fmt_date, fmt_money, fmt_num, fmt_pct, labe
 from dashboard.layouts import siasar
 from dashboard.queries import Warehouse
 from dashboard.state import UrlState, href, lang_only, to_search
+from etl import evidence
 
 PATH = "/distrito/<ubigeo>"
 NAME = "district"
@@ -203,14 +204,18 @@ def priority_table(orgs: pd.DataFrame, ubigeo: str, lang: str) -> Table:
         {"field": "codigo_oc", "headerName": t("oc.code", lang)},
         {"field": "grado", "headerName": t("common.grade", lang)},
         {"field": "razones", "headerName": t("di.reasons", lang)},
+        {"field": "explicacion", "headerName": t("di.why", lang)},
     ]
     rows = [
         {
             "orden": i,
             "nombre": r["nombre"],
             "codigo_oc": r["codigo_oc"],
-            "grado": r["grado"],
+            "grado": f"{r['grado']} provisional"
+            if r.get("grado_provisional") in (True, 1)
+            else r["grado"],
             "razones": "; ".join(label("razon", x, lang) for x in r["razones"]),
+            "explicacion": priority_words(r, lang),
         }
         for i, (_, r) in enumerate(priority_top(orgs).iterrows(), start=1)
     ]
@@ -233,7 +238,12 @@ def priority_list(orgs: pd.DataFrame, state: UrlState) -> Any:
                     href=href(f"/jass/{row['codigo_oc']}", lang_only(state)),
                     className="fw-semibold me-1",
                 ),
-                c.grade_badge(row["grado"]),
+                c.grade_badge(
+                    row["grado"],
+                    provisional=row.get("grado_provisional") in (True, 1),
+                    reasons=_list(row.get("motivo_provisional")),
+                    lang=lang,
+                ),
                 html.Span(
                     [
                         dbc.Badge(
@@ -245,12 +255,40 @@ def priority_list(orgs: pd.DataFrame, state: UrlState) -> Any:
                         for r in row["razones"]
                     ]
                 ),
+                html.Div(priority_words(row, lang), className="small text-muted why"),
             ],
             className="list-group-item py-1",
         )
         for _, row in top.iterrows()
     ]
     return html.Ol(items, className="list-group list-group-numbered priority-list")
+
+
+def priority_words(row: Any, lang: str) -> str:
+    """Why this rank, in words (issue 14): the reasons' weight, the people served and whether
+    a recent visit lowered it; the factors come from the stored parts and data/evidencia.yaml."""
+    base = row.get("prioridad_base")
+    total = row.get("prioridad")
+    if base is None or pd.isna(base):
+        return t("di.why_simple", lang, p=fmt_num(total, lang, 1))
+    ev = evidence.shipped()
+    people = row.get("poblacion_servida")
+    people = 0 if people is None or pd.isna(people) else int(people)
+    parts = [t("di.why_base", lang, p=fmt_num(total, lang, 2), base=fmt_num(base, lang, 1))]
+    w = ev.prioridad
+    pf = 1 + min(w.get("peso_poblacion", 0) * people / 1000, w.get("tope_poblacion", 0))
+    parts.append(t("di.why_people", lang, f=fmt_num(pf, lang, 2), n=fmt_num(people, lang)))
+    last = row.get("ultima_visita")
+    # The stored total tells whether the derive lowered it for a visit still current.
+    lowered = float(base) * pf > 0 and float(total) < float(base) * pf - 1e-6
+    if last is None or pd.isna(last):
+        parts.append(t("di.why_never", lang))
+    elif lowered:
+        f = fmt_num(w.get("factor_visita_vigente", 1), lang, 2)
+        parts.append(t("di.why_recent", lang, f=f, date=fmt_date(last, lang)))
+    else:
+        parts.append(t("di.why_old", lang, date=fmt_date(last, lang)))
+    return " ".join(parts)
 
 
 def jass_columns(lang: str) -> list[dict[str, Any]]:
@@ -277,7 +315,7 @@ def jass_columns(lang: str) -> list[dict[str, Any]]:
         {
             "field": "grado",
             "headerName": t("common.grade", lang),
-            "maxWidth": 90,
+            "maxWidth": 130,  # room for "B provisional" (issue 14)
             "cellStyle": c.GRADE_CELL_STYLE,
         },
         {
@@ -313,6 +351,20 @@ def jass_columns(lang: str) -> list[dict[str, Any]]:
     ]
 
 
+def _list(value: Any) -> list[str]:
+    """A JSON list cell as a list (None or NaN: empty)."""
+    return [str(x) for x in value] if isinstance(value, list) else []
+
+
+def grade_cells(df: pd.DataFrame) -> list[str]:
+    """Grade per row, "B provisional" when the grade is not firm (issue 14)."""
+    prov = df["grado_provisional"] if "grado_provisional" in df else pd.Series(False, df.index)
+    return [
+        f"{g} provisional" if p is True and g != "E" else g
+        for g, p in zip(df["grado"], prov.map(lambda v: v is True or v == 1), strict=True)
+    ]
+
+
 def jass_rows(orgs: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
     """Grid rows: dates as ISO text (sortable), yes/no in words, trend translated."""
     trend = {"sube": "↑", "baja": "↓", "igual": "="}
@@ -321,7 +373,7 @@ def jass_rows(orgs: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
         {
             "codigo_oc": df["codigo_oc"].tolist(),
             "nombre": df["nombre"].tolist(),
-            "grado": df["grado"].tolist(),
+            "grado": grade_cells(df),
             "puntaje": [cell_number(v) for v in df["puntaje"]],
             "tendencia": [trend.get(v or "", "—") for v in df["tendencia"]],
             "ultima_visita": [_iso(v) for v in df["ultima_visita"]],

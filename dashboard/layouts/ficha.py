@@ -158,7 +158,9 @@ def jass_rows(orgs: pd.DataFrame, lang: str) -> list[list[str]]:
     return [
         [
             str(r["nombre"]),
-            str(r["grado"]),
+            f"{r['grado']} provisional"
+            if r.get("grado_provisional") in (True, 1)
+            else str(r["grado"]),
             fmt_num(r["puntaje"], lang, 2),
             fmt_date(r["ultima_visita"], lang),
             label("razon", r["razones"][0], lang) if r["razones"] else "—",
@@ -202,7 +204,7 @@ def _table(head: list[str], rows: list[list[str]]) -> dbc.Table:
         html.Tr(
             [
                 html.Td(r[0]),
-                html.Td(c.grade_badge(r[1])),
+                html.Td(c.grade_badge(r[1][:1], provisional=r[1].endswith(" provisional"))),
                 *[html.Td(x) for x in r[2:]],
             ]
         )

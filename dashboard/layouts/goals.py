@@ -105,6 +105,7 @@ def _hidden_grids(state: UrlState) -> html.Div:
         [
             c.table_block(state, ids.GO_GRID, EMPTY_TABLE),
             c.table_block(state, ids.GO_ACT_GRID, EMPTY_TABLE),
+            c.table_block(state, ids.GO_DIS_GRID, EMPTY_TABLE),
         ],
         hidden=True,
     )
@@ -123,6 +124,20 @@ def compliance(df: pd.DataFrame, by: str) -> pd.DataFrame:
     )
     grouped[by] = grouped[by].fillna("—")
     grouped["pct"] = grouped["cumplidas"] / grouped["aplicables"]
+    # Issue 14: the official MEF result beside the computed one, over the municipalities
+    # that have one (a share of those, so both bars read the same way).
+    if "mef_cumplio" in applicable:
+        mef = applicable.assign(
+            _known=applicable["mef_cumplio"].notna(), _met=applicable["mef_cumplio"].eq(True)
+        )
+        m = mef.groupby(by, dropna=False).agg(
+            mef_conocidas=("_known", "sum"), mef_cumplidas=("_met", "sum")
+        )
+        m.index = m.index.fillna("—")
+        grouped = grouped.join(m, on=by)
+        grouped["mef_pct"] = grouped["mef_cumplidas"] / grouped["mef_conocidas"].where(
+            grouped["mef_conocidas"] > 0
+        )
     return grouped
 
 
@@ -160,6 +175,24 @@ def deadline_note(deadline: dt.date, today: dt.date, lang: str) -> Any:
         ],
         color="info",
         className="py-2 small my-2",
+    )
+
+
+def applicability_note(goal: dict[str, Any], lang: str) -> html.P:
+    """Who the goal applies to, and where that rule comes from (issue 14)."""
+    cats = str(goal.get("categorias") or "").replace(",", ", ")
+    source = goal.get("categorias_fuente") or t("go.rule_no_source", lang)
+    return html.P(
+        [
+            html.Strong(t("go.applies_to", lang, cats=cats)),
+            " · ",
+            t("go.rule_source", lang),
+            " ",
+            html.Span(str(source), className="fst-italic"),
+            html.Br(),
+            t("go.mef_rule", lang),
+        ],
+        className="small text-muted mb-1 go-rule",
     )
 
 
@@ -206,6 +239,7 @@ def content(wh: Warehouse, goal: dict[str, Any], state: UrlState, today: dt.date
     deadline = goal["fecha_limite"]
     head = [
         goal_title(goal, lang),
+        applicability_note(goal, lang),
         kpi_cards(df, deadline, today, lang),
         deadline_note(deadline, today, lang),
     ]
@@ -221,7 +255,7 @@ def content(wh: Warehouse, goal: dict[str, Any], state: UrlState, today: dt.date
                     c.section(
                         t("go.by_prov" if state.dep else "go.by_dep", lang),
                         dcc.Graph(
-                            figure=figures.compliance_figure(compliance(df, by), by, lang),
+                            figure=figures.compliance_vs_mef_figure(compliance(df, by), by, lang),
                             config=c.GRAPH_CONFIG,
                         ),
                     ),
@@ -232,7 +266,7 @@ def content(wh: Warehouse, goal: dict[str, Any], state: UrlState, today: dt.date
                         c.section(
                             t("go.by_cat", lang),
                             dcc.Graph(
-                                figure=figures.compliance_figure(
+                                figure=figures.compliance_vs_mef_figure(
                                     compliance(df, "categoria"), "categoria", lang
                                 ),
                                 config=c.GRAPH_CONFIG,
@@ -252,6 +286,11 @@ def content(wh: Warehouse, goal: dict[str, Any], state: UrlState, today: dt.date
         c.section(
             t("go.not_met" if deadline < today else "go.at_risk", lang),
             at_risk_grid(df, acts, goal, state),
+        ),
+        c.section(
+            t("go.disagreements", lang),
+            disagreement_grid(df, acts, goal, state),
+            help_text=t("go.disagreements_help", lang),
         ),
     ]
 
@@ -359,6 +398,80 @@ def at_risk_grid(
     return c.table_block(state, ids.GO_GRID, table, None, 460, t("go.none_at_risk", state.lang))
 
 
+def disagreement_rows(df: pd.DataFrame, names: dict[str, str], lang: str) -> list[dict[str, Any]]:
+    """Municipalities where the computed result and the MEF's differ, both directions, with
+    the activities behind: what our data scored (computed met, MEF not) or lacks (the reverse)."""
+    d = df[df["discrepancia"].eq(True)] if "discrepancia" in df else df.iloc[:0]
+    d = d.assign(_calc_met=d["estado"].eq("cumplida")).sort_values(["_calc_met", "nombre"])
+    rows: dict[str, list[Any]] = {
+        k: []
+        for k in ("ubigeo", "distrito", "departamento", "sentido", "puntaje", "mef", "actividades")
+    }
+    for _, r in d.iterrows():
+        acts = r["actividades"] or []
+        if not bool(r["aplica"]):
+            # The MEF judged a municipality our catalogue says the goal does not apply to.
+            sentido = t("go.dis_not_applicable", lang, cat=str(r.get("categoria") or "—"))
+            behind = []
+        elif r["_calc_met"]:
+            sentido = t("go.dis_calc_met", lang)
+            behind = [_act_text(a, names, lang) for a in acts if a.get("obtenido")]
+        else:
+            sentido = t("go.dis_mef_met", lang)
+            missing = {str(x) for x in (r["faltantes"] or [])}
+            behind = [_act_text(a, names, lang) for a in acts if str(a["actividad"]) in missing]
+        rows["ubigeo"].append(r["ubigeo"])
+        rows["distrito"].append(r["nombre"])
+        rows["departamento"].append(r["departamento_nombre"])
+        rows["sentido"].append(sentido)
+        rows["puntaje"].append(cell_number(r["puntaje"]))
+        rows["mef"].append(cell_number(r.get("mef_puntaje")))
+        rows["actividades"].append("; ".join(behind))
+    return rows_of(rows)
+
+
+def _act_text(item: dict[str, Any], names: dict[str, str], lang: str) -> str:
+    """An activity's name, with why it did not count when the deadline rule voided it."""
+    code = str(item.get("actividad"))
+    text = names.get(code, code)
+    why = item.get("cuenta_como")
+    return f"{text} ({label('evidencia', str(why), lang)})" if why else text
+
+
+def disagreement_table(
+    df: pd.DataFrame, acts: pd.DataFrame, goal: dict[str, Any], dep: str | None, lang: str
+) -> Table:
+    """Computed vs MEF disagreements as the grid shows them."""
+    desc = "descripcion_en" if lang == "en" else "descripcion_es"
+    names = dict(zip(acts["actividad"].astype(str), acts[desc], strict=True))
+    cols: list[dict[str, Any]] = [
+        {"field": "distrito", "headerName": t("common.district", lang), "pinned": "left"},
+        {"field": "ubigeo", "headerName": "Ubigeo", "maxWidth": 110},
+        {"field": "departamento", "headerName": t("common.department", lang), "minWidth": 140},
+        {"field": "sentido", "headerName": t("go.dis_direction", lang), "minWidth": 220},
+        {"field": "puntaje", "headerName": t("go.dis_calc_score", lang), "maxWidth": 130},
+        {"field": "mef", "headerName": t("go.dis_mef_score", lang), "maxWidth": 130},
+        {
+            "field": "actividades",
+            "headerName": t("go.dis_activities", lang),
+            "minWidth": 300,
+            "wrapText": True,
+            "autoHeight": True,
+        },
+    ]
+    scope = f"_{dep}" if dep else ""
+    rows = disagreement_rows(df, names, lang)
+    return Table(rows, cols, f"discrepancias_{goal['anio']}_{goal['numero']}{scope}")
+
+
+def disagreement_grid(
+    df: pd.DataFrame, acts: pd.DataFrame, goal: dict[str, Any], state: UrlState
+) -> Any:
+    """The disagreement table with its export links."""
+    table = disagreement_table(df, acts, goal, state.dep, state.lang)
+    return c.table_block(state, ids.GO_DIS_GRID, table, None, 400, t("go.no_dis", state.lang))
+
+
 # ------------------------------------------------------------------ export sources -----------
 # The goal's tables rebuilt for their export links (dashboard/layouts/tables.py).
 
@@ -391,4 +504,8 @@ at_risk_source = _goal_source(
 activity_source = _goal_source(
     "actividades",
     lambda goal, df, acts, state: activity_table(activity_shares(df, acts), goal, state.lang),
+)
+disagreement_source = _goal_source(
+    "discrepancias",
+    lambda goal, df, acts, state: disagreement_table(df, acts, goal, state.dep, state.lang),
 )

@@ -194,7 +194,9 @@ def score_section(score: dict[str, Any], lang: str) -> html.Div:
                     [
                         html.Strong(label("dim", d, lang)),
                         " ",
-                        c.grade_badge(_grade(score.get(d)), fmt_num(score.get(d), lang, 2)),
+                        c.grade_badge(
+                            _grade(score.get(d)), fmt_num(score.get(d), lang, 2), lang=lang
+                        ),
                     ],
                     className="mb-1",
                 ),
@@ -223,7 +225,15 @@ def score_section(score: dict[str, Any], lang: str) -> html.Div:
         [
             html.Div(
                 [
-                    c.grade_badge(score.get("grado"), fmt_num(score.get("puntaje"), lang, 2)),
+                    c.grade_badge(
+                        score.get("grado"),
+                        fmt_num(score.get("puntaje"), lang, 2),
+                        provisional=score.get("grado_provisional") in (True, 1),
+                        reasons=[str(x) for x in (score.get("motivo_provisional") or []) if x]
+                        if isinstance(score.get("motivo_provisional"), list)
+                        else [],
+                        lang=lang,
+                    ),
                     html.Span(
                         f" {t('oc.assessed', lang)} {fmt_date(score.get('fecha_evaluacion'), lang)}"
                         f" · {t('oc.completeness', lang)} {fmt_pct(score.get('completitud'), lang, 0)}",

@@ -10,7 +10,7 @@ from dash import dcc, html
 
 from dashboard import boundaries, choropleth, figures, ids, poverty
 from dashboard import components as c
-from dashboard.i18n import fmt_num, fmt_pct, label, t
+from dashboard.i18n import evidence_params, fmt_num, fmt_pct, label, t
 from dashboard.queries import Warehouse
 from dashboard.state import INDICATORS, UrlState, href, lang_only, to_search
 from etl.derive.siasar import GRADE_COLORS
@@ -183,7 +183,18 @@ def content(wh: Warehouse, state: UrlState, tiles: str | None) -> list[Any]:
                             if state.ind == poverty.INDICATOR
                             else ranking_bars(df, state),
                         ),
-                        c.section(t("ov.grades", lang), grade_bars(counts, lang)),
+                        c.section(
+                            t("ov.grades", lang),
+                            html.Div(
+                                [
+                                    grade_bars(counts, lang),
+                                    html.P(
+                                        provisional_note(df, sum(counts.values()), lang),
+                                        className="small text-muted mb-0 mt-1",
+                                    ),
+                                ]
+                            ),
+                        ),
                     ],
                     lg=5,
                 ),
@@ -318,20 +329,63 @@ def grade_bars(counts: dict[str, int], lang: str) -> html.Div:
     )
 
 
+def provisional_note(df: pd.DataFrame, total: int, lang: str) -> str | None:
+    """How many grades are provisional (issue 14), or None on a warehouse without the column."""
+    if "n_oc_provisional" not in df or not total:
+        return None
+    n = int(pd.to_numeric(df["n_oc_provisional"], errors="coerce").fillna(0).sum())
+    return t("grade.provisional_share", lang, n=fmt_num(n, lang), pct=fmt_pct(n / total, lang))
+
+
+def coverage_cards(coverage: dict[str, float], lang: str) -> list[dbc.Card]:
+    """Water, safe water and sanitation, each with its basis (issue 14: "n de N CP")."""
+    p = evidence_params(lang)
+    total = fmt_num(coverage.get("n_cp"), lang)
+    safe_basis = t(
+        "kpi.safe_basis",
+        lang,
+        n=fmt_num(coverage.get("n_cp_cloro_vigente"), lang),
+        total=total,
+        meses=p["meses_cloro"],
+    )
+    return [
+        c.kpi_card(
+            t("ov.kpi_water", lang),
+            fmt_pct(coverage.get("cobertura_agua"), lang),
+            t("kpi.water_basis", lang, total=total),
+        ),
+        c.kpi_card(
+            t("ov.kpi_safe", lang),
+            fmt_pct(coverage.get("cobertura_agua_segura"), lang),
+            safe_basis,
+            tip=t("kpi.safe_tip", lang, meses=p["meses_cloro"], cloro=p["cloro"]),
+        ),
+        c.kpi_card(
+            t("ov.kpi_san", lang),
+            fmt_pct(coverage.get("cobertura_saneamiento"), lang),
+            t("kpi.san_basis", lang, total=total),
+            tip=t("kpi.san_tip", lang),
+        ),
+    ]
+
+
 def grade_counts(df: pd.DataFrame) -> dict[str, int]:
     """JASS per grade summed over the districts."""
     return {g: int(df[f"n_oc_{g.lower()}"].sum()) for g in ("A", "B", "C", "D", "E")}
 
 
 def goals_card(goals: tuple[int, int, int], anio: int, lang: str) -> dbc.Card:
-    """Goals met / applicable, of the newest goal year up to the chosen one (goals are yearly;
-    a later year without goals shows the last that had them, and says which)."""
+    """Goals met / applicable of the chosen year; a year without a catalogued goal shows
+    "sin meta este año" (the last goal year is named, its result is not carried over)."""
     year, met, applicable = goals
     if not applicable:
         return c.kpi_card(t("ov.kpi_goals", lang), "—", t("ov.no_goals_year", lang))
-    detail = fmt_pct(met / applicable, lang)
     if year != anio:
-        detail = f"{detail} · {t('ov.goals_of', lang, year=str(year))}"
+        # Issue 14: a goal result is not carried beyond its year.
+        last = f"{fmt_num(met, lang)} / {fmt_num(applicable, lang)}"
+        note = t("ov.no_goal_this_year", lang, year=str(year), last=last)
+        return c.kpi_card(t("ov.kpi_goals", lang), "—", note)
+    detail = fmt_pct(met / applicable, lang)
     return c.kpi_card(
         t("ov.kpi_goals", lang), f"{fmt_num(met, lang)} / {fmt_num(applicable, lang)}", detail
     )
@@ -358,11 +412,10 @@ def kpis(
         c.kpi_card(
             t("ov.kpi_jass", lang),
             fmt_num(sum(counts.values()), lang),
+            provisional_note(df, sum(counts.values()), lang),
             extra=c.grade_counts(counts),
         ),
-        c.kpi_card(t("ov.kpi_water", lang), fmt_pct(coverage.get("cobertura_agua"), lang)),
-        c.kpi_card(t("ov.kpi_safe", lang), fmt_pct(coverage.get("cobertura_agua_segura"), lang)),
-        c.kpi_card(t("ov.kpi_san", lang), fmt_pct(coverage.get("cobertura_saneamiento"), lang)),
+        *coverage_cards(coverage, lang),
         goals_card(goals, anio, lang),
     ]
     return dbc.Row([dbc.Col(card, xs=6, md=4, xl=2) for card in cards], className="g-2 mb-3")

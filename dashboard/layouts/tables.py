@@ -16,6 +16,7 @@ SOURCES: dict[str, Source] = {
     ids.DI_PRIORITY: district.priority_source,
     ids.GO_GRID: goals.at_risk_source,
     ids.GO_ACT_GRID: goals.activity_source,
+    ids.GO_DIS_GRID: goals.disagreement_source,
     ids.EX_GRID: salida.exit_source,
     ids.DA_REJECTS: data.rejects_source,
     ids.DA_REJECTS_ALL: data.all_rejects_source,

@@ -51,7 +51,7 @@ def _year(f, p: _Prepared, goal_rows, anio, as_of, model) -> tuple[pd.DataFrame,
     """Readiness and summary rows for one year, plus that year's organisation snapshot."""
     ref = readiness.ref_of(anio, as_of)
     snap = p.snapshots.at(ref)
-    shares = readiness.oc_shares(snap, ref, model.salida)
+    shares = readiness.oc_shares(snap, ref, model.salida, model.evidencia)
     cloro_min = model.umbrales["cloro_minimo_mg_l"]
     cov = coverage.district_coverage(p.coverage, anio, as_of, cloro_min)
     atm_ok = readiness.atm_operativa(
@@ -79,10 +79,12 @@ def compute_all(
     `years` are the summary years; by default those of the frames (an incremental derive
     passes the whole warehouse's, since its frames hold only some districts).
     """
-    a = health.assessments(f["visitas"], f["diagnostico"], f["registro"], f["orgs"])
+    a = health.assessments(
+        f["visitas"], f["diagnostico"], f["registro"], f["orgs"], model.evidencia
+    )
     scores = health.score_assessments(a, model)
     goal_rows = goals.goal_progress(f, catalog, as_of)
-    cov_prep = coverage.Prepared.of(f["diagnostico"], f["visitas"], f["oc_cp"])
+    cov_prep = coverage.Prepared.of(f["diagnostico"], f["visitas"], f["oc_cp"], model.evidencia)
     prep = _Prepared(readiness.Snapshots(f, scores), cov_prep)
     salidas, resumenes, snap = [], [], None
     for anio in summary.summary_years(f, as_of) if years is None else years:
@@ -90,7 +92,8 @@ def compute_all(
         salidas.append(salida)
         resumenes.append(rows)
     ref = pd.Timestamp(as_of)
-    oc = priority.resumen_oc(snap, f["registro"], ref, model)
+    people = priority.people_served(f["diagnostico"], f["oc_cp"])
+    oc = priority.resumen_oc(snap, f["registro"], ref, model, people)
     cloro_min = model.umbrales["cloro_minimo_mg_l"]
     cov = coverage.coverage_table(
         f["diagnostico"], f["visitas"], f["oc_cp"], as_of, cloro_min, prep=cov_prep

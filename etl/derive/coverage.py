@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from etl.evidence import Evidence, shipped
+
 LATEST = 0
 LEVELS = {
     "distrito": lambda u: u,
@@ -31,6 +33,7 @@ SUMS = [
     "poblacion_continua",
     "viviendas",
     "viviendas_conexion",
+    "n_cp_cloro_vigente",
 ]
 
 # Survey columns the coverage figures read (the rest is left out of per-year copies).
@@ -99,8 +102,13 @@ def _reading_keys(codigo_oc: pd.Series, right: pd.DataFrame) -> np.ndarray:
     return right.attrs["codes"].get_indexer(codigo_oc.fillna("").astype(str)).astype(np.int64)
 
 
-def _last_reading_of(codes: np.ndarray, ref: pd.Series, right: pd.DataFrame) -> pd.Series:
-    """_last_reading from reading keys and each row's ref date (result indexed like ref)."""
+def _last_reading_of(
+    codes: np.ndarray, ref: pd.Series, right: pd.DataFrame, months: int | None = None
+) -> pd.Series:
+    """_last_reading from reading keys and each row's ref date (result indexed like ref).
+
+    With `months`, a reading older than that on the ref date is no reading (issue 14: one
+    2016 reading does not keep a CP "safe" in 2025)."""
     left = pd.DataFrame(
         {
             "_k": codes,
@@ -116,17 +124,25 @@ def _last_reading_of(codes: np.ndarray, ref: pd.Series, right: pd.DataFrame) -> 
         by="_k",
         direction="backward",
     )
+    if months is not None:
+        fresh = merged["fecha_visita"] > merged["ref"] - pd.DateOffset(months=months)
+        merged["cloro"] = merged["cloro"].where(fresh)
     return merged.set_index("_pos")["cloro"].reindex(np.arange(len(left))).set_axis(ref.index)
 
 
-def cp_figures(d: pd.DataFrame, cloro: pd.Series, cloro_min: float = 0.5) -> pd.DataFrame:
-    """Per-survey populations: served, safe, sanitation, continuous, dwellings."""
+def cp_figures(
+    d: pd.DataFrame, cloro: pd.Series, cloro_min: float = 0.5, cloro_max: float = 5.0
+) -> pd.DataFrame:
+    """Per-survey populations: served, safe, sanitation, continuous, dwellings.
+
+    Safe water: the provider chlorinates and its reading (already limited to its validity)
+    is within [cloro_min, cloro_max] (D.S. 031-2010-SA; data/evidencia.yaml)."""
     pop = pd.to_numeric(d["total_poblacion"], errors="coerce").fillna(0)
     has_system = d["sistema_agua"].eq(True)
     served = pd.to_numeric(d["poblacion_servicio_agua"], errors="coerce").fillna(0)
     served = served.clip(upper=pop).where(has_system, 0)
     chlorinates = d["realiza_cloracion"].eq(True)
-    safe = chlorinates & (cloro >= cloro_min)
+    safe = chlorinates & cloro.between(cloro_min, cloro_max)
     dwell = pd.to_numeric(d["viviendas_habitadas"], errors="coerce")
     dwell = dwell.fillna(pd.to_numeric(d["total_viviendas"], errors="coerce")).fillna(0)
     conn_ = pd.to_numeric(d["viviendas_conexion"], errors="coerce").fillna(0).clip(upper=dwell)
@@ -144,6 +160,7 @@ def cp_figures(d: pd.DataFrame, cloro: pd.Series, cloro_min: float = 0.5) -> pd.
             "poblacion_continua": served.where(d["servicio_agua_continuo"].eq(True), 0).astype(int),
             "viviendas": dwell.astype(int),
             "viviendas_conexion": conn_.astype(int),
+            "n_cp_cloro_vigente": cloro.notna().astype(int),
         },
         index=d.index,
     )
@@ -181,9 +198,16 @@ class Prepared:
     diag: pd.DataFrame  # the same sorted by (ubigeo_cp, anio): a unique key
     readings: pd.DataFrame  # see `readings`
     link: pd.Series  # CP → provider from the register's CP lists
+    ev: Evidence | None = None  # evidence rules (None: the shipped file)
 
     @classmethod
-    def of(cls, diag: pd.DataFrame, visits: pd.DataFrame, oc_cp: pd.DataFrame) -> Prepared:
+    def of(
+        cls,
+        diag: pd.DataFrame,
+        visits: pd.DataFrame,
+        oc_cp: pd.DataFrame,
+        ev: Evidence | None = None,
+    ) -> Prepared:
         link = oc_cp.drop_duplicates("ubigeo_cp").set_index("ubigeo_cp")["codigo_oc"]
         right = readings(visits)
         rows = diag[[c for c in diag.columns if c in SURVEY_COLUMNS]]
@@ -193,7 +217,7 @@ class Prepared:
             _k=_reading_keys(_provider_codes(rows, link), right),
             _cp=pd.factorize(rows["ubigeo_cp"])[0],
         )
-        return cls(rows, rows.sort_values(["ubigeo_cp", "anio"]), right, link)
+        return cls(rows, rows.sort_values(["ubigeo_cp", "anio"]), right, link, ev)
 
 
 def provider_codes(diag: pd.DataFrame, oc_cp: pd.DataFrame) -> pd.Series:
@@ -217,13 +241,15 @@ def year_figures(
 def _year_figures(
     d: pd.DataFrame, prep: Prepared, ref: pd.Timestamp, cloro_min: float
 ) -> pd.DataFrame:
-    """year_figures with prepared readings and CP links."""
+    """year_figures with prepared readings and CP links; readings within their validity."""
+    ev = prep.ev or shipped()
+    months = ev.months("lectura_cloro")
     if "_k" in d.columns:  # prepared surveys carry their reading key
-        cloro = _last_reading_of(d["_k"].to_numpy(), pd.Series(ref, index=d.index), prep.readings)
+        codes = d["_k"].to_numpy()
     else:
-        keys = pd.DataFrame({"codigo_oc": _provider_codes(d, prep.link), "ref": ref}, index=d.index)
-        cloro = _last_reading(keys, prep.readings)
-    return cp_figures(d, cloro, cloro_min)
+        codes = _reading_keys(_provider_codes(d, prep.link), prep.readings)
+    cloro = _last_reading_of(codes, pd.Series(ref, index=d.index), prep.readings, months)
+    return cp_figures(d, cloro, cloro_min, ev.cloro_max)
 
 
 def coverage_table(

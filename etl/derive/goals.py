@@ -1,9 +1,14 @@
 """Incentive-goal progress per municipality and catalogue goal (DOMAIN.md §2).
 
 Goals come from a Catalog (etl.catalog.load_catalog), so a new year's goal needs no code.
-Local choices (documented in docs/puntajes.md): evidence `en_proceso` earns half its points;
-before the deadline a goal is `en_camino` when finishing the activities already started
-(evidence en_proceso, metrics above 0 but under their threshold) would reach the minimum.
+Local choices (documented in docs/puntajes.md): evidence `en_proceso` earns half its points
+before the deadline and nothing after it; before the deadline a goal is `en_camino` when
+finishing the activities already started (evidence en_proceso, metrics above 0 but under their
+threshold) would reach the minimum.
+
+As the MEF verifies (issue 14): only evidence dated on or before the deadline counts (undated
+evidence cannot be verified and counts for nothing); metrics read the data as of the deadline,
+their denominators the organisations that existed then.
 """
 
 from __future__ import annotations
@@ -26,60 +31,82 @@ def _share(num: pd.Series, den: pd.Series) -> pd.Series:
     return num.reindex(den.index).fillna(0) / den.where(den > 0)
 
 
-def _orgs_per_district(f: Frames) -> pd.Series:
-    return f["orgs"].groupby("ubigeo").size()
-
-
 def _year_end(anio: int) -> pd.Timestamp:
     return pd.Timestamp(anio, 12, 31)
 
 
-def cp_con_diagnostico(f: Frames, anio: int) -> pd.Series:
-    """Share of the district's CPs with a DATASS survey in `anio`."""
+def _cut(anio: int, hasta: pd.Timestamp | None) -> pd.Timestamp:
+    """The date a metric is read at: the goal's deadline, never after the data year's end."""
+    end = _year_end(anio)
+    return end if hasta is None else min(end, pd.Timestamp(hasta))
+
+
+def _orgs_at(f: Frames, cut: pd.Timestamp) -> pd.DataFrame:
+    """Organisations that existed on `cut`: not constituted after it (unknown date: existed)."""
+    orgs, r = f["orgs"], f["registro"]
+    if "fecha_constitucion" not in r:
+        return orgs
+    later = r.loc[pd.to_datetime(r["fecha_constitucion"]) > cut, "codigo_oc"]
+    return orgs[~orgs["codigo_oc"].isin(later)]
+
+
+def _orgs_per_district(f: Frames, cut: pd.Timestamp | None = None) -> pd.Series:
+    orgs = f["orgs"] if cut is None else _orgs_at(f, cut)
+    return orgs.groupby("ubigeo").size()
+
+
+def cp_con_diagnostico(f: Frames, anio: int, hasta: pd.Timestamp | None = None) -> pd.Series:
+    """Share of the district's CPs with a DATASS survey in `anio`, dated by the deadline."""
     d = f["diagnostico"]
-    num = d[d["anio"] == anio].groupby("ubigeo")["ubigeo_cp"].nunique()
+    d = d[d["anio"] == anio]
+    if hasta is not None:  # an undated survey cannot be shown to predate the deadline
+        dated = d["fecha_encuesta"] if "fecha_encuesta" in d else pd.Series(pd.NaT, index=d.index)
+        d = d[pd.to_datetime(dated) <= _cut(anio, hasta)]
+    num = d.groupby("ubigeo")["ubigeo_cp"].nunique()
     return _share(num, f["centro_poblado"].groupby("ubigeo").size())
 
 
-def _orgs_with(f: Frames, mask: pd.Series) -> pd.Series:
+def _orgs_with(f: Frames, mask: pd.Series, cut: pd.Timestamp | None = None) -> pd.Series:
     codes = f["registro"].loc[mask, "codigo_oc"]
-    return f["orgs"][f["orgs"]["codigo_oc"].isin(codes)].groupby("ubigeo").size()
+    orgs = f["orgs"] if cut is None else _orgs_at(f, cut)
+    return orgs[orgs["codigo_oc"].isin(codes)].groupby("ubigeo").size()
 
 
-def oc_registradas(f: Frames, anio: int) -> pd.Series:
-    """Share of organisations in the municipal register by the end of `anio`."""
-    r = f["registro"]
-    mask = r["fecha_registro"].isna() | (r["fecha_registro"] <= _year_end(anio))
-    return _share(_orgs_with(f, mask), _orgs_per_district(f))
+def oc_registradas(f: Frames, anio: int, hasta: pd.Timestamp | None = None) -> pd.Series:
+    """Share of organisations (existing then) in the municipal register by the deadline."""
+    r, cut = f["registro"], _cut(anio, hasta)
+    mask = r["fecha_registro"].isna() | (r["fecha_registro"] <= cut)
+    return _share(_orgs_with(f, mask, cut), _orgs_per_district(f, cut))
 
 
-def oc_reconocidas(f: Frames, anio: int) -> pd.Series:
-    """Share of organisations recognised by municipal resolution by the end of `anio`."""
-    r = f["registro"]
+def oc_reconocidas(f: Frames, anio: int, hasta: pd.Timestamp | None = None) -> pd.Series:
+    """Share of organisations (existing then) recognised by resolution by the deadline."""
+    r, cut = f["registro"], _cut(anio, hasta)
     has = r["resolucion_reconocimiento"].notna() | r["fecha_resolucion"].notna()
-    mask = has & (r["fecha_resolucion"].isna() | (r["fecha_resolucion"] <= _year_end(anio)))
-    return _share(_orgs_with(f, mask), _orgs_per_district(f))
+    mask = has & (r["fecha_resolucion"].isna() | (r["fecha_resolucion"] <= cut))
+    return _share(_orgs_with(f, mask, cut), _orgs_per_district(f, cut))
 
 
-def _visits_in(f: Frames, anio: int) -> pd.DataFrame:
+def _visits_in(f: Frames, anio: int, hasta: pd.Timestamp | None = None) -> pd.DataFrame:
     v = f["visitas"]
-    return v[v["fecha_visita"].dt.year == anio]
+    return v[(v["fecha_visita"].dt.year == anio) & (v["fecha_visita"] <= _cut(anio, hasta))]
 
 
-def oc_visitadas(f: Frames, anio: int) -> pd.Series:
-    """Share of organisations visited by the ATM in `anio`."""
-    num = _visits_in(f, anio).groupby("ubigeo")["codigo_oc"].nunique()
-    return _share(num, _orgs_per_district(f))
+def oc_visitadas(f: Frames, anio: int, hasta: pd.Timestamp | None = None) -> pd.Series:
+    """Share of organisations (existing then) visited by the ATM in `anio`, by the deadline."""
+    num = _visits_in(f, anio, hasta).groupby("ubigeo")["codigo_oc"].nunique()
+    return _share(num, _orgs_per_district(f, _cut(anio, hasta)))
 
 
-def oc_clorando(f: Frames, anio: int) -> pd.Series:
+def oc_clorando(f: Frames, anio: int, hasta: pd.Timestamp | None = None) -> pd.Series:
     """Share of organisations visited in `anio` that chlorinate at their last visit that year."""
-    v = _visits_in(f, anio).sort_values("fecha_visita").drop_duplicates("codigo_oc", keep="last")
+    v = _visits_in(f, anio, hasta)
+    v = v.sort_values("fecha_visita").drop_duplicates("codigo_oc", keep="last")
     num = v[v["realiza_cloracion"].eq(True)].groupby("ubigeo").size()
     return _share(num, v.groupby("ubigeo").size())
 
 
-def atm_presupuesto_pia(f: Frames, anio: int) -> pd.Series:
+def atm_presupuesto_pia(f: Frames, anio: int, hasta: pd.Timestamp | None = None) -> pd.Series:
     """1.0 where the ATM has an opening budget (PIA) above 0 in `anio`, else 0."""
     a = f["atm"]
     a = a[a["anio"] == anio]
@@ -118,12 +145,45 @@ def goal_state(
     return "en_camino" if score + started_points >= minimum - 1e-9 else "en_riesgo"
 
 
-def activity_score(act: Activity, estado: str | None, valor: float | None) -> dict:
-    """Points earned by one activity, and the points still pending in it if started."""
+def evidence_status(
+    estado: str | None, fecha: object, deadline: dt.date | None, as_of: dt.date | None
+) -> tuple[str, float]:
+    """(what the evidence counts as, share of points) as the MEF would verify it.
+
+    With a deadline: evidence dated after it, or undated, counts for nothing
+    ("fuera_de_plazo", "sin_fecha"); after the deadline `en_proceso` earns nothing either.
+    """
+    estado = estado or "no_iniciada"
+    share = EVIDENCE_SHARE.get(estado, 0.0)
+    if deadline is None or share == 0:
+        return estado, share
+    when = pd.Timestamp(fecha) if fecha is not None and not pd.isna(fecha) else None
+    if when is None:
+        return "sin_fecha", 0.0
+    if when.date() > deadline:
+        return "fuera_de_plazo", 0.0
+    if estado == "en_proceso" and as_of is not None and as_of > deadline:
+        return "en_proceso_vencida", 0.0
+    return estado, share
+
+
+def activity_score(
+    act: Activity,
+    estado: str | None,
+    valor: float | None,
+    fecha: object = None,
+    deadline: dt.date | None = None,
+    as_of: dt.date | None = None,
+) -> dict:
+    """Points earned by one activity, and the points still pending in it if started.
+
+    With a `deadline`, evidence is judged as the MEF verifies it (see evidence_status)."""
     if act.tipo == "evidencia":
-        share = EVIDENCE_SHARE.get(estado or "", 0.0)
+        counted, share = evidence_status(estado, fecha, deadline, as_of)
         started = share > 0 and share < 1
         detail: dict = {"estado": estado or "no_iniciada"}
+        if counted != (estado or "no_iniciada"):
+            detail["cuenta_como"] = counted
     else:
         umbral = 1.0 if act.umbral is None else act.umbral
         ok = valor is not None and not np.isnan(valor) and valor >= umbral - 1e-9
@@ -146,18 +206,25 @@ def activity_score(act: Activity, estado: str | None, valor: float | None) -> di
 
 
 def _metric_columns(goal: Goal, f: Frames) -> dict[str, pd.Series]:
-    """Each metric activity's value per district."""
+    """Each metric activity's value per district, read as of the goal's deadline."""
+    hasta = pd.Timestamp(goal.fecha_limite)
     return {
-        a.id: METRICS[a.regla or ""](f, a.anio_dato or goal.anio)
+        a.id: METRICS[a.regla or ""](f, a.anio_dato or goal.anio, hasta)
         for a in goal.actividades
         if a.tipo == "metrica"
     }
 
 
-def _evidence(goal: Goal, f: Frames) -> pd.DataFrame:
+def _evidence(goal: Goal, f: Frames) -> dict[str, dict[str, tuple[str, object]]]:
+    """Per district and activity, the evidence's (estado, fecha)."""
     av = f["avance"]
     av = av[(av["anio"] == goal.anio) & (av["meta"] == goal.numero)]
-    return av.pivot_table(index="ubigeo", columns="actividad", values="estado", aggfunc="first")
+    av = av.drop_duplicates(["ubigeo", "actividad"])
+    fechas = av["fecha"] if "fecha" in av else pd.Series(None, index=av.index)
+    out: dict[str, dict[str, tuple[str, object]]] = {}
+    for u, a, e, d in zip(av["ubigeo"], av["actividad"], av["estado"], fechas, strict=True):
+        out.setdefault(u, {})[a] = (e, d)
+    return out
 
 
 def _lookup(s: pd.Series) -> dict:
@@ -169,10 +236,10 @@ def _row(goal: Goal, ubigeo: str, cat: str | None, ev: dict, metrics: dict, as_o
     acts = []
     states = ev.get(ubigeo, {})
     for a in goal.actividades:
-        estado = states.get(a.id)
+        estado, fecha = states.get(a.id, (None, None))
         estado = estado if isinstance(estado, str) else None
         valor = metrics[a.id].get(ubigeo, np.nan) if a.id in metrics else None
-        acts.append(activity_score(a, estado, valor))
+        acts.append(activity_score(a, estado, valor, fecha, goal.fecha_limite, as_of))
     applies = cat is not None and cat in goal.categorias
     score = sum(x["obtenido"] for x in acts)
     started = sum(x["pendiente_iniciada"] for x in acts)
@@ -208,7 +275,7 @@ def goal_progress(f: Frames, catalog: Catalog, as_of: dt.date) -> pd.DataFrame:
     rows = []
     for goal in catalog.goals:
         cat = _lookup(cls[cls["anio"] == goal.anio].set_index("ubigeo")["categoria"])
-        ev = _evidence(goal, f).to_dict("index")
+        ev = _evidence(goal, f)
         metrics = {k: _lookup(v) for k, v in _metric_columns(goal, f).items()}
         for ubigeo in f["distrito"]["ubigeo"]:
             c = cat.get(ubigeo)

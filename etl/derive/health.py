@@ -15,6 +15,7 @@ import pandas as pd
 import yaml
 
 from etl.derive.siasar import STATE_SCORE
+from etl.evidence import EVIDENCE_PATH, Evidence, load_evidence, shipped
 
 MODEL_PATH = Path(__file__).resolve().parents[2] / "data" / "modelo_salud.yaml"
 EPS = 1e-9
@@ -40,15 +41,23 @@ class Model:
     umbrales: dict[str, float]
     salida: dict = field(default_factory=dict)
     prioridad: dict[str, float] = field(default_factory=dict)
+    evidencia: Evidence | None = None
 
     @property
     def item_ids(self) -> list[str]:
         return [i.id for i in self.items]
 
 
-def load_model(path: Path = MODEL_PATH) -> Model:
-    """Read the health / readiness / priority model file."""
+def load_model(path: Path = MODEL_PATH, evidence_path: Path = EVIDENCE_PATH) -> Model:
+    """Read the health model file, with the thresholds of the evidence-rules file.
+
+    Chlorine range, exit thresholds and priority weights live in data/evidencia.yaml (one
+    place for every threshold); they are copied into the Model so every rule reads one object.
+    """
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    ev = load_evidence(evidence_path)
+    umbrales = {k: float(v) for k, v in raw["umbrales"].items()}
+    umbrales |= {"cloro_minimo_mg_l": ev.cloro_min, "cloro_maximo_mg_l": ev.cloro_max}
     items = []
     for dim, spec in raw["dimensiones"].items():
         for item_id, it in spec["items"].items():
@@ -67,9 +76,10 @@ def load_model(path: Path = MODEL_PATH) -> Model:
         version=str(raw["version"]),
         dimensiones={d: float(s.get("peso", 1.0)) for d, s in raw["dimensiones"].items()},
         items=tuple(items),
-        umbrales={k: float(v) for k, v in raw["umbrales"].items()},
-        salida=dict(raw.get("salida", {})),
-        prioridad={k: float(v) for k, v in raw.get("prioridad", {}).items()},
+        umbrales=umbrales,
+        salida=dict(ev.salida),
+        prioridad=dict(ev.prioridad),
+        evidencia=ev,
     )
 
 
@@ -108,6 +118,9 @@ def _reconocida(df: pd.DataFrame, item: Item, m: Model) -> pd.Series:
 
 def _consejo_vigente(df: pd.DataFrame, item: Item, m: Model) -> pd.Series:
     start, end = _date(df, item.fuente[0]), _date(df, item.fuente[1])
+    # Without an end date a term lasts `consejo_directivo_anios` from its start (local choice).
+    years = int((m.evidencia or shipped()).validez_meses["consejo_directivo_anios"])
+    end = end.fillna(start + pd.DateOffset(years=years))
     ok = (start.isna() | (start <= df["fecha"])) & (end >= df["fecha"])
     return ok.astype(float).where(end.notna())
 
@@ -264,11 +277,12 @@ DATASS_AS_VISIT = {
 
 
 def datass_assessments(diag: pd.DataFrame, visited: pd.Index) -> pd.DataFrame:
-    """One assessment per never-visited JASS and survey year, dated at the survey."""
+    """One assessment per never-visited JASS and survey year, dated at the survey.
+
+    An undated survey ("sin fecha", issue 14) is no assessment: its date would be invented."""
     d = diag[diag["codigo_oc"].notna() & ~diag["codigo_oc"].isin(visited)].copy()
-    d["fecha"] = pd.to_datetime(d["fecha_encuesta"]).fillna(
-        pd.to_datetime(d["anio"].astype(str) + "-12-31")
-    )
+    d["fecha"] = pd.to_datetime(d["fecha_encuesta"])
+    d = d[d["fecha"].notna()]
     d = d.sort_values(["codigo_oc", "fecha"]).drop_duplicates(["codigo_oc", "anio"], keep="last")
     out = d[["codigo_oc", "fecha"]].copy()
     for src, dst in DATASS_AS_VISIT.items():
@@ -280,21 +294,32 @@ def datass_assessments(diag: pd.DataFrame, visited: pd.Index) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def visit_assessments(visits: pd.DataFrame) -> pd.DataFrame:
-    """Each visit is an assessment; residual chlorine is the last reading up to that date."""
+def visit_assessments(visits: pd.DataFrame, ev: Evidence | None = None) -> pd.DataFrame:
+    """Each visit is an assessment; residual chlorine is the last reading up to that date,
+    if that reading is within its validity (data/evidencia.yaml), else no reading."""
+    ev = ev or shipped()
     v = visits.rename(columns={"fecha_visita": "fecha"}).copy()
     v["fecha"] = pd.to_datetime(v["fecha"])
     v = v.sort_values(["codigo_oc", "fecha"]).reset_index(drop=True)
-    v["cloro_residual_mg_l"] = v.groupby("codigo_oc")["cloro_residual_mg_l"].ffill()
+    v["fecha_cloro"] = v["fecha"].where(v["cloro_residual_mg_l"].notna())
+    by = v.groupby("codigo_oc")
+    v["cloro_residual_mg_l"] = by["cloro_residual_mg_l"].ffill()
+    v["fecha_cloro"] = by["fecha_cloro"].ffill()
+    stale = v["fecha_cloro"] <= v["fecha"] - pd.DateOffset(months=ev.months("lectura_cloro"))
+    v.loc[stale, ["cloro_residual_mg_l", "fecha_cloro"]] = np.nan
     v["origen"] = "visita"
     return v
 
 
 def assessments(
-    visits: pd.DataFrame, diag: pd.DataFrame, registro: pd.DataFrame, orgs: pd.DataFrame
+    visits: pd.DataFrame,
+    diag: pd.DataFrame,
+    registro: pd.DataFrame,
+    orgs: pd.DataFrame,
+    ev: Evidence | None = None,
 ) -> pd.DataFrame:
     """All assessments of known organisations, with their register entry joined."""
-    va = visit_assessments(visits.drop(columns=["ubigeo"], errors="ignore"))
+    va = visit_assessments(visits.drop(columns=["ubigeo"], errors="ignore"), ev)
     da = datass_assessments(diag, pd.Index(va["codigo_oc"].unique()))
     a = pd.concat([va, da], ignore_index=True)
     a = a[a["codigo_oc"].isin(orgs["codigo_oc"])]
@@ -316,6 +341,33 @@ def _json_items(values: pd.DataFrame) -> list[dict]:
         else dict(zip(ids, row, strict=True))
         for row, gap in zip(arr.tolist(), gaps, strict=True)
     ]
+
+
+def provisional(scores: pd.DataFrame, a: pd.DataFrame, model: Model) -> pd.DataFrame:
+    """Whether each graded assessment is provisional, and why (issue 14).
+
+    A grade is firm only when all four dimensions have evidence and a chlorine reading within
+    its validity stands behind it; otherwise it is provisional (E is "datos insuficientes",
+    a different statement). Reason codes: falta_<dimension>, sin_cloro_vigente.
+    """
+    dims = list(model.dimensiones)
+    missing = scores[dims].isna().to_numpy()
+    fecha_cloro = a["fecha_cloro"] if "fecha_cloro" in a else pd.Series(pd.NaT, index=a.index)
+    no_reading = pd.to_datetime(fecha_cloro).isna().to_numpy()
+    graded = (scores["grado"] != "E").to_numpy()
+    motivos = [
+        [f"falta_{d}" for d, m in zip(dims, row, strict=True) if m]
+        + (["sin_cloro_vigente"] if nr else [])
+        for row, nr in zip(missing.tolist(), no_reading.tolist(), strict=True)
+    ]
+    prov = graded & (missing.any(axis=1) | no_reading)
+    return pd.DataFrame(
+        {
+            "grado_provisional": prov,
+            "motivo_provisional": [m if p else None for m, p in zip(motivos, prov, strict=True)],
+        },
+        index=scores.index,
+    )
 
 
 def score_assessments(a: pd.DataFrame, model: Model) -> pd.DataFrame:
@@ -344,4 +396,4 @@ def score_assessments(a: pd.DataFrame, model: Model) -> pd.DataFrame:
     out["mejora_minima"] = None
     out.loc[last, "mejora_minima"] = pd.Series(best, index=out.index[last], dtype=object)
     out["version_modelo"] = model.version
-    return out
+    return out.join(provisional(scores, a, model))

@@ -11,6 +11,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from etl.evidence import Evidence, shipped
+
 CRITERIA = (
     "atm_operativa",
     "presupuesto_pia",
@@ -29,7 +31,11 @@ VISIT_COLUMNS = (
     "cloro_residual_mg_l",
     "asociados_al_dia",
     "total_asociados",
+    "tiene_operador",
+    "cobra_cuota",
 )
+# Facts a snapshot takes from the last visit, else from the latest survey (issue 14: priority).
+FACTS = ("realiza_cloracion", "tiene_operador", "cobra_cuota")
 
 
 def _by_key(df: pd.DataFrame, key: str, when: str) -> pd.DataFrame:
@@ -43,9 +49,11 @@ def _last_sorted(d: pd.DataFrame, key: str, when: str, ref: pd.Timestamp) -> pd.
 
 
 def _datass_dated(diag: pd.DataFrame) -> pd.DataFrame:
-    """Surveys naming a provider, dated (fecha_encuesta, else 31 December of the year)."""
+    """Surveys naming a provider. `fecha` orders them (fecha_encuesta, else 31 December of the
+    year); `fecha_dato` is the real survey date only: an undated survey is never recent."""
     d = diag[diag["codigo_oc"].notna()].copy()
-    d["fecha"] = d["fecha_encuesta"].fillna(pd.to_datetime(d["anio"].astype(str) + "-12-31"))
+    d["fecha_dato"] = pd.to_datetime(d["fecha_encuesta"])
+    d["fecha"] = d["fecha_dato"].fillna(pd.to_datetime(d["anio"].astype(str) + "-12-31"))
     return d
 
 
@@ -54,7 +62,8 @@ def _grades(scores: pd.DataFrame, ref: pd.Timestamp) -> pd.DataFrame:
     s = scores[scores["fecha_evaluacion"] <= ref]
     last = s.drop_duplicates("codigo_oc", keep="last").set_index("codigo_oc")
     prev = s[s.duplicated("codigo_oc", keep="last")].drop_duplicates("codigo_oc", keep="last")
-    out = last[["fecha_evaluacion", "puntaje", "grado"]].copy()
+    cols = ["fecha_evaluacion", "puntaje", "grado", "grado_provisional", "motivo_provisional"]
+    out = last[[c for c in cols if c in last.columns]].copy()
     out["grado_anterior"] = prev.set_index("codigo_oc")["grado"]
     return out
 
@@ -70,9 +79,13 @@ class Snapshots:
         orgs = f["orgs"].set_index("codigo_oc")[["ubigeo", "nombre", "tipo_organizacion"]]
         visits = f["visitas"][[c for c in VISIT_COLUMNS if c in f["visitas"].columns]]
         visits = _by_key(visits, "codigo_oc", "fecha_visita")
-        dated = _datass_dated(f["diagnostico"])[["codigo_oc", "anio", "fecha", "realiza_cloracion"]]
+        dated = _datass_dated(f["diagnostico"])
+        facts = [c for c in FACTS if c in dated.columns]
+        dated = dated[["codigo_oc", "anio", "fecha", "fecha_dato", *facts]]
         dated = _by_key(dated, "codigo_oc", "fecha")
-        scores = scores[["codigo_oc", "fecha_evaluacion", "puntaje", "grado"]]
+        keep = ["codigo_oc", "fecha_evaluacion", "puntaje", "grado"]
+        keep += [c for c in ("grado_provisional", "motivo_provisional") if c in scores.columns]
+        scores = scores[keep]
         # Organisation codes become integer keys once (their position in `keys`; NaN -1):
         # each date's de-duplications and joins then hash integers, not ~100k strings. Equal
         # codes get equal keys, so every per-date result is the same; `at` puts codes back.
@@ -99,15 +112,28 @@ class Snapshots:
         dat = self.datass_at(self.datass, ref)
         out = self.orgs.join(_grades(self.scores, ref))
         out["grado"] = out["grado"].fillna("E")
+        if "grado_provisional" in out:
+            out["grado_provisional"] = out["grado_provisional"].eq(True)
+            out["motivo_provisional"] = out["motivo_provisional"].where(
+                out["grado_provisional"], None
+            )
         out["ultima_visita"] = lastv["fecha_visita"]
         out["n_visitas"] = v.groupby("codigo_oc").size().reindex(out.index).fillna(0).astype(int)
-        out["realiza_cloracion"] = lastv["realiza_cloracion"].reindex(out.index)
-        out["realiza_cloracion"] = out["realiza_cloracion"].fillna(dat["realiza_cloracion"])
+        for fact in FACTS:
+            if fact in lastv.columns or fact in dat.columns:
+                own = lastv[fact].reindex(out.index) if fact in lastv.columns else None
+                survey = dat[fact].reindex(out.index) if fact in dat.columns else None
+                out[fact] = (
+                    own.fillna(survey)
+                    if own is not None and survey is not None
+                    else (own if own is not None else survey)
+                )
         out["cloro_residual_mg_l"] = reading["cloro_residual_mg_l"]
+        out["fecha_cloro"] = reading["fecha_visita"]
         tot = pd.to_numeric(lastv["total_asociados"], errors="coerce")
         out["tasa_cobranza"] = (lastv["asociados_al_dia"] / tot.where(tot > 0)).clip(0, 1)
         out["ultimo_dato"] = pd.concat(
-            [out["ultima_visita"], dat["fecha"].reindex(out.index)], axis=1
+            [out["ultima_visita"], dat["fecha_dato"].reindex(out.index)], axis=1
         ).max(axis=1)
         return out.set_axis(self.codes).rename_axis("codigo_oc").reset_index()
 
@@ -122,18 +148,26 @@ def oc_snapshot(f: Frames, scores: pd.DataFrame, ref: pd.Timestamp) -> pd.DataFr
     return Snapshots(f, scores).at(ref)
 
 
-def oc_shares(snap: pd.DataFrame, ref: pd.Timestamp, cfg: dict) -> pd.DataFrame:
-    """Per district, the shares of organisations meeting each JASS criterion."""
-    months = int(cfg.get("meses_recientes", 12))
-    since = ref - pd.DateOffset(months=months)
+def oc_shares(
+    snap: pd.DataFrame, ref: pd.Timestamp, cfg: dict, ev: Evidence | None = None
+) -> pd.DataFrame:
+    """Per district, the shares of organisations meeting each JASS criterion.
+
+    Evidence counts only within its validity (data/evidencia.yaml): a chlorine reading older
+    than `lectura_cloro` months is no reading; a provisional grade is no A or B.
+    """
+    ev = ev or shipped()
     cl = pd.to_numeric(snap["cloro_residual_mg_l"], errors="coerce")
+    if "fecha_cloro" in snap:
+        cl = cl.where(pd.to_datetime(snap["fecha_cloro"]) > ev.since("lectura_cloro", ref))
     chlor = snap["realiza_cloracion"].eq(True)
+    firm = ~snap["grado_provisional"].eq(True) if "grado_provisional" in snap else True
     flags = pd.DataFrame(
         {
-            "oc_ab": snap["grado"].isin(["A", "B"]),
-            "oc_cloro_adecuado": chlor & cl.between(0.5, 5.0),
-            "oc_visitadas_12m": snap["ultima_visita"] > since,
-            "oc_datos_recientes": snap["ultimo_dato"] > since,
+            "oc_ab": snap["grado"].isin(["A", "B"]) & firm,
+            "oc_cloro_adecuado": chlor & ev.in_range(cl),
+            "oc_visitadas_12m": snap["ultima_visita"] > ev.since("visita", ref),
+            "oc_datos_recientes": snap["ultimo_dato"] > ev.since("encuesta_datass", ref),
             "oc_clorando": chlor,
         }
     ).astype(float)
@@ -144,15 +178,23 @@ def oc_shares(snap: pd.DataFrame, ref: pd.Timestamp, cfg: dict) -> pd.DataFrame:
 
 
 def atm_operativa(f: Frames, goals: pd.DataFrame, anio: int, requiere_meta: bool) -> pd.Series:
-    """ATM row of the year with a designated head or an ordinance, and (if required) every goal
-    that applied to the district in its latest goal year up to `anio` met."""
+    """The ATM operated in `anio` (issue 14: evidence from that year, nothing carried over):
+    its row of the year has a designated head AND an approved plan (POA), an opening budget
+    above 0, or the district has JASS visits recorded that year. An ordinance alone (often
+    years old) is not evidence of operation. If required, every goal that applied to the
+    district in that same year is met; a year without a catalogued goal asks for none."""
     a = f["atm"][f["atm"]["anio"] == anio]
-    has = a["responsable_designado"].eq(True) | a["ordenanza_atm"].notna()
+    head = a["responsable_designado"].eq(True)
+    plan = a["poa_aprobado"].eq(True) if "poa_aprobado" in a else False
+    budget = pd.to_numeric(a["presupuesto_pia"], errors="coerce").fillna(0) > 0
+    v = f["visitas"]
+    visited_districts = set(v.loc[v["fecha_visita"].dt.year == anio, "ubigeo"])
+    visited = a["ubigeo"].isin(visited_districts)
+    has = head & (plan | budget | visited)
     ok = pd.Series(has.to_numpy(), index=a["ubigeo"].to_numpy(), dtype=bool)
     if not requiere_meta or goals.empty:
         return ok
-    g = goals[goals["aplica"].astype(bool) & (goals["anio"] <= anio)]
-    g = g[g["anio"] == g.groupby("ubigeo")["anio"].transform("max")]
+    g = goals[goals["aplica"].astype(bool) & (goals["anio"] == anio)]
     met = (g["estado"] == "cumplida").groupby(g["ubigeo"]).all()
     return ok & met.reindex(ok.index).ne(False)
 

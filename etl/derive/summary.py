@@ -61,6 +61,13 @@ def summary_rows(
     count_cols = [f"n_oc_{g.lower()}" for g in GRADES] + ["metas_aplicables", "metas_cumplidas"]
     out[count_cols] = out[count_cols].fillna(0).astype(int)
     out["n_oc"] = out[[f"n_oc_{g.lower()}" for g in GRADES]].sum(axis=1)
+    if "grado_provisional" in snap:  # issue 14: how many grades are not yet firm
+        prov = snap[snap["grado_provisional"].eq(True)]
+        out["n_oc_provisional"] = prov.groupby("ubigeo").size()
+        ab = prov[prov["grado"].isin(["A", "B"])]
+        out["n_oc_ab_provisional"] = ab.groupby("ubigeo").size()
+        cols = ["n_oc_provisional", "n_oc_ab_provisional"]
+        out[cols] = out[cols].fillna(0).astype(int)
     out["puntaje_medio"] = snap.groupby("ubigeo")["puntaje"].mean()
     out["pct_oc_visitadas_12m"] = shares["oc_visitadas_12m"]
     out["pct_oc_datos_recientes"] = shares["oc_datos_recientes"]

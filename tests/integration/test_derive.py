@@ -121,7 +121,15 @@ def _raw_rows() -> dict:
         ],
         schema.clasificacion_municipal: [{"ubigeo": UB, "anio": 2017, "categoria": "D"}],
         schema.avance_meta: [
-            {"ubigeo": UB, "anio": 2017, "meta": 41, "actividad": "poa", "estado": "cumplida"}
+            # Dated by the deadline: undated evidence would not count (issue 14).
+            {
+                "ubigeo": UB,
+                "anio": 2017,
+                "meta": 41,
+                "actividad": "poa",
+                "estado": "cumplida",
+                "fecha": dt.date(2017, 5, 2),
+            }
         ],
         schema.resultado_mef: [{"ubigeo": UB, "anio": 2017, "meta": 41, "cumplio": True}],
     }
@@ -200,7 +208,9 @@ def test_rdy001_readiness_and_priority(derived):
     assert set(s["faltantes"]) == {c for c, v in crit.items() if not v["cumple"]}
     oc = {r["codigo_oc"]: r for r in _rows(derived, schema.resumen_oc)}
     assert "cloro_bajo" in oc["OC1"]["razones"]
-    assert {"sin_visita_12m", "sin_cloracion", "datos_insuficientes"} <= set(oc["OC2"]["razones"])
+    # OC2 was never visited: that reason, not "no visit in 12 months" (issue 14).
+    assert {"nunca_visitada", "sin_cloracion", "datos_insuficientes"} <= set(oc["OC2"]["razones"])
+    assert "sin_visita_12m" not in oc["OC2"]["razones"]
     assert oc["OC1"]["n_visitas"] == 2 and oc["OC1"]["consejo_vigente"] is True
     (r,) = _rows(derived, schema.resumen_distrito, ubigeo=UB, anio=2024)
     assert r["n_oc"] == 2 and r["n_oc_e"] == 1

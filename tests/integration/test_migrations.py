@@ -28,6 +28,17 @@ LATER_COLUMNS = (
     "distrito.mapa",
     "distrito.contenedor_2007",
     "distrito.contenedor_fuente",
+    # issue 14 (0004_i14)
+    "meta.categorias_fuente",
+    "puntaje_oc.grado_provisional",
+    "puntaje_oc.motivo_provisional",
+    "resumen_oc.grado_provisional",
+    "resumen_oc.motivo_provisional",
+    "resumen_oc.prioridad_base",
+    "resumen_oc.poblacion_servida",
+    "resumen_distrito.n_oc_provisional",
+    "resumen_distrito.n_oc_ab_provisional",
+    "cobertura.n_cp_cloro_vigente",
 )
 LATER_TABLES = (
     "usuario",
@@ -90,11 +101,13 @@ def fill_baseline(engine: Engine, rows: Rows) -> None:
 def strip_fecha_corte(rows: Rows) -> Rows:
     """The rows as the baseline schema holds them: carga without the later columns, and
     without the later tables."""
-    out = {k: v for k, v in rows.items() if k not in LATER_TABLES}
-    for name in ("carga", "distrito"):
+    out = {}
+    for name, table_rows in rows.items():
+        if name in LATER_TABLES:
+            continue
         names = list(schema.metadata.tables[name].columns.keys())
-        keep = [i for i, col in enumerate(names) if f"{name}.{col}" not in LATER_COLUMNS]
-        out[name] = sorted((tuple(r[i] for i in keep) for r in rows[name]), key=repr)
+        keep = [i for i, c in enumerate(names) if f"{name}.{c}" not in LATER_COLUMNS]
+        out[name] = sorted((tuple(r[i] for i in keep) for r in table_rows), key=repr)
     return out
 
 

@@ -92,6 +92,7 @@ def _frames(as_of_year: int = 2030) -> dict[str, pd.DataFrame]:
                 "meta": [7, 7],
                 "actividad": ["ordenanza", "poa"],
                 "estado": ["cumplida", "en_proceso"],
+                "fecha": [ts(2030, 3, 1), ts(2030, 4, 1)],
             }
         ),
         "mef": pd.DataFrame(
@@ -173,3 +174,61 @@ def test_goal005_en_camino_en_riesgo_and_discrepancy(tmp_path):
     f["avance"] = f["avance"].iloc[:1]  # poa never started
     risk = goals.goal_progress(f, type(cat)(version="t", goals=(strict,)), D(2030, 10, 1))
     assert risk.set_index("ubigeo").loc["010101", "estado"] == "en_riesgo"
+
+
+# ------------------------------------------------------------------ issue 14: as the MEF ----
+
+DEADLINE = D(2017, 12, 31)
+
+
+@pytest.mark.parametrize(
+    ("estado", "fecha", "as_of", "points", "counts_as"),
+    [
+        ("cumplida", D(2017, 12, 31), D(2018, 6, 1), 20, "cumplida"),  # on the deadline day
+        ("cumplida", D(2018, 1, 1), D(2018, 6, 1), 0, "fuera_de_plazo"),  # one day after
+        ("cumplida", None, D(2018, 6, 1), 0, "sin_fecha"),  # cannot be verified
+        ("en_proceso", D(2017, 6, 1), D(2017, 9, 1), 10, "en_proceso"),  # before: half
+        ("en_proceso", D(2017, 6, 1), D(2018, 1, 1), 0, "en_proceso_vencida"),  # after: 0
+    ],
+)
+def test_goal101_evidence_as_the_mef_verifies(estado, fecha, as_of, points, counts_as):
+    r = goals.activity_score(_act("evidencia"), estado, None, fecha, DEADLINE, as_of)
+    assert r["obtenido"] == points
+    assert r.get("cuenta_como", r["estado"]) == counts_as
+
+
+def test_goal102_metrics_read_at_the_deadline_with_its_denominator():
+    f = _frames()
+    # Due 30 Jun 2030: A's August visit is too late, but A (February) and B (March) count.
+    cut = pd.Timestamp(2030, 6, 30)
+    assert goals.oc_visitadas(f, 2030, cut)["010101"] == pytest.approx(0.5)
+    assert goals.oc_visitadas(f, 2030, pd.Timestamp(2030, 2, 15))["010101"] == pytest.approx(0.25)
+    # B registered on 1 May 2030: not by a 30 April deadline.
+    assert goals.oc_registradas(f, 2030, pd.Timestamp(2030, 4, 30))["010101"] == 0.25
+    # An organisation constituted after the deadline is not in the denominator.
+    f["registro"]["fecha_constitucion"] = [pd.NaT, pd.NaT, pd.Timestamp(2031, 1, 1)]
+    assert goals.oc_visitadas(f, 2030, cut)["010101"] == pytest.approx(2 / 3)
+
+
+def test_goal103_shipped_catalogue_applies_goals_by_category_per_the_seed():
+    cat = {g.key: g for g in load_catalog().goals}
+    for key in [(2015, 11), (2015, 40), (2016, 35), (2017, 35)]:
+        assert cat[key].categorias == ("C",), key
+    for key in [(2016, 42), (2017, 41)]:
+        assert cat[key].categorias == ("D",), key
+    assert all(g.categorias_fuente for g in cat.values())
+
+
+def test_goal104_category_a_municipality_is_not_judged_on_goal_41():
+    g41 = next(g for g in load_catalog().goals if g.key == (2017, 41))
+    f = _frames()
+    f["distrito"] = pd.DataFrame({"ubigeo": ["010101", "010102"]})
+    f["clasificacion"] = pd.DataFrame(
+        {"ubigeo": ["010101", "010102"], "anio": [2017, 2017], "categoria": ["A", "D"]}
+    )
+    f["avance"] = f["avance"].iloc[:0]
+    f["mef"] = f["mef"].iloc[:0]
+    p = goals.goal_progress(f, type(load_catalog())(version="t", goals=(g41,)), D(2018, 6, 1))
+    p = p.set_index("ubigeo")
+    assert p.loc["010101", "estado"] == "no_aplica" and not p.loc["010101", "aplica"]
+    assert p.loc["010102", "estado"] == "no_cumplida"

@@ -122,11 +122,15 @@ def test_rdy004_snapshot_and_shares():
     assert snap.at["A", "tasa_cobranza"] == pytest.approx(0.75)
     shares = readiness.oc_shares(snap.reset_index(), ref, CFG).loc["010101"]
     assert shares["oc_ab"] == 0.5 and shares["oc_visitadas_12m"] == 0.5
-    assert shares["oc_cloro_adecuado"] == 0.5
+    # A's only reading (March 2023) is 16 months old on ref: past its 12-month validity.
+    assert shares["oc_cloro_adecuado"] == 0.0
     assert shares["oc_datos_recientes"] == 0.5  # B's 2022 survey is stale
+    early = TS(2024, 2, 1)  # the same reading 11 months old still counts
+    snap2 = readiness.oc_snapshot(_frames(), SCORES, early)
+    assert readiness.oc_shares(snap2, early, CFG).loc["010101", "oc_cloro_adecuado"] == 0.5
 
 
-def test_rdy005_atm_operativa_needs_head_or_ordinance_and_latest_goals_met():
+def test_rdy005_atm_operativa_needs_this_years_evidence_and_goals():
     goals = pd.DataFrame(
         {
             "ubigeo": ["010101", "010101"],
@@ -136,8 +140,42 @@ def test_rdy005_atm_operativa_needs_head_or_ordinance_and_latest_goals_met():
         }
     )
     f = _frames()
+    f["visitas"]["ubigeo"] = "010101"
+    # Issue 14: a goal result is not carried beyond its year: the 2017 miss says nothing of 2024.
     ok = readiness.atm_operativa(f, goals, 2024, requiere_meta=True)
-    assert not ok["010101"]  # its latest applicable goal (2017) was missed
-    assert readiness.atm_operativa(f, goals, 2024, requiere_meta=False)["010101"]
+    assert ok["010101"]  # head designated + PIA budget in 2024, no goal catalogued for 2024
+    f2 = _frames()
+    f2["atm"] = f2["atm"].assign(anio=2017)
+    f2["visitas"]["ubigeo"] = "010101"
+    assert not readiness.atm_operativa(f2, goals, 2017, requiere_meta=True)["010101"]
+    assert readiness.atm_operativa(f2, goals, 2017, requiere_meta=False)["010101"]
     assert not readiness.atm_operativa(f, goals.iloc[:0], 2024, True)["010102"]
     assert readiness.ref_of(2024, dt.date(2024, 6, 30)) == TS(2024, 6, 30)
+
+
+@pytest.mark.parametrize(
+    ("row", "visit_year", "expected"),
+    [
+        # A 2015 ordinance alone, no head: not operating in 2025.
+        ({"responsable_designado": None, "ordenanza_atm": "Ord. 5-2015"}, None, False),
+        # Head designated but nothing done that year.
+        ({"responsable_designado": True, "presupuesto_pia": 0.0}, None, False),
+        ({"responsable_designado": True, "presupuesto_pia": 0.0, "poa_aprobado": True}, None, True),
+        ({"responsable_designado": True, "presupuesto_pia": 9000.0}, None, True),
+        # JASS visits recorded in the year count; visits of another year do not.
+        ({"responsable_designado": True, "presupuesto_pia": 0.0}, 2025, True),
+        ({"responsable_designado": True, "presupuesto_pia": 0.0}, 2024, False),
+    ],
+)
+def test_rdy010_atm_operating_needs_evidence_from_that_year(row, visit_year, expected):
+    base = {"ubigeo": "010101", "anio": 2025, "ordenanza_atm": None, "presupuesto_pia": None}
+    visits = pd.DataFrame(
+        {
+            "codigo_oc": ["A"] if visit_year else [],
+            "ubigeo": ["010101"] if visit_year else [],
+            "fecha_visita": pd.to_datetime([f"{visit_year}-05-01"] if visit_year else []),
+        }
+    )
+    f = {"atm": pd.DataFrame([base | row]), "visitas": visits}
+    ok = readiness.atm_operativa(f, pd.DataFrame(), 2025, requiere_meta=True)
+    assert bool(ok["010101"]) is expected

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
+
 from etl import read, validate
 
 TODAY = dt.date(2025, 6, 30)
@@ -99,12 +101,18 @@ def test_val007_datass_split_and_year(tmp_path):
     )
     checked = check(tmp_path, text)
     row = checked.values.iloc[0]
+    # FechaModificacion is when the record was edited, not a survey date (issue 14): the row
+    # is "sin fecha", stored under the load year, and the load says so once.
     assert (row["ubigeo_cp"], row["centro_poblado"], row["anio"]) == (
         "0101010001",
         "Ñaupa Alta",
-        2023,
+        TODAY.year,
     )
+    assert pd.isna(row.get("fecha_encuesta"))
     assert checked.problems == []
+    assert sum("sin fecha" in n.es for n in checked.notices) == 1
+    dated = text.replace("FechaModificacion_Encuesta", "fecha_encuesta")
+    assert check(tmp_path, dated).values.iloc[0]["anio"] == 2023
 
 
 def test_val007_datass_without_date_uses_load_year_with_warning(tmp_path):
@@ -112,9 +120,12 @@ def test_val007_datass_without_date_uses_load_year_with_warning(tmp_path):
         "ubigeo_cp;centro_poblado;viviendas_habitadas;total_poblacion;sistema_agua;"
         "poblacion_servicio_agua\n0101010001;A;10;50;Sí;40\n"
     )
+    text += "0101010002;B;10;50;Sí;40\n"
     checked = check(tmp_path, text)
     assert checked.values.iloc[0]["anio"] == TODAY.year
-    assert any(str(TODAY.year) in n.es for n in checked.notices)
+    # One warning per file, with the count.
+    notices = [n.es for n in checked.notices if "sin fecha" in n.es]
+    assert len(notices) == 1 and notices[0].startswith("2 filas") and str(TODAY.year) in notices[0]
 
 
 def test_val008_unknown_reference_and_visit_district(tmp_path):
