@@ -13,7 +13,7 @@ from dash import Dash, dcc, html
 from flask import current_app, has_app_context
 
 from dashboard import components as c
-from dashboard import exports, guard, health, ids, security, speed
+from dashboard import exports, guard, health, ids, security, skeletons, speed
 from dashboard.auth import AccountStore
 from dashboard.callbacks import district as district_cb
 from dashboard.callbacks import overview as overview_cb
@@ -68,12 +68,13 @@ def create_app(settings: Settings | None = None, warehouse: Warehouse | None = N
     security.configure(app, settings, store)
     health.register(app.server, wh.engine)
     guard.register(app.server)
-    speed.slim_validation_layout(app)
     speed.StaticBrotli().register(app)
     if settings.map_tiles:  # the tile map needs the full plotly.js (speed.full_plotly)
         speed.full_plotly(app)
     # Last: its before_request must run after the login gate and the request guard.
     speed.RouterCache(lambda: _router_key(wh)).register(app)
+    # Dash's validation layout, embedded in every HTML page: built now, in nobody's scope.
+    skeletons.build_validation_layout(app)
     return app
 
 

@@ -48,6 +48,7 @@ LOGOUT_PATH = "/logout"
 # Reachable without an account: the login form, its stylesheet and favicon, the health check.
 PUBLIC_PATHS = (LOGIN_PATH, LOGOUT_PATH, "/health", "/_favicon.ico", "/favicon.ico")
 PUBLIC_PREFIXES = ("/assets/",)
+ASSET_ENDPOINT = "_dash_assets.static"  # Dash's static route for assets/ (a file, not a page)
 SESSION_HOURS = 12
 
 
@@ -251,6 +252,9 @@ def _gate() -> Any:
     """Nothing but the public paths without an account: pages go to the login form, data
     requests get 401."""
     path = request.path
+    if path.startswith(PUBLIC_PREFIXES) and request.endpoint != ASSET_ENDPOINT:
+        # "/assets/" itself (or a folder) matches Dash's catch-all page route: not a file.
+        return _error_body(404, "No encontrado / not found"), 404
     if path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES):
         return None
     if isinstance(current_user, Account) and current_user.is_active:
