@@ -443,6 +443,19 @@ TEXTS: dict[str, tuple[str, str]] = {
         "… and {n} more JASS (full list in the dashboard).",
     ),
     "fi.unmet": ("Criterios no cumplidos:", "Criteria not met:"),
+    # --- issue 19: security (uploads and exports under load, sessions)
+    "da.upload_busy": (
+        "El servidor está revisando otras cargas; intente de nuevo en un minuto.",
+        "The server is checking other uploads; try again in a minute.",
+    ),
+    "common.export_busy": (
+        "Ya hay una descarga en curso para esta cuenta; espere a que termine.",
+        "A download is already running for this account; wait for it to finish.",
+    ),
+    "common.export_too_many_rows": (
+        "La tabla tiene más de {n} filas: filtre la tabla antes de descargarla.",
+        "The table has more than {n} rows: filter the table before downloading it.",
+    ),
 }
 
 # Readable labels for codes the ETL stores (visit reasons, exit criteria, score items).

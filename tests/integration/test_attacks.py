@@ -7,14 +7,41 @@ warehouse is test_security's: Cascas (131101) and Chachapoyas (010101) with JASS
 
 from __future__ import annotations
 
+import base64
+import io
+import json
+import os
+import re
+import resource
+import subprocess
+import sys
+import time
+import zipfile
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
+import requests
+from sqlalchemy import func, select
 
-from dashboard import create_app
+from dashboard import create_app, uploads
 from dashboard.auth import AccountStore
+from etl import schema as s
+from etl.read import ReadError, read_file
 from tests.browser.fixture_data import CASCAS, fill_warehouse
-from tests.integration.test_security import PASSWORD, _logged_in, _settings
+from tests.integration.test_security import (
+    LIMIT,
+    PASSWORD,
+    ROOT,
+    SECRET,
+    VISITS_CSV,
+    _logged_in,
+    _outputs,
+    _settings,
+    _upload,
+)
+from tests.integration.test_serving import free_port, wait_healthy
 
 # Names of districts only the server can add to a page (the attacker sends none of them).
 DISTRICT_NAMES = ("Cascas", "Chachapoyas", "Bambamarca", "Amazonas", "JASS Pucacruz")
@@ -94,3 +121,245 @@ def test_sec102_validation_layout_covers_every_callback_id(app):
     # Dash's own page-router components live in the app's layout, not in any page.
     missing = {w for w in wanted if not w.startswith(("{", "_pages")) and w not in found}
     assert missing == set()
+
+
+# ------------------------------------------------------------------ 2: upload exhaustion -----
+
+
+def _sparse_workbook() -> bytes:
+    """1.7 KB: a <dimension> that says A1:D2, and one cell at row 150,000, column 2,000."""
+    sheet = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b'<dimension ref="A1:D2"/><sheetData>'
+        b'<row r="1"><c r="A1" t="inlineStr"><is><t>codigo_oc</t></is></c>'
+        b'<c r="B1" t="inlineStr"><is><t>fecha_visita</t></is></c></row>'
+        b'<row r="150000"><c r="BXX150000"><v>1</v></c></row>'
+        b"</sheetData></worksheet>"
+    )
+    return _workbook({"xl/worksheets/sheet1.xml": sheet})
+
+
+def _workbook(sheets: dict[str, bytes]) -> bytes:
+    """A minimal .xlsx that calamine opens."""
+    types = (
+        '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
+        'package/2006/content-types"><Default Extension="rels" ContentType="application/'
+        'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType='
+        '"application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName='
+        '"/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-'
+        'officedocument.spreadsheetml.worksheet+xml"/></Types>'
+    )
+    rels = (
+        '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
+        'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://'
+        'schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+        'Target="xl/workbook.xml"/></Relationships>'
+    )
+    book = (
+        '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats'
+        '.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/'
+        'officeDocument/2006/relationships"><sheets><sheet name="Hoja1" sheetId="1" '
+        'r:id="rId1"/></sheets></workbook>'
+    )
+    book_rels = (
+        '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
+        'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://'
+        'schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+        'Target="worksheets/sheet1.xml"/></Relationships>'
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", types)
+        z.writestr("_rels/.rels", rels)
+        z.writestr("xl/workbook.xml", book)
+        z.writestr("xl/_rels/workbook.xml.rels", book_rels)
+        for name, data in sheets.items():
+            z.writestr(name, data)
+    return buffer.getvalue()
+
+
+COMMA_LINE = b"codigo_oc" + b"," * 100_000 + b"\n131101-J01\n"
+
+
+def _limit_memory() -> None:  # the served process of an attack test: 3 GB at most
+    resource.setrlimit(resource.RLIMIT_AS, (3 * 1024**3, 3 * 1024**3))
+
+
+@pytest.fixture
+def server(store, db_url, tmp_path) -> Iterator[str]:
+    """`python app.py` with accounts, on a free loopback port (3 GB address space)."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": db_url,
+        "HOST": "127.0.0.1",
+        "PORT": str(port),
+        "ATM_AUTH": "1",
+        "ATM_SECRET_KEY": SECRET,
+        "ATM_UPLOAD_DIR": str(tmp_path / "up"),
+        "ATM_ARCHIVE_DIR": str(tmp_path / "archive"),
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "app.py"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        preexec_fn=_limit_memory,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(base, proc)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def _http_login(base: str, user: str) -> requests.Session:
+    web = requests.Session()
+    page = web.get(base + "/login", timeout=10).text
+    token = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+    data = {"usuario": user, "clave": PASSWORD, "csrf": token}
+    assert (
+        web.post(base + "/login", data=data, timeout=10, allow_redirects=False).status_code == 302
+    )
+    return web
+
+
+def _http_upload(web: requests.Session, base: str, contents: bytes, name: str) -> str:
+    deps = web.get(base + "/_dash-dependencies", timeout=10).json()
+    dep = next(d for d in deps if d["inputs"][0]["id"] == "da-upload")
+    body = {
+        "output": dep["output"],
+        "outputs": _outputs(dep["output"]),
+        "inputs": [
+            {
+                "id": "da-upload",
+                "property": "contents",
+                "value": "data:text/csv;base64," + base64.b64encode(contents).decode(),
+            }
+        ],
+        "state": [
+            {"id": "da-upload", "property": "filename", "value": name},
+            {"id": "da-state", "property": "data", "value": {"lang": "es"}},
+        ],
+        "changedPropIds": ["da-upload.contents"],
+    }
+    answer = web.post(base + "/_dash-update-component", json=body, timeout=UPLOAD_SECONDS)
+    assert answer.status_code == 200
+    return json.dumps(answer.json(), ensure_ascii=False)
+
+
+UPLOAD_SECONDS = 30
+
+
+@pytest.mark.parametrize(
+    ("contents", "name", "why"),
+    [(_sparse_workbook(), "visitas.xlsx", "columnas"), (COMMA_LINE, "visitas.csv", "columnas")],
+    ids=["sparse-workbook", "100000-commas"],
+)
+def test_sec110_tiny_uploads_that_build_huge_grids_are_refused_quickly(server, contents, name, why):
+    assert len(contents) < 120_000
+    web = _http_login(server, "cascas")
+    with ThreadPoolExecutor(1) as pool:
+        started = time.monotonic()
+        upload = pool.submit(_http_upload, web, server, contents, name)
+        health = []
+        for _ in range(10):  # /health keeps answering while the upload is checked
+            health.append(requests.get(server + "/health", timeout=5).status_code)
+            if upload.done():
+                break
+            time.sleep(0.5)
+        report = upload.result(timeout=UPLOAD_SECONDS)
+        elapsed = time.monotonic() - started
+    assert why in report and "ocupa" in report, report[:500]
+    assert elapsed < 10, elapsed
+    assert set(health) == {200}
+    assert requests.get(server + "/health", timeout=5).status_code == 200
+
+
+def test_sec111_the_reader_measures_a_sheet_not_its_dimension(tmp_path):
+    """The command line reads through the same check: a ReadError, not a 9.6 GB grid."""
+    path = tmp_path / "visitas.xlsx"
+    path.write_bytes(_sparse_workbook())
+    with pytest.raises(ReadError, match="columns"):
+        read_file(path)
+    csv = tmp_path / "comas.csv"
+    csv.write_bytes(COMMA_LINE)
+    with pytest.raises(ReadError, match="columns"):
+        read_file(csv)
+
+
+def test_sec112_extents_are_counted_as_the_parser_counts():
+    from etl import limits  # (imported here: the module ran on the code before issue #19 too)
+
+    assert limits.text_lines(b"a\rb\rc") == 3 and limits.text_lines(b"a\r\nb\n") == 2
+    scanner = limits.SheetScanner()
+    xml = b'<worksheet><sheetData><row><c/><c/><c r="C1"/><c/></row><row/><row><c/></row>'
+    for i in range(0, len(xml), 5):  # chunk boundaries anywhere
+        scanner.feed(xml[i : i + 5])
+    assert scanner.extent() == limits.Extent(rows=3, columns=4)
+    prefixed = b'<x:worksheet xmlns:x="s"><x:sheetData><x:row r="7"><x:c r="AB7"/></x:row>'
+    assert limits.scan_sheet(io.BytesIO(prefixed)).extent() == limits.Extent(7, 28)
+    lying_order = b'<worksheet><sheetData><row r="2"><c t="s" r="ZZ90000"/></row>'
+    assert limits.scan_sheet(io.BytesIO(lying_order)).extent() == limits.Extent(90000, 702)
+
+
+# ------------------------------------------------------------------ 6, 7: staged uploads -----
+
+
+def _http_confirm(web: requests.Session, base: str, token: str) -> str:
+    deps = web.get(base + "/_dash-dependencies", timeout=10).json()
+    dep = next(d for d in deps if d["inputs"][0]["id"] == "da-upload-confirm")
+    body = {
+        "output": dep["output"],
+        "outputs": _outputs(dep["output"]),
+        "inputs": [{"id": "da-upload-confirm", "property": "n_clicks", "value": 1}],
+        "state": [
+            {"id": "da-upload-token", "property": "data", "value": token},
+            {"id": "da-state", "property": "data", "value": {"lang": "es"}},
+        ],
+        "changedPropIds": ["da-upload-confirm.n_clicks"],
+    }
+    answer = web.post(base + "/_dash-update-component", json=body, timeout=UPLOAD_SECONDS)
+    return json.dumps(answer.json(), ensure_ascii=False) if answer.status_code == 200 else ""
+
+
+def _loads(engine) -> int:
+    with engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(s.carga)).scalar_one()
+
+
+def test_sec160_five_concurrent_confirms_of_one_upload_load_it_once(server, engine):
+    web = _http_login(server, "cascas")
+    report = _http_upload(web, server, VISITS_CSV.encode(), "visitas.csv")
+    token = json.loads(report)["response"]["da-upload-token"]["data"]
+    before = _loads(engine)
+    with ThreadPoolExecutor(5) as pool:
+        answers = list(pool.map(lambda _: _http_confirm(web, server, token), range(5)))
+    assert _loads(engine) == before + 1
+    assert sum("guardada" in a for a in answers) == 1
+    assert sum("caducó" in a or "otras cargas" in a for a in answers) == 4
+
+
+def test_sec171_the_row_cap_counts_lines_as_the_parser_does():
+    cr_rows = b"a;b\r" * (uploads.MAX_ROWS + 2)  # \r-separated: one "line" for a \n counter
+    with pytest.raises(uploads.UploadRefused, match="filas"):
+        uploads.sniff(cr_rows, LIMIT)
+
+
+def test_sec170_an_account_keeps_few_uploads_waiting(app, tmp_path, monkeypatch):
+    monkeypatch.setenv("ATM_UPLOAD_DIR", str(tmp_path / "up"))
+    client = _logged_in(app, "cascas")
+    tokens = [_upload(client, VISITS_CSV.encode())[1] for _ in range(3)]  # uploads.MAX_STAGED
+    assert all(tokens)
+    report, token = _upload(client, VISITS_CSV.encode())
+    assert token is None and "esperando confirmación" in report
+    admin = _logged_in(app, "admin")  # another account is not held back by cascas's
+    assert _upload(admin, VISITS_CSV.encode())[1]
