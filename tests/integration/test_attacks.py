@@ -29,8 +29,10 @@ from dashboard import create_app, uploads
 from dashboard.auth import AccountStore
 from etl import schema as s
 from etl.read import ReadError, read_file
-from tests.browser.fixture_data import CASCAS, fill_warehouse
+from tests.browser.fixture_data import CASCAS, CHACHA, fill_warehouse
 from tests.integration.test_security import (
+    CASCAS_JASS,
+    CHACHA_JASS,
     LIMIT,
     PASSWORD,
     ROOT,
@@ -363,3 +365,54 @@ def test_sec170_an_account_keeps_few_uploads_waiting(app, tmp_path, monkeypatch)
     assert token is None and "esperando confirmación" in report
     admin = _logged_in(app, "admin")  # another account is not held back by cascas's
     assert _upload(admin, VISITS_CSV.encode())[1]
+
+
+# ------------------------------------------------------------------ 3: cross-district rows ---
+
+DATASS_HEADER = (
+    "ubigeo_cp;centro_poblado;viviendas_habitadas;total_poblacion;sistema_agua;"
+    "poblacion_servicio_agua;codigo_ps;fecha_encuesta\n"
+)
+
+
+def test_sec120_an_atm_cannot_name_another_districts_jass_as_provider(app, tmp_path, monkeypatch):
+    """Own centro poblado, another district's JASS as provider (codigo_ps): the preview
+    rejects it (it changed that JASS's grade in the other district)."""
+    monkeypatch.setenv("ATM_UPLOAD_DIR", str(tmp_path / "up"))
+    client = _logged_in(app, "cascas")
+    datass = (
+        DATASS_HEADER
+        + f"{CASCAS}0001;Cascas;40;160;no;0;{CHACHA_JASS};15/10/2026\n"
+        + f"{CASCAS}0002;Huaychaca;30;120;si;100;{CASCAS_JASS};15/10/2026\n"
+    )
+    report, token = _upload(client, datass.encode(), "datass.csv")
+    assert "out-of-scope" in report and CHACHA_JASS in report and CHACHA in report
+    assert "1 se cargarían, 1 se rechazarían" in report and token
+
+
+def test_sec121_a_register_row_cannot_list_another_districts_centros_poblados(
+    app, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("ATM_UPLOAD_DIR", str(tmp_path / "up"))
+    client = _logged_in(app, "cascas")
+    registro = (
+        "codigo_oc;nombre;ubigeo;ubigeo_cp\n"
+        f"{CASCAS_JASS};JASS Cascas Centro;{CASCAS};{CASCAS}0001 | {CHACHA}0001\n"
+        f"131101-J77;JASS Nueva;{CASCAS};{CASCAS}0002\n"
+    )
+    report, token = _upload(client, registro.encode(), "registro.csv")
+    assert "out-of-scope" in report and f"{CHACHA}0001" in report
+    assert "1 se cargarían, 1 se rechazarían" in report and token
+
+
+def test_sec122_every_kind_declares_its_references():
+    """The mechanism is generic: each kind's place and organisation columns are references
+    (a kind added later is covered by its field types)."""
+    from etl import scope, sources
+
+    refs = {name: {r.column for r in scope.references(k)} for name, k in sources.KINDS.items()}
+    assert refs["datass"] >= {"ubigeo_cp", "codigo_ps"}
+    assert refs["registro_oc"] >= {"ubigeo", "ubigeo_cp", "codigo_oc"}
+    assert refs["monitoreo_oc"] >= {"codigo_oc", "ubigeo"}
+    for name in scope.ATM_KINDS:
+        assert refs[name], name  # every kind an ATM may load names its place somehow
