@@ -9,7 +9,7 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboard import components as c
-from dashboard import ids, security
+from dashboard import exports, ids, security
 from dashboard.auth import Account
 from dashboard.config import Settings
 from dashboard.exports import Table, export_href
@@ -119,7 +119,7 @@ def rejects_table(wh: Warehouse, lang: str, limit: int | None = REJECTS_SHOWN) -
     df = wh.rejects(limit=limit)
     suffix = "en" if lang == "en" else "es"
     df["mensaje"], df["sugerencia"] = df[f"mensaje_{suffix}"], df[f"sugerencia_{suffix}"]
-    file = "rechazos_vista" if limit else "rechazos"
+    file = "rechazos_vista" if limit == REJECTS_SHOWN else "rechazos"
     return audit_table(df, REJECT_FIELDS, lang, file)
 
 
@@ -227,4 +227,5 @@ def rejects_source(wh: Warehouse, state: UrlState, _key: str | None) -> Table:
 def all_rejects_source(wh: Warehouse, state: UrlState, _key: str | None) -> Table:
     """Every rejected row and file problem of the account's loads (the "download all" link),
     with the grid's columns."""
-    return rejects_table(wh, state.lang, limit=None)
+    # One more than a file may hold, so the export can say there are too many.
+    return rejects_table(wh, state.lang, limit=exports.MAX_ROWS + 1)

@@ -25,7 +25,7 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
-from dashboard import create_app, uploads
+from dashboard import create_app, exports, ids, uploads
 from dashboard.auth import AccountStore
 from etl import schema as s
 from etl.read import ReadError, read_file
@@ -192,6 +192,10 @@ def _limit_memory() -> None:  # the served process of an attack test: 3 GB at mo
 @pytest.fixture
 def server(store, db_url, tmp_path) -> Iterator[str]:
     """`python app.py` with accounts, on a free loopback port (3 GB address space)."""
+    yield from _server(db_url, tmp_path)
+
+
+def _server(db_url: str, tmp_path) -> Iterator[str]:
     port = free_port()
     env = {
         **os.environ,
@@ -416,3 +420,70 @@ def test_sec122_every_kind_declares_its_references():
     assert refs["monitoreo_oc"] >= {"codigo_oc", "ubigeo"}
     for name in scope.ATM_KINDS:
         assert refs[name], name  # every kind an ATM may load names its place somehow
+
+
+# ------------------------------------------------------------------ 4: exports ---------------
+
+REJECT_ROWS = 8_000
+
+
+def _many_rejects(engine, tmp_path, monkeypatch, rows: int = REJECT_ROWS) -> None:
+    """A load by cascas of `rows` visits that are all rejected (a wrong date each)."""
+    from etl.load import load_paths
+    from etl.scope import LoadScope
+
+    monkeypatch.setenv("ATM_ARCHIVE_DIR", str(tmp_path / "archive"))
+    path = tmp_path / "visitas_malas.csv"
+    lines = [f"{CASCAS_JASS};99/99/2026;0,5;24" for _ in range(rows)]
+    path.write_text(
+        "codigo_oc;fecha_visita;cloro_residual_mg_l;continuidad_horas\n" + "\n".join(lines)
+    )
+    scope = LoadScope.for_districts([CASCAS], "cascas")
+    result = load_paths(engine, [path], user="cascas (tablero)", scope=scope)
+    assert result.files[0].rows_rejected == rows
+
+
+@pytest.fixture
+def rejects_server(store, engine, db_url, tmp_path, monkeypatch) -> Iterator[str]:
+    """The served app after cascas loaded REJECT_ROWS rejected rows."""
+    _many_rejects(engine, tmp_path, monkeypatch)
+    yield from _server(db_url, tmp_path)
+
+
+def test_sec130_twenty_concurrent_exports_leave_the_server_answering(rejects_server):
+    base = rejects_server
+    web = _http_login(base, "cascas")
+    link = base + f"/exportar/{ids.DA_REJECTS_ALL}.xlsx?lang=es"
+
+    def export(_: int) -> tuple[int, float]:
+        started = time.monotonic()
+        answer = web.get(link, timeout=120)
+        return answer.status_code, time.monotonic() - started
+
+    with ThreadPoolExecutor(20) as pool:
+        running = [pool.submit(export, i) for i in range(20)]
+        health = []
+        for _ in range(20):  # /health answers within 2 s throughout
+            began = time.monotonic()
+            health.append(requests.get(base + "/health", timeout=10).status_code)
+            assert time.monotonic() - began < 2
+            if all(r.done() for r in running):
+                break
+            time.sleep(0.25)
+        answers = [r.result() for r in running]
+    assert set(health) == {200}
+    statuses = [status for status, _ in answers]
+    assert statuses.count(200) <= 3 and statuses.count(429) >= 17, statuses
+    assert max(seconds for status, seconds in answers if status == 429) < 2
+    assert requests.get(base + "/health", timeout=5).json()["status"] == "ok"
+
+
+def test_sec131_an_export_holds_at_most_max_rows(app, engine, tmp_path, monkeypatch):
+    _many_rejects(engine, tmp_path, monkeypatch, rows=1200)
+    monkeypatch.setattr(exports, "MAX_ROWS", 1000)
+    client = _logged_in(app, "cascas")
+    too_many = client.get(f"/exportar/{ids.DA_REJECTS_ALL}.csv?lang=es")
+    assert too_many.status_code == 413 and "filtre" in too_many.get_data(as_text=True)
+    shown = client.get(f"/exportar/{ids.DA_REJECTS}.csv?lang=es")
+    assert shown.status_code == 200  # the grid's first 500: within the cap, streamed
+    assert shown.is_streamed and len(shown.get_data(as_text=True).splitlines()) == 501
