@@ -487,3 +487,64 @@ def test_sec131_an_export_holds_at_most_max_rows(app, engine, tmp_path, monkeypa
     shown = client.get(f"/exportar/{ids.DA_REJECTS}.csv?lang=es")
     assert shown.status_code == 200  # the grid's first 500: within the cap, streamed
     assert shown.is_streamed and len(shown.get_data(as_text=True).splitlines()) == 501
+
+
+# ------------------------------------------------------------------ 5: sessions --------------
+
+COOKIE = "atm_session"
+
+
+def _replay(app, cookie: str):
+    """A client holding a copy of a session cookie taken earlier (a stolen or kept cookie)."""
+    client = app.server.test_client()
+    client.set_cookie(COOKIE, cookie)
+    return client
+
+
+def _authenticated(client) -> bool:
+    return client.get("/_dash-layout").status_code == 200
+
+
+def _logout(client):
+    page = client.get("/logout").get_data(as_text=True)
+    token = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+    return client.post("/logout", data={"csrf": token})
+
+
+def test_sec140_an_old_cookie_is_refused_after_logout(app):
+    client = _logged_in(app, "cascas")
+    kept = client.get_cookie(COOKIE).value
+    assert _authenticated(_replay(app, kept))
+    assert _logout(client).status_code == 302
+    assert not _authenticated(client) and not _authenticated(_replay(app, kept))
+
+
+def test_sec141_an_old_cookie_is_refused_after_a_password_change(app, store):
+    kept = _logged_in(app, "cascas").get_cookie(COOKIE).value
+    store.set_password("cascas", PASSWORD + " nueva")
+    assert not _authenticated(_replay(app, kept))
+
+
+def test_sec142_an_old_cookie_is_refused_after_disable_and_enable(app, store):
+    kept = _logged_in(app, "cascas").get_cookie(COOKIE).value
+    store.set_active("cascas", False)
+    store.set_active("cascas", True)
+    assert not _authenticated(_replay(app, kept))
+
+
+def test_sec143_a_recreated_account_does_not_accept_the_old_cookie(app, store):
+    kept = _logged_in(app, "cascas").get_cookie(COOKIE).value
+    store.remove("cascas")
+    store.add("cascas", "atm", PASSWORD, (CASCAS,))
+    assert not _authenticated(_replay(app, kept))
+    assert _authenticated(_logged_in(app, "cascas"))  # a new login works
+
+
+def test_sec144_logout_needs_a_post_with_the_form_token(app):
+    """A link or an image pointing at /logout (logout CSRF) logs nobody out."""
+    client = _logged_in(app, "cascas")
+    page = client.get("/logout")
+    assert page.status_code == 200 and 'method="post"' in page.get_data(as_text=True)
+    assert client.post("/logout", data={"csrf": "forged"}).status_code == 400
+    assert _authenticated(client)
+    assert _logout(client).status_code == 302 and not _authenticated(client)
