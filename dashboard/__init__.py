@@ -67,7 +67,7 @@ def create_app(settings: Settings | None = None, warehouse: Warehouse | None = N
     app.server.config["WAREHOUSE"] = wh
     security.configure(app, settings, store)
     health.register(app.server, wh.engine)
-    guard.register(app.server)
+    guard.register(app.server, lambda: app.callback_map)
     speed.StaticBrotli().register(app)
     if settings.map_tiles:  # the tile map needs the full plotly.js (speed.full_plotly)
         speed.full_plotly(app)

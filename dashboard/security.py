@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from dash import Dash
+from dash.exceptions import DependencyException
 from flask import (
     Flask,
     Response,
@@ -195,8 +196,15 @@ def _errors(server: Flask) -> None:
     def too_large(_: RequestEntityTooLarge) -> tuple[Response, int]:
         return _error_body(413, "Archivo demasiado grande / file too large"), 413
 
+    def no_such_file(exc: DependencyException) -> tuple[Response, int]:
+        # Dash refuses a bundle path it did not register (a traversal, a made-up package).
+        first = (str(exc).splitlines() or [""])[0][:200]
+        log.warning("refused %s %s: %s", request.method, request.path, first)
+        return _error_body(404, "No encontrado / not found"), 404
+
     server.register_error_handler(InternalServerError, internal)
     server.register_error_handler(RequestEntityTooLarge, too_large)
+    server.register_error_handler(DependencyException, no_such_file)
 
 
 def _error_body(status: int, message: str) -> Response:
@@ -291,6 +299,8 @@ def _quote(path: str) -> str:
 def _safe_next(target: str | None) -> str:
     """Only a path on this site: never another host (open redirect)."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in target):  # CR/LF: header injection
         return "/"
     parts = urlsplit(target)
     return "/" if parts.scheme or parts.netloc else target

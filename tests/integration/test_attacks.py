@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import logging
 import os
 import re
 import resource
@@ -20,6 +21,7 @@ import zipfile
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 import requests
@@ -548,3 +550,74 @@ def test_sec144_logout_needs_a_post_with_the_form_token(app):
     assert client.post("/logout", data={"csrf": "forged"}).status_code == 400
     assert _authenticated(client)
     assert _logout(client).status_code == 302 and not _authenticated(client)
+
+
+# ------------------------------------------------------------------ 8: crafted input ---------
+
+
+def _read(response):
+    """The response read to its end (a streamed export frees its slot when it is sent)."""
+    response.get_data()
+    return response
+
+
+def _crafted_requests(client) -> list[tuple[str, Any]]:
+    """(name, response) for each crafted request of the issue."""
+    grid = f"/exportar/{ids.DI_GRID}.csv?lang=es&distrito={CASCAS}"
+    deep = "[" * 1000 + "]" * 1000
+    huge = "9" * 400
+    number = {"filterType": "number", "type": "greaterThan", "filter": f"@{huge}@"}
+    filtro = json.dumps({"puntaje": number}).replace(f'"@{huge}@"', huge)
+    deps = client.get("/_dash-dependencies").json
+    dep = next(d for d in deps if not d.get("clientside_function") and len(d["inputs"]) > 1)
+    good = {
+        "output": dep["output"],
+        "outputs": _outputs(dep["output"]),
+        "inputs": [{**i, "value": None} for i in dep["inputs"]],
+        "state": [{**st, "value": None} for st in dep["state"]],
+        "changedPropIds": [],
+    }
+    unknown = {**good, "output": "nada.children", "outputs": {"id": "nada", "property": "x"}}
+    swapped = {**good, "inputs": list(reversed(good["inputs"]))}
+    fewer = {**good, "inputs": good["inputs"][:1]}
+    bad_outputs = {**good, "outputs": {"id": "otro", "property": "children"}}
+    post = "/_dash-update-component"
+    bad_type = json.dumps({"nombre": {"filterType": [1]}})
+    return [
+        ("deep filtro", _read(client.get(f"{grid}&filtro={quote(deep)}"))),
+        ("deep orden", _read(client.get(f"{grid}&orden={quote(deep)}"))),
+        ("400 digits", _read(client.get(f"{grid}&filtro={quote(filtro)}"))),
+        ("orden shape", _read(client.get(f"{grid}&orden={quote(json.dumps([[['x'], 'asc']]))}"))),
+        ("orden object", _read(client.get(f"{grid}&orden={quote(json.dumps({'a': 1}))}"))),
+        ("filterType list", _read(client.get(f"{grid}&filtro={quote(bad_type)}"))),
+        ("unknown output", _read(client.post(post, json=unknown))),
+        ("swapped inputs", _read(client.post(post, json=swapped))),
+        ("fewer inputs", _read(client.post(post, json=fewer))),
+        ("other outputs", _read(client.post(post, json=bad_outputs))),
+        ("suite traversal", _read(client.get("/_dash-component-suites/dash/../../../etc/passwd"))),
+        ("suite encoded", _read(client.get("/_dash-component-suites/dash/%2e%2e/dash.py"))),
+        ("suite unknown", _read(client.get("/_dash-component-suites/nada/x.js"))),
+    ]
+
+
+def test_sec150_crafted_input_gets_a_4xx_and_one_log_line(app, caplog):
+    client = _logged_in(app, "admin")
+    caplog.set_level(logging.INFO)
+    for name, response in _crafted_requests(client):
+        # A 400-digit number is read as a number too big for any cell: no row passes.
+        allowed = (200, 400) if name == "400 digits" else (400, 404)
+        assert response.status_code in allowed, (name, response.status_code)
+        assert "Traceback" not in response.get_data(as_text=True), name
+    assert not [r for r in caplog.records if r.exc_info], "a traceback was logged"
+    logged = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(logged) <= 13 and all("\n" not in line for line in logged), logged
+
+
+def test_sec151_crlf_in_next_is_not_a_header(app):
+    client = app.server.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+    form = {"usuario": "admin", "clave": PASSWORD, "csrf": token}
+    answer = client.post("/login?next=/x%0d%0aSet-Cookie:%20a=b", data=form)
+    assert answer.status_code == 302 and answer.headers["Location"] == "/"
+    assert "a=b" not in str(answer.headers)
