@@ -66,7 +66,7 @@ def create_app(settings: Settings | None = None, warehouse: Warehouse | None = N
     exports.register_route(app.server, lambda: scoped(wh), tables.SOURCES)
     app.server.config["WAREHOUSE"] = wh
     security.configure(app, settings, store)
-    health.register(app.server, wh.engine)
+    health.register(app.server, wh.engine, lambda: security.current_account() is not None)
     guard.register(app.server, lambda: app.callback_map)
     speed.StaticBrotli().register(app)
     if settings.map_tiles:  # the tile map needs the full plotly.js (speed.full_plotly)

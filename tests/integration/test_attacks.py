@@ -621,3 +621,56 @@ def test_sec151_crlf_in_next_is_not_a_header(app):
     answer = client.post("/login?next=/x%0d%0aSet-Cookie:%20a=b", data=form)
     assert answer.status_code == 302 and answer.headers["Location"] == "/"
     assert "a=b" not in str(answer.headers)
+
+
+# ------------------------------------------------------------------ 9: small leaks -----------
+
+
+def test_sec180_python_app_py_refuses_production_and_says_make_serve(tmp_path):
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "APP_ENV": "production",
+        "PORT": "1",
+        "ATM_SECRET_KEY": SECRET,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'w.db'}",
+    }
+    done = subprocess.run(
+        [sys.executable, "app.py"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 2 and "make serve" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_sec181_no_server_version_and_anonymous_health_says_only_ok(server):
+    answer = requests.get(server + "/health", timeout=5)
+    assert answer.json() == {"status": "ok"}
+    assert "Werkzeug" not in answer.headers.get("Server", "")
+    assert "Python" not in answer.headers.get("Server", "")
+    web = _http_login(server, "admin")  # an account sees the load the server serves
+    assert "carga" in web.get(server + "/health", timeout=5).json()
+
+
+def test_sec182_anonymous_health_hides_the_database_when_it_is_down():
+    from flask import Flask
+    from sqlalchemy import create_engine
+
+    from dashboard import health
+
+    dead = "postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2"
+    probe = Flask("probe")
+    health.register(probe, create_engine(dead), lambda: False)  # an anonymous caller
+    answer = probe.test_client().get("/health")
+    assert answer.status_code == 503 and answer.get_json() == {"status": "degraded"}
+
+
+def test_sec183_the_data_page_shows_no_host_or_os_user_but_to_admins(app):
+    from tests.integration.test_security import _router_body
+
+    host = "pc-atm"  # the fixture's load ran on this machine
+    for user, shown in (("cascas", False), ("analista", False), ("admin", True)):
+        client = _logged_in(app, user)
+        text = client.post("/_dash-update-component", json=_router_body(client, "/datos"))
+        body = text.get_data(as_text=True)
+        assert ('"equipo"' in body) is shown, user
+        if not shown:
+            assert host not in body, user
