@@ -31,8 +31,8 @@ PRODUCTION_REFUSED = (
 class QuietHandler(WSGIRequestHandler):
     """The development server without its version in a `Server:` header."""
 
-    server_version = "tablero"
-    sys_version = ""
+    def version_string(self) -> str:
+        return "tablero"
 
 
 @lru_cache(maxsize=1)

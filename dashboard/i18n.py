@@ -448,6 +448,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "El servidor está revisando otras cargas; intente de nuevo en un minuto.",
         "The server is checking other uploads; try again in a minute.",
     ),
+    "logout.confirm": ("¿Cerrar la sesión?", "Log out?"),
     "common.export_busy": (
         "Ya hay una descarga en curso para esta cuenta; espere a que termine.",
         "A download is already running for this account; wait for it to finish.",

@@ -333,7 +333,7 @@ def _logout_page(lang: str) -> tuple[str, int]:
 <button class="btn btn-primary w-100" type="submit" id="logout-confirm">
 {esc(t("nav.logout", lang))}</button></form>
 <p class="mt-3"><a href="/?lang={lang}">{esc(t("common.back_overview", lang))}</a></p>"""
-    return _plain_page(lang, t("nav.logout", lang), body), 200
+    return _plain_page(lang, t("logout.confirm", lang), body), 200
 
 
 def _plain_page(lang: str, title: str, body: str) -> str:

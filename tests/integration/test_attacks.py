@@ -68,13 +68,16 @@ def app(store, db_url):
     return create_app(_settings(db_url))
 
 
-def _as(app: Any, user: str):
+def _as(app: Any, store: AccountStore, user: str):
     """A client whose session is `user`'s without any request having been made (so its first
     request is the app's first request: Dash sets its router up in that request)."""
     client = app.server.test_client()
+    account = store.get(user)
+    assert account is not None
     with client.session_transaction() as session:
         session["_user_id"] = user
         session["_fresh"] = True
+        session["atm_sv"] = account.sesion  # security.SESSION_VERSION
     return client
 
 
@@ -84,7 +87,7 @@ def _as(app: Any, user: str):
 @pytest.mark.parametrize("first", [f"/distrito/{CASCAS}", "/", "/datos"])
 def test_sec101_anonymous_shell_holds_no_data_after_an_admins_first_request(store, db_url, first):
     served = create_app(_settings(db_url, app_env="production"))
-    admin = _as(served, "admin")
+    admin = _as(served, store, "admin")
     assert admin.get(first).status_code == 200  # the process's first request: an admin's
     anonymous = served.server.test_client()
     for path in ("/assets/", "/assets", "/assets/../", "/health", "/login", "/assets/app.css"):
