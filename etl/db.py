@@ -177,7 +177,8 @@ def legacy_revision(conn: Connection) -> str:
     """The migration a warehouse made before Alembic matches: its columns tell its age."""
     have = {c["name"] for c in inspect(conn).get_columns("carga")}
     if "cuenta" in have and inspect(conn).has_table("usuario"):
-        return "0003"
+        usuario = {c["name"] for c in inspect(conn).get_columns("usuario")}
+        return "0004_i19" if "sesion" in usuario else "0003"
     return "0002" if "fecha_corte" in have else BASELINE
 
 
