@@ -12,11 +12,27 @@ from functools import lru_cache
 from typing import Any
 
 from dash import Dash
+from werkzeug.serving import WSGIRequestHandler
 
 from dashboard import create_app, speed
+from dashboard.auth import AccountStore
 from dashboard.config import Settings
-from dashboard.security import StartupRefused
+from dashboard.security import StartupRefused, check_startup
 from etl import db
+
+PRODUCTION_REFUSED = (
+    "`python app.py` usa el servidor de desarrollo de Werkzeug y no sirve en producción "
+    "(APP_ENV=production o una dirección que no es 127.0.0.1): use `make serve` (gunicorn, "
+    "deploy/gunicorn.conf.py). / `python app.py` runs Werkzeug's development server and does "
+    "not serve in production: use `make serve` (gunicorn)."
+)
+
+
+class QuietHandler(WSGIRequestHandler):
+    """The development server without its version in a `Server:` header."""
+
+    def version_string(self) -> str:
+        return "tablero"
 
 
 @lru_cache(maxsize=1)
@@ -40,18 +56,32 @@ def __getattr__(name: str) -> Any:
 def main() -> int:
     """Upgrade the warehouse to the current schema, then build the app and serve it.
 
-    Refuses (exit 2, one message, no traceback) to serve for real without a secret key and
-    an admin account: see README "Deploying for real"."""
+    Refuses (exit 2, one message, no traceback) to serve in production at all: that is
+    gunicorn's job (`make serve`); the message also lists what gunicorn would miss (a secret
+    key, an admin account). See README "Deploying for real"."""
     settings = Settings()
-    db.init_db(db.make_engine(settings.database_url))
+    engine = db.make_engine(settings.database_url)
+    db.init_db(engine)
+    if settings.production:
+        print(PRODUCTION_REFUSED + _startup_problems(settings, engine), file=sys.stderr)
+        return 2
     try:
         app = create_app(settings)
     except StartupRefused as exc:
         print(str(exc), file=sys.stderr)
         return 2
     speed.settle_heap()
-    app.run(host=settings.host, port=settings.port, debug=False)
+    app.run(host=settings.host, port=settings.port, debug=False, request_handler=QuietHandler)
     return 0
+
+
+def _startup_problems(settings: Settings, engine: Any) -> str:
+    """What `make serve` would refuse too (said now, so both can be fixed at once)."""
+    try:
+        check_startup(settings, AccountStore(engine))
+    except StartupRefused as exc:
+        return "\n" + str(exc)
+    return ""
 
 
 if __name__ == "__main__":

@@ -12,7 +12,17 @@ import dash_bootstrap_components as dbc
 from dash import Dash, dcc, html
 from flask import current_app, has_app_context
 
-from dashboard import boundaries, district_map, exports, guard, health, ids, security, speed
+from dashboard import (
+    boundaries,
+    district_map,
+    exports,
+    guard,
+    health,
+    ids,
+    security,
+    skeletons,
+    speed,
+)
 from dashboard import components as c
 from dashboard.auth import AccountStore
 from dashboard.callbacks import district as district_cb
@@ -67,15 +77,16 @@ def create_app(settings: Settings | None = None, warehouse: Warehouse | None = N
     exports.register_route(app.server, lambda: scoped(wh), tables.SOURCES)
     app.server.config["WAREHOUSE"] = wh
     security.configure(app, settings, store)
-    health.register(app.server, wh.engine)
+    health.register(app.server, wh.engine, lambda: security.current_account() is not None)
+    guard.register(app.server, lambda: app.callback_map)
     boundaries.register(app.server)
-    guard.register(app.server)
-    speed.slim_validation_layout(app)
     speed.StaticBrotli().register(app)
     if settings.map_tiles:  # the tile map needs the full plotly.js (speed.full_plotly)
         speed.full_plotly(app)
     # Last: its before_request must run after the login gate and the request guard.
     speed.RouterCache(lambda: _router_key(wh)).register(app)
+    # Dash's validation layout, embedded in every HTML page: built now, in nobody's scope.
+    skeletons.build_validation_layout(app)
     return app
 
 

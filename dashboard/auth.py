@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -49,6 +50,7 @@ class Account:
     distritos: tuple[str, ...] = ()
     ong: str | None = None
     activo: bool = True
+    sesion: str = ""  # the session version a cookie must carry (see AccountStore.end_sessions)
 
     # Flask-Login's user interface.
     @property
@@ -149,18 +151,32 @@ class AccountStore:
             "clave_hash": generate_password_hash(password),
             "creado": now,
             "actualizado": now,
+            # New for every account: a cookie of a removed account of the same name never fits.
+            "sesion": new_session_version(),
         }
         with self.engine.begin() as conn:
             conn.execute(insert(schema.usuario), row)
         return account
 
     def set_password(self, usuario: str, password: str) -> None:
+        """A new password ends the account's sessions (a stolen cookie stops working)."""
         check_password(password)
-        values = {"clave_hash": generate_password_hash(password)}
+        values = {"clave_hash": generate_password_hash(password), "sesion": new_session_version()}
         self._update(usuario, values)
 
     def set_active(self, usuario: str, active: bool) -> None:
-        self._update(usuario, {"activo": active})
+        self._update(usuario, {"activo": active, "sesion": new_session_version()})
+
+    def end_sessions(self, usuario: str) -> None:
+        """Every session of the account ends (logout): its cookies no longer match."""
+        self._update(usuario, {"sesion": new_session_version()})
+
+    def session_account(self, usuario: str, version: object) -> Account | None:
+        """The active account of a session cookie that carries its current session version."""
+        account = self.get(usuario)
+        if account is None or not account.activo or not account.sesion:
+            return None
+        return account if secrets.compare_digest(account.sesion, str(version or "")) else None
 
     def remove(self, usuario: str) -> None:
         account = self.get(usuario)
@@ -225,9 +241,14 @@ def check_password(password: str) -> None:
         )
 
 
+def new_session_version() -> str:
+    return secrets.token_urlsafe(32)
+
+
 def _account(row) -> Account:
     distritos = tuple(code for code in (row["distritos"] or "").split(",") if code)
-    return Account(row["usuario"], row["rol"], distritos, row["ong"], bool(row["activo"]))
+    active = bool(row["activo"])
+    return Account(row["usuario"], row["rol"], distritos, row["ong"], active, row["sesion"] or "")
 
 
 def _row_values(account: Account) -> dict:

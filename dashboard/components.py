@@ -115,7 +115,7 @@ def account_menu(lang: str) -> Any:
                 t("nav.account", lang, name=account.usuario, role=role),
                 className="small text-white-50 me-2",
             ),
-            html.A(t("nav.logout", lang), href="/logout", className="lang-link small"),
+            html.A(t("nav.logout", lang), href=f"/logout?lang={lang}", className="lang-link small"),
         ],
         className="d-flex align-items-center ms-lg-3",
     )

@@ -14,12 +14,19 @@ had to be re-checked row by row. As a link the browser downloads it natively, no
 up, and the scope is applied in the query like every page (issue #6, issue #7).
 
 Every text cell that a spreadsheet would read as a formula is neutralised.
+
+Bounded (issue #19: 20 concurrent exports of 200,000 rejects took a server down): a file holds
+at most MAX_ROWS rows (a bigger table is refused with a message saying to filter it, or to use
+`python -m etl rejects`); an account runs one export at a time and a process at most
+PARALLEL_EXPORTS (others get 429 at once, without building anything); a CSV is streamed in
+batches of STREAM_BATCH rows instead of being built whole in memory.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterable, Mapping
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -43,6 +50,33 @@ MIME = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 ROWS_HEADER = "X-Export-Rows"  # how many rows the file holds (tests and the benchmark read it)
+MAX_ROWS = 100_000  # rows one file may hold (a district's tables hold a few thousand at most)
+STREAM_BATCH = 5_000  # CSV rows formatted and sent at a time
+PARALLEL_EXPORTS = 4  # exports one serving process builds at once (one per account)
+
+
+class Slots:
+    """Who is exporting now in this process: one export per account, a few in all."""
+
+    def __init__(self, size: int = PARALLEL_EXPORTS) -> None:
+        self.size = size
+        self._running: dict[str, object] = {}
+        self._lock = threading.Lock()
+
+    def take(self, who: str) -> Callable[[], None] | None:
+        """A function that frees the slot (call it any number of times), or None when `who`
+        is exporting already or the process is at its limit."""
+        with self._lock:
+            if who in self._running or len(self._running) >= self.size:
+                return None
+            mine = self._running[who] = object()
+
+        def release() -> None:
+            with self._lock:
+                if self._running.get(who) is mine:
+                    del self._running[who]
+
+        return release
 
 
 @dataclass(frozen=True)
@@ -134,13 +168,19 @@ def shown_rows(table: Table, args: Mapping[str, str]) -> list[dict[str, Any]]:
 
 
 def answer(table: Table, fmt: str, args: Mapping[str, str]) -> Response:
-    """The file, or a 400 with a plain message when the link's filter is not a grid's."""
+    """The file, or a 400 with a plain message when the link's filter is not a grid's (413
+    when it would hold more than MAX_ROWS rows)."""
     try:
         rows = shown_rows(table, args)
     except gridmodel.ModelError as exc:
         return _plain(f"{t('common.export_bad_link', _lang(args))} ({exc})", 400)
-    data = file_bytes(table_frame(rows, table.columns), fmt, table.file)
-    response = Response(data, mimetype=MIME[fmt])
+    if len(rows) > MAX_ROWS:
+        return _plain(t("common.export_too_many_rows", _lang(args), n=f"{MAX_ROWS:,}"), 413)
+    if fmt == "csv":
+        response = Response(csv_stream(rows, table.columns), mimetype=MIME[fmt])
+    else:
+        response = Response(file_bytes(table_frame(rows, table.columns), fmt, table.file))
+        response.mimetype = MIME[fmt]
     name = f"{table.file}.{fmt}"
     response.headers["Content-Disposition"] = (
         f"attachment; filename=\"{_ascii(name)}\"; filename*=UTF-8''{quote(name)}"
@@ -150,24 +190,62 @@ def answer(table: Table, fmt: str, args: Mapping[str, str]) -> Response:
     return response
 
 
+def csv_stream(rows: list[dict[str, Any]], columns: list[dict[str, Any]]) -> Iterator[bytes]:
+    """The CSV of csv_bytes, in batches: the header (after the BOM), then STREAM_BATCH rows
+    at a time, so a big file is never held whole in memory."""
+    yield csv_bytes(table_frame([], columns))
+    for start in range(0, len(rows), STREAM_BATCH):
+        batch = table_frame(rows[start : start + STREAM_BATCH], columns)
+        yield batch.to_csv(index=False, header=False).encode("utf-8")
+
+
 def register_route(
     server: Flask, view: Callable[[], Warehouse], sources: Mapping[str, Source]
 ) -> None:
     """`GET /exportar/<table>.<fmt>` (`view`: the warehouse as this request's account sees
     it, so a link to another district's table finds nothing)."""
+    slots = Slots()
 
     def export(table_id: str, fmt: str) -> Response:
         args = request.args
         source = sources.get(table_id)
         if source is None or fmt not in FORMATS:
             return _plain(t("common.export_unknown", _lang(args)), 404)
-        state = from_params(dict(args), _lang(args))
-        table = source(view(), state, args.get("distrito") or None)
-        if table is None:
-            return _plain(t("common.export_unknown", _lang(args)), 404)
-        return answer(table, fmt, args)
+        wh = view()
+        release = slots.take(wh.scope.account or repr(wh.scope.key))
+        if release is None:
+            return _plain(t("common.export_busy", _lang(args)), 429)
+        try:
+            response = _export(wh, source, fmt, args)
+        except BaseException:
+            release()
+            raise
+        if not response.is_streamed:
+            release()
+            return response
+        # A streamed file is sent after this returns: its slot is freed when the last batch
+        # is sent or the download is cut (the server closes the response).
+        response.response = _then(response.response, release)
+        response.call_on_close(release)
+        return response
 
     server.add_url_rule(f"{ROUTE}/<table_id>.<fmt>", "export", export, methods=["GET"])
+
+
+def _then(chunks: Iterable[Any], done: Callable[[], None]) -> Iterator[Any]:
+    """The chunks, then `done()` (also when the download is cut short)."""
+    try:
+        yield from chunks
+    finally:
+        done()
+
+
+def _export(wh: Warehouse, source: Source, fmt: str, args: Mapping[str, str]) -> Response:
+    state = from_params(dict(args), _lang(args))
+    table = source(wh, state, args.get("distrito") or None)
+    if table is None:
+        return _plain(t("common.export_unknown", _lang(args)), 404)
+    return answer(table, fmt, args)
 
 
 def register_links(app: Dash, grid_ids: Iterable[str]) -> None:

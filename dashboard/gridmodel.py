@@ -122,7 +122,7 @@ def _column_test(field: str, model: Any) -> Callable[[Row], bool]:
     if not isinstance(model, dict):
         raise ModelError(f"filtro de {field}: no es un objeto")
     kind = model.get("filterType", "text")
-    if kind not in CHECKS:
+    if not isinstance(kind, str) or kind not in CHECKS:
         raise ModelError(f"filtro de {field}: tipo {kind!r} no soportado")
     check, allowed = CHECKS[kind]
     conditions = model.get("conditions") if "operator" in model else [model]
@@ -183,6 +183,7 @@ def parse_order(text: str | None, fields: Iterable[str]) -> list[tuple[str, str]
     valid = isinstance(value, list) and all(
         isinstance(item, list)
         and len(item) == 2
+        and isinstance(item[0], str)
         and item[0] in known
         and item[1] in ("asc", "desc")
         for item in value
@@ -198,6 +199,8 @@ def _json(text: str | None, name: str) -> Any:
     if len(text) > MAX_PARAM_CHARS:
         raise ModelError(f"{name}: demasiado largo")
     try:
-        return json.loads(text)
-    except ValueError as exc:
+        # Integers as floats: a 400-digit number is a float (inf), not an int that overflows
+        # when compared; nesting deeper than Python's recursion limit is not a grid's either.
+        return json.loads(text, parse_int=float)
+    except (ValueError, RecursionError) as exc:
         raise ModelError(f"{name}: no es JSON") from exc

@@ -733,6 +733,20 @@ TEXTS: dict[str, tuple[str, str]] = {
         " rural population. DATASS gives no count of dwellings with a sanitary unit here, so this"
         " is not PNSR/INEI's household coverage and is not comparable with it.",
     ),
+    # --- issue 19: security (uploads and exports under load, sessions)
+    "da.upload_busy": (
+        "El servidor está revisando otras cargas; intente de nuevo en un minuto.",
+        "The server is checking other uploads; try again in a minute.",
+    ),
+    "logout.confirm": ("¿Cerrar la sesión?", "Log out?"),
+    "common.export_busy": (
+        "Ya hay una descarga en curso para esta cuenta; espere a que termine.",
+        "A download is already running for this account; wait for it to finish.",
+    ),
+    "common.export_too_many_rows": (
+        "La tabla tiene más de {n} filas: filtre la tabla antes de descargarla.",
+        "The table has more than {n} rows: filter the table before downloading it.",
+    ),
 }
 
 # Readable labels for codes the ETL stores (visit reasons, exit criteria, score items).

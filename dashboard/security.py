@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from dash import Dash
+from dash.exceptions import DependencyException
 from flask import (
     Flask,
     Response,
@@ -48,7 +49,9 @@ LOGOUT_PATH = "/logout"
 # Reachable without an account: the login form, its stylesheet and favicon, the health check.
 PUBLIC_PATHS = (LOGIN_PATH, LOGOUT_PATH, "/health", "/_favicon.ico", "/favicon.ico")
 PUBLIC_PREFIXES = ("/assets/",)
+ASSET_ENDPOINT = "_dash_assets.static"  # Dash's static route for assets/ (a file, not a page)
 SESSION_HOURS = 12
+SESSION_VERSION = "atm_sv"  # the account's session version when this session logged in
 
 
 class StartupRefused(RuntimeError):
@@ -193,8 +196,15 @@ def _errors(server: Flask) -> None:
     def too_large(_: RequestEntityTooLarge) -> tuple[Response, int]:
         return _error_body(413, "Archivo demasiado grande / file too large"), 413
 
+    def no_such_file(exc: DependencyException) -> tuple[Response, int]:
+        # Dash refuses a bundle path it did not register (a traversal, a made-up package).
+        first = (str(exc).splitlines() or [""])[0][:200]
+        log.warning("refused %s %s: %s", request.method, request.path, first)
+        return _error_body(404, "No encontrado / not found"), 404
+
     server.register_error_handler(InternalServerError, internal)
     server.register_error_handler(RequestEntityTooLarge, too_large)
+    server.register_error_handler(DependencyException, no_such_file)
 
 
 def _error_body(status: int, message: str) -> Response:
@@ -211,7 +221,11 @@ def _login(server: Flask, settings: Settings, store: AccountStore) -> None:
     # logging the user out.
     manager.session_protection = "basic"
     manager.init_app(server)
-    manager.user_loader(store.get)
+    # Every request: the account, only while the session's version is the account's current
+    # one (logout, a new password, disabling or re-creating the account change it).
+    manager.user_loader(
+        lambda usuario: store.session_account(usuario, session.get(SESSION_VERSION))
+    )
     limiter = Limiter(get_remote_address, app=server, storage_uri="memory://")
 
     def login() -> Any:
@@ -225,15 +239,29 @@ def _login(server: Flask, settings: Settings, store: AccountStore) -> None:
             # The address only: a password typed into the user field must not reach the log.
             log.info("failed login from %s", get_remote_address())
             return _login_page(lang, t("login.failed", lang), 401)
+        if not account.sesion:  # an account from before session versions (migration 0004)
+            store.end_sessions(account.usuario)
+            account = store.get(account.usuario) or account
         session.clear()  # a new session id on login (no fixation)
         session.permanent = True
         login_user(account)
+        session[SESSION_VERSION] = account.sesion
         return redirect(_safe_next(request.args.get("next")))
 
     limited = limiter.limit(settings.login_rate, methods=["POST"])(login)
     server.add_url_rule(LOGIN_PATH, "login", limited, methods=["GET", "POST"])
 
     def logout() -> Any:
+        """GET: a button that logs out (a link or an image cannot log anyone out); POST with
+        the form's token: every session of the account ends, this one included."""
+        lang = _request_lang()
+        account = current_user if isinstance(current_user, Account) else None
+        if request.method == "GET":
+            return _logout_page(lang) if account else redirect(LOGIN_PATH)
+        if not _csrf_ok():
+            return _login_page(lang, t("login.expired", lang), 400)
+        if account is not None:
+            store.end_sessions(account.usuario)
         logout_user()
         session.clear()
         return redirect(LOGIN_PATH)
@@ -251,6 +279,9 @@ def _gate() -> Any:
     """Nothing but the public paths without an account: pages go to the login form, data
     requests get 401."""
     path = request.path
+    if path.startswith(PUBLIC_PREFIXES) and request.endpoint != ASSET_ENDPOINT:
+        # "/assets/" itself (or a folder) matches Dash's catch-all page route: not a file.
+        return _error_body(404, "No encontrado / not found"), 404
     if path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES):
         return None
     if isinstance(current_user, Account) and current_user.is_active:
@@ -268,6 +299,8 @@ def _quote(path: str) -> str:
 def _safe_next(target: str | None) -> str:
     """Only a path on this site: never another host (open redirect)."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in target):  # CR/LF: header injection
         return "/"
     parts = urlsplit(target)
     return "/" if parts.scheme or parts.netloc else target
@@ -290,6 +323,34 @@ def _csrf_token() -> str:
     if "login_csrf" not in session:
         session["login_csrf"] = secrets.token_urlsafe(32)
     return str(session["login_csrf"])
+
+
+def _logout_page(lang: str) -> tuple[str, int]:
+    """One button that posts the logout form with this session's token."""
+    esc = html.escape
+    body = f"""<form method="post" action="{LOGOUT_PATH}">
+<input type="hidden" name="csrf" value="{_csrf_token()}">
+<button class="btn btn-primary w-100" type="submit" id="logout-confirm">
+{esc(t("nav.logout", lang))}</button></form>
+<p class="mt-3"><a href="/?lang={lang}">{esc(t("common.back_overview", lang))}</a></p>"""
+    return _plain_page(lang, t("logout.confirm", lang), body), 200
+
+
+def _plain_page(lang: str, title: str, body: str) -> str:
+    """A page outside Dash in the dashboard's look (login, logout)."""
+    esc = html.escape
+    return f"""<!DOCTYPE html>
+<html lang="{lang}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{esc(title)} · {esc(t("app.title", lang))}</title>
+<link rel="stylesheet" href="/assets/00-bootstrap.min.css">
+<link rel="stylesheet" href="/assets/app.css">
+<link rel="icon" href="/_favicon.ico">
+</head><body>
+<nav class="navbar navbar-dark bg-primary mb-4 py-1"><div class="container-fluid">
+<span class="navbar-brand fw-semibold">{esc(t("app.title", lang))}</span></div></nav>
+<main class="container" style="max-width: 26rem">
+<h1 class="h4 mb-3">{esc(title)}</h1>{body}</main></body></html>"""
 
 
 def _login_page(lang: str, error: str | None, status: int) -> tuple[str, int]:

@@ -3,10 +3,9 @@
 - `PageCache`: rendered pages kept per (page, URL parameters, data version). The data version
   is the newest load (`Warehouse.data_version`), so a new load invalidates every entry. Each
   process (each gunicorn worker) has its own small LRU.
-- `slim_validation_layout`: Dash builds a validation layout by calling every page layout with
-  no arguments (the whole national overview) and embeds it in every HTML page it serves
-  (~820 KB). Its ids and component types are all the renderer checks, so the big data props
-  are emptied once.
+- `slim_validation_layout`: Dash embeds its validation layout in every HTML page it serves.
+  Its ids and component types are all the renderer checks, so the data props are emptied
+  once (it is built from empty skeletons at start-up: dashboard/skeletons.py).
 - `StaticBrotli`: the JavaScript bundles and the large assets are compressed once at
   brotli's best quality, in the background, and cached on disk; until then flask-compress
   serves them at its default, faster level.
@@ -195,17 +194,12 @@ def _slim(node: Any) -> None:
 
 
 def slim_validation_layout(app: Dash) -> None:
-    """After Dash's router set-up (first request), keep the validation layout's ids only."""
-    done = {"slim": False}
-
-    def slim() -> None:
-        if not done["slim"] and app.validation_layout is not None:
-            # A copy: the pages in it are the page cache's own objects.
-            app.validation_layout = copy.deepcopy(app.validation_layout)
-            _slim(app.validation_layout)
-            done["slim"] = True
-
-    app.server.before_request(slim)
+    """Keep the validation layout's ids and types only (called once it is built, at start-up:
+    dashboard/skeletons.py)."""
+    if app.validation_layout is not None:
+        # A copy: the pages in it are the page cache's own objects.
+        app.validation_layout = copy.deepcopy(app.validation_layout)
+        _slim(app.validation_layout)
 
 
 def full_plotly(app: Dash) -> None:

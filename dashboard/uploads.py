@@ -22,14 +22,18 @@ import re
 import secrets
 import shutil
 import tempfile
+import threading
 import time
 import zipfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Engine
 
 from dashboard.auth import Account
+from etl import limits
 from etl.load import LoadResult, load_paths
 from etl.scope import LoadScope
 from etl.xls import XlsError, read_sheets
@@ -38,11 +42,18 @@ ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls (and .doc)
 MAX_UNZIPPED = 250 * 1024 * 1024  # a workbook may inflate to this much XML in all
 MAX_MEMBERS = 5000
-MAX_ROWS = 200_000  # per sheet, or per CSV: far above any district's data
+MAX_ROWS = limits.UPLOAD_LIMITS.rows  # per sheet, or per CSV: far above any district's data
 CHUNK = 1024 * 1024
 STAGE_HOURS = 2
+# Uploads read and checked at once in one serving process: each may build a grid of up to
+# limits.UPLOAD_LIMITS cells (~500 MB at the limit, measured), so a few at a time bound the
+# process's memory whatever the number of users. Others are asked to retry (not queued: a
+# queue would hold request threads).
+PARALLEL_UPLOADS = 2
+_SLOTS = threading.BoundedSemaphore(PARALLEL_UPLOADS)
 OWNER_FILE = ".cuenta"
-DIMENSION_RE = re.compile(rb'<dimension ref="[A-Z]+\d+:[A-Z]+(\d+)"')
+CLAIMED = ".en-carga-"  # a staged folder renamed by the one confirm that claimed it
+MAX_STAGED = 3  # uploads one account may keep waiting for confirmation (each up to the limit)
 
 
 class UploadRefused(ValueError):
@@ -105,38 +116,43 @@ def check_workbook(data: bytes) -> None:
 
 
 def _inflate(archive: zipfile.ZipFile, member: zipfile.ZipInfo, budget: int) -> int:
-    """Inflate one member in chunks (zipfile checks size and CRC); refuse huge sheets."""
+    """Inflate one member in chunks (zipfile checks size and CRC); a sheet's real extent
+    (etl/limits.py: its highest row and column, whatever its <dimension> says) is measured
+    on the way, so a sparse sheet that would build a huge grid is refused before reading."""
     total = 0
+    sheet = limits.SheetScanner() if member.filename.startswith(limits.WORKSHEETS) else None
     with archive.open(member) as stream:
-        head = stream.read(CHUNK)
-        total += len(head)
-        if member.filename.startswith("xl/worksheets/"):
-            _check_dimension(head)
         while chunk := stream.read(CHUNK):
             total += len(chunk)
             if total > budget:
                 raise _bomb()
-    if total > budget:
-        raise _bomb()
+            if sheet is not None:
+                _within_limits(lambda: sheet.feed(chunk))
+    if sheet is not None:
+        where = Path(member.filename).stem
+        _within_limits(lambda: limits.check_scanned(sheet, limits.UPLOAD_LIMITS, where))
     return total
 
 
-def _check_dimension(head: bytes) -> None:
-    found = DIMENSION_RE.search(head)
-    if found and int(found.group(1)) > MAX_ROWS:
-        raise _too_many_rows(int(found.group(1)))
+def _within_limits(check: Callable[[], None]) -> None:
+    try:
+        check()
+    except limits.TooLarge as exc:
+        raise UploadRefused(exc.es, exc.en) from None
 
 
 def check_text(data: bytes) -> None:
-    """A CSV: text (UTF-8 or Windows Latin-1) without NUL bytes, with a bounded row count."""
+    """A CSV: text (UTF-8 or Windows Latin-1) without NUL bytes, whose lines (counted as the
+    parser counts them: a lone \r ends one too) and widest line are within the limits."""
     if b"\x00" in data[:65536]:
         raise UploadRefused(
             "No es un CSV ni un Excel (.xlsx): el contenido es binario.",
             "It is neither a CSV nor an Excel (.xlsx) file: the content is binary.",
         )
-    rows = data.count(b"\n")
+    rows = limits.text_lines(data)
     if rows > MAX_ROWS:
         raise _too_many_rows(rows)
+    _within_limits(lambda: limits.check_extent(limits.csv_bytes_extent(data), limits.UPLOAD_LIMITS))
 
 
 def check_xls(data: bytes) -> None:
@@ -203,6 +219,14 @@ def stage(data: bytes, filename: str | None, account: Account, limit: int) -> St
     """Check the bytes and keep them until confirmed (UploadRefused when they are refused)."""
     ext = sniff(data, limit)
     _sweep(stage_root())
+    waiting = _staged_by(stage_root(), account)
+    if waiting >= MAX_STAGED:
+        raise UploadRefused(
+            f"Tiene {waiting} archivos esperando confirmación; confírmelos o espere a que "
+            f"caduquen ({STAGE_HOURS} h).",
+            f"You have {waiting} files waiting for confirmation; confirm them or let them "
+            f"expire ({STAGE_HOURS} h).",
+        )
     token = secrets.token_urlsafe(18)
     folder = stage_root() / token
     folder.mkdir(mode=0o700)
@@ -210,6 +234,16 @@ def stage(data: bytes, filename: str | None, account: Account, limit: int) -> St
     path = folder / safe_name(filename, ext)
     path.write_bytes(data)
     return Staged(token, path)
+
+
+def _staged_by(root: Path, account: Account) -> int:
+    """How many uploads of `account` wait for confirmation (claimed ones are loading)."""
+    count = 0
+    for folder in root.iterdir():
+        owner = folder / OWNER_FILE
+        if CLAIMED not in folder.name and owner.is_file():
+            count += owner.read_text(encoding="utf-8") == account.usuario
+    return count
 
 
 def staged(token: str | None, account: Account) -> Staged | None:
@@ -222,6 +256,21 @@ def staged(token: str | None, account: Account) -> Staged | None:
         return None
     files = [p for p in folder.iterdir() if p.name != OWNER_FILE]
     return Staged(str(token), files[0]) if files else None
+
+
+def claim(token: str | None, account: Account) -> Staged | None:
+    """Take the staged upload for loading, atomically: of several confirms of one token (two
+    clicks, two tabs, a replay) exactly one gets it; the others find nothing. The folder is
+    renamed (atomic on one file system) to a name `staged` no longer finds."""
+    item = staged(token, account)
+    if item is None:
+        return None
+    claimed = item.path.parent.with_name(item.token + CLAIMED + secrets.token_hex(4))
+    try:
+        item.path.parent.rename(claimed)
+    except OSError:  # another request renamed it first
+        return None
+    return Staged(item.token, claimed / item.path.name)
 
 
 def discard(item: Staged) -> None:
@@ -237,6 +286,21 @@ def _sweep(root: Path) -> None:
 
 
 # ------------------------------------------------------------------ the loader --------------
+
+
+class Busy(RuntimeError):
+    """PARALLEL_UPLOADS uploads are being read in this process already."""
+
+
+@contextmanager
+def slot() -> Iterator[None]:
+    """One of the process's few upload slots for a preview or a load (Busy when none)."""
+    if not _SLOTS.acquire(blocking=False):
+        raise Busy
+    try:
+        yield
+    finally:
+        _SLOTS.release()
 
 
 def load_scope(account: Account) -> LoadScope:

@@ -176,21 +176,32 @@ def current_revision(conn: Connection) -> str | None:
 
 
 def legacy_revision(conn: Connection) -> str:
-    """The migration a warehouse made before Alembic matches: its columns tell its age."""
-    have = {c["name"] for c in inspect(conn).get_columns("carga")}
-    scores = {c["name"] for c in inspect(conn).get_columns("puntaje_oc")}
-    if "grado_provisional" in scores:  # issue 14's derived columns
-        return "0004_i14"
-    if "mapa" in {c["name"] for c in inspect(conn).get_columns("distrito")}:
-        return "0004_i17"  # issue 17's reference columns
-    if inspect(conn).has_table("siasar_sistema"):  # issue 15
-        return "0004_i15"
-    indexes = {i["name"] for i in inspect(conn).get_indexes("diagnostico_cp")}
-    if "ix_diagnostico_cp_codigo_oc" in indexes:  # issue 18's provider index
-        return "0004_i18"
-    if "cuenta" in have and inspect(conn).has_table("usuario"):
-        return "0003"
-    return "0002" if "fecha_corte" in have else BASELINE
+    """The migration a warehouse made before Alembic matches: what it has tells its age.
+
+    Checked newest first (the chain in etl/migrations/versions): a warehouse created from
+    etl/schema.py without a version table has every mark, and is the newest.
+    """
+    insp = inspect(conn)
+
+    def columns(table: str) -> set[str]:
+        return {c["name"] for c in insp.get_columns(table)} if insp.has_table(table) else set()
+
+    marks = (
+        ("0004_i19", lambda: "sesion" in columns("usuario")),
+        ("0004_i14", lambda: "grado_provisional" in columns("puntaje_oc")),
+        ("0004_i17", lambda: "mapa" in columns("distrito")),
+        ("0004_i15", lambda: insp.has_table("siasar_sistema")),
+        (
+            "0004_i18",
+            lambda: (
+                "ix_diagnostico_cp_codigo_oc"
+                in {i["name"] for i in insp.get_indexes("diagnostico_cp")}
+            ),
+        ),
+        ("0003", lambda: "cuenta" in columns("carga") and insp.has_table("usuario")),
+        ("0002", lambda: "fecha_corte" in columns("carga")),
+    )
+    return next((revision for revision, present in marks if present()), BASELINE)
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:

@@ -183,6 +183,18 @@ TEMPLATES: dict[str, tuple[str, str, str, str]] = {
         "Revise el código de la organización; no puede cambiar organizaciones de otro distrito.",
         "Check the organisation code; you cannot change another district's organisations.",
     ),
+    "out-of-scope:cp": (
+        "El centro poblado {value} es del distrito {other}, que no es de su cuenta.",
+        "Centro poblado {value} belongs to district {other}, which is not your account's.",
+        "Quite de la lista los centros poblados de otros distritos o corrija el código.",
+        "Remove other districts' centros poblados from the list or correct the code.",
+    ),
+    "out-of-scope:provider": (
+        "El prestador {value} está registrado en el distrito {other}, que no es de su cuenta.",
+        "Provider {value} is registered in district {other}, which is not your account's.",
+        "Revise el código del prestador (codigo_ps): debe ser una organización de su distrito.",
+        "Check the provider code (codigo_ps): it must be an organisation of your district.",
+    ),
     "not-allowed": (
         "Su cuenta no puede cargar archivos «{kind}» desde el tablero.",
         "Your account may not load '{kind}' files from the dashboard.",

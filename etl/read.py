@@ -10,13 +10,14 @@ from __future__ import annotations
 import io
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from etl import sources, xls
+from etl import limits, sources, xls
 from etl.normalize import header_key
 
 HEADER_SCAN_ROWS = 10  # clerks put a few title rows above the header
@@ -124,6 +125,7 @@ def _csv_grid(data: bytes) -> pd.DataFrame:
     sep = _sniff_separator(lines)
     # The widest line (title rows are narrower); map keeps the per-line count at C speed.
     width = max(map(str.count, lines, itertools.repeat(sep)), default=0) + 1
+    within_limits(lambda: limits.check_extent(limits.csv_extent(text, sep), limits.READ_LIMITS))
     try:
         grid = pd.read_csv(
             io.StringIO(text),
@@ -142,6 +144,7 @@ def _csv_grid(data: bytes) -> pd.DataFrame:
 
 def _excel_grids(path: Path) -> dict[str | None, pd.DataFrame]:
     """Every sheet of a workbook as a grid of text."""
+    within_limits(lambda: limits.check_workbook(path, limits.READ_LIMITS))
     try:
         sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=object, engine="calamine")
     except Exception as exc:  # calamine raises its own error types for corrupt files
@@ -149,6 +152,14 @@ def _excel_grids(path: Path) -> dict[str | None, pd.DataFrame]:
         es, en = f"no es un libro Excel válido ({msg})", f"not a valid workbook ({msg})"
         raise ReadError(es, en) from None
     return {name: sheet.apply(_cells_as_text) for name, sheet in sheets.items()}
+
+
+def within_limits(check: Callable[[], None]) -> None:
+    """Run an extent check of etl/limits.py; a table too big to build is a ReadError."""
+    try:
+        check()
+    except limits.TooLarge as exc:
+        raise ReadError(exc.es, exc.en) from None
 
 
 def _cells_as_text(col: pd.Series) -> pd.Series:

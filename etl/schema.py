@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    text,
 )
 
 metadata = MetaData()
@@ -408,6 +409,10 @@ usuario = Table(
     Column("activo", Boolean, nullable=False, default=True),
     Column("creado", DateTime, nullable=False),
     Column("actualizado", DateTime, nullable=False),
+    # The session version (issue #19): a random token a session cookie must match. Replaced on
+    # logout, password change and disabling, and new for a re-created account of the same name,
+    # so each of those ends the account's existing sessions.
+    Column("sesion", String(64), nullable=False, server_default=text("''")),
 )
 
 # ---------------------------------------------------------------- derived -----------------

@@ -3,7 +3,8 @@
 The command line loads everything (`LoadScope.everything()`). A dashboard upload by an `atm`
 account is limited to its districts: every row of another district is rejected with the
 stable code `out-of-scope`, and an organisation registered in another district cannot be
-re-registered into (or changed from) this one. Kinds the account may not load at all fail
+re-registered into (or changed from) this one. Every reference a row carries is checked, not
+only its own district: centro poblado codes and lists, provider codes (`references`). Kinds the account may not load at all fail
 the file with `not-allowed`. These are checks of the one loader, not a second loader.
 """
 
@@ -11,9 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Literal
 
 import pandas as pd
 
+from etl import sources
 from etl.validate import Checked
 
 # Kinds a municipal technical area produces itself: its diagnostic surveys, its JASS register,
@@ -55,41 +58,93 @@ class LoadScope:
         return shown + (f" … (+{more})" if more > 0 else "")
 
 
-def row_districts(checked: Checked) -> pd.Series:
-    """The district of each row: its ubigeo, or the first six digits of its CP code."""
-    values = checked.values
-    if "ubigeo" in values:
-        return values["ubigeo"]
-    if "ubigeo_cp" in values:
-        return values["ubigeo_cp"].map(lambda code: code[:6] if isinstance(code, str) else None)
-    return pd.Series(None, index=values.index, dtype=object)
+# ------------------------------------------------------------------ references -------------
+
+Target = Literal["district", "cp", "organisation"]
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A column whose values name a place or an organisation: a row of an account with
+    districts may only name places and (known) organisations of those districts."""
+
+    column: str
+    target: Target
+
+
+# Which field types name a place (every kind's columns of these types are references).
+TARGET_OF_TYPE: dict[str, Target] = {"ubigeo": "district", "ubigeo_cp": "cp", "cp_list": "cp"}
+# Columns naming a JASS or another provider by its code (codigo_ps: DATASS's provider).
+ORGANISATION_COLUMNS = frozenset({"codigo_oc", "codigo_ps"})
+# References a kind carries that neither its field types nor names reveal (new kinds of other
+# issues add theirs here if they need to; most need nothing).
+EXTRA_REFERENCES: dict[str, tuple[Reference, ...]] = {}
+
+
+def references(kind: sources.Kind) -> tuple[Reference, ...]:
+    """Every reference a row of `kind` carries, in its column order (issue #19: a DATASS row
+    of one's own centro poblado naming another district's JASS as provider changed that
+    JASS's grade; a register row listing another district's centros poblados was loaded)."""
+    found = [
+        Reference(f.name, TARGET_OF_TYPE[f.type]) for f in kind.fields if f.type in TARGET_OF_TYPE
+    ]
+    found += [
+        Reference(f.name, "organisation") for f in kind.fields if f.name in ORGANISATION_COLUMNS
+    ]
+    return (*found, *EXTRA_REFERENCES.get(kind.name, ()))
 
 
 def check_rows(checked: Checked, scope: LoadScope, oc_district: Mapping[str, str]) -> None:
-    """Reject rows outside the scope's districts (call after the reference checks)."""
+    """Reject rows naming anything outside the scope's districts (call after the reference
+    checks): through every reference of the kind, the first one outside rejects the row."""
     if scope.districts is None:
         return
-    allowed = scope.districts
-    districts = row_districts(checked)
-    outside = districts.notna() & ~districts.isin(allowed) & ~checked.rejected
-    column, shown = _district_column(checked), scope.allowed_text()
-    for row in outside.index[outside]:
-        checked.add("out-of-scope", row, column, districts.at[row], allowed=shown)
-    if "codigo_oc" in checked.values:
-        _foreign_organisations(checked, allowed, oc_district)
+    for ref in references(checked.rec.kind):
+        if ref.column in checked.values:
+            CHECKS[ref.target](checked, ref.column, scope, oc_district)
     checked.sort_problems()
 
 
-def _district_column(checked: Checked) -> str:
-    return "ubigeo" if "ubigeo" in checked.values else "ubigeo_cp"
+def _open_rows(checked: Checked, column: str) -> pd.Series:
+    """The column's values on rows not rejected yet that hold one."""
+    values = checked.values[column]
+    return values[values.notna() & ~checked.rejected]
 
 
-def _foreign_organisations(
-    checked: Checked, allowed: frozenset[str], oc_district: Mapping[str, str]
+def _district(checked: Checked, column: str, scope: LoadScope, _: Mapping[str, str]) -> None:
+    allowed, shown = scope.districts or frozenset(), scope.allowed_text()
+    for row, code in _open_rows(checked, column).items():
+        if code not in allowed:
+            checked.add("out-of-scope", row, column, code, allowed=shown)
+
+
+def _centros_poblados(
+    checked: Checked, column: str, scope: LoadScope, _: Mapping[str, str]
 ) -> None:
-    """A known organisation of another district may not be registered or changed here."""
-    codes = checked.values["codigo_oc"]
-    home = codes.map(lambda code: oc_district.get(code) if isinstance(code, str) else None)
-    foreign = home.notna() & ~home.isin(allowed) & ~checked.rejected
-    for row in foreign.index[foreign]:
-        checked.add("out-of-scope:oc", row, "codigo_oc", codes.at[row], other=home.at[row])
+    """A centro poblado's district is the first six digits of its code (INEI)."""
+    allowed, shown = scope.districts or frozenset(), scope.allowed_text()
+    for row, value in _open_rows(checked, column).items():
+        codes = value if isinstance(value, list) else [value]
+        outside = [str(code) for code in codes if str(code)[:6] not in allowed]
+        if not outside:
+            continue
+        if isinstance(value, list):  # a register's list of the CPs a JASS serves
+            checked.add("out-of-scope:cp", row, column, outside[0], other=outside[0][:6])
+        else:  # the row's own centro poblado: the row is of that district
+            checked.add("out-of-scope", row, column, outside[0][:6], allowed=shown)
+
+
+def _organisations(
+    checked: Checked, column: str, scope: LoadScope, oc_district: Mapping[str, str]
+) -> None:
+    """A known organisation of another district may not be registered, changed or named as
+    a provider here (an unknown code names nobody's data yet)."""
+    allowed = scope.districts or frozenset()
+    template = "out-of-scope:oc" if column == "codigo_oc" else "out-of-scope:provider"
+    for row, code in _open_rows(checked, column).items():
+        home = oc_district.get(code) if isinstance(code, str) else None
+        if home is not None and home not in allowed:
+            checked.add(template, row, column, code, other=home)
+
+
+CHECKS = {"district": _district, "cp": _centros_poblados, "organisation": _organisations}

@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import ids, security, uploads
+from dashboard.auth import Account
 from dashboard.config import Settings
 from dashboard.i18n import fmt_num, t
 from dashboard.layouts.data import PATH as DATA_PATH
@@ -137,11 +138,20 @@ def register(app: Dash, settings: Settings, engine: Callable[[], Engine]) -> Non
         if data is None:
             return _refusal(uploads.not_a_workbook().message(lang))
         try:
+            with uploads.slot():
+                return _check_and_preview(engine(), data, filename, account, lang)
+        except uploads.Busy:
+            return _refusal(t("da.upload_busy", lang))
+
+    def _check_and_preview(
+        engine: Engine, data: bytes, filename: Any, account: Account, lang: str
+    ) -> Any:
+        try:
             item = uploads.stage(data, str(filename or ""), account, settings.upload_max_bytes)
         except uploads.UploadRefused as exc:
             return _refusal(exc.message(lang))
         try:
-            result = uploads.preview(engine(), item, account)
+            result = uploads.preview(engine, item, account)
         except SQLAlchemyError:
             log.exception("upload preview failed")
             uploads.discard(item)
@@ -165,11 +175,16 @@ def register(app: Dash, settings: Settings, engine: Callable[[], Engine]) -> Non
             return no_update, no_update, no_update
         lang = as_mapping(store).get("lang", "es")
         account = security.current_account()
-        item = uploads.staged(token, account) if account and account.can_upload else None
-        if item is None or account is None:
+        if account is None or not account.can_upload:
             return _refusal(t("da.upload_expired", lang))
         try:
-            result = uploads.confirm(engine(), item, account)
+            with uploads.slot():
+                item = uploads.claim(token, account)  # one confirm of a token loads it
+                if item is None:
+                    return _refusal(t("da.upload_expired", lang))
+                result = uploads.confirm(engine(), item, account)
+        except uploads.Busy:
+            return _refusal(t("da.upload_busy", lang))
         except SQLAlchemyError:
             log.exception("upload load failed")
             return _refusal(t("da.upload_failed", lang))

@@ -9,7 +9,7 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboard import components as c
-from dashboard import ids, security
+from dashboard import exports, ids, security
 from dashboard.auth import Account
 from dashboard.config import Settings
 from dashboard.exports import Table, export_href
@@ -92,13 +92,19 @@ def _table(table: Table, grid_id: str, lang: str, empty: str) -> Any:
     return c.grid(grid_id, table.rows, table.columns, 320, lang)
 
 
-def loads_table(wh: Warehouse, lang: str) -> Table:
-    """Load runs: times to the minute, results in words."""
+# Where a command-line load ran: the server's host name and OS login (admins only, issue #19).
+MACHINE_FIELDS = ("usuario", "equipo")
+
+
+def loads_table(wh: Warehouse, lang: str, machine: bool = True) -> Table:
+    """Load runs: times to the minute, results in words (without the machine's host name and
+    login unless `machine`)."""
     df = wh.loads()
     for when in ("iniciada", "terminada"):
         df[when] = df[when].map(_stamp).astype(object)
     df["estado"] = df["estado"].map(lambda code: label("carga", str(code), lang))
-    return audit_table(df, LOAD_FIELDS, lang, "cargas")
+    fields = LOAD_FIELDS if machine else tuple(f for f in LOAD_FIELDS if f not in MACHINE_FIELDS)
+    return audit_table(df, fields, lang, "cargas")
 
 
 def files_table(wh: Warehouse, lang: str) -> Table:
@@ -120,7 +126,7 @@ def rejects_table(wh: Warehouse, lang: str, limit: int | None = REJECTS_SHOWN) -
     df = wh.rejects(limit=limit)
     suffix = "en" if lang == "en" else "es"
     df["mensaje"], df["sugerencia"] = df[f"mensaje_{suffix}"], df[f"sugerencia_{suffix}"]
-    file = "rechazos_vista" if limit else "rechazos"
+    file = "rechazos_vista" if limit == REJECTS_SHOWN else "rechazos"
     return audit_table(df, REJECT_FIELDS, lang, file)
 
 
@@ -189,6 +195,10 @@ def upload_section(account: Account | None, settings: Settings, lang: str) -> An
     return c.section(t("da.upload", lang), body) if allowed else body
 
 
+def _is_admin(account: Account | None) -> bool:
+    return account is not None and account.rol == "admin"
+
+
 def layout(wh: Warehouse, state: UrlState, settings: Settings | None = None) -> Any:
     """Audit tables of the warehouse, and uploads for accounts that may load."""
     lang = state.lang
@@ -201,7 +211,12 @@ def layout(wh: Warehouse, state: UrlState, settings: Settings | None = None) -> 
             t("da.loads", lang),
             c.safe(
                 lang,
-                lambda: _table(loads_table(wh, lang), "da-loads", lang, t("da.no_loads", lang)),
+                lambda: _table(
+                    loads_table(wh, lang, machine=_is_admin(security.current_account())),
+                    "da-loads",
+                    lang,
+                    t("da.no_loads", lang),
+                ),
             ),
         ),
         c.section(
@@ -229,4 +244,5 @@ def rejects_source(wh: Warehouse, state: UrlState, _key: str | None) -> Table:
 def all_rejects_source(wh: Warehouse, state: UrlState, _key: str | None) -> Table:
     """Every rejected row and file problem of the account's loads (the "download all" link),
     with the grid's columns."""
-    return rejects_table(wh, state.lang, limit=None)
+    # One more than a file may hold, so the export can say there are too many.
+    return rejects_table(wh, state.lang, limit=exports.MAX_ROWS + 1)

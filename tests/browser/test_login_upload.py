@@ -115,7 +115,8 @@ def test_brw101_login_scope_upload_logout(page, login_server, own_url, tmp_path)
     page.wait_for_selector("#da-rejects .ag-row", timeout=20000)
     assert "no está entre los distritos de su cuenta" in page.locator("#da-rejects").inner_text()
 
-    page.goto(login_server + "/logout")
+    page.goto(login_server + "/logout")  # the menu's link: a button that posts the logout
+    page.click("#logout-confirm")
     page.wait_for_url(re.compile(r"/login"), timeout=15000)
     page.goto(login_server + "/datos")
     page.wait_for_url(re.compile(r"/login"), timeout=15000)

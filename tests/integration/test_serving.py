@@ -86,7 +86,7 @@ def test_srv002_health_503_when_database_unreachable(tmp_path):
     resp = client.get("/health")
     assert resp.status_code == 503
     body = resp.get_json()
-    assert body["status"] == "error" and "unreachable" in body["message"]
+    assert body["status"] == "degraded" and "unreachable" in body["message"]
 
 
 def test_srv003_health_503_when_warehouse_has_no_tables(tmp_path):
