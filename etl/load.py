@@ -403,7 +403,7 @@ def _references(conn: Connection, cat: catalog_mod.Catalog, checked: Checked) ->
     districts: dict[str, str] = {}
     for part in incremental.chunks(str(c) for c in codes):
         query = select(oc.c.codigo_oc, oc.c.ubigeo).where(oc.c.codigo_oc.in_(part))
-        districts.update(conn.execute(query).tuples().all())
+        districts.update((str(code), str(ubigeo)) for code, ubigeo in conn.execute(query))
     activities = {(g.anio, g.numero, a.id) for g in cat.goals for a in g.actividades}
     return References(districts, activities, {g.key for g in cat.goals})
 

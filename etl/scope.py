@@ -78,7 +78,19 @@ TARGET_OF_TYPE: dict[str, Target] = {"ubigeo": "district", "ubigeo_cp": "cp", "c
 ORGANISATION_COLUMNS = frozenset({"codigo_oc", "codigo_ps"})
 # References a kind carries that neither its field types nor names reveal (new kinds of other
 # issues add theirs here if they need to; most need nothing).
-EXTRA_REFERENCES: dict[str, tuple[Reference, ...]] = {}
+# SIASAR rows carry no code of their place: the loader adds `ubigeo`, matched from the place
+# names (etl/siasar_load.py), and a link file's row takes its system's district.
+SIASAR_KINDS = (
+    "siasar_sistema",
+    "siasar_distribucion",
+    "siasar_almacenamiento",
+    "siasar_captacion",
+    "siasar_tratamiento",
+    "siasar_vinculo",
+)
+EXTRA_REFERENCES: dict[str, tuple[Reference, ...]] = {
+    kind: (Reference("ubigeo", "district"),) for kind in SIASAR_KINDS
+}
 
 
 def references(kind: sources.Kind) -> tuple[Reference, ...]:

@@ -135,7 +135,7 @@ def refresh(conn: Connection) -> None:
     if not systems:
         return
     states = _states(conn)
-    orgs = _orgs(conn)
+    orgs = _orgs(conn, {row[1] for row in systems})
     confirmed = dict(
         conn.execute(
             select(schema.siasar_vinculo.c.sistema_id, schema.siasar_vinculo.c.codigo_oc)
@@ -171,17 +171,26 @@ def _states(conn: Connection) -> dict[str, dict[str, list[str]]]:
     return out
 
 
-def _orgs(conn: Connection) -> dict[str, list[Org]]:
-    """Each district's organisations, with the names of the centros poblados they serve."""
+def _orgs(conn: Connection, districts: set[str]) -> dict[str, list[Org]]:
+    """The organisations of `districts` (those with SIASAR systems), with the names of the
+    centros poblados they serve: a warehouse's other organisations are never read."""
     o, occp, cp = schema.organizacion_comunal, schema.oc_centro_poblado, schema.centro_poblado
+    mine = select(o.c.codigo_oc).where(o.c.ubigeo.in_(sorted(districts)))
     served: dict[str, set[str]] = defaultdict(set)
     rows = conn.execute(
-        select(occp.c.codigo_oc, cp.c.nombre).join(cp, cp.c.ubigeo_cp == occp.c.ubigeo_cp)
+        select(occp.c.codigo_oc, cp.c.nombre)
+        .join(cp, cp.c.ubigeo_cp == occp.c.ubigeo_cp)
+        .where(occp.c.codigo_oc.in_(mine))
     )
     for code, name in rows:
         served[code].add(name_core(name))
     out: dict[str, list[Org]] = defaultdict(list)
-    for code, nombre, ubigeo in conn.execute(select(o.c.codigo_oc, o.c.nombre, o.c.ubigeo)):
+    query = (
+        select(o.c.codigo_oc, o.c.nombre, o.c.ubigeo)
+        .where(o.c.ubigeo.in_(sorted(districts)))
+        .order_by(o.c.codigo_oc)
+    )
+    for code, nombre, ubigeo in conn.execute(query):
         out[ubigeo].append(Org(code, nombre, frozenset(served[code] - {""})))
     return out
 

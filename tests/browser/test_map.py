@@ -8,6 +8,8 @@ import re
 
 import pytest
 
+from dashboard.i18n import t
+
 pytestmark = pytest.mark.browser
 SHAPES = "#ov-map .choroplethlocation"
 
@@ -55,7 +57,7 @@ def test_brw017_overview_draws_the_district_choropleth_offline(page, server) -> 
     # Another indicator: a new page of values; the shapes are not asked for again
     before = len(boundary_requests)
     page.locator("#ov-ind").click()
-    page.get_by_role("option", name="Cobertura de saneamiento").click()
+    page.get_by_role("option", name=t("ind.cobertura_saneamiento", "es")).click()
     page.wait_for_url(re.compile(r"ind=cobertura_saneamiento"), timeout=15000)
     _map_ready(page)
     page.wait_for_timeout(500)
@@ -66,6 +68,9 @@ def test_brw017_overview_draws_the_district_choropleth_offline(page, server) -> 
 def test_brw018_click_on_a_district_shape_opens_its_page(page, server) -> None:
     page.goto(server + "/?dep=01&prov=0103")
     _map_ready(page)
+    # The KPI cards above it can push the map below the fold: a click needs it on screen.
+    page.locator("#ov-map").scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
     where = page.evaluate(POINT_IN_SHAPE_JS, "010305")
     assert where and where["x"] is not None, where
     page.mouse.move(where["x"], where["y"])
