@@ -63,7 +63,18 @@ def cp_con_diagnostico(f: Frames, anio: int, hasta: pd.Timestamp | None = None) 
         dated = d["fecha_encuesta"] if "fecha_encuesta" in d else pd.Series(pd.NaT, index=d.index)
         d = d[pd.to_datetime(dated) <= _cut(anio, hasta)]
     num = d.groupby("ubigeo")["ubigeo_cp"].nunique()
-    return _share(num, f["centro_poblado"].groupby("ubigeo").size())
+    return _share(num, known_cps(f))
+
+
+def known_cps(f: Frames) -> pd.Series:
+    """Centros poblados per district known from any source: a DATASS survey or a JASS's
+    register list. One never surveyed still counts against "CP con diagnóstico" (issue 14);
+    CPs in neither source are unknown to the warehouse (there is no national CP list in it)."""
+    parts = [f["centro_poblado"]["ubigeo_cp"]]
+    if "oc_cp" in f:
+        parts.append(f["oc_cp"]["ubigeo_cp"])
+    codes = pd.concat(parts).dropna().astype(str).drop_duplicates()
+    return codes.groupby(codes.str[:6]).size()
 
 
 def _orgs_with(f: Frames, mask: pd.Series, cut: pd.Timestamp | None = None) -> pd.Series:

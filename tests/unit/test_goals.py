@@ -232,3 +232,10 @@ def test_goal104_category_a_municipality_is_not_judged_on_goal_41():
     p = p.set_index("ubigeo")
     assert p.loc["010101", "estado"] == "no_aplica" and not p.loc["010101", "aplica"]
     assert p.loc["010102", "estado"] == "no_cumplida"
+
+
+def test_goal120_a_cp_never_surveyed_counts_against_cp_con_diagnostico():
+    """A CP only a register lists (never surveyed) is in the denominator: 1 of 3, not 1 of 2."""
+    f = _frames()
+    f["oc_cp"] = pd.DataFrame({"codigo_oc": ["A", "A"], "ubigeo_cp": ["0101010001", "0101010009"]})
+    assert goals.cp_con_diagnostico(f, 2030)["010101"] == pytest.approx(1 / 3)
