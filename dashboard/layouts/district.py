@@ -11,7 +11,16 @@ from dash import dcc, html
 from dashboard import components as c
 from dashboard import district_map, figures, ids
 from dashboard.exports import EMPTY_TABLE, Table, cell_number, rows_of
-from dashboard.i18n import fmt_bool, fmt_date, fmt_money, fmt_num, fmt_pct, label, t
+from dashboard.i18n import (
+    evidence_params,
+    fmt_bool,
+    fmt_date,
+    fmt_money,
+    fmt_num,
+    fmt_pct,
+    label,
+    t,
+)
 from dashboard.layouts import siasar
 from dashboard.queries import Warehouse
 from dashboard.state import UrlState, href, lang_only, to_search
@@ -155,17 +164,25 @@ def _pick_year(history: pd.DataFrame, wanted: int | None) -> int | None:
 def kpis(row: dict[str, Any], lang: str, year: int) -> dbc.Row:
     """Coverage, JASS and goal numbers of the district for a year."""
     counts = {g: int(row.get(f"n_oc_{g.lower()}") or 0) for g in "ABCDE"}
+    p = evidence_params(lang)
+    total = fmt_num(row.get("n_cp"), lang)  # each figure states its basis (issue 14)
     cards = [
         c.kpi_card(
             t("ind.cobertura_agua", lang),
             fmt_pct(row.get("cobertura_agua"), lang),
-            f"{t('common.year', lang)} {year}",
+            f"{t('common.year', lang)} {year} · {t('kpi.water_basis', lang, total=total)}",
         ),
         c.kpi_card(
-            t("ind.cobertura_agua_segura", lang), fmt_pct(row.get("cobertura_agua_segura"), lang)
+            t("ind.cobertura_agua_segura", lang),
+            fmt_pct(row.get("cobertura_agua_segura"), lang),
+            t("kpi.water_basis", lang, total=total),
+            tip=t("kpi.safe_tip", lang, meses=p["meses_cloro"], cloro=p["cloro"]),
         ),
         c.kpi_card(
-            t("ind.cobertura_saneamiento", lang), fmt_pct(row.get("cobertura_saneamiento"), lang)
+            t("ind.cobertura_saneamiento", lang),
+            fmt_pct(row.get("cobertura_saneamiento"), lang),
+            t("kpi.san_basis", lang, total=total),
+            tip=t("kpi.san_tip", lang),
         ),
         c.kpi_card(
             t("ov.kpi_jass", lang), fmt_num(row.get("n_oc"), lang), extra=c.grade_counts(counts)

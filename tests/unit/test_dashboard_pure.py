@@ -279,3 +279,14 @@ def test_dsh215_expired_board_term_is_marked() -> None:
     assert jass._board_term({**term, "consejo_vigente": 0.0}, "en").endswith("(expired)")
     assert jass._board_term({**term, "consejo_vigente": True}, "es") == "24/09/2022 – 22/09/2024"
     assert "(" not in jass._board_term({**term, "consejo_vigente": float("nan")}, "es")
+
+
+def test_dsh230_district_kpis_state_their_basis():
+    """Issue 14: the district's coverage cards say what they count ("n CP con encuesta"),
+    sanitation says people, not households, and safe water says why it is not ENAPRES."""
+    from dashboard.layouts import district
+
+    row = {"cobertura_agua": 0.5, "cobertura_agua_segura": 0.1, "cobertura_saneamiento": 0.3}
+    text = str(district.kpis({**row, "n_cp": 12, "n_oc": 3}, "es", 2026))
+    assert text.count("12 CP con encuesta DATASS") == 3
+    assert "personas, no hogares" in text and "ENAPRES" in text
