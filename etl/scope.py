@@ -80,14 +80,7 @@ ORGANISATION_COLUMNS = frozenset({"codigo_oc", "codigo_ps"})
 # issues add theirs here if they need to; most need nothing).
 # SIASAR rows carry no code of their place: the loader adds `ubigeo`, matched from the place
 # names (etl/siasar_load.py), and a link file's row takes its system's district.
-SIASAR_KINDS = (
-    "siasar_sistema",
-    "siasar_distribucion",
-    "siasar_almacenamiento",
-    "siasar_captacion",
-    "siasar_tratamiento",
-    "siasar_vinculo",
-)
+SIASAR_KINDS = tuple(k for k in sources.LOAD_ORDER if k.startswith("siasar_"))
 EXTRA_REFERENCES: dict[str, tuple[Reference, ...]] = {
     kind: (Reference("ubigeo", "district"),) for kind in SIASAR_KINDS
 }
