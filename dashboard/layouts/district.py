@@ -296,8 +296,12 @@ def priority_words(row: Any, lang: str) -> str:
     pf = 1 + min(w.get("peso_poblacion", 0) * people / 1000, w.get("tope_poblacion", 0))
     parts.append(t("di.why_people", lang, f=fmt_num(pf, lang, 2), n=fmt_num(people, lang)))
     last = row.get("ultima_visita")
-    # The stored total tells whether the derive lowered it for a visit still current.
-    lowered = float(base) * pf > 0 and float(total) < float(base) * pf - 1e-6
+    # The stored total tells whether the derive lowered it for a visit still current: it is
+    # nearer base × people × visit factor than base × people (the total is stored rounded, so
+    # a strict "less than" took 17.151 < 17.1513 for a lowered rank).
+    factor = float(w.get("factor_visita_vigente", 1))
+    full = float(base) * pf
+    lowered = factor < 1 and abs(float(total) - full * factor) < abs(float(total) - full)
     if last is None or pd.isna(last):
         parts.append(t("di.why_never", lang))
     elif lowered:

@@ -290,3 +290,18 @@ def test_dsh230_district_kpis_state_their_basis():
     text = str(district.kpis({**row, "n_cp": 12, "n_oc": 3}, "es", 2026))
     assert text.count("12 CP con encuesta DATASS") == 3
     assert "personas, no hogares" in text and "ENAPRES" in text
+
+
+def test_dsh231_priority_words_do_not_call_a_rounded_total_a_recent_visit():
+    """A total stored rounded (17.151 for 17 × 1.0089) is not a rank lowered by a recent visit:
+    the words said 'visita vigente' for a visit 23 months old."""
+    from dashboard.layouts import district
+    from etl import evidence
+
+    w = evidence.shipped().prioridad
+    pf = 1 + min(w.get("peso_poblacion", 0) * 89 / 1000, w.get("tope_poblacion", 0))
+    old = {"prioridad_base": 17.0, "poblacion_servida": 89, "ultima_visita": "2024-12-17"}
+    text = district.priority_words({**old, "prioridad": round(17.0 * pf, 3) - 0.0004}, "es")
+    assert "vigente" not in text
+    lowered = round(17.0 * pf * w["factor_visita_vigente"], 3)
+    assert "vigente" in district.priority_words({**old, "prioridad": lowered}, "es")
