@@ -40,10 +40,12 @@ class Limits:
     cells: int
 
 
-# Every file: Excel's own sheet limits, and a grid that fits in memory (~25 million cells, a
-# few GB at most as text). National loads are far below it (the national DATASS sample is
-# ~100 thousand rows by ~60 columns).
-READ_LIMITS = Limits(rows=1_048_576, columns=16_384, cells=25_000_000)
+# Every file, command line included (a trusted operator): a grid that fits in a 24 GB server's
+# memory (~100 million cells, ~6-10 GB as text). Not Excel's 1,048,576 rows: a CSV has no such
+# limit, and ten years of national visits run to millions of rows (the 10x sample's visit file
+# has 1.6 million; Excel's cap refused it). A sparse workbook or a 100,000-comma line still
+# fails here before anything is allocated.
+READ_LIMITS = Limits(rows=20_000_000, columns=16_384, cells=100_000_000)
 # Dashboard uploads (our choice, README "Choices"): a district's file is far smaller; these
 # keep a preview under ~1 GB and ~a minute on a small server. Bigger files: command line.
 UPLOAD_LIMITS = Limits(rows=200_000, columns=1_000, cells=5_000_000)

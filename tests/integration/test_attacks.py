@@ -677,3 +677,16 @@ def test_sec183_the_data_page_shows_no_host_or_os_user_but_to_admins(app):
         assert ('"equipo"' in body) is shown, user
         if not shown:
             assert host not in body, user
+
+
+def test_sec113_command_line_reads_a_national_visit_history():
+    """The command line's limits are memory's, not Excel's: ten years of national visits (the
+    10x sample's 1.6 million rows × 24 columns) load; uploads keep their own, smaller cap."""
+    from etl import limits
+
+    history = limits.Extent(rows=1_600_000, columns=24)
+    limits.check_extent(history, limits.READ_LIMITS)  # raises TooLarge if refused
+    with pytest.raises(limits.TooLarge):
+        limits.check_extent(history, limits.UPLOAD_LIMITS)
+    with pytest.raises(limits.TooLarge):  # the sparse workbook of finding 2
+        limits.check_extent(limits.Extent(rows=150_000, columns=2_000), limits.READ_LIMITS)
