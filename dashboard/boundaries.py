@@ -59,3 +59,25 @@ def register(server: Flask) -> None:
     server.add_url_rule(
         f"{PREFIX}<tag>/<name>", endpoint="boundaries", view_func=boundary, methods=["GET"]
     )
+
+
+def geo_style(landcolor: str) -> dict:
+    """The geo layout both maps share: our base map (scope and resolution name the file we
+    serve), its "rivers" as the department borders, nothing else drawn."""
+    return {
+        "scope": "south america",  # plotly asks for south-america_110m.json
+        "resolution": 110,
+        "projection_type": "mercator",
+        "fitbounds": "locations",
+        "showland": True,
+        "landcolor": landcolor,
+        "showrivers": True,  # our base map's "rivers" are the department borders
+        "rivercolor": "#3b4650",
+        "riverwidth": 1.1,
+        "showcountries": False,
+        "showcoastlines": False,
+        "showocean": False,
+        "showlakes": False,
+        "showframe": False,
+        "bgcolor": "rgba(0,0,0,0)",
+    }

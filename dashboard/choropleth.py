@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import poverty
+from dashboard import boundaries, poverty
 from dashboard.figures import (
     NO_DATA_COLOR,
     SCALE,
@@ -128,23 +128,7 @@ def overview_map(
     points = _points(reference, rows, values, indicator, scale, lang)
     if points is not None:
         fig.add_trace(points)
-    fig.update_geos(
-        scope="south america",  # plotly asks for south-america_110m.json
-        resolution=110,
-        projection_type="mercator",
-        fitbounds="locations",
-        showland=True,
-        landcolor="#eef1f4",
-        showrivers=True,  # our base map's "rivers" are the department borders (boundaries.py)
-        rivercolor="#3b4650",
-        riverwidth=1.1,
-        showcountries=False,
-        showcoastlines=False,
-        showocean=False,
-        showlakes=False,
-        showframe=False,
-        bgcolor="rgba(0,0,0,0)",
-    )
+    fig.update_geos(**boundaries.geo_style("#eef1f4"))
     fig.update_layout(dragmode="pan")
     return _base(fig, lang, height=480)
 

@@ -119,23 +119,7 @@ def map_figure(
                 name=f"JASS {grade}",
             )
         )
-    fig.update_geos(
-        scope="south america",  # the base map boundaries.py serves
-        resolution=110,
-        projection_type="mercator",
-        fitbounds="locations",
-        showland=True,
-        landcolor="#f6f7f9",
-        showrivers=True,
-        rivercolor="#3b4650",
-        riverwidth=1.1,
-        showcountries=False,
-        showcoastlines=False,
-        showocean=False,
-        showlakes=False,
-        showframe=False,
-        bgcolor="rgba(0,0,0,0)",
-    )
+    fig.update_geos(**boundaries.geo_style("#f6f7f9"))
     fig.update_layout(legend={"orientation": "h", "y": -0.02}, dragmode="pan")
     return _base(fig, lang, height=height)
 
