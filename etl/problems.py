@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# Stable codes (INPUTS.md). Reports, the rechazo table and scripts rely on these strings.
+# Stable codes (docs/INPUTS.md). Reports, the rechazo table and scripts rely on these strings.
 CODES = (
     "unreadable-file",
     "unknown-kind",

@@ -1,9 +1,11 @@
-"""The deterministic sample-data generator: input files of all 8 kinds (INPUTS.md), synthetic.
+"""The deterministic sample-data generator: input files of every kind (docs/INPUTS.md), synthetic.
 
 Everything here is invented: names, populations, visits, goal results. Distributions are tuned
-so the dashboard shows what real data would look like (DOMAIN.md §4.3: rural water coverage
-~77 %, excreta disposal ~35 %, safe water ~3-4 %). Output depends only on the arguments: the
-same (scale, seed, multiplier) gives byte-identical files on any day (SAMPLE_AS_OF, never today).
+so the dashboard shows what real data would look like (national rural baselines cited by PNSR
+guides, 2020 and 2024: water coverage 75.6 and 78.8 %, excreta disposal 28.3 and 40.0 %, safe
+water 3.8 and 3.0 %; the sample lands near ~77 %, ~35 %, ~3-4 %). Output depends only on the
+arguments: the same (scale, seed, multiplier) gives byte-identical files on any day
+(SAMPLE_AS_OF, never today).
 
 The national sample tells the stories the three users come for (checked by
 tests/integration/test_sample_roundtrip.py):
@@ -52,7 +54,7 @@ SMALL_DEPARTMENT = "06"  # Cajamarca: 127 districts, the most rural CPs of any d
 LAST_YEAR = SAMPLE_AS_OF.year
 FIRST_DATASS_YEAR = 2015
 FIRST_VISIT_YEAR = 2022
-_N_ATM = 1_450  # districts with an ATM by 2026 (DOMAIN.md: ~1,400 established)
+_N_ATM = 1_450  # districts with an ATM by 2026 (a scale, not a count: ~1,400 are established)
 _CAPACITY_SHIFT, _CAPACITY_SD = 0.45, 1.2  # JASS capacity: tunes the national grade shares
 MEF_DISAGREEMENT = 0.05  # share of official results that differ from the computed outcome
 GOAL_YEARS = (2015, 2016, 2017)  # years of the catalogue's goals: their metrics need data then
@@ -76,7 +78,7 @@ class SampleError:
 
     kind: str
     file: str
-    problem: str  # the loader's problem code (INPUTS.md)
+    problem: str  # the loader's problem code (etl/problems.py, docs/INPUTS.md)
     description: str
     counts: dict[str, int]
 
@@ -1016,7 +1018,7 @@ _NGOS = (
 )
 _NGO_SIZE = (27, 35)  # districts per portfolio (nationally)
 _ANCHOR_SIZE = 2
-# Exit-readiness stories (DOMAIN.md §4.4). Each portfolio district is ranked by maturity inside
+# Exit-readiness stories (docs/puntajes.md, «Preparación para la salida»). Each portfolio district is ranked by maturity inside
 # its portfolio: the top share is ready (every lever in place), the next on track (1-2 levers
 # missing), the rest not ready (3-5 missing). Missing levers are drawn with these weights:
 # coverage and chlorination are what NGOs struggle with most, the ATM's budget least.

@@ -419,7 +419,7 @@ usuario = Table(
 # Rewritten by etl.derive at the end of every load. The dashboard reads these, never the
 # formulas.
 
-# JASS health score per organisation and assessment date (DOMAIN.md §4.2).
+# JASS health score per organisation and assessment date (docs/puntajes.md: our model).
 puntaje_oc = Table(
     "puntaje_oc",
     metadata,
@@ -446,7 +446,7 @@ puntaje_oc = Table(
     Index("ix_puntaje_oc_ubigeo_ultima", "ubigeo", "es_ultima"),
 )
 
-# Coverage per level (cp, distrito, provincia, departamento, nacion), code and year (§4.3).
+# Coverage per level (cp, distrito, provincia, departamento, nacion), code and year (docs/puntajes.md).
 # anio = Y: each CP's DATASS survey of year Y; anio = 0: the "latest" view (each CP's most
 # recent survey). Nation code "PE".
 cobertura = Table(
@@ -474,7 +474,7 @@ cobertura = Table(
     Index("ix_cobertura_nivel_anio", "nivel", "anio"),
 )
 
-# Goal progress per municipality and goal (§2).
+# Goal progress per municipality and goal (docs/puntajes.md).
 avance_meta_calc = Table(
     "avance_meta_calc",
     metadata,
@@ -496,7 +496,7 @@ avance_meta_calc = Table(
     Index("ix_avance_meta_calc_meta", "anio", "meta"),
 )
 
-# Exit readiness per district and year (§4.4, our model).
+# Exit readiness per district and year (docs/puntajes.md, our model).
 salida_distrito = Table(
     "salida_distrito",
     metadata,

@@ -1,4 +1,4 @@
-"""Coverage (DOMAIN.md §4.3) per CP, district, province, department and nation, per year.
+"""Coverage (docs/puntajes.md, «Cobertura») per CP, district, province, department and nation, per year.
 
 Year convention: `anio` = Y uses each CP's DATASS survey of year Y (CPs not surveyed that year
 are absent); `anio` = 0 is the "latest" view: each CP's most recent survey. Safe water needs a

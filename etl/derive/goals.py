@@ -1,4 +1,4 @@
-"""Incentive-goal progress per municipality and catalogue goal (DOMAIN.md §2).
+"""Incentive-goal progress per municipality and catalogue goal (docs/puntajes.md, «Metas»).
 
 Goals come from a Catalog (etl.catalog.load_catalog), so a new year's goal needs no code.
 Local choices (documented in docs/puntajes.md): evidence `en_proceso` earns half its points

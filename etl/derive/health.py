@@ -1,4 +1,4 @@
-"""The JASS health score (DOMAIN.md §4.2): our model, configured in data/modelo_salud.yaml.
+"""The JASS health score (docs/puntajes.md): our model, configured in data/modelo_salud.yaml.
 
 Vectorised over all assessments at once: items are columns, assessments are rows. The pure
 functions take DataFrames and the Model; nothing here touches the database.

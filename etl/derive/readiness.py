@@ -1,4 +1,4 @@
-"""Exit readiness per district and year (DOMAIN.md §4.4): our model, thresholds in the config.
+"""Exit readiness per district and year (docs/puntajes.md): our model, thresholds in the config.
 
 Also the per-organisation snapshot "as of a date" that readiness, priority and the district
 summary share: latest grade, last visit, chlorination, freshness of data.

@@ -1,4 +1,4 @@
-"""SIASAR 2 reference formulas and grade scale (DOMAIN.md §4.1): plain functions, no data access.
+"""SIASAR 2 reference formulas and grade scale (docs/puntajes.md): plain functions, no data access.
 
 Every score is a float in [0, 1]; inputs outside that range raise ValueError, because a score
 computed from an impossible input would look valid on a map.

@@ -1,4 +1,4 @@
-"""Value normalisation: every spelling clerks and Excel produce (INPUTS.md)."""
+"""Value normalisation: every spelling clerks and Excel produce (docs/INPUTS.md)."""
 
 from __future__ import annotations
 

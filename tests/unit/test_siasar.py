@@ -1,4 +1,4 @@
-"""SIASAR reference formulas and grade scale (DOMAIN.md §4.1), hand-computed."""
+"""SIASAR reference formulas and grade scale (docs/puntajes.md), hand-computed."""
 
 from __future__ import annotations
 
