@@ -35,7 +35,7 @@ from sqlalchemy import Engine
 from dashboard.auth import Account
 from etl import limits
 from etl.load import LoadResult, load_paths
-from etl.scope import LoadScope
+from etl.reach import WriteReach
 from etl.xls import XlsError, read_sheets
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -303,23 +303,23 @@ def slot() -> Iterator[None]:
         _SLOTS.release()
 
 
-def load_scope(account: Account) -> LoadScope:
+def write_reach(account: Account) -> WriteReach:
     """What an account's uploads may write: an ATM its districts and kinds, an admin all."""
     if account.rol == "atm":
-        return LoadScope.for_districts(account.distritos, account.usuario)
-    return LoadScope(account=account.usuario)
+        return WriteReach.for_districts(account.distritos, account.usuario)
+    return WriteReach(account=account.usuario)
 
 
 def preview(engine: Engine, item: Staged, account: Account) -> LoadResult:
     """The loader's full report, nothing written."""
-    return load_paths(engine, [item.path], scope=load_scope(account), dry_run=True)
+    return load_paths(engine, [item.path], reach=write_reach(account), dry_run=True)
 
 
 def confirm(engine: Engine, item: Staged, account: Account) -> LoadResult:
     """Load the staged file for real (one transaction), then forget it."""
     try:
         return load_paths(
-            engine, [item.path], user=f"{account.usuario} (tablero)", scope=load_scope(account)
+            engine, [item.path], user=f"{account.usuario} (tablero)", reach=write_reach(account)
         )
     finally:
         discard(item)

@@ -38,25 +38,23 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Engine, Table, bindparam, delete, insert, or_, select, update
+from sqlalchemy import Connection, Engine, delete, insert, select, update
 from tqdm import tqdm
 
 from etl import catalog as catalog_mod
-from etl import derive, schema, siasar_load, sources
-from etl.db import PROJECT_ROOT, bulk_pragmas, dialect_insert
-from etl.derive import frames, incremental
+from etl import derive, schema, siasar_load, sources, writers
+from etl.db import PROJECT_ROOT, bulk_pragmas
+from etl.derive import incremental
 from etl.derive.health import load_model
 from etl.problems import FILE_CODES, Notice, Problem
+from etl.reach import WriteReach, check_rows
 from etl.read import KindError, ReadError, read_file, recognise
-from etl.scope import LoadScope, check_rows
-from etl.validate import Checked, References, check_references, check_table
+from etl.validate import REFERENCE_CHECKS, Checked, References, check_references, check_table
 
 KILL_ENV = "ATM_LOAD_KILL_AT"
 ARCHIVE_ENV = "ATM_ARCHIVE_DIR"
 CHUNK = 5000  # rows per executemany batch
 SUFFIXES = (".csv", ".xlsx", ".xlsm", ".xls")
-# Rows handed to the writers column by column: column name → values (plain Python objects).
-Columns = dict[str, list]
 # Types a parsed cell already has as a plain Python value.
 _PLAIN = {str, int, float, bool, type(None), dt.date, dt.datetime, list}
 
@@ -238,17 +236,17 @@ def load_paths(
     user: str | None = None,
     progress: bool = False,
     as_of: dt.date | None = None,
-    scope: LoadScope | None = None,
+    reach: WriteReach | None = None,
     dry_run: bool = False,
 ) -> LoadResult:
     """Load files and folders into the warehouse in one transaction; see the module docstring.
 
-    `scope` limits the districts and kinds the load may write (dashboard uploads); `dry_run`
+    `reach` limits the districts and kinds the load may write (dashboard uploads); `dry_run`
     checks everything against the warehouse, then rolls back: the problem report a user sees
     before confirming an upload (nothing archived, nothing derived, nothing written).
     """
     with _gc_paused():
-        return _load(engine, paths, user, progress, as_of, scope or LoadScope(), dry_run)
+        return _load(engine, paths, user, progress, as_of, reach or WriteReach(), dry_run)
 
 
 def _load(
@@ -257,7 +255,7 @@ def _load(
     user,
     progress: bool,
     as_of,
-    scope: LoadScope,
+    reach: WriteReach,
     dry_run: bool,
 ) -> LoadResult:
     """load_paths' work: prepare every file, then the one transaction."""
@@ -266,19 +264,19 @@ def _load(
     model = load_model()
     files = [r for p in expand_paths(paths) for r in prepare_file(p, today, not dry_run)]
     for res in files:
-        _check_kind(res, scope)
+        _check_kind(res, reach)
     result = LoadResult(files=files)
     order = {name: i for i, name in enumerate(sources.LOAD_ORDER)}
     to_apply = sorted((f for f in files if f.checked), key=lambda f: order[f.kind or ""])
     with engine.connect() as conn, bulk_pragmas(conn), conn.begin() as transaction:
-        result.carga_id = _start_carga(conn, user, scope.account)
+        result.carga_id = _start_carga(conn, user, reach.account)
         cat = catalog_mod.sync_catalog(conn)
         bar = tqdm(total=len(to_apply), disable=not progress, file=sys.stderr, unit="archivo")
         touched: set[str] = set()
         for n, res in enumerate(to_apply, start=1):
             bar.set_description(f"{res.path.name} ({res.kind})")
             touched |= _districts_before(conn, res) if not dry_run else set()
-            _apply(conn, res, cat, result.carga_id, scope)
+            _apply(conn, res, cat, result.carga_id, reach)
             touched |= incremental.row_districts(conn, _accepted(res)) if not dry_run else set()
             bar.update()
             _checkpoint(f"after-file-{n}")
@@ -337,11 +335,11 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _check_kind(res: FileResult, scope: LoadScope) -> None:
-    """A kind the scope does not allow fails its file (nothing of it is written)."""
-    if res.kind is None or scope.allows_kind(res.kind):
+def _check_kind(res: FileResult, reach: WriteReach) -> None:
+    """A kind the reach does not allow fails its file (nothing of it is written)."""
+    if res.kind is None or reach.allows_kind(res.kind):
         return
-    kinds = ", ".join(sorted(scope.kinds or ()))
+    kinds = ", ".join(sorted(reach.kinds or ()))
     res.problems.append(
         _file_problem(res.path, "not-allowed", res.sheet, kind=res.kind, kinds=kinds)
     )
@@ -413,21 +411,21 @@ def _apply(
     res: FileResult,
     cat: catalog_mod.Catalog,
     carga_id: int,
-    scope: LoadScope | None = None,
+    reach: WriteReach | None = None,
 ) -> None:
     """Check references (and the uploader's districts), then write the accepted rows."""
     checked = res.checked
     assert checked is not None
     refs = None
-    if checked.kind in ("monitoreo_oc", "avance_metas", "resultado_mef"):
+    if checked.kind in REFERENCE_CHECKS:
         refs = _references(conn, cat, checked)
         check_references(checked, refs)
     if checked.kind == "siasar_vinculo":
         refs = refs or _references(conn, cat, checked)
         siasar_load.check_links(conn, checked, refs.oc_district)
-    if scope is not None and scope.districts is not None:
+    if reach is not None and reach.districts is not None:
         refs = refs or _references(conn, cat, checked)
-        check_rows(checked, scope, refs.oc_district)
+        check_rows(checked, reach, refs.oc_district)
     res.rows_rejected = int(checked.rejected.sum())
     res.rows_loaded = res.rows_read - res.rows_rejected
     res.problems.extend(checked.problems)
@@ -511,179 +509,7 @@ def _raw_row(checked: Checked, row: int) -> dict:
     return {h: str(v) for h, v in cells.items()}
 
 
-def _length(data: Columns) -> int:
-    return len(next(iter(data.values()))) if data else 0
-
-
-def upsert(conn: Connection, table, data: Columns, key: tuple[str, ...], where=None) -> None:
-    """Insert or update on `key`; an existing row is rewritten only when a value differs.
-
-    Rows come column by column (`data`: column → values); the comparison stays in SQL
-    (IS DISTINCT FROM in the ON CONFLICT clause), so its semantics are the database's.
-    """
-    if not _length(data):
-        return
-    cols = [c for c in data if c not in key]
-    compared = [c for c in cols if c != "carga_id"]
-    stmt = dialect_insert(conn)(table)
-    if not compared:
-        stmt = stmt.on_conflict_do_nothing(index_elements=list(key))
-    else:
-        changed = or_(*(table.c[c].is_distinct_from(stmt.excluded[c]) for c in compared))
-        cond = changed if where is None else (changed & where(stmt))
-        stmt = stmt.on_conflict_do_update(
-            index_elements=list(key), set_={c: stmt.excluded[c] for c in cols}, where=cond
-        )
-    frames.insert_columns(conn, stmt, table, data)
-
-
-# ------------------------------------------------------------------ kind → tables -----------
-
-
-def _take(data: Columns, rows: list[int]) -> Columns:
-    """The given rows (positions) of every column."""
-    return {c: list(map(values.__getitem__, rows)) for c, values in data.items()}
-
-
-def _project(data: Columns, table: Table, **computed: list) -> Columns:
-    """Columns reduced to the table's columns the file provided, plus computed columns."""
-    if not _length(data):
-        return {}
-    out = {c.name: data[c.name] for c in table.columns if c.name in data and c.name not in computed}
-    out.update(computed)
-    return out
-
-
-def _pk(table: Table) -> tuple[str, ...]:
-    return tuple(c.name for c in table.primary_key.columns)
-
-
-def _simple(table: Table):
-    """A writer upserting rows straight into `table` (kinds whose columns match the table)."""
-
-    def write(conn: Connection, data: Columns) -> None:
-        upsert(conn, table, _project(data, table), _pk(table))
-
-    return write
-
-
-def _latest(data: Columns, key: str) -> list[int]:
-    """One row per `key` value: the one from the latest survey year (positions, in the order
-    each key first appears among the rows sorted by year)."""
-    if key not in data:
-        return []
-    keys = data[key]
-    best: dict[str, int] = {}
-    for i in sorted(range(len(keys)), key=data["anio"].__getitem__):
-        if keys[i]:
-            best[keys[i]] = i
-    return list(best.values())
-
-
-def _district(data: Columns) -> list:
-    return [u[:6] for u in data["ubigeo_cp"]]
-
-
-def _write_datass(conn: Connection, data: Columns) -> None:
-    """DATASS → centro_poblado, organizacion_comunal (new providers), diagnostico_cp, sistema."""
-    latest_cp = _take(data, _latest(data, "ubigeo_cp"))
-    cps = {}
-    if _length(latest_cp):
-        cps = _project(
-            latest_cp,
-            schema.centro_poblado,
-            ubigeo=_district(latest_cp),
-            nombre=latest_cp["centro_poblado"],
-        )
-        if "altitud" in latest_cp:
-            cps["altitud_m"] = latest_cp["altitud"]
-    upsert(conn, schema.centro_poblado, cps, ("ubigeo_cp",))
-    _new_providers(conn, _take(data, _latest(data, "codigo_ps")))
-    diag = _project(data, schema.diagnostico_cp, ubigeo=_district(data)) if _length(data) else {}
-    if "codigo_ps" in data and diag:
-        diag["codigo_oc"] = data["codigo_ps"]
-    upsert(conn, schema.diagnostico_cp, diag, ("ubigeo_cp", "anio"))
-    _write_systems(conn, latest_cp)
-
-
-def _new_providers(conn: Connection, data: Columns) -> None:
-    """Providers DATASS names that the warehouse lacks; never touches an existing row."""
-    n = _length(data)
-    if not n:
-        return
-    codes = data["codigo_ps"]
-    names = data.get("prestador_servicio", [None] * n)
-    orgs = {
-        "codigo_oc": codes,
-        "nombre": [name or code for name, code in zip(names, codes, strict=True)],
-        "ubigeo": _district(data),
-        "tipo_organizacion": data.get("tipo_organizacion_comunal", [None] * n),
-        "origen": ["datass"] * n,
-        "carga_id": data["carga_id"],
-    }
-    stmt = dialect_insert(conn)(schema.organizacion_comunal).on_conflict_do_nothing()
-    frames.insert_columns(conn, stmt, schema.organizacion_comunal, orgs)
-
-
-def _write_systems(conn: Connection, latest_cp: Columns) -> None:
-    """Each CP's water system from its latest survey (never replaced by an older survey)."""
-    t = schema.sistema_agua
-    n = _length(latest_cp)
-    if not n:
-        return
-    computed = {"anio_dato": latest_cp["anio"], "codigo_oc": latest_cp.get("codigo_ps", [None] * n)}
-    upsert(
-        conn,
-        t,
-        _project(latest_cp, t, **computed),
-        ("ubigeo_cp",),
-        where=lambda stmt: t.c.anio_dato <= stmt.excluded.anio_dato,
-    )
-
-
-def _write_registro(conn: Connection, data: Columns) -> None:
-    """Register → organizacion_comunal (origen registro), registro_oc, its list of CPs."""
-    n = _length(data)
-    if not n:
-        return
-    orgs = _project(data, schema.organizacion_comunal, origen=["registro"] * n)
-    upsert(conn, schema.organizacion_comunal, orgs, ("codigo_oc",))
-    upsert(conn, schema.registro_oc, _project(data, schema.registro_oc), ("codigo_oc",))
-    if "ubigeo_cp" in data:
-        lists = zip(data["codigo_oc"], data["ubigeo_cp"], data["carga_id"], strict=True)
-        _replace_cp_lists(conn, {oc: (cps or [], carga) for oc, cps, carga in lists})
-
-
-def _replace_cp_lists(conn: Connection, lists: dict[str, tuple[list[str], int]]) -> None:
-    """Each organisation's CPs become exactly the listed ones (unchanged pairs stay untouched)."""
-    t = schema.oc_centro_poblado
-    existing: set[tuple[str, str]] = set()
-    for part in incremental.chunks(lists):
-        query = select(t.c.codigo_oc, t.c.ubigeo_cp).where(t.c.codigo_oc.in_(part))
-        existing |= {(str(oc), str(cp)) for oc, cp in conn.execute(query)}
-    wanted = {(oc, cp) for oc, (cps, _) in lists.items() for cp in cps}
-    stale = [{"c": oc, "u": cp} for oc, cp in existing if oc in lists and (oc, cp) not in wanted]
-    if stale:
-        cond = (t.c.codigo_oc == bindparam("c")) & (t.c.ubigeo_cp == bindparam("u"))
-        conn.execute(delete(t).where(cond), stale)
-    new = sorted(wanted - existing)
-    if new:
-        columns: Columns = {
-            "codigo_oc": [oc for oc, _ in new],
-            "ubigeo_cp": [cp for _, cp in new],
-            "carga_id": [lists[oc][1] for oc, _ in new],
-        }
-        frames.insert_columns(conn, insert(t), t, columns)
-
-
-WRITERS = {
-    "clasificacion_municipal": _simple(schema.clasificacion_municipal),
-    "atm": _simple(schema.atm),
-    "registro_oc": _write_registro,
-    "datass": _write_datass,
-    "monitoreo_oc": _simple(schema.visita),
-    "avance_metas": _simple(schema.avance_meta),
-    "resultado_mef": _simple(schema.resultado_mef),
-    "cartera_ong": _simple(schema.cartera_ong),
-    **siasar_load.WRITERS,
+# Each kind's writer (etl/writers.py); a kind without one upserts into its first table.
+WRITERS: dict[str, writers.Writer] = {
+    k.name: k.writer or writers.simple(k.tables[0]) for k in sources.KINDS.values()
 }

@@ -1,15 +1,16 @@
-"""SIASAR sheets in the one loader: file checks, place matching, link checks and writers.
+"""SIASAR sheets in the one loader: file checks, place matching and link checks.
 
-Called from etl/load.py at three points: after a SIASAR sheet is validated (`check_sheet`:
-the country and the place of every row), before a link file is written (`check_links`), and
-by the writers (`WRITERS`). The judgement derived from them is in etl/derive/siasar_view.py.
+Called from etl/load.py at two points: after a SIASAR sheet is validated (`check_sheet`:
+the country and the place of every row) and before a link file is written (`check_links`).
+Their writers are in etl/writers.py; the judgement derived from them is in
+etl/derive/siasar_view.py.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import Connection, select
 
-from etl import schema, sources
+from etl import schema
 from etl.problems import Problem
 from etl.siasar_places import name_key, places
 from etl.validate import Checked
@@ -93,64 +94,3 @@ def check_links(conn: Connection, checked: Checked, oc_district: dict[str, str])
             )  # fmt: skip
     values["ubigeo"] = homes
     checked.sort_problems()
-
-
-# ------------------------------------------------------------------ writers ----------------
-
-Columns = dict[str, list]
-SYSTEM_COLUMNS = [c.name for c in schema.siasar_sistema.columns]
-COMPONENT_RENAMES = {"id": "sistema_id", "tipo": "tipo_tratamiento"}
-
-
-def _upsert(conn: Connection, table, data: Columns, key: tuple[str, ...]) -> None:
-    from etl.load import upsert  # the loader's own upsert (imported late: load imports us)
-
-    upsert(conn, table, data, key)
-
-
-def _systems(data: Columns) -> Columns:
-    """One row per system id (its last row in the file): the system columns a sheet has."""
-    last = {sid: i for i, sid in enumerate(data["id"])}
-    rows = list(last.values())
-    return {c: [data[c][i] for i in rows] for c in SYSTEM_COLUMNS if c in data}
-
-
-def write_systems(conn: Connection, data: Columns) -> None:
-    if data.get("id"):
-        _upsert(conn, schema.siasar_sistema, _systems(data), ("id",))
-
-
-def component_writer(kind: str):
-    """The writer of one component sheet: its systems, then its components."""
-    tipo = sources.SIASAR_COMPONENTS[kind]
-    table = schema.siasar_componente
-    wanted = {c.name for c in table.columns}
-
-    def write(conn: Connection, data: Columns) -> None:
-        n = len(data.get("id", []))
-        if not n:
-            return
-        write_systems(conn, data)
-        rows: Columns = {"tipo": [tipo] * n}
-        for name, values in data.items():
-            target = COMPONENT_RENAMES.get(name, name)
-            if target in wanted and target != "tipo":
-                rows[target] = values
-        _upsert(conn, table, rows, ("sistema_id", "tipo", "componente_id"))
-
-    return write
-
-
-def write_links(conn: Connection, data: Columns) -> None:
-    n = len(data.get("siasar_id", []))
-    if n:
-        rows = {"sistema_id": data["siasar_id"], "codigo_oc": data["codigo_oc"]}
-        rows["carga_id"] = data["carga_id"]
-        _upsert(conn, schema.siasar_vinculo, rows, ("sistema_id",))
-
-
-WRITERS = {
-    "siasar_sistema": write_systems,
-    **{kind: component_writer(kind) for kind in sources.SIASAR_COMPONENTS},
-    "siasar_vinculo": write_links,
-}

@@ -1,13 +1,23 @@
-"""The input kinds users bring (INPUTS.md): how each is recognised, its columns, aliases, checks.
+"""The input kinds users bring (docs/INPUTS.md): how each is recognised, its columns, aliases,
+checks, and where its rows go.
 
-This is the one description of the inputs. The reader, the validator, the loader, the sample
-generator and the tests all read it; nothing else lists input columns.
+This is the one description of the inputs. The reader, the validator, the loader, the upload
+reach (etl/reach.py), the derivations' table list (etl/derive/frames.py), the sample generator
+and the tests all read it; nothing else lists input columns or input kinds.
+
+Adding an input kind is one `Kind` entry in `KINDS` (in load order) plus, when an upsert into
+its first table is not enough, its writer in etl/writers.py; tests/unit/test_kinds.py says
+what else it must have (a section in docs/INPUTS.md, a sample generator).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Final, Literal, TypedDict
+
+from sqlalchemy import Table
+
+from etl import schema, writers
 
 FieldType = Literal[
     "text",  # free text, stripped
@@ -42,13 +52,30 @@ class Field:
 
 @dataclass(frozen=True)
 class Kind:
-    """One input kind: its identifier (used in reports and on the command line) and columns."""
+    """One input kind: its identifier (used in reports and on the command line), its columns,
+    and what the loader does with its rows. Its place in the load order is its place in KINDS."""
 
     name: str
     label_es: str
     label_en: str
     fields: tuple[Field, ...]
     key: tuple[str, ...]  # natural key: duplicates within a file are rejected, loads upsert on it
+    # The warehouse tables its rows are written to. Without a `writer`, rows are upserted into
+    # the first one on its primary key (columns the table lacks are left out).
+    tables: tuple[Table, ...] = ()
+    writer: writers.Writer | None = None
+    atm: bool = False  # an ATM account may upload it (it is the ATM's own information)
+    # Tables the derivations (etl/derive) read, by the name they read them under.
+    frames: dict[str, Table] = field(default_factory=dict)
+    # Fields stored under another column name (field → column), and fields that are read and
+    # checked but stored nowhere: say so here, so a field is never dropped by accident.
+    renamed: dict[str, str] = field(default_factory=dict)
+    dropped: tuple[str, ...] = ()
+    # A sheet of SIASAR's own export: its country is checked and its places matched by name.
+    siasar_export: bool = False
+    # The loader adds the row's district as `ubigeo` (matched places, a link's system): the
+    # upload reach checks it like any place the row names.
+    adds_ubigeo: bool = False
     extra_aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
@@ -64,7 +91,7 @@ class Bounds(TypedDict):
     maximum: float
 
 
-# Plausible ranges (INPUTS.md): beyond them a value is `out-of-range`.
+# Plausible ranges (docs/INPUTS.md): beyond them a value is `out-of-range`.
 POPULATION: Bounds = {"minimum": 0, "maximum": 100_000}
 COUNT: Bounds = {"minimum": 0, "maximum": 100_000}
 CHLORINE: Bounds = {"minimum": 0, "maximum": 10}
@@ -76,6 +103,31 @@ MONEY: Bounds = {"minimum": 0, "maximum": 1e10}
 _YN: Final = "bool"
 
 DATASS = Kind(
+    tables=(
+        schema.diagnostico_cp,
+        schema.centro_poblado,
+        schema.organizacion_comunal,
+        schema.sistema_agua,
+    ),
+    writer=writers.write_datass,
+    atm=True,
+    frames={"centro_poblado": schema.centro_poblado, "diagnostico": schema.diagnostico_cp},
+    renamed={"centro_poblado": "nombre", "altitud": "altitud_m", "codigo_ps": "codigo_oc"},
+    # Place names repeat the reference (the code decides), UTM coordinates repeat latitude and
+    # longitude, and the school and health-post questions feed no score (yet).
+    dropped=(
+        "departamento",
+        "provincia",
+        "distrito",
+        "zona_utm_wgs84",
+        "coordenadas_este",
+        "coordenadas_norte",
+        *("establecimiento_salud_agua", "pronoei_agua", "primaria_agua", "secundaria_agua"),
+        *("funciona_establecimiento_salud", "funciona_pronoei", "funciona_primaria"),
+        "funciona_secundaria",
+        *("establecimiento_salud_banios", "pronoei_banios", "primaria_banios"),
+        "secundaria_banios",
+    ),
     name="datass",
     label_es="Diagnóstico rural DATASS (un centro poblado por fila)",
     label_en="DATASS rural diagnostic (one centro poblado per row)",
@@ -172,6 +224,14 @@ DATASS = Kind(
 )
 
 REGISTRO_OC = Kind(
+    tables=(schema.registro_oc, schema.organizacion_comunal, schema.oc_centro_poblado),
+    writer=writers.write_registro,
+    atm=True,
+    frames={
+        "orgs": schema.organizacion_comunal,
+        "registro": schema.registro_oc,
+        "oc_cp": schema.oc_centro_poblado,
+    },
     name="registro_oc",
     label_es="Libro de registro municipal de organizaciones comunales",
     label_en="Municipal register of community organisations",
@@ -202,6 +262,9 @@ REGISTRO_OC = Kind(
 )
 
 MONITOREO_OC = Kind(
+    tables=(schema.visita,),
+    atm=True,
+    frames={"visitas": schema.visita},
     name="monitoreo_oc",
     label_es="Seguimiento de organizaciones comunales (visitas de la ATM)",
     label_en="Community organisation follow-up (ATM visits)",
@@ -235,6 +298,9 @@ MONITOREO_OC = Kind(
 )
 
 ATM = Kind(
+    tables=(schema.atm,),
+    atm=True,
+    frames={"atm": schema.atm},
     name="atm",
     label_es="Área técnica municipal por distrito y año",
     label_en="Municipal technical area per district and year",
@@ -255,6 +321,9 @@ ATM = Kind(
 )
 
 AVANCE_METAS = Kind(
+    tables=(schema.avance_meta,),
+    atm=True,
+    frames={"avance": schema.avance_meta},
     name="avance_metas",
     label_es="Avance de actividades de las metas (evidencias)",
     label_en="Goal activity evidence",
@@ -271,6 +340,8 @@ AVANCE_METAS = Kind(
 )
 
 RESULTADO_MEF = Kind(
+    tables=(schema.resultado_mef,),
+    frames={"mef": schema.resultado_mef},
     name="resultado_mef",
     label_es="Resultado oficial de evaluación de metas (MEF)",
     label_en="Official goal evaluation (MEF)",
@@ -285,6 +356,8 @@ RESULTADO_MEF = Kind(
 )
 
 CLASIFICACION_MUNICIPAL = Kind(
+    tables=(schema.clasificacion_municipal,),
+    frames={"clasificacion": schema.clasificacion_municipal},
     name="clasificacion_municipal",
     label_es="Clasificación municipal del Programa de Incentivos",
     label_en="Incentive programme municipal category",
@@ -298,6 +371,7 @@ CLASIFICACION_MUNICIPAL = Kind(
 )
 
 CARTERA_ONG = Kind(
+    tables=(schema.cartera_ong,),
     name="cartera_ong",
     label_es="Cartera de distritos de una ONG",
     label_en="An NGO's district portfolio",
@@ -310,7 +384,7 @@ CARTERA_ONG = Kind(
     ),
 )
 
-# --- issue 15: SIASAR "download data by country" system sheets (INPUTS.md §10) -------------
+# --- issue 15: SIASAR "download data by country" system sheets (docs/INPUTS.md §9) -------------
 # Columns as SIASAR's exporter names them (seen in the Peru export: system_distribution.PE.xls,
 # system_storage-PE.xls). Each component sheet repeats the system's columns, then adds its
 # component's own under a prefix (dist_, almc_, ...). The catchment and treatment prefixes
@@ -363,6 +437,11 @@ def _component(prefixes: tuple[str, ...], *own: tuple[str, FieldType, dict]) -> 
 SIASAR_SYSTEM_KEY = ("id",)
 SIASAR_COMPONENT_KEY = ("id", "componente_id")
 SIASAR_DISTRIBUCION = Kind(
+    tables=(schema.siasar_componente, schema.siasar_sistema),
+    writer=writers.component_writer("distribucion"),
+    atm=True,
+    siasar_export=True,
+    adds_ubigeo=True,
     name="siasar_distribucion",
     label_es="SIASAR: red de distribución de cada sistema (system_distribution)",
     label_en="SIASAR: each system's distribution network (system_distribution)",
@@ -377,6 +456,11 @@ SIASAR_DISTRIBUCION = Kind(
     ),
 )
 SIASAR_ALMACENAMIENTO = Kind(
+    tables=(schema.siasar_componente, schema.siasar_sistema),
+    writer=writers.component_writer("almacenamiento"),
+    atm=True,
+    siasar_export=True,
+    adds_ubigeo=True,
     name="siasar_almacenamiento",
     label_es="SIASAR: almacenamiento (reservorios) de cada sistema (system_storage)",
     label_en="SIASAR: each system's storage tanks (system_storage)",
@@ -388,6 +472,11 @@ SIASAR_ALMACENAMIENTO = Kind(
     ),
 )
 SIASAR_CAPTACION = Kind(
+    tables=(schema.siasar_componente, schema.siasar_sistema),
+    writer=writers.component_writer("captacion"),
+    atm=True,
+    siasar_export=True,
+    adds_ubigeo=True,
     name="siasar_captacion",
     label_es="SIASAR: captaciones de cada sistema (system_catchment)",
     label_en="SIASAR: each system's catchments (system_catchment)",
@@ -395,6 +484,12 @@ SIASAR_CAPTACION = Kind(
     fields=_component(("capt", "cap"), ("tipo_fuente", "text", {})),
 )
 SIASAR_TRATAMIENTO = Kind(
+    tables=(schema.siasar_componente, schema.siasar_sistema),
+    writer=writers.component_writer("tratamiento"),
+    atm=True,
+    siasar_export=True,
+    adds_ubigeo=True,
+    renamed={"tipo": "tipo_tratamiento"},
     name="siasar_tratamiento",
     label_es="SIASAR: tratamiento (cloración) de cada sistema (system_treatment)",
     label_en="SIASAR: each system's treatment (chlorination) (system_treatment)",
@@ -404,6 +499,11 @@ SIASAR_TRATAMIENTO = Kind(
     ),
 )
 SIASAR_SISTEMA = Kind(
+    tables=(schema.siasar_sistema,),
+    writer=writers.write_siasar_systems,
+    atm=True,
+    siasar_export=True,
+    adds_ubigeo=True,
     name="siasar_sistema",
     label_es="SIASAR: sistemas (hoja principal, un sistema por fila)",
     label_en="SIASAR: systems (main sheet, one system per row)",
@@ -411,6 +511,11 @@ SIASAR_SISTEMA = Kind(
     fields=SIASAR_SYSTEM_FIELDS,
 )
 SIASAR_VINCULO = Kind(
+    tables=(schema.siasar_vinculo,),
+    writer=writers.write_links,
+    atm=True,
+    adds_ubigeo=True,
+    renamed={"siasar_id": "sistema_id"},
     name="siasar_vinculo",
     label_es="Vínculos confirmados entre sistemas SIASAR y organizaciones comunales",
     label_en="Confirmed links between SIASAR systems and community organisations",
@@ -420,24 +525,20 @@ SIASAR_VINCULO = Kind(
         Field("codigo_oc", "code", required=True, aliases=("codigo_jass",)),
     ),
 )
-SIASAR_COMPONENTS: Final = {
-    "siasar_distribucion": "distribucion",
-    "siasar_almacenamiento": "almacenamiento",
-    "siasar_captacion": "captacion",
-    "siasar_tratamiento": "tratamiento",
-}
-SIASAR_KINDS: Final = frozenset({*SIASAR_COMPONENTS, "siasar_sistema"})
-
+# Every input kind, in the order a multi-file load applies them, so references resolve within
+# one load: the classification and ATM facts first, the register before the DATASS surveys and
+# the visits that name its organisations; SIASAR systems before their components, links after
+# the register and the systems (issue 15).
 KINDS: dict[str, Kind] = {
     k.name: k
     for k in (
-        DATASS,
-        REGISTRO_OC,
-        MONITOREO_OC,
+        CLASIFICACION_MUNICIPAL,
         ATM,
+        REGISTRO_OC,
+        DATASS,
+        MONITOREO_OC,
         AVANCE_METAS,
         RESULTADO_MEF,
-        CLASIFICACION_MUNICIPAL,
         CARTERA_ONG,
         SIASAR_SISTEMA,
         SIASAR_DISTRIBUCION,
@@ -448,22 +549,9 @@ KINDS: dict[str, Kind] = {
     )
 }
 
-# Order in which a multi-file load applies kinds, so references resolve within one load
-# (visits need the register; evidence needs nothing but the catalogue).
-LOAD_ORDER = (
-    "clasificacion_municipal",
-    "atm",
-    "registro_oc",
-    "datass",
-    "monitoreo_oc",
-    "avance_metas",
-    "resultado_mef",
-    "cartera_ong",
-    # issue 15: systems before their components, links after the register and the systems
-    "siasar_sistema",
-    "siasar_distribucion",
-    "siasar_almacenamiento",
-    "siasar_captacion",
-    "siasar_tratamiento",
-    "siasar_vinculo",
-)
+# Derived from KINDS (computed once, here):
+LOAD_ORDER: Final = tuple(KINDS)
+ATM_KINDS: Final = frozenset(k.name for k in KINDS.values() if k.atm)
+SIASAR_KINDS: Final = frozenset(k.name for k in KINDS.values() if k.siasar_export)
+# The kinds' tables the derivations read, by name (tests/unit/test_kinds.py: names are unique).
+FRAMES: Final = {name: table for k in KINDS.values() for name, table in k.frames.items()}

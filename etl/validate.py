@@ -1,8 +1,8 @@
 """Validation: raw text table → typed values, problems, and which rows are rejected.
 
 Types are coerced first (etl.normalize), then ranges, codes, consistency and duplicates are
-checked on the typed values (a failed coercion must not hide the other checks of a row; see
-DESIGN.md's pandera lesson). `check_table` needs no database; `check_references` takes what
+checked on the typed values (a failed coercion must not hide the other checks of a row, as it
+does when a schema library checks ranges on a column it could not coerce). `check_table` needs no database; `check_references` takes what
 the warehouse knows (organisations, goal catalogue) as plain sets.
 """
 
@@ -325,13 +325,11 @@ def _duplicates(checked: Checked) -> None:
 
 
 def check_references(checked: Checked, refs: References) -> None:
-    """Rows pointing at organisations or goals the warehouse does not know are rejected."""
-    if checked.kind == "monitoreo_oc":
-        _visit_references(checked, refs)
-    elif checked.kind == "avance_metas":
-        _activity_references(checked, refs)
-    elif checked.kind == "resultado_mef":
-        _goal_references(checked, refs)
+    """Rows pointing at organisations or goals the warehouse does not know are rejected
+    (kinds with a check in REFERENCE_CHECKS, defined below)."""
+    check = REFERENCE_CHECKS.get(checked.kind)
+    if check is not None:
+        check(checked, refs)
     checked.sort_problems()
 
 
@@ -384,3 +382,11 @@ def _goal_references(checked: Checked, refs: References) -> None:
         goal = (anios[i], metas[i])
         if goal not in refs.goals:
             checked.add("unknown-reference:meta", rows[i], "meta", f"{goal[1]} ({goal[0]})")
+
+
+# The kinds whose rows name something the warehouse must already know, and their check.
+REFERENCE_CHECKS = {
+    "monitoreo_oc": _visit_references,
+    "avance_metas": _activity_references,
+    "resultado_mef": _goal_references,
+}

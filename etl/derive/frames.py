@@ -16,23 +16,12 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import JSON, Boolean, Connection, Date, Table, delete, insert, select
 
-from etl import schema
+from etl import schema, sources
 
 CHUNK = 5000
-# Raw tables the derivations read, by the name used in the frames dict.
-SOURCES: dict[str, Table] = {
-    "distrito": schema.distrito,
-    "centro_poblado": schema.centro_poblado,
-    "diagnostico": schema.diagnostico_cp,
-    "orgs": schema.organizacion_comunal,
-    "registro": schema.registro_oc,
-    "oc_cp": schema.oc_centro_poblado,
-    "visitas": schema.visita,
-    "atm": schema.atm,
-    "clasificacion": schema.clasificacion_municipal,
-    "avance": schema.avance_meta,
-    "mef": schema.resultado_mef,
-}
+# Raw tables the derivations read, by the name used in the frames dict: the district reference
+# and the tables each input kind declares (etl/sources.py, `Kind.frames`).
+SOURCES: dict[str, Table] = {"distrito": schema.distrito, **sources.FRAMES}
 # Cell types _plain leaves as they are (the common case, skipped without a call).
 _KEEP = {str, int, bool, list, dict, type(None)}
 # SQLAlchemy's SQLite Boolean bind processor as a lookup (it also rejects anything else).

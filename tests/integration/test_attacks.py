@@ -417,13 +417,13 @@ def test_sec121_a_register_row_cannot_list_another_districts_centros_poblados(
 def test_sec122_every_kind_declares_its_references():
     """The mechanism is generic: each kind's place and organisation columns are references
     (a kind added later is covered by its field types)."""
-    from etl import scope, sources
+    from etl import reach, sources
 
-    refs = {name: {r.column for r in scope.references(k)} for name, k in sources.KINDS.items()}
+    refs = {name: {r.column for r in reach.references(k)} for name, k in sources.KINDS.items()}
     assert refs["datass"] >= {"ubigeo_cp", "codigo_ps"}
     assert refs["registro_oc"] >= {"ubigeo", "ubigeo_cp", "codigo_oc"}
     assert refs["monitoreo_oc"] >= {"codigo_oc", "ubigeo"}
-    for name in scope.ATM_KINDS:
+    for name in reach.ATM_KINDS:
         assert refs[name], name  # every kind an ATM may load names its place somehow
 
 
@@ -435,7 +435,7 @@ REJECT_ROWS = 8_000
 def _many_rejects(engine, tmp_path, monkeypatch, rows: int = REJECT_ROWS) -> None:
     """A load by cascas of `rows` visits that are all rejected (a wrong date each)."""
     from etl.load import load_paths
-    from etl.scope import LoadScope
+    from etl.reach import WriteReach
 
     monkeypatch.setenv("ATM_ARCHIVE_DIR", str(tmp_path / "archive"))
     path = tmp_path / "visitas_malas.csv"
@@ -443,8 +443,8 @@ def _many_rejects(engine, tmp_path, monkeypatch, rows: int = REJECT_ROWS) -> Non
     path.write_text(
         "codigo_oc;fecha_visita;cloro_residual_mg_l;continuidad_horas\n" + "\n".join(lines)
     )
-    scope = LoadScope.for_districts([CASCAS], "cascas")
-    result = load_paths(engine, [path], user="cascas (tablero)", scope=scope)
+    reach = WriteReach.for_districts([CASCAS], "cascas")
+    result = load_paths(engine, [path], user="cascas (tablero)", reach=reach)
     assert result.files[0].rows_rejected == rows
 
 

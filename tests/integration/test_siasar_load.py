@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import JSON, String, Text, func, select
 
 from etl import load, schema
-from etl.scope import LoadScope
+from etl.reach import WriteReach
 from tests.unit.test_xls import DISTRIBUTION, STORAGE, needs_shared
 
 SYSTEM_HEADER = (
@@ -83,8 +83,8 @@ def test_si002_loading_again_changes_nothing(engine):
 def test_si003_an_atm_loads_only_its_districts_rows(engine, tmp_path):
     copy = tmp_path / "system_distribution.PE.xls"
     shutil.copyfile(DISTRIBUTION, copy)
-    scope = LoadScope.for_districts(["080603"], "combapata")
-    result = load.load_paths(engine, [copy], scope=scope)
+    reach = WriteReach.for_districts(["080603"], "combapata")
+    result = load.load_paths(engine, [copy], reach=reach)
     (f,) = result.files
     assert f.rows_loaded == 8  # the 8 systems of CUSCO,CANCHIS,COMBAPATA
     assert f.rows_rejected == 391 - 8
@@ -189,8 +189,8 @@ def test_si007_links_by_name_disagreements_and_confirmations(engine, tmp_path):
         assert disc[0]["fecha_visita"] == dt.date(2024, 1, 10)
     link = tmp_path / "vinculos.csv"
     link.write_text("siasar_id;codigo_oc\n147406;OC-H2\n147407;OC-LIMA\n", encoding="utf-8")
-    scope = LoadScope.for_districts(["080603"], "combapata")
-    (f,) = load.load_paths(engine, [link], scope=scope).files
+    reach = WriteReach.for_districts(["080603"], "combapata")
+    (f,) = load.load_paths(engine, [link], reach=reach).files
     assert f.rows_loaded == 1
     assert [p.code for p in f.problems] == ["inconsistent"]  # a JASS of another district
     with engine.connect() as conn:

@@ -1,10 +1,15 @@
-"""Which rows a load may write: the districts and input kinds of the account that loads them.
+"""A load's write reach: the districts and input kinds the account that loads may write.
 
-The command line loads everything (`LoadScope.everything()`). A dashboard upload by an `atm`
+"Reach" is what a load may write; it is not the account's `Scope` (dashboard/auth: what an
+account may read) nor the pages' location filter, though an atm account's reach and its scope
+name the same districts. The problem codes keep their stored names (`out-of-scope`).
+
+The command line loads everything (`WriteReach.everything()`). A dashboard upload by an `atm`
 account is limited to its districts: every row of another district is rejected with the
 stable code `out-of-scope`, and an organisation registered in another district cannot be
 re-registered into (or changed from) this one. Every reference a row carries is checked, not
-only its own district: centro poblado codes and lists, provider codes (`references`). Kinds the account may not load at all fail
+only its own district: centro poblado codes and lists, provider codes (`references`). Kinds the
+account may not load at all (`Kind.atm` false, etl/sources.py) fail
 the file with `not-allowed`. These are checks of the one loader, not a second loader.
 """
 
@@ -19,19 +24,16 @@ import pandas as pd
 from etl import sources
 from etl.validate import Checked
 
-# Kinds a municipal technical area produces itself: its diagnostic surveys, its JASS register,
-# its visits, its own ATM facts and its goal evidence. MEF results and classification, and NGO
-# portfolios, come from the ministry or the NGO (our choice; README "Choices").
-ATM_KINDS = frozenset(
-    {"datass", "registro_oc", "monitoreo_oc", "atm", "avance_metas"}
-    | {"siasar_sistema", "siasar_vinculo"}  # issue 15: SIASAR sheets of its districts
-    | {"siasar_distribucion", "siasar_almacenamiento", "siasar_captacion", "siasar_tratamiento"}
-)
+# Kinds a municipal technical area produces itself (`Kind.atm`): its diagnostic surveys, its
+# JASS register, its visits, its own ATM facts, its goal evidence and the SIASAR sheets of its
+# districts. MEF results and classification, and NGO portfolios, come from the ministry or the
+# NGO (our choice; README "Choices").
+ATM_KINDS = sources.ATM_KINDS
 SHOWN_DISTRICTS = 5  # districts listed in a problem message
 
 
 @dataclass(frozen=True)
-class LoadScope:
+class WriteReach:
     """Districts (None: all) and kinds (None: all) a load may write, and who loads."""
 
     districts: frozenset[str] | None = None
@@ -39,11 +41,11 @@ class LoadScope:
     account: str | None = None  # the dashboard account (None: the command line)
 
     @classmethod
-    def everything(cls) -> LoadScope:
+    def everything(cls) -> WriteReach:
         return cls()
 
     @classmethod
-    def for_districts(cls, districts: Iterable[str], account: str | None = None) -> LoadScope:
+    def for_districts(cls, districts: Iterable[str], account: str | None = None) -> WriteReach:
         """An atm account's uploads: its districts, the kinds an ATM produces."""
         return cls(frozenset(districts), ATM_KINDS, account)
 
@@ -76,13 +78,11 @@ class Reference:
 TARGET_OF_TYPE: dict[str, Target] = {"ubigeo": "district", "ubigeo_cp": "cp", "cp_list": "cp"}
 # Columns naming a JASS or another provider by its code (codigo_ps: DATASS's provider).
 ORGANISATION_COLUMNS = frozenset({"codigo_oc", "codigo_ps"})
-# References a kind carries that neither its field types nor names reveal (new kinds of other
-# issues add theirs here if they need to; most need nothing).
-# SIASAR rows carry no code of their place: the loader adds `ubigeo`, matched from the place
-# names (etl/siasar_load.py), and a link file's row takes its system's district.
-SIASAR_KINDS = tuple(k for k in sources.LOAD_ORDER if k.startswith("siasar_"))
+# References a kind carries that neither its field types nor names reveal: the `ubigeo` the
+# loader adds (`Kind.adds_ubigeo`). SIASAR rows carry no code of their place: it is matched
+# from the place names (etl/siasar_load.py), and a link file's row takes its system's district.
 EXTRA_REFERENCES: dict[str, tuple[Reference, ...]] = {
-    kind: (Reference("ubigeo", "district"),) for kind in SIASAR_KINDS
+    k.name: (Reference("ubigeo", "district"),) for k in sources.KINDS.values() if k.adds_ubigeo
 }
 
 
@@ -99,14 +99,14 @@ def references(kind: sources.Kind) -> tuple[Reference, ...]:
     return (*found, *EXTRA_REFERENCES.get(kind.name, ()))
 
 
-def check_rows(checked: Checked, scope: LoadScope, oc_district: Mapping[str, str]) -> None:
-    """Reject rows naming anything outside the scope's districts (call after the reference
+def check_rows(checked: Checked, reach: WriteReach, oc_district: Mapping[str, str]) -> None:
+    """Reject rows naming anything outside the reach's districts (call after the reference
     checks): through every reference of the kind, the first one outside rejects the row."""
-    if scope.districts is None:
+    if reach.districts is None:
         return
     for ref in references(checked.rec.kind):
         if ref.column in checked.values:
-            CHECKS[ref.target](checked, ref.column, scope, oc_district)
+            CHECKS[ref.target](checked, ref.column, reach, oc_district)
     checked.sort_problems()
 
 
@@ -116,18 +116,18 @@ def _open_rows(checked: Checked, column: str) -> pd.Series:
     return values[values.notna() & ~checked.rejected]
 
 
-def _district(checked: Checked, column: str, scope: LoadScope, _: Mapping[str, str]) -> None:
-    allowed, shown = scope.districts or frozenset(), scope.allowed_text()
+def _district(checked: Checked, column: str, reach: WriteReach, _: Mapping[str, str]) -> None:
+    allowed, shown = reach.districts or frozenset(), reach.allowed_text()
     for row, code in _open_rows(checked, column).items():
         if code not in allowed:
             checked.add("out-of-scope", row, column, code, allowed=shown)
 
 
 def _centros_poblados(
-    checked: Checked, column: str, scope: LoadScope, _: Mapping[str, str]
+    checked: Checked, column: str, reach: WriteReach, _: Mapping[str, str]
 ) -> None:
     """A centro poblado's district is the first six digits of its code (INEI)."""
-    allowed, shown = scope.districts or frozenset(), scope.allowed_text()
+    allowed, shown = reach.districts or frozenset(), reach.allowed_text()
     for row, value in _open_rows(checked, column).items():
         codes = value if isinstance(value, list) else [value]
         outside = [str(code) for code in codes if str(code)[:6] not in allowed]
@@ -140,11 +140,11 @@ def _centros_poblados(
 
 
 def _organisations(
-    checked: Checked, column: str, scope: LoadScope, oc_district: Mapping[str, str]
+    checked: Checked, column: str, reach: WriteReach, oc_district: Mapping[str, str]
 ) -> None:
     """A known organisation of another district may not be registered, changed or named as
     a provider here (an unknown code names nobody's data yet)."""
-    allowed = scope.districts or frozenset()
+    allowed = reach.districts or frozenset()
     template = "out-of-scope:oc" if column == "codigo_oc" else "out-of-scope:provider"
     for row, code in _open_rows(checked, column).items():
         home = oc_district.get(code) if isinstance(code, str) else None
