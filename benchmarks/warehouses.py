@@ -41,6 +41,7 @@ CONTENT_SOURCES = (
     "normalize.py",
     "validate.py",
     "load.py",
+    "writers.py",
     "catalog.py",
     "reference.py",
     "derive/*.py",
