@@ -12,27 +12,18 @@ import dash_bootstrap_components as dbc
 from dash import Dash, dcc, html
 from flask import current_app, has_app_context
 
-from dashboard import (
-    boundaries,
-    district_map,
-    exports,
-    guard,
-    health,
-    ids,
-    security,
-    skeletons,
-    speed,
-)
+from dashboard import boundaries, district_map, exports, ids, skeletons
 from dashboard import components as c
-from dashboard.auth import AccountStore
 from dashboard.callbacks import district as district_cb
 from dashboard.callbacks import overview as overview_cb
 from dashboard.callbacks import tables as tables_cb
 from dashboard.callbacks import uploads as uploads_cb
-from dashboard.config import Settings
 from dashboard.i18n import t
 from dashboard.layouts import data, district, ficha, goals, jass, overview, salida, tables
 from dashboard.queries import Warehouse
+from dashboard.server import guard, health, security, speed
+from dashboard.server.auth import AccountStore
+from dashboard.server.config import Settings
 from dashboard.state import UrlState, from_params, href, to_search
 
 PAGES_KEY = "ATM_PAGES"  # the app's Pages in its Flask config

@@ -11,9 +11,10 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 from dash.development.base_component import Component
 
-from dashboard import exports, speed
+from dashboard import exports
 from dashboard.figures import GRADE_COLORS
 from dashboard.i18n import label, t
+from dashboard.server import speed
 from dashboard.state import UrlState, href, lang_only
 
 LOG = logging.getLogger(__name__)
@@ -103,7 +104,7 @@ def navbar(state: UrlState, path: str, search_other: str) -> dbc.Navbar:
 
 def account_menu(lang: str) -> Any:
     """Who is logged in, and the way out (nothing in the demo, which has no accounts)."""
-    from dashboard import security
+    from dashboard.server import security
 
     account = security.current_account()
     if account is None or security.is_demo():
@@ -123,7 +124,7 @@ def account_menu(lang: str) -> Any:
 
 def demo_banner(lang: str) -> Any:
     """The `make run` demo says so on every page: no login, not for real use."""
-    from dashboard import security
+    from dashboard.server import security
 
     if not security.is_demo():
         return None

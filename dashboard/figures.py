@@ -111,7 +111,7 @@ def map_figure(
     Without `tiles` it is a plain lon/lat scatter with equal aspect over a faint backdrop of all
     district capitals, which outlines Peru with no network at all. `zoom` frames the points
     (a department) instead of the whole country. Both traces are SVG `scatter`: the page ships
-    the scatter/bar/pie partial plotly.js bundle (dashboard/speed.py), which has no `scattergl`.
+    the scatter/bar/pie partial plotly.js bundle (dashboard/server/speed.py), which has no `scattergl`.
     """
     data = df.dropna(subset=["latitud", "longitud"])
     # Districts with no rural CP and no JASS have nothing to colour: the backdrop shows them.

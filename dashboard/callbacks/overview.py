@@ -8,9 +8,10 @@ from typing import Any
 import pandas as pd
 from dash import Dash, Input, Output, State, ctx, no_update
 
-from dashboard import ids, speed
+from dashboard import ids
 from dashboard.layouts.overview import district_options
 from dashboard.queries import Warehouse
+from dashboard.server import speed
 from dashboard.state import UrlState, as_mapping, from_params, href, lang_only
 from etl.normalize import strip_accents
 

@@ -17,11 +17,12 @@ from dash import Dash, Input, Output, State, html, no_update
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard import ids, security, uploads
-from dashboard.auth import Account
-from dashboard.config import Settings
+from dashboard import ids, uploads
 from dashboard.i18n import fmt_num, t
 from dashboard.layouts.data import PATH as DATA_PATH
+from dashboard.server import security
+from dashboard.server.auth import Account
+from dashboard.server.config import Settings
 from dashboard.state import UrlState, as_mapping, href
 from etl.load import LoadResult
 

@@ -9,13 +9,14 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboard import components as c
-from dashboard import exports, ids, security
-from dashboard.auth import Account
-from dashboard.config import Settings
+from dashboard import exports, ids
 from dashboard.exports import Table, export_href
 from dashboard.i18n import fmt_num, label, t
 from dashboard.layouts import siasar
 from dashboard.queries import Warehouse
+from dashboard.server import security
+from dashboard.server.auth import Account
+from dashboard.server.config import Settings
 from dashboard.state import UrlState, to_search
 
 PATH = "/datos"

@@ -12,7 +12,7 @@ import pytest
 from dashboard import figures, i18n, ids
 from dashboard.callbacks import overview as ov_cb
 from dashboard.callbacks.district import jass_href
-from dashboard.config import Settings
+from dashboard.server.config import Settings
 from dashboard.state import UrlState, parse_search, split_meta, to_search
 
 ROOT = Path(__file__).resolve().parents[2] / "dashboard"

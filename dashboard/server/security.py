@@ -37,10 +37,10 @@ from flask_login import LoginManager, current_user, login_user, logout_user
 from werkzeug.exceptions import InternalServerError, RequestEntityTooLarge
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from dashboard.auth import DEMO, Account, AccountStore, scope_of
-from dashboard.config import Settings
 from dashboard.i18n import lang_or_default, t
 from dashboard.queries import Scope, Warehouse
+from dashboard.server.auth import DEMO, Account, AccountStore, scope_of
+from dashboard.server.config import Settings
 
 log = logging.getLogger(__name__)
 MIN_SECRET = 32

@@ -1,0 +1,3 @@
+"""Server-side plumbing of the dashboard: settings, accounts and login, the request guard,
+the health route, page caching and static compression. The product's parts (pages, queries,
+figures, exports) live one level up and use these; nothing here draws a page."""
