@@ -12,7 +12,7 @@ import dash_bootstrap_components as dbc
 from dash import Dash, dcc, html
 from flask import current_app, has_app_context
 
-from dashboard import boundaries, district_map, exports, ids, skeletons
+from dashboard import boundaries, district_map, exports, ids, skeletons, urls
 from dashboard import components as c
 from dashboard.callbacks import district as district_cb
 from dashboard.callbacks import overview as overview_cb
@@ -24,7 +24,7 @@ from dashboard.queries import Warehouse
 from dashboard.server import guard, health, security, speed
 from dashboard.server.auth import AccountStore
 from dashboard.server.config import Settings
-from dashboard.state import UrlState, from_params, href, to_search
+from dashboard.state import UrlState, from_params, to_search
 
 PAGES_KEY = "ATM_PAGES"  # the app's Pages in its Flask config
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
@@ -155,8 +155,8 @@ def _district_page(pages: Pages, view: Warehouse, ubigeo: str | None = None, **p
     if ubigeo is None:  # Dash's id check calls layouts without arguments
         return html.Div([district.skeleton(), ficha.skeleton()])
     state = from_params(params, pages.settings.lang)
-    # "/distrito/<ubigeo>/ficha" matches the district template too (Dash's wildcard spans
-    # slashes): the printable sheet is the district page's other view.
+    # The printable sheet's address (urls.district_sheet) matches the district template too
+    # (Dash's wildcard spans slashes): the printable sheet is the district page's other view.
     code, _, sub_page = ubigeo.partition("/")
     if sub_page == "ficha" or params.get("ficha") == "1":
         return ficha.layout(view, state, code)
@@ -194,7 +194,7 @@ def _register_pages(app: Dash, wh: Warehouse, settings: Settings) -> None:
         dash.register_page(name, name=name, title=title, layout=_cached(own, name, render), **where)
     dash.register_page(
         "not_found_404",
-        path="/404",
+        path=urls.NOT_FOUND,
         title=title,
         layout=lambda **params: not_found(from_params(params, _serving(own).settings.lang)),
     )
@@ -206,10 +206,10 @@ def not_found(state: UrlState) -> Any:
         [
             "404 · ",
             dcc.Link(
-                t("common.back_overview", state.lang), href=href("/", UrlState(lang=state.lang))
+                t("common.back_overview", state.lang), href=urls.overview(UrlState(lang=state.lang))
             ),
         ],
         color="warning",
         className="mt-3",
     )
-    return c.page(state, "/", to_search(state), [body])
+    return c.page(state, urls.OVERVIEW, to_search(state), [body])

@@ -11,7 +11,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 from dash.development.base_component import Component
 
-from dashboard import exports
+from dashboard import exports, urls
 from dashboard.figures import GRADE_COLORS
 from dashboard.i18n import label, t
 from dashboard.server import speed
@@ -20,10 +20,10 @@ from dashboard.state import UrlState, href, lang_only
 LOG = logging.getLogger(__name__)
 
 NAV_ITEMS = (
-    ("/", "nav.overview"),
-    ("/metas", "nav.goals"),
-    ("/salida", "nav.exit"),
-    ("/datos", "nav.data"),
+    (urls.OVERVIEW, "nav.overview"),
+    (urls.GOALS, "nav.goals"),
+    (urls.EXIT, "nav.exit"),
+    (urls.DATA, "nav.data"),
 )
 # Dark text on the light grades (B is bright yellow) keeps the badge readable.
 GRADE_TEXT = {"A": "#fff", "B": "#222", "C": "#222", "D": "#fff", "E": "#222"}
@@ -86,7 +86,7 @@ def navbar(state: UrlState, path: str, search_other: str) -> dbc.Navbar:
                 html.A(t("nav.skip", lang), href="#main", className="skip-link"),
                 dcc.Link(
                     t("app.title", lang),
-                    href=href("/", keep),
+                    href=urls.overview(keep),
                     className="navbar-brand fw-semibold",
                 ),
                 dbc.Nav(links, navbar=True, className="me-auto flex-row flex-wrap"),
@@ -116,7 +116,7 @@ def account_menu(lang: str) -> Any:
                 t("nav.account", lang, name=account.usuario, role=role),
                 className="small text-white-50 me-2",
             ),
-            html.A(t("nav.logout", lang), href=f"/logout?lang={lang}", className="lang-link small"),
+            html.A(t("nav.logout", lang), href=urls.logout(lang), className="lang-link small"),
         ],
         className="d-flex align-items-center ms-lg-3",
     )
@@ -133,8 +133,8 @@ def demo_banner(lang: str) -> Any:
 
 def _is_active(link: str, path: str) -> bool:
     """A nav link is active on its page; Overview also on district and JASS pages."""
-    if link == "/":
-        return path == "/" or path.startswith(("/distrito", "/jass"))
+    if link == urls.OVERVIEW:
+        return path == urls.OVERVIEW or path.startswith(urls.UNDER_OVERVIEW)
     return path.startswith(link)
 
 
@@ -255,7 +255,7 @@ def empty_state(message: str) -> html.Div:
 
 def not_found(state: UrlState, message_key: str, code: str | None) -> dbc.Alert:
     """An unknown district or JASS code: say so and offer the way back to the overview."""
-    back = dcc.Link(t("common.back_overview", state.lang), href=href("/", lang_only(state)))
+    back = dcc.Link(t("common.back_overview", state.lang), href=urls.overview(lang_only(state)))
     return dbc.Alert([t(message_key, state.lang, code=code or ""), " ", back], color="warning")
 
 

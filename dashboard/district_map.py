@@ -14,12 +14,12 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import Dash, Input, Output, State, dcc, html, no_update
 
-from dashboard import boundaries, ids
+from dashboard import boundaries, ids, urls
 from dashboard import components as c
 from dashboard.figures import _base, empty_figure
 from dashboard.i18n import t
 from dashboard.queries import Warehouse
-from dashboard.state import UrlState, as_mapping, href
+from dashboard.state import UrlState, as_mapping
 from etl.derive.siasar import GRADE_COLORS
 
 DI_MAP = "di-map"
@@ -178,7 +178,7 @@ def clicked_jass(click: dict[str, Any] | None, lang: str) -> str | None:
         code = code[0] if code else None
     if not isinstance(code, str) or not code:
         return None
-    return href(f"/jass/{code}", UrlState(lang=lang))
+    return urls.jass(code, UrlState(lang=lang))
 
 
 def register(app: Dash) -> None:

@@ -35,7 +35,7 @@ import pandas as pd
 from dash import ClientsideFunction, Dash, Input, Output, State
 from flask import Flask, Response, request
 
-from dashboard import gridmodel
+from dashboard import gridmodel, urls
 from dashboard.i18n import lang_or_default, t
 from dashboard.queries import Warehouse
 from dashboard.state import UrlState, as_records, from_params, to_search
@@ -44,7 +44,7 @@ from dashboard.state import UrlState, as_records, from_params, to_search
 # OWASP "CSV injection". Tab and CR are included because some readers strip them first.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 FORMATS = ("csv", "xlsx")
-ROUTE = "/exportar"
+ROUTE = urls.EXPORTS
 MIME = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -6,8 +6,8 @@ from typing import Any
 
 from dash import Dash, Input, Output, State, no_update
 
-from dashboard import ids
-from dashboard.state import UrlState, as_mapping, href
+from dashboard import ids, urls
+from dashboard.state import UrlState, as_mapping
 
 
 def jass_href(cell: dict[str, Any] | None, lang: str) -> str | None:
@@ -16,7 +16,7 @@ def jass_href(cell: dict[str, Any] | None, lang: str) -> str | None:
     if cell.get("colId") != "nombre":
         return None
     code = as_mapping(cell.get("data")).get("codigo_oc")
-    return href(f"/jass/{code}", UrlState(lang=lang)) if code else None
+    return urls.jass(code, UrlState(lang=lang)) if code else None
 
 
 def register(app: Dash) -> None:

@@ -8,11 +8,11 @@ from typing import Any
 import pandas as pd
 from dash import Dash, Input, Output, State, ctx, no_update
 
-from dashboard import ids
+from dashboard import ids, urls
 from dashboard.layouts.overview import district_options
 from dashboard.queries import Warehouse
 from dashboard.server import speed
-from dashboard.state import UrlState, as_mapping, from_params, href, lang_only
+from dashboard.state import UrlState, as_mapping, from_params, lang_only
 from etl.normalize import strip_accents
 
 MIN_SEARCH = 2  # characters typed before districts are searched
@@ -30,7 +30,7 @@ def filters_to_href(store: dict[str, Any], field: str, value: Any) -> str:
         state = state.with_(anio=int(value) if value else None)
     elif field == ids.OV_IND:
         state = from_params({**_as_params(state), "ind": value})
-    return href("/", state)
+    return urls.overview(state)
 
 
 def _as_params(state: UrlState) -> dict[str, Any]:
@@ -41,7 +41,7 @@ def district_href(ubigeo: str | None, lang: str, anio: int | None = None) -> str
     """Link to a district page keeping language and year; None without a code."""
     if not ubigeo:
         return None
-    return href(f"/distrito/{ubigeo}", lang_only(UrlState(lang=lang, anio=anio)))
+    return urls.district(ubigeo, lang_only(UrlState(lang=lang, anio=anio)))
 
 
 def clicked_ubigeo(click: dict[str, Any] | None) -> str | None:

@@ -6,18 +6,18 @@ from typing import Any
 
 from dash import Dash, Input, Output, State, no_update
 
-from dashboard import ids
-from dashboard.state import UrlState, as_mapping, href
+from dashboard import ids, urls
+from dashboard.state import UrlState, as_mapping
 
 
 def goal_href(lang: str, meta: str | None, dep: str | None) -> str:
     """The goal page for a goal and (optionally) one department."""
-    return href("/metas", UrlState(lang=lang, meta=meta or None, dep=dep or None))
+    return urls.goals(UrlState(lang=lang, meta=meta or None, dep=dep or None))
 
 
 def portfolio_href(ong: str | None, lang: str) -> str | None:
     """The exit page for a chosen NGO portfolio."""
-    return href("/salida", UrlState(lang=lang, ong=ong)) if ong else None
+    return urls.exit_page(UrlState(lang=lang, ong=ong)) if ong else None
 
 
 def register(app: Dash) -> None:

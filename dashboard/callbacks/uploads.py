@@ -17,13 +17,12 @@ from dash import Dash, Input, Output, State, html, no_update
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard import ids, uploads
+from dashboard import ids, uploads, urls
 from dashboard.i18n import fmt_num, t
-from dashboard.layouts.data import PATH as DATA_PATH
 from dashboard.server import security
 from dashboard.server.auth import Account
 from dashboard.server.config import Settings
-from dashboard.state import UrlState, as_mapping, href
+from dashboard.state import UrlState, as_mapping
 from etl.load import LoadResult
 
 log = logging.getLogger(__name__)
@@ -75,7 +74,7 @@ def report_view(result: LoadResult, lang: str, done: bool = False) -> Any:
         )
         # This page's tables were drawn before the load: a plain link reloads them.
         again = html.A(
-            t("da.upload_see", lang), href=href(DATA_PATH, UrlState(lang=lang)), id=ids.DA_RELOAD
+            t("da.upload_see", lang), href=urls.data(UrlState(lang=lang)), id=ids.DA_RELOAD
         )
         status = dbc.Alert(
             [saved, " ", again], color="success" if result.exit_code == 0 else "warning"

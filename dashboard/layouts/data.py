@@ -9,7 +9,7 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboard import components as c
-from dashboard import exports, ids
+from dashboard import exports, ids, urls
 from dashboard.exports import Table, export_href
 from dashboard.i18n import fmt_num, label, t
 from dashboard.layouts import siasar
@@ -19,7 +19,7 @@ from dashboard.server.auth import Account
 from dashboard.server.config import Settings
 from dashboard.state import UrlState, to_search
 
-PATH = "/datos"
+PATH = urls.DATA
 NAME = "data"
 
 

@@ -9,7 +9,7 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboard import components as c
-from dashboard import district_map, figures, ids
+from dashboard import district_map, figures, ids, urls
 from dashboard.exports import EMPTY_TABLE, Table, cell_number, rows_of
 from dashboard.i18n import (
     evidence_params,
@@ -23,10 +23,10 @@ from dashboard.i18n import (
 )
 from dashboard.layouts import siasar
 from dashboard.queries import Warehouse
-from dashboard.state import UrlState, href, lang_only, to_search
+from dashboard.state import UrlState, lang_only, to_search
 from etl import evidence
 
-PATH = "/distrito/<ubigeo>"
+PATH = urls.DISTRICT
 NAME = "district"
 PRIORITY_TOP = 8
 
@@ -48,7 +48,7 @@ def skeleton() -> html.Div:
 def layout(wh: Warehouse, state: UrlState, ubigeo: str | None) -> Any:
     """The page of one district, or a clear message for an unknown code."""
     lang = state.lang
-    path = f"/distrito/{ubigeo}"
+    path = urls.district_path(str(ubigeo))
     info = c.safe(lang, lambda: wh.district(str(ubigeo or "").zfill(6)))
     if not isinstance(info, dict):
         message = info if info is not None else c.not_found(state, "di.unknown", ubigeo)
@@ -66,9 +66,9 @@ def layout(wh: Warehouse, state: UrlState, ubigeo: str | None) -> Any:
 def header(info: dict[str, Any], state: UrlState) -> html.Div:
     """District name with its province and department (links back to the filtered overview)."""
     lang = state.lang
-    dep_link = href("/", UrlState(lang=lang, dep=info["departamento"], anio=state.anio))
-    prov_link = href(
-        "/", UrlState(lang=lang, dep=info["departamento"], prov=info["provincia"], anio=state.anio)
+    dep_link = urls.overview(UrlState(lang=lang, dep=info["departamento"], anio=state.anio))
+    prov_link = urls.overview(
+        UrlState(lang=lang, dep=info["departamento"], prov=info["provincia"], anio=state.anio)
     )
     title = html.Div(
         [
@@ -93,7 +93,7 @@ def header(info: dict[str, Any], state: UrlState) -> html.Div:
     sheet = html.A(
         t("fi.open", lang),
         id=ids.DI_PRINT,
-        href=href(f"/distrito/{info['ubigeo']}/ficha", lang_only(state)),
+        href=urls.district_sheet(info["ubigeo"], lang_only(state)),
         target="_blank",
         rel="noopener",
         className="btn btn-sm btn-outline-primary no-print",
@@ -252,7 +252,7 @@ def priority_list(orgs: pd.DataFrame, state: UrlState) -> Any:
             [
                 dcc.Link(
                     row["nombre"],
-                    href=href(f"/jass/{row['codigo_oc']}", lang_only(state)),
+                    href=urls.jass(row["codigo_oc"], lang_only(state)),
                     className="fw-semibold me-1",
                 ),
                 c.grade_badge(

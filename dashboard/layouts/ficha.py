@@ -16,10 +16,10 @@ from dash import dcc, html
 from dash.development.base_component import Component
 
 from dashboard import components as c
-from dashboard import district_map, ids
+from dashboard import district_map, ids, urls
 from dashboard.i18n import fmt_date, fmt_num, fmt_pct, label, t
 from dashboard.queries import Warehouse
-from dashboard.state import UrlState, href, lang_only
+from dashboard.state import UrlState, lang_only
 
 # Rows that fit on A4 next to everything else (two columns of 26); the rest are counted.
 JASS_MAX = 52
@@ -53,7 +53,7 @@ def toolbar(info: dict[str, Any], state: UrlState) -> html.Div:
             html.Button(t("fi.print", lang), id=ids.FI_PRINT, className="btn btn-primary btn-sm"),
             dcc.Link(
                 t("fi.back", lang),
-                href=href(f"/distrito/{info['ubigeo']}", lang_only(state)),
+                href=urls.district(info["ubigeo"], lang_only(state)),
                 className="btn btn-outline-secondary btn-sm ms-2",
             ),
         ],

@@ -11,13 +11,13 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboard import components as c
-from dashboard import figures, ids
+from dashboard import figures, ids, urls
 from dashboard.exports import EMPTY_TABLE, Source, Table, cell_number, rows_of
 from dashboard.i18n import fmt_date, fmt_num, fmt_pct, label, t
 from dashboard.queries import Warehouse
 from dashboard.state import UrlState, to_search
 
-PATH = "/metas"
+PATH = urls.GOALS
 NAME = "goals"
 
 

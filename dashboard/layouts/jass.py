@@ -9,7 +9,7 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboard import components as c
-from dashboard import figures, ids
+from dashboard import figures, ids, urls
 from dashboard.i18n import (
     ITEM_DIMENSION,
     fmt_bool,
@@ -21,9 +21,9 @@ from dashboard.i18n import (
 )
 from dashboard.layouts import siasar
 from dashboard.queries import Warehouse
-from dashboard.state import UrlState, href, lang_only, to_search
+from dashboard.state import UrlState, lang_only, to_search
 
-PATH = "/jass/<codigo_oc>"
+PATH = urls.JASS
 NAME = "jass"
 DIMENSIONS = ("organizacion", "finanzas", "operacion", "calidad")
 
@@ -36,7 +36,7 @@ def skeleton() -> html.Div:
 def layout(wh: Warehouse, state: UrlState, codigo_oc: str | None) -> Any:
     """The page of one community organisation."""
     lang = state.lang
-    path = f"/jass/{codigo_oc}"
+    path = urls.jass_path(str(codigo_oc))
     org = c.safe(lang, lambda: wh.organisation(str(codigo_oc or "")))
     if not isinstance(org, dict):
         message = org if org is not None else c.not_found(state, "oc.unknown", codigo_oc)
@@ -58,7 +58,7 @@ def header(org: dict[str, Any], district: dict[str, Any], state: UrlState) -> ht
                 [
                     dcc.Link(
                         district["nombre"],
-                        href=href(f"/distrito/{org['ubigeo']}", lang_only(state)),
+                        href=urls.district(org["ubigeo"], lang_only(state)),
                     ),
                     " › ",
                     html.Span(org["nombre"]),

@@ -8,14 +8,14 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
-from dashboard import boundaries, choropleth, figures, ids, poverty
+from dashboard import boundaries, choropleth, figures, ids, poverty, urls
 from dashboard import components as c
 from dashboard.i18n import evidence_params, fmt_num, fmt_pct, label, t
 from dashboard.queries import Warehouse
-from dashboard.state import INDICATORS, UrlState, href, lang_only, to_search
+from dashboard.state import INDICATORS, UrlState, lang_only, to_search
 from etl.derive.siasar import GRADE_COLORS
 
-PATH = "/"
+PATH = urls.OVERVIEW
 NAME = "overview"
 
 
@@ -245,7 +245,7 @@ def ranking_bars(df: pd.DataFrame, state: UrlState, n: int = 8) -> html.Div:
         items.append(
             html.Li(
                 [
-                    dcc.Link(who, href=href(f"/distrito/{code}", district), className="hbar-name"),
+                    dcc.Link(who, href=urls.district(code, district), className="hbar-name"),
                     html.Span(
                         html.Span(
                             className="hbar-fill",

@@ -9,13 +9,13 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboard import components as c
-from dashboard import ids
+from dashboard import ids, urls
 from dashboard.exports import EMPTY_TABLE, Table
 from dashboard.i18n import fmt_date, label, t
 from dashboard.queries import Warehouse
-from dashboard.state import UrlState, href, lang_only, to_search
+from dashboard.state import UrlState, lang_only, to_search
 
-PATH = "/salida"
+PATH = urls.EXIT
 NAME = "exit"
 
 
@@ -101,7 +101,7 @@ def content(df: pd.DataFrame, state: UrlState) -> list[Any]:
     lang = state.lang
     links = html.Div(
         [
-            dcc.Link(n, href=href(f"/distrito/{u}", lang_only(state)), className="me-3 small")
+            dcc.Link(n, href=urls.district(u, lang_only(state)), className="me-3 small")
             for n, u in zip(df["nombre"], df["ubigeo"], strict=True)
         ]
     )

@@ -14,10 +14,10 @@ import pandas as pd
 from dash import html
 
 from dashboard import components as c
-from dashboard import siasar_data
+from dashboard import siasar_data, urls
 from dashboard.i18n import fmt_date, fmt_num, t
 from dashboard.queries import Warehouse
-from dashboard.state import UrlState, href, lang_only
+from dashboard.state import UrlState, lang_only
 
 STATES = {
     "A": ("bueno", "good"),
@@ -70,7 +70,7 @@ def _text(value: Any) -> str | None:
 def _jass_cell(row: dict[str, Any], state: UrlState) -> Any:
     if _text(row.get("codigo_oc")):
         how = t(f"sia.link_{_text(row.get('vinculo')) or 'nombre'}", state.lang)
-        link = html.A(row["codigo_oc"], href=href(f"/jass/{row['codigo_oc']}", lang_only(state)))
+        link = html.A(row["codigo_oc"], href=urls.jass(row["codigo_oc"], lang_only(state)))
         return html.Span([link, html.Span(f" ({how})", className="small text-muted")])
     return html.Span(t("sia.unlinked", state.lang), className="small text-muted")
 
@@ -150,9 +150,7 @@ def disagreement_list(frame: pd.DataFrame, state: UrlState, with_jass: bool = Tr
         )
         parts: list[Any] = [text]
         if with_jass:
-            link = html.A(
-                row["codigo_oc"], href=href(f"/jass/{row['codigo_oc']}", lang_only(state))
-            )
+            link = html.A(row["codigo_oc"], href=urls.jass(row["codigo_oc"], lang_only(state)))
             parts = [link, ": ", text]
         items.append(html.Li(parts))
     return html.Ul(items, className="small mb-0 siasar-disagreements")
@@ -256,9 +254,7 @@ def unlinked_section(wh: Warehouse, state: UrlState) -> Any:
             html.Tr(
                 [
                     html.Td(r["id"]),
-                    html.Td(
-                        html.A(r["ubigeo"], href=href(f"/distrito/{r['ubigeo']}", lang_only(state)))
-                    ),
+                    html.Td(html.A(r["ubigeo"], href=urls.district(r["ubigeo"], lang_only(state)))),
                     html.Td(_text(r.get("nombre")) or "—"),
                     html.Td(_text(r.get("pse")) or "—"),
                     html.Td(_text(r.get("comunidades")) or "—"),

@@ -37,6 +37,8 @@ from dash import Dash
 from dash.development.base_component import Component
 from flask import Response, g, has_request_context, request
 
+from dashboard import urls
+
 PAGE_CACHE_SIZE = 64
 
 
@@ -59,7 +61,7 @@ DASH_UPDATE = "/_dash-update-component"
 ROUTER_OUTPUT = b"_pages_content"  # the page router's output id, in its request body
 # Props that carry data rather than structure; the renderer's id check needs neither.
 DATA_PROPS = ("figure", "options", "rowData", "data", "children_data")
-STATIC_PREFIXES = ("/_dash-component-suites/", "/assets/", "/mapa/")
+STATIC_PREFIXES = ("/_dash-component-suites/", "/assets/", urls.MAPS)
 STATIC_MIN_BYTES = 50_000
 CACHE_DIR = Path(tempfile.gettempdir()) / "atm-dashboard-br"
 # The vendored partial bundle (built from npm plotly.js by scripts/build_plotly_bundle.sh, same

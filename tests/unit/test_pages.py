@@ -1,0 +1,71 @@
+"""A page is one unit (issue 13): its path is written once (dashboard/urls.py), every internal
+link is built there, and the page list is the only registry of pages."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+from dashboard import urls
+from dashboard.state import UrlState
+
+DASHBOARD = Path(__file__).resolve().parents[2] / "dashboard"
+# Every address of ours except "/" (too common to tell apart from other strings).
+OWN_PATHS = sorted(
+    {urls.fixed_part(p) for p in urls.PAGE_PATHS if p != urls.OVERVIEW}
+    | {urls.LOGIN, urls.LOGOUT, urls.HEALTH, urls.EXPORTS, urls.MAPS.rstrip("/")}
+)
+LITERAL = re.compile("^(" + "|".join(re.escape(p) for p in OWN_PATHS) + r")(/|\?|$)")
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    """The ids of the docstring nodes (they may name a path for the reader)."""
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                found.add(id(body[0].value))
+    return found
+
+
+def path_literals(source: str) -> list[str]:
+    """String constants (f-string parts included) that start with one of our addresses."""
+    tree = ast.parse(source)
+    skip = _docstrings(tree)
+    return [
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in skip
+        and LITERAL.match(node.value)
+    ]
+
+
+def test_dsh200_page_paths_only_in_the_url_builder():
+    found = {
+        str(p.relative_to(DASHBOARD)): hits
+        for p in sorted(DASHBOARD.rglob("*.py"))
+        if p.name != "urls.py" and (hits := path_literals(p.read_text(encoding="utf-8")))
+    }
+    assert found == {}, f"page paths written outside dashboard/urls.py: {found}"
+
+
+def test_dsh201_the_literal_check_can_fail():
+    assert path_literals('x = href(f"/distrito/{code}", state)') == ["/distrito/"]
+    assert path_literals('NAV = ("/metas", "nav.goals")') == ["/metas"]
+    assert path_literals('y = "/metas?dep=01"') == ["/metas?dep=01"]
+    assert path_literals('"""The page `/metas`."""\nz = "/metasx"') == []
+
+
+def test_dsh202_url_builder():
+    state = UrlState(lang="en", anio=2017)
+    assert urls.district("060101", state) == "/distrito/060101?anio=2017&lang=en"
+    assert urls.district_sheet("060101", UrlState()) == "/distrito/060101/ficha?lang=es"
+    assert urls.jass("OC-1", UrlState()) == "/jass/OC-1?lang=es"
+    assert urls.overview(UrlState(dep="06")) == "/?dep=06&lang=es"
+    assert urls.exit_page(UrlState(ong="WFP")) == "/salida?ong=WFP&lang=es"
+    assert urls.variables(urls.DISTRICT) == ("ubigeo",) and urls.variables(urls.GOALS) == ()
+    assert urls.UNDER_OVERVIEW == ("/distrito", "/jass")
