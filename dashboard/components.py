@@ -19,12 +19,6 @@ from dashboard.state import UrlState, href, lang_only
 
 LOG = logging.getLogger(__name__)
 
-NAV_ITEMS = (
-    (urls.OVERVIEW, "nav.overview"),
-    (urls.GOALS, "nav.goals"),
-    (urls.EXIT, "nav.exit"),
-    (urls.DATA, "nav.data"),
-)
 # Dark text on the light grades (B is bright yellow) keeps the badge readable.
 GRADE_TEXT = {"A": "#fff", "B": "#222", "C": "#222", "D": "#fff", "E": "#222"}
 STATE_COLORS = {
@@ -58,7 +52,7 @@ def navbar(state: UrlState, path: str, search_other: str) -> dbc.Navbar:
                 t(key, lang), href=href(p, keep), active=_is_active(p, path), className="px-2"
             )
         )
-        for p, key in NAV_ITEMS
+        for p, key in _nav_items()
     ]
     switch = html.Div(
         [
@@ -100,6 +94,14 @@ def navbar(state: UrlState, path: str, search_other: str) -> dbc.Navbar:
         dark=True,
         className="mb-2 py-1",
     )
+
+
+def _nav_items() -> tuple[tuple[str, str], ...]:
+    """The navigation bar's entries, from the page list (dashboard/pages.py; imported here,
+    not at the top: the page list imports the layouts, which import this module)."""
+    from dashboard.pages import NAV_ITEMS
+
+    return NAV_ITEMS
 
 
 def account_menu(lang: str) -> Any:

@@ -6,7 +6,8 @@ from typing import Any
 
 from dash import Dash, Input, Output, State, no_update
 
-from dashboard import ids, urls
+from dashboard import district_map, ids, urls
+from dashboard.page import Wiring
 from dashboard.state import UrlState, as_mapping
 
 
@@ -19,8 +20,11 @@ def jass_href(cell: dict[str, Any] | None, lang: str) -> str | None:
     return urls.jass(code, UrlState(lang=lang)) if code else None
 
 
-def register(app: Dash) -> None:
-    """Wire the district page's grid clicks and the printable sheet's print button."""
+def register(app: Dash, _wiring: Wiring) -> None:
+    """Wire the district page's grid clicks, its map's JASS clicks and the printable sheet's
+    print button."""
+
+    district_map.register(app)  # issue 17: a click on a JASS of the district map
 
     @app.callback(
         Output(ids.NAV_LOCATION, "href", allow_duplicate=True),

@@ -10,17 +10,18 @@ from dash import dcc, html
 
 from dashboard import components as c
 from dashboard import exports, ids, urls
+from dashboard.callbacks import data as data_cb
 from dashboard.exports import Table, export_href
 from dashboard.i18n import fmt_num, label, t
 from dashboard.layouts import siasar
+from dashboard.page import Page
 from dashboard.queries import Warehouse
 from dashboard.server import security
 from dashboard.server.auth import Account
 from dashboard.server.config import Settings
-from dashboard.state import UrlState, to_search
+from dashboard.state import UrlState, from_params, to_search
 
 PATH = urls.DATA
-NAME = "data"
 
 
 REJECTS_SHOWN = 500  # the grid shows the first rejects; the button downloads them all
@@ -247,3 +248,18 @@ def all_rejects_source(wh: Warehouse, state: UrlState, _key: str | None) -> Tabl
     with the grid's columns."""
     # One more than a file may hold, so the export can say there are too many.
     return rejects_table(wh, state.lang, limit=exports.MAX_ROWS + 1)
+
+
+def draw(view: Warehouse, settings: Settings, params: dict[str, Any]) -> Any:
+    return layout(view, from_params(params, settings.lang), settings)
+
+
+PAGE = Page(
+    "data",
+    PATH,
+    draw,
+    nav="nav.data",
+    exports={ids.DA_REJECTS: rejects_source, ids.DA_REJECTS_ALL: all_rejects_source},
+    grids=(ids.DA_REJECTS,),
+    register=data_cb.register,
+)

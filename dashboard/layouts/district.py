@@ -10,6 +10,7 @@ from dash import dcc, html
 
 from dashboard import components as c
 from dashboard import district_map, figures, ids, urls
+from dashboard.callbacks import district as district_cb
 from dashboard.exports import EMPTY_TABLE, Table, cell_number, rows_of
 from dashboard.i18n import (
     evidence_params,
@@ -21,13 +22,14 @@ from dashboard.i18n import (
     label,
     t,
 )
-from dashboard.layouts import siasar
+from dashboard.layouts import ficha, siasar
+from dashboard.page import Page
 from dashboard.queries import Warehouse
-from dashboard.state import UrlState, lang_only, to_search
+from dashboard.server.config import Settings
+from dashboard.state import UrlState, from_params, lang_only, to_search
 from etl import evidence
 
 PATH = urls.DISTRICT
-NAME = "district"
 PRIORITY_TOP = 8
 
 
@@ -669,3 +671,30 @@ def cp_source(wh: Warehouse, state: UrlState, key: str | None) -> Table | None:
         return None
     year = _pick_year(wh.district_history(ubigeo), state.anio)
     return cp_table(wh.coverage_cp(ubigeo, year), ubigeo, state.lang)
+
+
+def draw(view: Warehouse, settings: Settings, params: dict[str, Any]) -> Any:
+    """The district page, or its printable sheet (`/ficha` after the code, or `?ficha=1`)."""
+    rest = {k: v for k, v in params.items() if k != "ubigeo"}
+    if params.get("ubigeo") is None:  # Dash's id check calls layouts without arguments
+        return html.Div([skeleton(), ficha.skeleton()])
+    state = from_params(rest, settings.lang)
+    # The sheet's address matches the district template too (Dash's wildcard spans slashes).
+    code, _, sub_page = str(params["ubigeo"]).partition("/")
+    if sub_page == urls.SHEET or rest.get("ficha") == "1":
+        return ficha.layout(view, state, code)
+    return layout(view, state, code)
+
+
+PAGE = Page(
+    "district",
+    PATH,
+    draw,
+    exports={
+        ids.DI_GRID: jass_source,
+        ids.DI_CP_GRID: cp_source,
+        ids.DI_PRIORITY: priority_source,
+    },
+    grids=(ids.DI_GRID, ids.DI_CP_GRID),
+    register=district_cb.register,
+)

@@ -12,13 +12,15 @@ from dash import dcc, html
 
 from dashboard import components as c
 from dashboard import figures, ids, urls
+from dashboard.callbacks import goals as goals_cb
 from dashboard.exports import EMPTY_TABLE, Source, Table, cell_number, rows_of
 from dashboard.i18n import fmt_date, fmt_num, fmt_pct, label, t
+from dashboard.page import Page
 from dashboard.queries import Warehouse
-from dashboard.state import UrlState, to_search
+from dashboard.server.config import Settings
+from dashboard.state import UrlState, from_params, to_search
 
 PATH = urls.GOALS
-NAME = "goals"
 
 
 def goal_keys(goals: pd.DataFrame) -> list[str]:
@@ -508,4 +510,23 @@ activity_source = _goal_source(
 disagreement_source = _goal_source(
     "discrepancias",
     lambda goal, df, acts, state: disagreement_table(df, acts, goal, state.dep, state.lang),
+)
+
+
+def draw(view: Warehouse, settings: Settings, params: dict[str, Any]) -> Any:
+    return layout(view, from_params(params, settings.lang))
+
+
+PAGE = Page(
+    "goals",
+    PATH,
+    draw,
+    nav="nav.goals",
+    exports={
+        ids.GO_GRID: at_risk_source,
+        ids.GO_ACT_GRID: activity_source,
+        ids.GO_DIS_GRID: disagreement_source,
+    },
+    grids=(ids.GO_GRID, ids.GO_ACT_GRID, ids.GO_DIS_GRID),
+    register=goals_cb.register,
 )

@@ -20,11 +20,12 @@ from dashboard.i18n import (
     t,
 )
 from dashboard.layouts import siasar
+from dashboard.page import Page
 from dashboard.queries import Warehouse
-from dashboard.state import UrlState, lang_only, to_search
+from dashboard.server.config import Settings
+from dashboard.state import UrlState, from_params, lang_only, to_search
 
 PATH = urls.JASS
-NAME = "jass"
 DIMENSIONS = ("organizacion", "finanzas", "operacion", "calidad")
 
 
@@ -323,3 +324,13 @@ def visits_table(visits: pd.DataFrame, lang: str) -> Any:
         className="small mb-0",
         striped=True,
     )
+
+
+def draw(view: Warehouse, settings: Settings, params: dict[str, Any]) -> Any:
+    rest = {k: v for k, v in params.items() if k != "codigo_oc"}
+    if params.get("codigo_oc") is None:  # Dash's id check calls layouts without arguments
+        return skeleton()
+    return layout(view, from_params(rest, settings.lang), params["codigo_oc"])
+
+
+PAGE = Page("jass", PATH, draw)

@@ -10,13 +10,30 @@ from dash import dcc, html
 
 from dashboard import boundaries, choropleth, figures, ids, poverty, urls
 from dashboard import components as c
+from dashboard.callbacks import overview as overview_cb
+from dashboard.callbacks.overview import district_options
 from dashboard.i18n import evidence_params, fmt_num, fmt_pct, label, t
+from dashboard.page import Page
 from dashboard.queries import Warehouse
-from dashboard.state import INDICATORS, UrlState, lang_only, to_search
+from dashboard.server.config import Settings
+from dashboard.state import INDICATORS, UrlState, from_params, lang_only, to_search
 from etl.derive.siasar import GRADE_COLORS
 
 PATH = urls.OVERVIEW
-NAME = "overview"
+
+
+def draw(view: Warehouse, settings: Settings, params: dict[str, Any]) -> Any:
+    return layout(view, from_params(params, settings.lang), settings.map_tiles)
+
+
+PAGE = Page(
+    "overview",
+    PATH,
+    draw,
+    nav="nav.overview",
+    exports={poverty.OV_BRECHA: poverty.source},  # issue 17
+    register=overview_cb.register,
+)
 
 
 def layout(wh: Warehouse, state: UrlState, tiles: str | None = None) -> Any:
@@ -111,14 +128,6 @@ def _options(frame: Any) -> list[dict[str, str]]:
     if not isinstance(frame, pd.DataFrame) or frame.empty:
         return []
     return [{"label": n, "value": u} for u, n in zip(frame["ubigeo"], frame["nombre"], strict=True)]
-
-
-def district_options(frame: Any) -> list[dict[str, str]]:
-    """ "Name (Province)" options: the province tells apart the many districts named alike."""
-    if not isinstance(frame, pd.DataFrame) or frame.empty:
-        return []
-    names = zip(frame["ubigeo"], frame["nombre"], frame["provincia_nombre"], strict=True)
-    return [{"label": f"{n} ({p})", "value": u} for u, n, p in names]
 
 
 def _field(

@@ -10,13 +10,15 @@ from dash import dcc, html
 
 from dashboard import components as c
 from dashboard import ids, urls
+from dashboard.callbacks import exit as exit_cb
 from dashboard.exports import EMPTY_TABLE, Table
 from dashboard.i18n import fmt_date, label, t
+from dashboard.page import Page
 from dashboard.queries import Warehouse
-from dashboard.state import UrlState, lang_only, to_search
+from dashboard.server.config import Settings
+from dashboard.state import UrlState, from_params, lang_only, to_search
 
 PATH = urls.EXIT
-NAME = "exit"
 
 
 def layout(wh: Warehouse, state: UrlState) -> Any:
@@ -115,3 +117,18 @@ def exit_source(wh: Warehouse, state: UrlState, _key: str | None) -> Table | Non
     if chosen is None:
         return None
     return exit_table(wh.portfolio(chosen), state.with_(ong=chosen))
+
+
+def draw(view: Warehouse, settings: Settings, params: dict[str, Any]) -> Any:
+    return layout(view, from_params(params, settings.lang))
+
+
+PAGE = Page(
+    "exit",
+    PATH,
+    draw,
+    nav="nav.exit",
+    exports={ids.EX_GRID: exit_source},
+    grids=(ids.EX_GRID,),
+    register=exit_cb.register,
+)

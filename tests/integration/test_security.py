@@ -22,7 +22,7 @@ import pytest
 from sqlalchemy import func, select
 
 from dashboard import create_app, ids, uploads
-from dashboard.layouts.tables import SOURCES
+from dashboard.pages import SOURCES
 from dashboard.server.auth import AccountError, AccountStore
 from dashboard.server.config import Settings
 from dashboard.server.security import StartupRefused, content_security_policy

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dashboard import create_app
-from dashboard.layouts.tables import SOURCES
+from dashboard.pages import SOURCES
 from dashboard.server.config import Settings
 from etl import db, load, sample
 

@@ -69,3 +69,26 @@ def test_dsh202_url_builder():
     assert urls.exit_page(UrlState(ong="WFP")) == "/salida?ong=WFP&lang=es"
     assert urls.variables(urls.DISTRICT) == ("ubigeo",) and urls.variables(urls.GOALS) == ()
     assert urls.UNDER_OVERVIEW == ("/distrito", "/jass")
+
+
+def test_dsh203_the_page_list_is_the_only_registry():
+    from dashboard import ids, poverty
+    from dashboard.pages import GRID_EXPORTS, NAV_ITEMS, PAGES, SOURCES
+
+    assert NAV_ITEMS == (
+        ("/", "nav.overview"),
+        ("/metas", "nav.goals"),
+        ("/salida", "nav.exit"),
+        ("/datos", "nav.data"),
+    )
+    assert set(SOURCES) == {
+        ids.DI_GRID, ids.DI_CP_GRID, ids.DI_PRIORITY, ids.GO_GRID, ids.GO_ACT_GRID,
+        ids.GO_DIS_GRID, ids.EX_GRID, ids.DA_REJECTS, ids.DA_REJECTS_ALL, poverty.OV_BRECHA,
+    }  # fmt: skip
+    assert sorted(GRID_EXPORTS) == sorted(
+        (ids.DI_GRID, ids.DI_CP_GRID, ids.GO_GRID, ids.GO_ACT_GRID, ids.EX_GRID, ids.DA_REJECTS,
+         ids.GO_DIS_GRID)
+    )  # fmt: skip
+    assert set(GRID_EXPORTS) <= set(SOURCES)  # a grid's export link has a table behind it
+    assert len({p.name for p in PAGES}) == len({p.path for p in PAGES}) == len(PAGES)
+    assert {p.path for p in PAGES} == set(urls.PAGE_PATHS) - {urls.NOT_FOUND}

@@ -1,12 +1,13 @@
-"""Callbacks of the goal and exit pages: choices become URLs."""
+"""Callbacks of the goal page: the goal and department choices become URLs."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from dash import Dash, Input, Output, State, no_update
+from dash import Dash, Input, Output, State
 
 from dashboard import ids, urls
+from dashboard.page import Wiring
 from dashboard.state import UrlState, as_mapping
 
 
@@ -15,13 +16,8 @@ def goal_href(lang: str, meta: str | None, dep: str | None) -> str:
     return urls.goals(UrlState(lang=lang, meta=meta or None, dep=dep or None))
 
 
-def portfolio_href(ong: str | None, lang: str) -> str | None:
-    """The exit page for a chosen NGO portfolio."""
-    return urls.exit_page(UrlState(lang=lang, ong=ong)) if ong else None
-
-
-def register(app: Dash) -> None:
-    """Wire the goal and exit pages."""
+def register(app: Dash, _wiring: Wiring) -> None:
+    """Wire the goal page."""
 
     @app.callback(
         Output(ids.NAV_LOCATION, "href", allow_duplicate=True),
@@ -32,12 +28,3 @@ def register(app: Dash) -> None:
     )
     def _goal(meta: str | None, dep: str | None, store: dict[str, Any] | None) -> Any:
         return goal_href(as_mapping(store).get("lang", "es"), meta, dep)
-
-    @app.callback(
-        Output(ids.NAV_LOCATION, "href", allow_duplicate=True),
-        Input(ids.EX_ORG, "value"),
-        State(ids.EX_STATE, "data"),
-        prevent_initial_call=True,
-    )
-    def _portfolio(ong: str | None, store: dict[str, Any] | None) -> Any:
-        return portfolio_href(ong, as_mapping(store).get("lang", "es")) or no_update
