@@ -1,23 +1,18 @@
-"""Reusable pieces of layout: navbar, KPI card, badges, empty state, error alert, grids."""
+"""Reusable pieces of layout: navbar, KPI card, badges, empty state, grids (a failed
+section's alert is dashboard/page.py's)."""
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
 from typing import Any
 
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
-from dash.development.base_component import Component
 
 from dashboard import exports, urls
 from dashboard.figures import GRADE_COLORS
 from dashboard.i18n import label, t
-from dashboard.server import speed
 from dashboard.state import UrlState, href, lang_only
-
-LOG = logging.getLogger(__name__)
 
 # Dark text on the light grades (B is bright yellow) keeps the badge readable.
 GRADE_TEXT = {"A": "#fff", "B": "#222", "C": "#222", "D": "#fff", "E": "#222"}
@@ -259,33 +254,6 @@ def not_found(state: UrlState, message_key: str, code: str | None) -> dbc.Alert:
     """An unknown district or JASS code: say so and offer the way back to the overview."""
     back = dcc.Link(t("common.back_overview", state.lang), href=urls.overview(lang_only(state)))
     return dbc.Alert([t(message_key, state.lang, code=code or ""), " ", back], color="warning")
-
-
-def error_alert(lang: str, exc: BaseException) -> dbc.Alert:
-    """An error shown in place of a section, not a broken page.
-
-    The user sees the kind of error only; the detail (which may hold SQL) goes to the server
-    log for whoever runs the server.
-    """
-    LOG.error("section failed: %s", type(exc).__name__, exc_info=exc)
-    return dbc.Alert(
-        [html.Strong(t("common.error", lang)), html.Br(), html.Code(type(exc).__name__)],
-        color="danger",
-        className="my-2",
-    )
-
-
-def safe(lang: str, build: Callable[[], Any]) -> Any:
-    """Build a section; on failure show the error alert instead of breaking the page."""
-    try:
-        built = build()
-        # Dash does not render components inside a nested list: wrap a list in a Div.
-        if isinstance(built, list) and any(isinstance(x, Component) for x in built):
-            return html.Div(built)
-        return built
-    except Exception as exc:
-        speed.SECTION_FAILURES.set(speed.SECTION_FAILURES.get() + 1)
-        return error_alert(lang, exc)
 
 
 def section(title: Any, body: Any, badge: Any = None, help_text: str | None = None) -> dbc.Card:

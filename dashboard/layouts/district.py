@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import dash_bootstrap_components as dbc
@@ -23,7 +24,7 @@ from dashboard.i18n import (
     t,
 )
 from dashboard.layouts import ficha, siasar
-from dashboard.page import Page
+from dashboard.page import Page, Section, fetch, show
 from dashboard.queries import Warehouse
 from dashboard.server.config import Settings
 from dashboard.state import UrlState, from_params, lang_only, to_search
@@ -47,21 +48,80 @@ def skeleton() -> html.Div:
     )
 
 
+@dataclass(frozen=True)
+class Sections:
+    """A known district's sections as read from the warehouse."""
+
+    history: pd.DataFrame
+    year: int | None
+    orgs: pd.DataFrame
+    places: Section[district_map.Places]
+    coverage: Section[pd.DataFrame]
+    atm: Section[pd.DataFrame]
+    goals: Section[tuple[pd.DataFrame, pd.DataFrame]]  # the goals that apply; every activity
+    readiness: Section[pd.DataFrame]
+    siasar: siasar.Found
+
+
+@dataclass(frozen=True)
+class DistrictData:
+    """The district page's data: the district (None: unknown) and its sections."""
+
+    info: Section[dict[str, Any] | None]
+    sections: Section[Sections] | None = None  # None: nothing more was read
+
+
+def load_sections(wh: Warehouse, ubigeo: str, wanted_year: int | None) -> Sections:
+    """The sections of a known district (history and JASS first: every section needs them)."""
+    history = wh.district_history(ubigeo)
+    year = _pick_year(history, wanted_year)
+    return Sections(
+        history=history,
+        year=year,
+        orgs=wh.organisations(ubigeo),
+        places=fetch(lambda: district_map.load(wh, ubigeo)),  # issue 17
+        coverage=fetch(lambda: wh.coverage_cp(ubigeo, year)),
+        atm=fetch(lambda: wh.atm(ubigeo)),
+        goals=fetch(lambda: (wh.goals_for(ubigeo), wh.activities())),
+        readiness=fetch(lambda: wh.exit_readiness(ubigeo)),
+        siasar=siasar.load_district(wh, ubigeo),  # issue 15
+    )
+
+
 def layout(wh: Warehouse, state: UrlState, ubigeo: str | None) -> Any:
     """The page of one district, or a clear message for an unknown code."""
+    return render(load(wh, state, ubigeo), state, ubigeo)
+
+
+def load(wh: Warehouse, state: UrlState, ubigeo: str | None) -> DistrictData:
+    """Everything the district page shows (for the state's year), each section with its
+    value or its error."""
+    info = fetch(lambda: wh.district(str(ubigeo or "").zfill(6)))
+    if not isinstance(info.value, dict):
+        return DistrictData(info)
+    code = info.value["ubigeo"]
+    return DistrictData(info, fetch(lambda: load_sections(wh, code, state.anio)))
+
+
+def render(data: DistrictData, state: UrlState, ubigeo: str | None) -> Any:
+    """The district page drawn from its data (never reads the warehouse)."""
     lang = state.lang
     path = urls.district_path(str(ubigeo))
-    info = c.safe(lang, lambda: wh.district(str(ubigeo or "").zfill(6)))
-    if not isinstance(info, dict):
-        message = info if info is not None else c.not_found(state, "di.unknown", ubigeo)
+    info = data.info.value
+    if data.sections is None or not isinstance(info, dict):
+        message = (
+            show(lang, data.info, lambda _: None)
+            if not data.info.ok
+            else c.not_found(state, "di.unknown", ubigeo)
+        )
         return c.page(
             state, path, to_search(state), [html.Div(message, className="mt-3"), skeleton()]
         )
     body = [
         header(info, state),
         dcc.Store(id=ids.DI_STATE, data={"ubigeo": info["ubigeo"], "lang": lang}),
+        show(lang, data.sections, lambda s: content(s, info["ubigeo"], state)),
     ]
-    body.append(c.safe(lang, lambda: content(wh, info["ubigeo"], state)))
     return c.page(state, path, to_search(state), body)
 
 
@@ -106,41 +166,40 @@ def header(info: dict[str, Any], state: UrlState) -> html.Div:
     )
 
 
-def content(wh: Warehouse, ubigeo: str, state: UrlState) -> list[Any]:
+def content(s: Sections, ubigeo: str, state: UrlState) -> list[Any]:
     """Every section of the district page."""
     lang = state.lang
-    history = wh.district_history(ubigeo)
-    year = _pick_year(history, state.anio)
+    history, year = s.history, s.year
     current = history[history["anio"] == year].iloc[0].to_dict() if year else None
-    orgs = wh.organisations(ubigeo)
+    orgs = Section(s.orgs)
     left = [
         c.section(
             t("di.priority", lang),
             html.Div(
                 [
                     c.export_buttons(lang, ids.DI_PRIORITY, state, ubigeo),
-                    c.safe(lang, lambda: priority_list(orgs, state)),
+                    show(lang, orgs, lambda o: priority_list(o, state)),
                 ]
             ),
             badge=c.local_model_badge(lang),
             help_text=t("di.priority_help", lang),
         ),
-        c.section(t("di.jass", lang), c.safe(lang, lambda: jass_section(orgs, ubigeo, state))),
-        district_map.section(wh, ubigeo, state),  # issue 17
+        c.section(t("di.jass", lang), show(lang, orgs, lambda o: jass_section(o, ubigeo, state))),
+        district_map.section(s.places, state),  # issue 17
         c.section(
             t("di.coverage_cp", lang),
-            c.safe(lang, lambda: coverage_section(wh.coverage_cp(ubigeo, year), ubigeo, state)),
+            show(lang, s.coverage, lambda cps: coverage_section(cps, ubigeo, state)),
         ),
     ]
     right = [
-        c.section(t("di.atm", lang), c.safe(lang, lambda: atm_section(wh.atm(ubigeo), lang))),
+        c.section(t("di.atm", lang), show(lang, s.atm, lambda atm: atm_section(atm, lang))),
         c.section(
             t("di.goals", lang),
-            c.safe(lang, lambda: goals_section(wh.goals_for(ubigeo), wh.activities(), lang)),
+            show(lang, s.goals, lambda g: goals_section(g[0], g[1], lang)),
         ),
         c.section(
             t("di.exit", lang),
-            c.safe(lang, lambda: exit_section(wh.exit_readiness(ubigeo), lang)),
+            show(lang, s.readiness, lambda r: exit_section(r, lang)),
             badge=c.local_model_badge(lang),
         ),
         c.section(
@@ -148,7 +207,7 @@ def content(wh: Warehouse, ubigeo: str, state: UrlState) -> list[Any]:
             dcc.Graph(figure=figures.trend_figure(history, lang), config=c.GRAPH_CONFIG),
         ),
     ]
-    left.extend(siasar.district_sections(wh, ubigeo, state))  # issue 15
+    left.extend(siasar.render_district(s.siasar, state))  # issue 15
     return [
         kpis(current, lang, year) if current and year else c.empty_state(t("common.no_data", lang)),
         dbc.Row([dbc.Col(left, xl=7), dbc.Col(right, xl=5)], className="g-2"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import dash_bootstrap_components as dbc
@@ -13,7 +14,7 @@ from dashboard import ids, urls
 from dashboard.callbacks import exit as exit_cb
 from dashboard.exports import EMPTY_TABLE, Table
 from dashboard.i18n import fmt_date, label, t
-from dashboard.page import Page
+from dashboard.page import Page, Section, fetch, show, value_or
 from dashboard.queries import Warehouse
 from dashboard.server.config import Settings
 from dashboard.state import UrlState, from_params, lang_only, to_search
@@ -21,12 +22,34 @@ from dashboard.state import UrlState, from_params, lang_only, to_search
 PATH = urls.EXIT
 
 
+@dataclass(frozen=True)
+class ExitData:
+    """The exit page's data: the NGO portfolios, the chosen one and its districts."""
+
+    portfolios: Section[list]
+    chosen: str | None = None
+    portfolio: Section[pd.DataFrame] | None = None  # None: no portfolio to show
+
+
+def load(wh: Warehouse, state: UrlState) -> ExitData:
+    """The portfolios and the chosen one's readiness (the first NGO by default)."""
+    portfolios = fetch(wh.portfolios)
+    chosen = chosen_portfolio(portfolios.value or [], state.ong)
+    if chosen is None:
+        return ExitData(portfolios)
+    return ExitData(portfolios, chosen, fetch(lambda: wh.portfolio(chosen)))
+
+
 def layout(wh: Warehouse, state: UrlState) -> Any:
     """The readiness of one portfolio (the first NGO by default)."""
+    return render(load(wh, state), state)
+
+
+def render(data: ExitData, state: UrlState) -> Any:
+    """The exit page drawn from its data (never reads the warehouse)."""
     lang = state.lang
-    orgs = c.safe(lang, wh.portfolios)
-    orgs = orgs if isinstance(orgs, list) else []
-    chosen = chosen_portfolio(orgs, state.ong)
+    orgs = value_or(data.portfolios, [])
+    chosen = data.chosen
     state = state.with_(ong=chosen)
     body: list[Any] = [
         html.H1([t("ex.title", lang), c.local_model_badge(lang)], className="h4 my-2"),
@@ -41,10 +64,10 @@ def layout(wh: Warehouse, state: UrlState) -> Any:
         ),
         dcc.Store(id=ids.EX_STATE, data={"lang": lang}),
     ]
-    if chosen is None:
+    if data.portfolio is None:
         body += [c.empty_state(t("ex.none", lang)), _grid(state, EMPTY_TABLE)]
     else:
-        body.append(c.safe(lang, lambda: content(wh.portfolio(chosen), state)))
+        body.append(show(lang, data.portfolio, lambda df: content(df, state)))
     return c.page(state, PATH, to_search(state), body)
 
 
@@ -112,7 +135,7 @@ def content(df: pd.DataFrame, state: UrlState) -> list[Any]:
 
 
 def exit_source(wh: Warehouse, state: UrlState, _key: str | None) -> Table | None:
-    """The portfolio's table rebuilt for its export links (dashboard/layouts/tables.py)."""
+    """The portfolio's table rebuilt for its export links (the page's `exports`)."""
     chosen = chosen_portfolio(wh.portfolios(), state.ong)
     if chosen is None:
         return None

@@ -92,3 +92,52 @@ def test_dsh203_the_page_list_is_the_only_registry():
     assert set(GRID_EXPORTS) <= set(SOURCES)  # a grid's export link has a table behind it
     assert len({p.name for p in PAGES}) == len({p.path for p in PAGES}) == len(PAGES)
     assert {p.path for p in PAGES} == set(urls.PAGE_PATHS) - {urls.NOT_FOUND}
+
+
+def test_dsh204_render_draws_a_failed_section_in_place_without_the_warehouse():
+    """Fetch, then render: render() takes only the loaded data; a section whose read failed
+    becomes an error alert in its place and the others still draw."""
+    import pandas as pd
+
+    from dashboard.layouts import district, siasar
+    from dashboard.page import Section, fetch, show
+    from dashboard.server import speed
+
+    def broken() -> pd.DataFrame:
+        raise RuntimeError("SELECT secret FROM x")
+
+    failed = fetch(broken)
+    assert not failed.ok and isinstance(failed.error, RuntimeError)
+    assert fetch(lambda: 3).value == 3 and failed.then(lambda v: v).error is failed.error
+    empty = pd.DataFrame()
+    sections = district.Sections(
+        history=pd.DataFrame({"anio": []}),
+        year=None,
+        orgs=empty,
+        places=failed,
+        coverage=failed,
+        atm=Section(empty),
+        goals=Section((empty, empty)),
+        readiness=Section(empty),
+        siasar=siasar.Found(empty),
+    )
+    info = {
+        "ubigeo": "060101",
+        "nombre": "Cajamarca",
+        "departamento": "06",
+        "provincia": "0601",
+        "departamento_nombre": "Cajamarca",
+        "provincia_nombre": "Cajamarca",
+    }
+    data = district.DistrictData(Section(info), Section(sections))
+    token = speed.SECTION_FAILURES.set(0)
+    try:
+        page = str(district.render(data, UrlState(lang="en"), "060101"))
+        assert speed.SECTION_FAILURES.get() == 2  # the page is then not cached
+    finally:
+        speed.SECTION_FAILURES.reset(token)
+    assert page.count("RuntimeError") == 2 and "secret" not in page  # the kind, never the SQL
+    assert "Cajamarca" in page and "di-grid" in page  # the rest of the page is there
+    unknown = str(district.render(district.DistrictData(Section(None)), UrlState(), "999999"))
+    assert "999999" in unknown and "RuntimeError" not in unknown
+    assert "RuntimeError" in str(show("es", failed, lambda v: v))
