@@ -10,9 +10,9 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import exports, urls
-from dashboard.figures import GRADE_COLORS
 from dashboard.i18n import label, t
 from dashboard.state import UrlState, href, lang_only
+from etl.derive.siasar import GRADE_COLORS, GRADES
 
 # Dark text on the light grades (B is bright yellow) keeps the badge readable.
 GRADE_TEXT = {"A": "#fff", "B": "#222", "C": "#222", "D": "#fff", "E": "#222"}
@@ -206,15 +206,15 @@ def grade_counts(counts: dict[str, int]) -> html.Div:
     return html.Div(
         [
             html.Span([grade_badge(g), html.Span(str(counts.get(g, 0)), className="ms-1 me-2")])
-            for g in ("A", "B", "C", "D", "E")
+            for g in GRADES
         ],
         className="d-flex flex-wrap align-items-center",
     )
 
 
 def local_model_badge(lang: str) -> dbc.Badge:
-    """Marks a rule that is our choice, not an official one (DOMAIN.md: never present [I] as
-    official)."""
+    """Marks a rule that is our choice, not an official one: a local model or threshold is
+    never shown as if it were official (README, "What we chose where the specs are silent")."""
     return dbc.Badge(
         t("common.local_model", lang),
         color="light",

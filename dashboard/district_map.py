@@ -22,7 +22,7 @@ from dashboard.i18n import t
 from dashboard.page import Section, show
 from dashboard.queries import Warehouse
 from dashboard.state import UrlState, as_mapping
-from etl.derive.siasar import GRADE_COLORS
+from etl.derive.siasar import GRADE_COLORS, GRADES
 
 DI_MAP = "di-map"
 OUTLINE = {"width": 1.6, "color": "#1f4e79"}
@@ -98,7 +98,7 @@ def map_figure(
                 name=t("dm.cps", lang),
             )
         )
-    for grade in ("A", "B", "C", "D", "E"):  # one trace per grade: the legend explains colours
+    for grade in GRADES:  # one trace per grade: the legend explains colours
         rows = places[places["grado"] == grade]
         if rows.empty:
             continue

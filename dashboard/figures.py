@@ -9,9 +9,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.i18n import fmt_num, fmt_pct, label, t
-from etl.derive.siasar import GRADE_COLORS  # the ETL owns the SIASAR colours (DOMAIN.md §4.1)
+from etl.derive.siasar import GRADE_COLORS  # the ETL owns the grade scale and its colours
 
-GRADES = ("A", "B", "C", "D", "E")
 # Red (bad) to green (good): every indicator on the map is "higher is better".
 SCALE: list[tuple[float, str]] = [
     (0.0, "#C92429"),

@@ -3,7 +3,7 @@
 Methods return DataFrames (or plain values) and are scoped twice: by the location filter the
 user chose, and by the `Scope` of the account (issue #7), which every query applies where it
 reads, so the restriction holds whatever the browser sends. Nothing here writes: the
-dashboard only reads what the ETL derived (DESIGN.md: one-way flow).
+dashboard only reads what the ETL derived (README, "Data flow": data flows one way).
 """
 
 from __future__ import annotations

@@ -29,6 +29,7 @@ from dashboard.queries import Warehouse
 from dashboard.server.config import Settings
 from dashboard.state import UrlState, from_params, lang_only, to_search
 from etl import evidence
+from etl.derive.siasar import GRADES
 
 PATH = urls.DISTRICT
 PRIORITY_TOP = 8
@@ -224,7 +225,7 @@ def _pick_year(history: pd.DataFrame, wanted: int | None) -> int | None:
 
 def kpis(row: dict[str, Any], lang: str, year: int) -> dbc.Row:
     """Coverage, JASS and goal numbers of the district for a year."""
-    counts = {g: int(row.get(f"n_oc_{g.lower()}") or 0) for g in "ABCDE"}
+    counts = {g: int(row.get(f"n_oc_{g.lower()}") or 0) for g in GRADES}
     p = evidence_params(lang)
     total = fmt_num(row.get("n_cp"), lang)  # each figure states its basis (issue 14)
     cards = [

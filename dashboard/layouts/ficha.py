@@ -22,6 +22,7 @@ from dashboard.i18n import fmt_date, fmt_num, fmt_pct, label, t
 from dashboard.page import Section, fetch, show
 from dashboard.queries import Warehouse
 from dashboard.state import UrlState, lang_only
+from etl.derive.siasar import GRADES
 
 # Rows that fit on A4 next to everything else (two columns of 26); the rest are counted.
 JASS_MAX = 52
@@ -185,7 +186,7 @@ def kpis(row: dict[str, Any], lang: str) -> Component:
     """The district's numbers of its latest year, as a compact definition grid."""
     if not row:
         return c.empty_state(t("common.no_data", lang))
-    grades = " · ".join(f"{g} {int(row.get(f'n_oc_{g.lower()}') or 0)}" for g in "ABCDE")
+    grades = " · ".join(f"{g} {int(row.get(f'n_oc_{g.lower()}') or 0)}" for g in GRADES)
     pairs = [
         (t("common.year", lang), str(int(row["anio"]))),
         (t("ind.cobertura_agua", lang), fmt_pct(row.get("cobertura_agua"), lang)),

@@ -12,7 +12,6 @@ from dash import dcc, html
 from dashboard import components as c
 from dashboard import figures, ids, urls
 from dashboard.i18n import (
-    ITEM_DIMENSION,
     fmt_bool,
     fmt_date,
     fmt_num,
@@ -25,9 +24,9 @@ from dashboard.page import Page, Section, fetch, show
 from dashboard.queries import Warehouse
 from dashboard.server.config import Settings
 from dashboard.state import UrlState, from_params, lang_only, to_search
+from etl.derive import health
 
 PATH = urls.JASS
-DIMENSIONS = ("organizacion", "finanzas", "operacion", "calidad")
 
 
 def skeleton() -> html.Div:
@@ -216,7 +215,7 @@ def item_groups(items: dict[str, Any]) -> dict[str, dict[str, Any]]:
         if isinstance(value, dict):
             groups.setdefault(key, {}).update(value)
         else:
-            groups.setdefault(ITEM_DIMENSION.get(key, "otros"), {})[key] = value
+            groups.setdefault(health.dimension_of(key) or "otros", {})[key] = value
     return groups
 
 
@@ -261,7 +260,7 @@ def score_section(score: dict[str, Any], lang: str) -> html.Div:
             ],
             className="col-md-6",
         )
-        for d in (*DIMENSIONS, "otros")
+        for d in (*health.dimensions(), "otros")
         if d in groups or d in score
     ]
     low = _codes(score.get("items_bajos"))

@@ -18,7 +18,7 @@ from dashboard.page import Page, Section, fetch, show, value_or
 from dashboard.queries import Warehouse
 from dashboard.server.config import Settings
 from dashboard.state import INDICATORS, UrlState, from_params, lang_only, to_search
-from etl.derive.siasar import GRADE_COLORS
+from etl.derive.siasar import GRADE_COLORS, GRADES
 
 PATH = urls.OVERVIEW
 
@@ -359,7 +359,7 @@ def grade_bars(counts: dict[str, int], lang: str) -> html.Div:
     """JASS per SIASAR grade: a column per grade in the SIASAR colours, the count above it."""
     if sum(counts.values()) == 0:
         return html.Div(c.empty_state(t("di.no_jass", lang)), id=ids.OV_GRADES)
-    values = {g: int(counts.get(g, 0)) for g in figures.GRADES}
+    values = {g: int(counts.get(g, 0)) for g in GRADES}
     top = max(values.values())
     grade = t("common.grade", lang)
     columns = [
@@ -437,7 +437,7 @@ def coverage_cards(coverage: dict[str, float], lang: str) -> list[dbc.Card]:
 
 def grade_counts(df: pd.DataFrame) -> dict[str, int]:
     """JASS per grade summed over the districts."""
-    return {g: int(df[f"n_oc_{g.lower()}"].sum()) for g in ("A", "B", "C", "D", "E")}
+    return {g: int(df[f"n_oc_{g.lower()}"].sum()) for g in GRADES}
 
 
 def goals_card(goals: tuple[int, int, int], anio: int, lang: str) -> dbc.Card:
