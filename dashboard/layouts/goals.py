@@ -439,8 +439,8 @@ def at_risk_table(
         {"field": "mef", "headerName": t("di.mef", lang), "maxWidth": 110},
         {"field": "discrepancia", "headerName": "≠ MEF", "maxWidth": 90},
     ]
-    scope = f"_{dep}" if dep else ""
-    return Table(rows, cols, f"meta_{goal['anio']}_{goal['numero']}{scope}")
+    place = f"_{dep}" if dep else ""
+    return Table(rows, cols, f"meta_{goal['anio']}_{goal['numero']}{place}")
 
 
 def at_risk_grid(
@@ -512,9 +512,9 @@ def disagreement_table(
             "autoHeight": True,
         },
     ]
-    scope = f"_{dep}" if dep else ""
+    place = f"_{dep}" if dep else ""
     rows = disagreement_rows(df, names, lang)
-    return Table(rows, cols, f"discrepancias_{goal['anio']}_{goal['numero']}{scope}")
+    return Table(rows, cols, f"discrepancias_{goal['anio']}_{goal['numero']}{place}")
 
 
 def disagreement_grid(
