@@ -29,6 +29,7 @@ from dashboard.i18n import t
 from dashboard.queries import Warehouse
 from dashboard.server import speed
 from dashboard.server.config import Settings
+from dashboard.state import UrlState, from_params
 
 LOG = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -48,6 +49,15 @@ class Wiring:
 # How a page is drawn for a request: the scoped warehouse, the settings and Dash's parameters
 # (path variables and query string). Dash's id check calls it with no parameters.
 Draw = Callable[[Warehouse, Settings, dict[str, Any]], Any]
+
+
+def from_state(layout: Callable[[Warehouse, UrlState], Any]) -> Draw:
+    """The draw of a page that needs nothing but its URL state (no path variables)."""
+
+    def draw(view: Warehouse, settings: Settings, params: dict[str, Any]) -> Any:
+        return layout(view, from_params(params, settings.lang))
+
+    return draw
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,9 @@ from dashboard import figures, ids, urls
 from dashboard.callbacks import goals as goals_cb
 from dashboard.exports import EMPTY_TABLE, Source, Table, cell_number, rows_of
 from dashboard.i18n import fmt_date, fmt_num, fmt_pct, label, t
-from dashboard.page import Page, Section, fetch, show, value_or
+from dashboard.page import Page, Section, fetch, from_state, show, value_or
 from dashboard.queries import Warehouse
-from dashboard.server.config import Settings
-from dashboard.state import UrlState, from_params, to_search
+from dashboard.state import UrlState, to_search
 
 PATH = urls.GOALS
 
@@ -564,14 +563,10 @@ disagreement_source = _goal_source(
 )
 
 
-def draw(view: Warehouse, settings: Settings, params: dict[str, Any]) -> Any:
-    return layout(view, from_params(params, settings.lang))
-
-
 PAGE = Page(
     "goals",
     PATH,
-    draw,
+    from_state(layout),
     nav="nav.goals",
     exports={
         ids.GO_GRID: at_risk_source,

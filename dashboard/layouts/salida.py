@@ -14,10 +14,9 @@ from dashboard import ids, urls
 from dashboard.callbacks import exit as exit_cb
 from dashboard.exports import EMPTY_TABLE, Table
 from dashboard.i18n import fmt_date, label, t
-from dashboard.page import Page, Section, fetch, show, value_or
+from dashboard.page import Page, Section, fetch, from_state, show, value_or
 from dashboard.queries import Warehouse
-from dashboard.server.config import Settings
-from dashboard.state import UrlState, from_params, lang_only, to_search
+from dashboard.state import UrlState, lang_only, to_search
 
 PATH = urls.EXIT
 
@@ -142,14 +141,10 @@ def exit_source(wh: Warehouse, state: UrlState, _key: str | None) -> Table | Non
     return exit_table(wh.portfolio(chosen), state.with_(ong=chosen))
 
 
-def draw(view: Warehouse, settings: Settings, params: dict[str, Any]) -> Any:
-    return layout(view, from_params(params, settings.lang))
-
-
 PAGE = Page(
     "exit",
     PATH,
-    draw,
+    from_state(layout),
     nav="nav.exit",
     exports={ids.EX_GRID: exit_source},
     grids=(ids.EX_GRID,),
