@@ -12,13 +12,13 @@ import dash_bootstrap_components as dbc
 from dash import Dash, dcc, html
 from flask import current_app, has_app_context
 
-from dashboard import boundaries, exports, ids, skeletons, urls
+from dashboard import boundaries, exports, ids, urls
 from dashboard import components as c
 from dashboard.i18n import t
 from dashboard.page import Draw, Page, Wiring
 from dashboard.pages import GRID_EXPORTS, PAGES, SOURCES
 from dashboard.queries import Warehouse
-from dashboard.server import guard, health, security, speed
+from dashboard.server import guard, health, security, skeletons, speed
 from dashboard.server.auth import AccountStore
 from dashboard.server.config import Settings
 from dashboard.state import UrlState, from_params, to_search

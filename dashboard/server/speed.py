@@ -5,7 +5,7 @@
   process (each gunicorn worker) has its own small LRU.
 - `slim_validation_layout`: Dash embeds its validation layout in every HTML page it serves.
   Its ids and component types are all the renderer checks, so the data props are emptied
-  once (it is built from empty skeletons at start-up: dashboard/skeletons.py).
+  once (it is built from empty skeletons at start-up: dashboard/server/skeletons.py).
 - `StaticBrotli`: the JavaScript bundles and the large assets are compressed once at
   brotli's best quality, in the background, and cached on disk; until then flask-compress
   serves them at its default, faster level.
@@ -197,7 +197,7 @@ def _slim(node: Any) -> None:
 
 def slim_validation_layout(app: Dash) -> None:
     """Keep the validation layout's ids and types only (called once it is built, at start-up:
-    dashboard/skeletons.py)."""
+    dashboard/server/skeletons.py)."""
     if app.validation_layout is not None:
         # A copy: the pages in it are the page cache's own objects.
         app.validation_layout = copy.deepcopy(app.validation_layout)
