@@ -2,7 +2,7 @@
 
 `GET /exportar/<table id>.<csv|xlsx>?<the page's URL state>&distrito=…&filtro=…&orden=…`:
 the server rebuilds the table from the warehouse as this request's account sees it (the same
-function the page draws it with, `dashboard/layouts/tables.py`), applies the grid's filter
+function the page draws it with, its page's `exports`), applies the grid's filter
 and sort (`dashboard/gridmodel.py`) and answers the file. A clientside callback
 (`assets/exports.js`) keeps each link's `filtro` and `orden` in step with its grid, so the
 file holds the rows the grid shows, in its order.

@@ -706,7 +706,7 @@ def _value(v: Any, lang: str) -> str:
 
 
 # ------------------------------------------------------------------ export sources -----------
-# The district's tables rebuilt for their export links (dashboard/layouts/tables.py), from the
+# The district's tables rebuilt for their export links (the page's `exports`), from the
 # same functions the page draws them with; None when the district is unknown or out of scope.
 
 

@@ -78,7 +78,7 @@ PLOTLY_FULL = "/_dash-component-suites/plotly/package_data/plotly.min.js"
 PRELOAD_FULL_PLOTLY = f'<link rel="preload" as="script" href="{PLOTLY_FULL}">'
 
 
-# Sections that failed while the current page rendered (components.safe counts them), so a
+# Sections that failed while the current page rendered (dashboard/page.py counts them), so a
 # page showing an error alert is not cached.
 SECTION_FAILURES: ContextVar[int] = ContextVar("section_failures", default=0)
 
