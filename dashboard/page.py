@@ -33,7 +33,6 @@ from dashboard.state import UrlState, from_params
 
 LOG = logging.getLogger(__name__)
 T = TypeVar("T")
-U = TypeVar("U")
 
 
 @dataclass(frozen=True)
@@ -83,12 +82,6 @@ class Section(Generic[T]):
     @property
     def ok(self) -> bool:
         return self.error is None
-
-    def then(self, read: Callable[[T], U]) -> Section[U]:
-        """A section read from this one's value; an error is carried over, not read again."""
-        if self.error is not None:
-            return Section(error=self.error)
-        return fetch(lambda: read(self.value))  # type: ignore[arg-type]
 
 
 def fetch(read: Callable[[], T]) -> Section[T]:
