@@ -14,10 +14,11 @@ from typing import Any
 from dash import Dash
 from werkzeug.serving import WSGIRequestHandler
 
-from dashboard import create_app, speed
-from dashboard.auth import AccountStore
-from dashboard.config import Settings
-from dashboard.security import StartupRefused, check_startup
+from dashboard import create_app
+from dashboard.server import speed
+from dashboard.server.auth import AccountStore
+from dashboard.server.config import Settings
+from dashboard.server.security import StartupRefused, check_startup
 from etl import db
 
 PRODUCTION_REFUSED = (
@@ -38,7 +39,7 @@ class QuietHandler(WSGIRequestHandler):
 @lru_cache(maxsize=1)
 def _app() -> Dash:
     """The process's one Dash app, configured from the environment (its start-up objects
-    frozen: dashboard.speed.settle_heap)."""
+    frozen: dashboard.server.speed.settle_heap)."""
     app = create_app(Settings())
     speed.settle_heap()
     return app

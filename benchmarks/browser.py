@@ -99,7 +99,7 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
-# The static files the server precompresses (dashboard.speed.StaticBrotli).
+# The static files the server precompresses (dashboard.server.speed.StaticBrotli).
 STATIC_JS = """() => performance.getEntriesByType('resource')
   .map(e => new URL(e.name))
   .filter(u => u.pathname.startsWith('/_dash-component-suites/') || u.pathname.startsWith('/assets/'))
@@ -108,7 +108,7 @@ STATIC_JS = """() => performance.getEntriesByType('resource')
 
 def _precompressed(url: str, paths: list[str]) -> bool:
     """Whether the server has its best-quality brotli of every large static file on disk."""
-    from dashboard.speed import CACHE_DIR, STATIC_MIN_BYTES
+    from dashboard.server.speed import CACHE_DIR, STATIC_MIN_BYTES
 
     for path in paths:
         with urllib.request.urlopen(url + path, timeout=30) as response:  # identity: raw body

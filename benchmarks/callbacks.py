@@ -24,9 +24,10 @@ from typing import Any
 from dash import Dash
 from sqlalchemy import func, select
 
-from dashboard import create_app, exports, speed
-from dashboard.config import Settings
+from dashboard import create_app, exports
 from dashboard.queries import Warehouse
+from dashboard.server import speed
+from dashboard.server.config import Settings
 from etl import schema as s
 
 ROUTER_INPUT = "_pages_location"

@@ -12,28 +12,16 @@ import dash_bootstrap_components as dbc
 from dash import Dash, dcc, html
 from flask import current_app, has_app_context
 
-from dashboard import (
-    boundaries,
-    district_map,
-    exports,
-    guard,
-    health,
-    ids,
-    security,
-    skeletons,
-    speed,
-)
+from dashboard import boundaries, exports, ids, urls
 from dashboard import components as c
-from dashboard.auth import AccountStore
-from dashboard.callbacks import district as district_cb
-from dashboard.callbacks import overview as overview_cb
-from dashboard.callbacks import tables as tables_cb
-from dashboard.callbacks import uploads as uploads_cb
-from dashboard.config import Settings
 from dashboard.i18n import t
-from dashboard.layouts import data, district, ficha, goals, jass, overview, salida, tables
+from dashboard.page import Draw, Page, Wiring
+from dashboard.pages import GRID_EXPORTS, PAGES, SOURCES
 from dashboard.queries import Warehouse
-from dashboard.state import UrlState, from_params, href, to_search
+from dashboard.server import guard, health, security, skeletons, speed
+from dashboard.server.auth import AccountStore
+from dashboard.server.config import Settings
+from dashboard.state import UrlState, from_params, to_search
 
 PAGES_KEY = "ATM_PAGES"  # the app's Pages in its Flask config
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
@@ -68,13 +56,12 @@ def create_app(settings: Settings | None = None, warehouse: Warehouse | None = N
     app.index_string = app.index_string.replace("<html>", f'<html lang="{settings.lang}">')
     _register_pages(app, wh, settings)
     app.layout = shell()
-    overview_cb.register(app, lambda: scoped(wh))
-    district_cb.register(app)
-    district_map.register(app)  # issue 17: a click on a JASS of the district map
-    tables_cb.register(app)
-    uploads_cb.register(app, settings, lambda: wh.engine)
-    exports.register_links(app, ids.GRID_EXPORTS)
-    exports.register_route(app.server, lambda: scoped(wh), tables.SOURCES)
+    wiring = Wiring(lambda: scoped(wh), settings, lambda: wh.engine)
+    for page in PAGES:
+        if page.register is not None:
+            page.register(app, wiring)
+    exports.register_links(app, GRID_EXPORTS)
+    exports.register_route(app.server, lambda: scoped(wh), SOURCES)
     app.server.config["WAREHOUSE"] = wh
     security.configure(app, settings, store)
     health.register(app.server, wh.engine, lambda: security.current_account() is not None)
@@ -151,59 +138,32 @@ def _cached(registered: Pages, name: str, render: Callable[..., Any]) -> Callabl
     return layout
 
 
-def _state_page(render: Callable[[Pages, Warehouse, UrlState], Any]) -> Callable[..., Any]:
-    """A page drawn from the typed state of its query parameters."""
+def _drawn(draw: Draw) -> Callable[..., Any]:
+    """A page's draw as the page cache calls it."""
 
-    def page(pages: Pages, view: Warehouse, **params: Any) -> Any:
-        return render(pages, view, from_params(params, pages.settings.lang))
+    def render(pages: Pages, view: Warehouse, **params: Any) -> Any:
+        return draw(view, pages.settings, params)
 
-    return page
-
-
-def _district_page(pages: Pages, view: Warehouse, ubigeo: str | None = None, **params: Any) -> Any:
-    if ubigeo is None:  # Dash's id check calls layouts without arguments
-        return html.Div([district.skeleton(), ficha.skeleton()])
-    state = from_params(params, pages.settings.lang)
-    # "/distrito/<ubigeo>/ficha" matches the district template too (Dash's wildcard spans
-    # slashes): the printable sheet is the district page's other view.
-    code, _, sub_page = ubigeo.partition("/")
-    if sub_page == "ficha" or params.get("ficha") == "1":
-        return ficha.layout(view, state, code)
-    return district.layout(view, state, code)
+    return render
 
 
-def _jass_page(pages: Pages, view: Warehouse, codigo_oc: str | None = None, **params: Any) -> Any:
-    if codigo_oc is None:
-        return jass.skeleton()
-    return jass.layout(view, from_params(params, pages.settings.lang), codigo_oc)
+def _where(page: Page) -> dict[str, str]:
+    """Dash's keyword for the page's path: a template when it has variables."""
+    return {"path_template" if urls.variables(page.path) else "path": page.path}
 
 
 def _register_pages(app: Dash, wh: Warehouse, settings: Settings) -> None:
-    """Register every page explicitly (DESIGN.md: never the folder loader)."""
+    """Register every page of the page list explicitly (never Dash's folder loader, which
+    would import whatever file lies in a folder)."""
     own = Pages(wh, settings, speed.PageCache())
     app.server.config[PAGES_KEY] = own
     title = t("app.title", settings.lang)
-    pages: list[tuple[str, dict[str, str], Callable[..., Any]]] = [
-        (
-            "overview",
-            {"path": "/"},
-            _state_page(lambda p, view, s: overview.layout(view, s, p.settings.map_tiles)),
-        ),
-        ("district", {"path_template": district.PATH}, _district_page),
-        ("jass", {"path_template": jass.PATH}, _jass_page),
-        ("goals", {"path": goals.PATH}, _state_page(lambda p, view, s: goals.layout(view, s))),
-        ("exit", {"path": salida.PATH}, _state_page(lambda p, view, s: salida.layout(view, s))),
-        (
-            "data",
-            {"path": data.PATH},
-            _state_page(lambda p, view, s: data.layout(view, s, p.settings)),
-        ),
-    ]
-    for name, where, render in pages:
-        dash.register_page(name, name=name, title=title, layout=_cached(own, name, render), **where)
+    for page in PAGES:
+        layout = _cached(own, page.name, _drawn(page.draw))
+        dash.register_page(page.name, name=page.name, title=title, layout=layout, **_where(page))
     dash.register_page(
         "not_found_404",
-        path="/404",
+        path=urls.NOT_FOUND,
         title=title,
         layout=lambda **params: not_found(from_params(params, _serving(own).settings.lang)),
     )
@@ -215,10 +175,10 @@ def not_found(state: UrlState) -> Any:
         [
             "404 · ",
             dcc.Link(
-                t("common.back_overview", state.lang), href=href("/", UrlState(lang=state.lang))
+                t("common.back_overview", state.lang), href=urls.overview(UrlState(lang=state.lang))
             ),
         ],
         color="warning",
         className="mt-3",
     )
-    return c.page(state, "/", to_search(state), [body])
+    return c.page(state, urls.OVERVIEW, to_search(state), [body])

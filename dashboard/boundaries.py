@@ -18,11 +18,13 @@ from pathlib import Path
 
 from flask import Flask, Response, abort, send_file
 
+from dashboard import urls
+
 FOLDER = Path(__file__).resolve().parent.parent / "data" / "limites"
 DISTRICTS = "distritos.geojson"
 BASE_MAP = "south-america_110m.json"  # the name plotly asks for (geo scope and resolution)
 FILES = {DISTRICTS: FOLDER / DISTRICTS, BASE_MAP: FOLDER / "peru_110m.json"}
-PREFIX = "/mapa/"
+PREFIX = urls.MAPS
 YEAR = 365 * 24 * 3600
 
 

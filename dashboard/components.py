@@ -1,29 +1,19 @@
-"""Reusable pieces of layout: navbar, KPI card, badges, empty state, error alert, grids."""
+"""Reusable pieces of layout: navbar, KPI card, badges, empty state, grids (a failed
+section's alert is dashboard/page.py's)."""
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
 from typing import Any
 
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
-from dash.development.base_component import Component
 
-from dashboard import exports, speed
-from dashboard.figures import GRADE_COLORS
+from dashboard import exports, urls
 from dashboard.i18n import label, t
 from dashboard.state import UrlState, href, lang_only
+from etl.derive.siasar import GRADE_COLORS, GRADES
 
-LOG = logging.getLogger(__name__)
-
-NAV_ITEMS = (
-    ("/", "nav.overview"),
-    ("/metas", "nav.goals"),
-    ("/salida", "nav.exit"),
-    ("/datos", "nav.data"),
-)
 # Dark text on the light grades (B is bright yellow) keeps the badge readable.
 GRADE_TEXT = {"A": "#fff", "B": "#222", "C": "#222", "D": "#fff", "E": "#222"}
 STATE_COLORS = {
@@ -57,7 +47,7 @@ def navbar(state: UrlState, path: str, search_other: str) -> dbc.Navbar:
                 t(key, lang), href=href(p, keep), active=_is_active(p, path), className="px-2"
             )
         )
-        for p, key in NAV_ITEMS
+        for p, key in _nav_items()
     ]
     switch = html.Div(
         [
@@ -85,7 +75,7 @@ def navbar(state: UrlState, path: str, search_other: str) -> dbc.Navbar:
                 html.A(t("nav.skip", lang), href="#main", className="skip-link"),
                 dcc.Link(
                     t("app.title", lang),
-                    href=href("/", keep),
+                    href=urls.overview(keep),
                     className="navbar-brand fw-semibold",
                 ),
                 dbc.Nav(links, navbar=True, className="me-auto flex-row flex-wrap"),
@@ -101,9 +91,17 @@ def navbar(state: UrlState, path: str, search_other: str) -> dbc.Navbar:
     )
 
 
+def _nav_items() -> tuple[tuple[str, str], ...]:
+    """The navigation bar's entries, from the page list (dashboard/pages.py; imported here,
+    not at the top: the page list imports the layouts, which import this module)."""
+    from dashboard.pages import NAV_ITEMS
+
+    return NAV_ITEMS
+
+
 def account_menu(lang: str) -> Any:
     """Who is logged in, and the way out (nothing in the demo, which has no accounts)."""
-    from dashboard import security
+    from dashboard.server import security
 
     account = security.current_account()
     if account is None or security.is_demo():
@@ -115,7 +113,7 @@ def account_menu(lang: str) -> Any:
                 t("nav.account", lang, name=account.usuario, role=role),
                 className="small text-white-50 me-2",
             ),
-            html.A(t("nav.logout", lang), href=f"/logout?lang={lang}", className="lang-link small"),
+            html.A(t("nav.logout", lang), href=urls.logout(lang), className="lang-link small"),
         ],
         className="d-flex align-items-center ms-lg-3",
     )
@@ -123,7 +121,7 @@ def account_menu(lang: str) -> Any:
 
 def demo_banner(lang: str) -> Any:
     """The `make run` demo says so on every page: no login, not for real use."""
-    from dashboard import security
+    from dashboard.server import security
 
     if not security.is_demo():
         return None
@@ -132,8 +130,8 @@ def demo_banner(lang: str) -> Any:
 
 def _is_active(link: str, path: str) -> bool:
     """A nav link is active on its page; Overview also on district and JASS pages."""
-    if link == "/":
-        return path == "/" or path.startswith(("/distrito", "/jass"))
+    if link == urls.OVERVIEW:
+        return path == urls.OVERVIEW or path.startswith(urls.UNDER_OVERVIEW)
     return path.startswith(link)
 
 
@@ -208,15 +206,15 @@ def grade_counts(counts: dict[str, int]) -> html.Div:
     return html.Div(
         [
             html.Span([grade_badge(g), html.Span(str(counts.get(g, 0)), className="ms-1 me-2")])
-            for g in ("A", "B", "C", "D", "E")
+            for g in GRADES
         ],
         className="d-flex flex-wrap align-items-center",
     )
 
 
 def local_model_badge(lang: str) -> dbc.Badge:
-    """Marks a rule that is our choice, not an official one (DOMAIN.md: never present [I] as
-    official)."""
+    """Marks a rule that is our choice, not an official one: a local model or threshold is
+    never shown as if it were official (README, "What we chose where the specs are silent")."""
     return dbc.Badge(
         t("common.local_model", lang),
         color="light",
@@ -254,35 +252,8 @@ def empty_state(message: str) -> html.Div:
 
 def not_found(state: UrlState, message_key: str, code: str | None) -> dbc.Alert:
     """An unknown district or JASS code: say so and offer the way back to the overview."""
-    back = dcc.Link(t("common.back_overview", state.lang), href=href("/", lang_only(state)))
+    back = dcc.Link(t("common.back_overview", state.lang), href=urls.overview(lang_only(state)))
     return dbc.Alert([t(message_key, state.lang, code=code or ""), " ", back], color="warning")
-
-
-def error_alert(lang: str, exc: BaseException) -> dbc.Alert:
-    """An error shown in place of a section, not a broken page.
-
-    The user sees the kind of error only; the detail (which may hold SQL) goes to the server
-    log for whoever runs the server.
-    """
-    LOG.error("section failed: %s", type(exc).__name__, exc_info=exc)
-    return dbc.Alert(
-        [html.Strong(t("common.error", lang)), html.Br(), html.Code(type(exc).__name__)],
-        color="danger",
-        className="my-2",
-    )
-
-
-def safe(lang: str, build: Callable[[], Any]) -> Any:
-    """Build a section; on failure show the error alert instead of breaking the page."""
-    try:
-        built = build()
-        # Dash does not render components inside a nested list: wrap a list in a Div.
-        if isinstance(built, list) and any(isinstance(x, Component) for x in built):
-            return html.Div(built)
-        return built
-    except Exception as exc:
-        speed.SECTION_FAILURES.set(speed.SECTION_FAILURES.get() + 1)
-        return error_alert(lang, exc)
 
 
 def section(title: Any, body: Any, badge: Any = None, help_text: str | None = None) -> dbc.Card:

@@ -8,19 +8,21 @@ The outline comes from the boundary file the browser already cached for the over
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 from dash import Dash, Input, Output, State, dcc, html, no_update
 
-from dashboard import boundaries, ids
+from dashboard import boundaries, ids, urls
 from dashboard import components as c
 from dashboard.figures import _base, empty_figure
 from dashboard.i18n import t
+from dashboard.page import Section, show
 from dashboard.queries import Warehouse
-from dashboard.state import UrlState, as_mapping, href
-from etl.derive.siasar import GRADE_COLORS
+from dashboard.state import UrlState, as_mapping
+from etl.derive.siasar import GRADE_COLORS, GRADES
 
 DI_MAP = "di-map"
 OUTLINE = {"width": 1.6, "color": "#1f4e79"}
@@ -96,7 +98,7 @@ def map_figure(
                 name=t("dm.cps", lang),
             )
         )
-    for grade in ("A", "B", "C", "D", "E"):  # one trace per grade: the legend explains colours
+    for grade in GRADES:  # one trace per grade: the legend explains colours
         rows = places[places["grado"] == grade]
         if rows.empty:
             continue
@@ -142,30 +144,39 @@ def caption(info: dict[str, Any], lang: str) -> str:
     return " ".join(parts)
 
 
-def section(wh: Warehouse, ubigeo: str, state: UrlState) -> Any:
+@dataclass(frozen=True)
+class Places:
+    """What the district map draws: the district, its centros poblados and its JASS."""
+
+    info: dict[str, Any]
+    cps: pd.DataFrame
+    jass: pd.DataFrame
+
+
+def load(wh: Warehouse, ubigeo: str) -> Places:
+    info = wh.district(ubigeo) or {"ubigeo": ubigeo}
+    return Places(info, wh.cp_points(ubigeo), wh.jass_points(ubigeo))
+
+
+def section(places: Section[Places], state: UrlState) -> Any:
     """The district page's map section (hooked into layouts/district.py)."""
     lang = state.lang
 
-    def body() -> Any:
-        info = wh.district(ubigeo) or {"ubigeo": ubigeo}
-        cps, jass = wh.cp_points(ubigeo), wh.jass_points(ubigeo)
-        figure = map_figure(info, cps, jass, lang, boundaries.districts_url())
+    def body(p: Places) -> Any:
+        figure = map_figure(p.info, p.cps, p.jass, lang, boundaries.districts_url())
         return html.Div(
             [
-                html.P(caption(info, lang), className="small text-muted mb-1"),
+                html.P(caption(p.info, lang), className="small text-muted mb-1"),
                 dcc.Graph(id=DI_MAP, figure=figure, config=graph_config(), className="di-map"),
             ]
         )
 
-    return c.section(t("dm.title", lang), c.safe(lang, body))
+    return c.section(t("dm.title", lang), show(lang, places, body))
 
 
-def sheet_map(wh: Warehouse, info: dict[str, Any], lang: str) -> go.Figure:
-    """The printable sheet's map: the same figure, smaller."""
-    ubigeo = str(info["ubigeo"])
-    figure = map_figure(
-        info, wh.cp_points(ubigeo), wh.jass_points(ubigeo), lang, boundaries.districts_url(), 190
-    )
+def sheet_map(info: dict[str, Any], places: Places, lang: str) -> go.Figure:
+    """The printable sheet's map: the same figure, smaller (the sheet's own district info)."""
+    figure = map_figure(info, places.cps, places.jass, lang, boundaries.districts_url(), 190)
     figure.update_layout(showlegend=False, margin={"l": 2, "r": 2, "t": 2, "b": 2})
     return figure
 
@@ -178,7 +189,7 @@ def clicked_jass(click: dict[str, Any] | None, lang: str) -> str | None:
         code = code[0] if code else None
     if not isinstance(code, str) or not code:
         return None
-    return href(f"/jass/{code}", UrlState(lang=lang))
+    return urls.jass(code, UrlState(lang=lang))
 
 
 def register(app: Dash) -> None:

@@ -2,7 +2,7 @@
 
 `GET /exportar/<table id>.<csv|xlsx>?<the page's URL state>&distrito=…&filtro=…&orden=…`:
 the server rebuilds the table from the warehouse as this request's account sees it (the same
-function the page draws it with, `dashboard/layouts/tables.py`), applies the grid's filter
+function the page draws it with, its page's `exports`), applies the grid's filter
 and sort (`dashboard/gridmodel.py`) and answers the file. A clientside callback
 (`assets/exports.js`) keeps each link's `filtro` and `orden` in step with its grid, so the
 file holds the rows the grid shows, in its order.
@@ -35,7 +35,7 @@ import pandas as pd
 from dash import ClientsideFunction, Dash, Input, Output, State
 from flask import Flask, Response, request
 
-from dashboard import gridmodel
+from dashboard import gridmodel, urls
 from dashboard.i18n import lang_or_default, t
 from dashboard.queries import Warehouse
 from dashboard.state import UrlState, as_records, from_params, to_search
@@ -44,7 +44,7 @@ from dashboard.state import UrlState, as_records, from_params, to_search
 # OWASP "CSV injection". Tab and CR are included because some readers strip them first.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 FORMATS = ("csv", "xlsx")
-ROUTE = "/exportar"
+ROUTE = urls.EXPORTS
 MIME = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

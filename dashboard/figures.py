@@ -9,9 +9,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.i18n import fmt_num, fmt_pct, label, t
-from etl.derive.siasar import GRADE_COLORS  # the ETL owns the SIASAR colours (DOMAIN.md §4.1)
+from etl.derive.siasar import GRADE_COLORS  # the ETL owns the grade scale and its colours
 
-GRADES = ("A", "B", "C", "D", "E")
 # Red (bad) to green (good): every indicator on the map is "higher is better".
 SCALE: list[tuple[float, str]] = [
     (0.0, "#C92429"),
@@ -111,7 +110,7 @@ def map_figure(
     Without `tiles` it is a plain lon/lat scatter with equal aspect over a faint backdrop of all
     district capitals, which outlines Peru with no network at all. `zoom` frames the points
     (a department) instead of the whole country. Both traces are SVG `scatter`: the page ships
-    the scatter/bar/pie partial plotly.js bundle (dashboard/speed.py), which has no `scattergl`.
+    the scatter/bar/pie partial plotly.js bundle (dashboard/server/speed.py), which has no `scattergl`.
     """
     data = df.dropna(subset=["latitud", "longitud"])
     # Districts with no rural CP and no JASS have nothing to colour: the backdrop shows them.

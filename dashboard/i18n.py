@@ -16,16 +16,14 @@ from etl import evidence
 LANGS = ("es", "en")
 
 TEXTS: dict[str, tuple[str, str]] = {
-    # shell
+    # ---- shell: every page's frame (navigation, language, account, login) and shared words
     "app.title": ("Tablero ATM", "ATM dashboard"),
-    "app.subtitle": ("Agua y saneamiento rural", "Rural water and sanitation"),
     "nav.overview": ("Resumen", "Overview"),
     "nav.goals": ("Metas", "Goals"),
     "nav.exit": ("Salida (ONG)", "Exit (NGO)"),
     "nav.data": ("Datos", "Data"),
     "nav.lang": ("Idioma", "Language"),
     "nav.skip": ("Saltar al contenido", "Skip to content"),
-    "nav.menu": ("Menú", "Menu"),
     "nav.logout": ("Salir", "Log out"),
     "nav.account": ("Cuenta: {name} ({role})", "Account: {name} ({role})"),
     "demo.banner": (
@@ -51,53 +49,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Las cuentas las crea el administrador del tablero.",
         "Accounts are created by the dashboard's administrator.",
     ),
+    "logout.confirm": ("¿Cerrar la sesión?", "Log out?"),
     "role.admin": ("administrador", "administrator"),
     "role.analista": ("analista nacional", "national analyst"),
     "role.atm": ("ATM municipal", "municipal ATM"),
     "role.ong": ("ONG", "NGO"),
-    "da.upload": ("Cargar un archivo", "Upload a file"),
-    "da.upload_help": (
-        "Arrastre aquí un .csv, .xlsx o .xls (hasta {mb} MB), o haga clic para elegirlo. Primero verá "
-        "el informe de problemas; nada se guarda hasta que confirme.",
-        "Drop a .csv, .xlsx or .xls here (up to {mb} MB), or click to choose it. You will see the "
-        "problem report first; nothing is saved until you confirm.",
-    ),
-    "da.upload_scope": (
-        "Su cuenta carga datos de: {districts}. Las filas de otros distritos se rechazan.",
-        "Your account loads data for: {districts}. Rows of other districts are rejected.",
-    ),
-    "da.upload_checking": ("Revisando el archivo…", "Checking the file…"),
-    "da.upload_preview": (
-        "{name}: {read} filas leídas, {ok} se cargarían, {bad} se rechazarían.",
-        "{name}: {read} rows read, {ok} would be loaded, {bad} would be rejected.",
-    ),
-    "da.upload_confirm": ("Confirmar la carga", "Confirm the load"),
-    "da.upload_nothing": (
-        "Ninguna fila se puede cargar; corrija el archivo y súbalo de nuevo.",
-        "No row can be loaded; correct the file and upload it again.",
-    ),
-    "da.upload_done": (
-        "Carga {id} guardada: {ok} filas cargadas, {bad} rechazadas. Las páginas ya muestran "
-        "los datos nuevos.",
-        "Load {id} saved: {ok} rows loaded, {bad} rejected. The pages now show the new data.",
-    ),
-    "da.upload_see": (
-        "Ver la carga en las tablas de esta página.",
-        "See the load in this page's tables.",
-    ),
-    "da.upload_expired": (
-        "La revisión caducó o no es de esta cuenta; suba el archivo otra vez.",
-        "The check expired or belongs to another account; upload the file again.",
-    ),
-    "da.upload_failed": (
-        "La carga no se pudo completar; el almacén quedó como estaba.",
-        "The load could not be completed; the warehouse is as it was.",
-    ),
-    "da.upload_problems": ("Problemas encontrados", "Problems found"),
-    "da.problem_cols": (
-        "Código|Fila|Columna|Problema|Cómo corregirlo",
-        "Code|Row|Column|Problem|How to fix it",
-    ),
     "common.local_model": ("modelo local, configurable", "local model, configurable"),
     "common.local_model_help": (
         "Regla elegida por este proyecto, no oficial; se puede cambiar en la configuración.",
@@ -110,11 +66,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "common.yes": ("Sí", "Yes"),
     "common.no": ("No", "No"),
-    "common.none": ("—", "—"),
     "common.export_csv": ("Exportar CSV", "Export CSV"),
     "common.export_xlsx": ("Exportar Excel", "Export Excel"),
     "common.year": ("Año", "Year"),
-    "common.all": ("Todos", "All"),
     "common.error": (
         "No se pudo mostrar esta sección; el detalle quedó en el registro del servidor. Tipo:",
         "This section could not be shown; the detail is in the server log. Kind:",
@@ -132,10 +86,82 @@ TEXTS: dict[str, tuple[str, str]] = {
     "common.name": ("Nombre", "Name"),
     "common.status": ("Estado", "Status"),
     "common.missing": ("Qué falta", "What is missing"),
-    # overview
+    "common.export_help": (
+        "Descarga las filas que se ven, con los filtros y el orden aplicados.",
+        "Downloads the rows shown, with the filters and sort applied.",
+    ),
+    "common.no_rows": ("No hay filas que mostrar.", "There are no rows to show."),
+    "common.export_unknown": (
+        "Esa tabla no existe o no está en su ámbito. Vuelva a la página y use su botón de "
+        "exportar.",
+        "That table does not exist or is outside your scope. Go back to the page and use its "
+        "export button.",
+    ),
+    "common.export_bad_link": (
+        "El enlace de exportación no es válido. Vuelva a la página y use su botón de exportar.",
+        "The export link is not valid. Go back to the page and use its export button.",
+    ),
+    "common.export_busy": (
+        "Ya hay una descarga en curso para esta cuenta; espere a que termine.",
+        "A download is already running for this account; wait for it to finish.",
+    ),
+    "common.export_too_many_rows": (
+        "La tabla tiene más de {n} filas: filtre la tabla antes de descargarla.",
+        "The table has more than {n} rows: filter the table before downloading it.",
+    ),
+    "grade.title": (
+        "Grado de salud JASS · modelo local, escala SIASAR: {grade}",
+        "JASS health grade · local model, SIASAR scale: {grade}",
+    ),
+    "grade.provisional": ("provisional", "provisional"),
+    "grade.provisional_title": (
+        "provisional, no cuenta para la salida",
+        "provisional, counts for no exit criterion",
+    ),
+    "grade.provisional_share": (
+        "{n} provisionales ({pct}): sin las cuatro dimensiones o sin lectura de cloro vigente",
+        "{n} provisional ({pct}): missing a dimension or a current chlorine reading",
+    ),
+    "motivo.falta_organizacion": ("sin datos de organización", "no organisation data"),
+    "motivo.falta_finanzas": ("sin datos de finanzas", "no finance data"),
+    "motivo.falta_operacion": (
+        "sin datos de operación y mantenimiento (infraestructura no vista)",
+        "no operation & maintenance data (infrastructure not seen)",
+    ),
+    "motivo.falta_calidad": ("sin datos de calidad del agua", "no water-quality data"),
+    "motivo.sin_cloro_vigente": (
+        "sin lectura de cloro residual de los últimos {meses} meses",
+        "no residual-chlorine reading in the last {meses} months",
+    ),
+    "kpi.safe_basis": (
+        "{n} de {total} CP con lectura de cloro de los últimos {meses} meses",
+        "{n} of {total} CPs with a chlorine reading from the last {meses} months",
+    ),
+    "kpi.safe_tip": (
+        "Población de CP cuyo prestador clora (DATASS) y cuya última lectura de cloro residual, de"
+        " los últimos {meses} meses, está entre {cloro}. Un CP sin lectura vigente cuenta como no"
+        " segura. No es comparable con la cifra ENAPRES/PNSR, que el INEI mide en hogares.",
+        "Population of CPs whose provider chlorinates (DATASS) and whose last residual-chlorine"
+        " reading, from the last {meses} months, is within {cloro}. A CP without a current reading"
+        " counts as not safe. Not comparable with the ENAPRES/PNSR figure, which INEI measures in"
+        " households.",
+    ),
+    "kpi.water_basis": ("{total} CP con encuesta DATASS", "{total} CPs with a DATASS survey"),
+    "kpi.san_basis": (
+        "personas, no hogares · {total} CP con encuesta DATASS",
+        "people, not households · {total} CPs with a DATASS survey",
+    ),
+    "kpi.san_tip": (
+        "Población total de los CP donde DATASS dice que hay un sistema de disposición de excretas,"
+        " sobre la población rural. DATASS no da aquí las viviendas con unidad sanitaria, así que"
+        " no es la cobertura en hogares de PNSR/INEI y no es comparable con ella.",
+        "Whole population of the CPs where DATASS records an excreta-disposal system, over the"
+        " rural population. DATASS gives no count of dwellings with a sanitary unit here, so this"
+        " is not PNSR/INEI's household coverage and is not comparable with it.",
+    ),
+    # ---- overview `/` (urls.OVERVIEW): filters, KPIs, map, ranking, brecha × pobreza
     "ov.title": ("Resumen nacional", "National overview"),
     "ov.title_scoped": ("Resumen de sus distritos", "Overview of your districts"),
-    "ov.filters": ("Filtros", "Filters"),
     "ov.dep": ("Departamento", "Department"),
     "ov.prov": ("Provincia", "Province"),
     "ov.dist": ("Ir al distrito", "Go to district"),
@@ -169,9 +195,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Click a district to open it.",
     ),
     "ov.ranking": ("Ranking de distritos", "District ranking"),
-    "ov.worst": ("Los más bajos", "Lowest"),
     "ov.ranking_gap": ("⋯ otros {n} distritos ⋯", "⋯ {n} other districts ⋯"),
-    "ov.best": ("Los más altos", "Highest"),
     "ov.grades": (
         "JASS por grado de salud · modelo local, escala SIASAR",
         "JASS by health grade · local model, SIASAR scale",
@@ -182,7 +206,43 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "ov.rural_pop": ("Población rural", "Rural population"),
     "ov.all_districts": ("Otros distritos (referencia)", "Other districts (reference)"),
-    # indicators
+    "ov.no_goals_year": ("Sin metas en este año", "No goals in this year"),
+    "ov.no_goal_this_year": (
+        "Sin meta este año (la última catalogada, {year}: {last})",
+        "No goal this year (the last catalogued, {year}: {last})",
+    ),
+    "map.no_data": ("sin datos", "no data"),
+    "map.contains": (
+        "Contiene distritos creados después de 2007: {names}",
+        "Contains districts created after 2007: {names}",
+    ),
+    "map.created": (
+        "Creado después de 2007: sin límite propio en el mapa de 2007",
+        "Created after 2007: no boundary of its own on the 2007 map",
+    ),
+    "map.point_only": (
+        "Sin límite en la fuente: se muestra su capital",
+        "No boundary in the source: its capital is shown",
+    ),
+    "bp.rule": (
+        "Regla propia, no oficial: personas rurales sin agua × tasa de pobreza total del "
+        "distrito (mapa de pobreza INEI). Cuanto mayor, más personas pobres sin agua: dónde "
+        "debería ir el próximo sol. Ver docs/puntajes.md.",
+        "Our rule, not an official one: rural people without water × the district's total "
+        "poverty rate (INEI poverty map). The larger, the more poor people without water: "
+        "where the next sol should go. See docs/puntajes.md.",
+    ),
+    "bp.none": (
+        "Ningún distrito tiene cobertura y tasa de pobreza para este filtro y año.",
+        "No district has both coverage and a poverty rate for this filter and year.",
+    ),
+    "bp.detail": (
+        "{people} personas sin agua, {poverty} en pobreza",
+        "{people} people without water, {poverty} in poverty",
+    ),
+    "bp.without": ("Personas rurales sin agua", "Rural people without water"),
+    "bp.poverty": ("Pobreza total", "Total poverty"),
+    # ---- indicators (overview filter, district and sheet KPIs)
     "ind.cobertura_agua": ("Cobertura de agua", "Water coverage"),
     "ind.cobertura_agua_segura": (
         "Agua segura (lectura de cloro vigente)",
@@ -196,8 +256,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "ind.puntaje_medio": ("Puntaje medio de las JASS", "Mean JASS score"),
     "ind.pct_oc_clorando": ("JASS que cloran", "JASS chlorinating"),
     "ind.pct_oc_visitadas_12m": ("JASS con visita vigente", "JASS with a current visit"),
-    # district
-    "di.title": ("Distrito", "District"),
+    "ind.brecha_pobreza": (
+        "Brecha × pobreza (regla propia)",
+        "Gap × poverty (our rule)",
+    ),
+    # ---- district `/distrito/<ubigeo>` (urls.DISTRICT): page, district map, printable sheet
     "di.unknown": (
         "No existe un distrito con el código «{code}».",
         "There is no district with code “{code}”.",
@@ -267,7 +330,69 @@ TEXTS: dict[str, tuple[str, str]] = {
         "El resultado oficial del MEF no coincide con el cálculo",
         "The official MEF result differs from the computed one",
     ),
-    # JASS
+    "di.why": ("Por qué este lugar", "Why this rank"),
+    "di.why_simple": ("Prioridad {p}.", "Priority {p}."),
+    "di.why_base": (
+        "Prioridad {p} = razones {base}",
+        "Priority {p} = reasons {base}",
+    ),
+    "di.why_people": ("× {f} por {n} personas servidas", "× {f} for {n} people served"),
+    "di.why_never": ("· nunca visitada.", "· never visited."),
+    "di.why_recent": (
+        "× {f} porque el ATM la visitó el {date} (visita vigente).",
+        "× {f} because the ATM visited it on {date} (visit still current).",
+    ),
+    "di.why_old": (
+        "· última visita el {date}, fuera de la validez.",
+        "· last visit on {date}, past its validity.",
+    ),
+    "dm.title": ("Mapa del distrito", "District map"),
+    "dm.help": (
+        "Límite del distrito (INEI 2007), centros poblados en sus coordenadas del DATASS (gris) "
+        "y JASS por grado, en el centro de los centros poblados que atienden. Haga clic en una "
+        "JASS para abrirla.",
+        "The district's boundary (INEI 2007), centros poblados at their DATASS coordinates "
+        "(grey) and JASS by grade, at the middle of the centros poblados they serve. Click a "
+        "JASS to open it.",
+    ),
+    "dm.cps": ("Centros poblados", "Centros poblados"),
+    "dm.container": ("Límite de 2007 que lo contenía", "2007 boundary that contained it"),
+    "dm.container_note": (
+        "Distrito creado después de 2007: el límite es el del distrito de 2007 que lo contenía "
+        "({code}).",
+        "District created after 2007: the outline is that of the 2007 district that contained "
+        "it ({code}).",
+    ),
+    "dm.no_outline": (
+        "La fuente no tiene el límite de este distrito.",
+        "The source has no boundary for this district.",
+    ),
+    "dm.nothing": (
+        "Sin límite ni coordenadas para mostrar.",
+        "No boundary or coordinates to show.",
+    ),
+    "fi.open": ("Imprimir / Print", "Print / Imprimir"),
+    "fi.open_help": (
+        "Abre la ficha distrital de una página A4, lista para imprimir.",
+        "Opens the one-page A4 district sheet, ready to print.",
+    ),
+    "fi.title": ("Ficha distrital", "District sheet"),
+    "fi.print": ("Imprimir", "Print"),
+    "fi.back": ("Volver al distrito", "Back to the district"),
+    "fi.date": ("Fecha", "Date"),
+    "fi.fresh": ("Datos de la carga {n} del {date}", "Data from load {n} of {date}"),
+    "fi.no_loads": ("Sin cargas registradas", "No loads recorded"),
+    "fi.reason": ("Razón principal", "Main reason"),
+    "fi.jass_order": (
+        "Ordenadas por prioridad de visita (modelo local).",
+        "Ordered by visit priority (local model).",
+    ),
+    "fi.more_jass": (
+        "… y {n} JASS más (lista completa en el tablero).",
+        "… and {n} more JASS (full list in the dashboard).",
+    ),
+    "fi.unmet": ("Criterios no cumplidos:", "Criteria not met:"),
+    # ---- JASS `/jass/<codigo_oc>` (urls.JASS) and the score's dimensions
     "oc.unknown": (
         "No existe una organización comunal con el código «{code}».",
         "There is no community organisation with code “{code}”.",
@@ -299,8 +424,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "oc.assessed": ("Evaluada el", "Assessed on"),
     "oc.completeness": ("Datos completos", "Data completeness"),
-    "oc.dimension": ("Dimensión", "Dimension"),
-    "oc.item": ("Ítem", "Item"),
     "oc.low_items": ("Lo que bajó el puntaje", "What pulled the score down"),
     "oc.lift": ("Para subir al grado siguiente", "To reach the next grade"),
     "oc.lift_none": ("Ya está en el grado más alto.", "It already has the top grade."),
@@ -318,7 +441,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "dim.operacion": ("Operación y mantenimiento", "Operation & maintenance"),
     "dim.calidad": ("Calidad del agua", "Water quality"),
     "dim.otros": ("Otros", "Other"),
-    # goals
+    # ---- goals `/metas` (urls.GOALS)
     "go.title": ("Metas del Programa de Incentivos", "Incentive programme goals"),
     "go.pick": ("Meta", "Goal"),
     "go.no_goals": ("No hay metas en el catálogo.", "There are no goals in the catalogue."),
@@ -343,7 +466,62 @@ TEXTS: dict[str, tuple[str, str]] = {
         "No hay avance calculado para esta meta.",
         "There is no computed progress for this goal.",
     ),
-    # goal states
+    "go.by_prov": ("Cumplimiento por provincia", "Compliance by province"),
+    "go.activities": ("Actividades de la meta", "The goal's activities"),
+    "go.activities_help": (
+        "Por actividad: cuántas de las municipalidades a las que aplica la meta la cumplieron.",
+        "Per activity: how many of the municipalities the goal applies to completed it.",
+    ),
+    "go.activity": ("Actividad", "Activity"),
+    "go.points": ("Puntos", "Points"),
+    "go.closed": (
+        "Meta cerrada el {date}: estados finales.",
+        "Goal closed on {date}: final states.",
+    ),
+    "go.closed_help": (
+        "Después de la fecha límite cada municipalidad cumplió o no cumplió; «en riesgo» y "
+        "«en camino» solo aparecen en metas cuyo plazo sigue abierto en la fecha de los datos.",
+        "After the deadline each municipality either met the goal or did not; “at risk” and "
+        "“on track” only appear for goals whose deadline is still open at the data's date.",
+    ),
+    "go.not_met": ("Municipalidades que no cumplieron", "Municipalities that did not meet it"),
+    "go.applies_to": (
+        "Aplica a la categoría municipal {cats}",
+        "Applies to municipal category {cats}",
+    ),
+    "go.rule_source": ("Regla de aplicación, fuente:", "Applicability rule, source:"),
+    "go.rule_no_source": ("sin fuente en el catálogo", "no source in the catalogue"),
+    "go.mef_rule": (
+        "Como verifica el MEF: solo cuenta la evidencia con fecha hasta el plazo (sin fecha no"
+        " cuenta); 'en proceso' no suma después del plazo; las proporciones usan las JASS y"
+        " los datos a la fecha del plazo.",
+        "As the MEF verifies: only evidence dated by the deadline counts (undated does not);"
+        " 'in progress' earns nothing after the deadline; shares use the JASS and data as of"
+        " the deadline.",
+    ),
+    "go.series_calc": ("Calculado (reglas locales)", "Computed (local rules)"),
+    "go.series_mef": ("Oficial MEF", "Official MEF"),
+    "go.disagreements": (
+        "Discrepancias: calculado frente al resultado oficial del MEF",
+        "Disagreements: computed against the MEF's official result",
+    ),
+    "go.disagreements_help": (
+        "En ambos sentidos. Calculada cumplida y MEF no: las actividades que nuestros datos"
+        " puntuaron. MEF cumplida y calculada no: las actividades que faltan en nuestros datos.",
+        "Both ways. Computed met, MEF not: the activities our data scored. MEF met, computed"
+        " not: the activities missing from our data.",
+    ),
+    "go.no_dis": ("Sin discrepancias con el MEF.", "No disagreements with the MEF."),
+    "go.dis_direction": ("Sentido", "Direction"),
+    "go.dis_calc_met": ("Calculada cumplida · MEF no", "Computed met · MEF not"),
+    "go.dis_mef_met": ("MEF cumplida · calculada no", "MEF met · computed not"),
+    "go.dis_not_applicable": (
+        "MEF lo evaluó · no aplica según el catálogo (categoría {cat})",
+        "The MEF judged it · not applicable per the catalogue (category {cat})",
+    ),
+    "go.dis_calc_score": ("Puntaje calculado", "Computed score"),
+    "go.dis_mef_score": ("Puntaje MEF", "MEF score"),
+    "go.dis_activities": ("Actividades detrás", "Activities behind it"),
     "estado.cumplida": ("Cumplida", "Met"),
     "estado.en_camino": ("En camino", "On track"),
     "estado.en_riesgo": ("En riesgo", "At risk"),
@@ -351,7 +529,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "estado.no_aplica": ("No aplica", "Not applicable"),
     "estado.lista": ("Lista para la salida", "Ready to exit"),
     "estado.no_lista": ("No lista", "Not ready"),
-    # exit
+    "evidencia.fuera_de_plazo": ("con fecha después del plazo", "dated after the deadline"),
+    "evidencia.sin_fecha": ("sin fecha", "undated"),
+    "evidencia.en_proceso_vencida": (
+        "en proceso al vencer el plazo",
+        "still in progress at the deadline",
+    ),
+    # ---- exit readiness `/salida` (urls.EXIT)
     "ex.title": ("Preparación para la salida (ONG)", "Exit readiness (NGO)"),
     "ex.pick": ("Cartera de la ONG", "NGO portfolio"),
     "ex.none": ("No hay carteras de ONG cargadas.", "No NGO portfolios are loaded."),
@@ -361,7 +545,49 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Criterios y umbrales de salida",
         "Exit criteria and thresholds",
     ),
-    # data
+    # ---- data `/datos` (urls.DATA): uploads and audit tables
+    "da.upload": ("Cargar un archivo", "Upload a file"),
+    "da.upload_help": (
+        "Arrastre aquí un .csv, .xlsx o .xls (hasta {mb} MB), o haga clic para elegirlo. Primero verá "
+        "el informe de problemas; nada se guarda hasta que confirme.",
+        "Drop a .csv, .xlsx or .xls here (up to {mb} MB), or click to choose it. You will see the "
+        "problem report first; nothing is saved until you confirm.",
+    ),
+    "da.upload_scope": (
+        "Su cuenta carga datos de: {districts}. Las filas de otros distritos se rechazan.",
+        "Your account loads data for: {districts}. Rows of other districts are rejected.",
+    ),
+    "da.upload_preview": (
+        "{name}: {read} filas leídas, {ok} se cargarían, {bad} se rechazarían.",
+        "{name}: {read} rows read, {ok} would be loaded, {bad} would be rejected.",
+    ),
+    "da.upload_confirm": ("Confirmar la carga", "Confirm the load"),
+    "da.upload_nothing": (
+        "Ninguna fila se puede cargar; corrija el archivo y súbalo de nuevo.",
+        "No row can be loaded; correct the file and upload it again.",
+    ),
+    "da.upload_done": (
+        "Carga {id} guardada: {ok} filas cargadas, {bad} rechazadas. Las páginas ya muestran "
+        "los datos nuevos.",
+        "Load {id} saved: {ok} rows loaded, {bad} rejected. The pages now show the new data.",
+    ),
+    "da.upload_see": (
+        "Ver la carga en las tablas de esta página.",
+        "See the load in this page's tables.",
+    ),
+    "da.upload_expired": (
+        "La revisión caducó o no es de esta cuenta; suba el archivo otra vez.",
+        "The check expired or belongs to another account; upload the file again.",
+    ),
+    "da.upload_failed": (
+        "La carga no se pudo completar; el almacén quedó como estaba.",
+        "The load could not be completed; the warehouse is as it was.",
+    ),
+    "da.upload_problems": ("Problemas encontrados", "Problems found"),
+    "da.problem_cols": (
+        "Código|Fila|Columna|Problema|Cómo corregirlo",
+        "Code|Row|Column|Problem|How to fix it",
+    ),
     "da.title": ("Datos cargados", "Loaded data"),
     "da.loads": ("Cargas", "Load runs"),
     "da.files": ("Archivos", "Files"),
@@ -372,7 +598,18 @@ TEXTS: dict[str, tuple[str, str]] = {
     "da.catalogue": ("Catálogo de metas", "Goal catalogue"),
     "da.model": ("Modelo de puntaje", "Score model"),
     "da.download_rejects": ("Descargar todos los rechazos (CSV)", "Download all rejects (CSV)"),
-    # audit tables of the data page: column headers
+    "da.rejects_shown": (
+        "Se muestran los primeros {n} de {total}; el botón descarga todos.",
+        "The first {n} of {total} are shown; the button downloads them all.",
+    ),
+    "da.rejects_all_shown": (
+        "{total} filas rechazadas o problemas de archivo; para cada uno, qué corregir.",
+        "{total} rejected rows or file problems; for each one, what to fix.",
+    ),
+    "da.upload_busy": (
+        "El servidor está revisando otras cargas; intente de nuevo en un minuto.",
+        "The server is checking other uploads; try again in a minute.",
+    ),
     "au.id": ("N.º", "No."),
     "au.iniciada": ("Inicio", "Started"),
     "au.terminada": ("Fin", "Finished"),
@@ -399,75 +636,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "au.codigo": ("Código del problema", "Problem code"),
     "au.carga_archivo_id": ("Archivo n.º", "File no."),
     "au.version": ("Versión", "Version"),
-    "da.rejects_shown": (
-        "Se muestran los primeros {n} de {total}; el botón descarga todos.",
-        "The first {n} of {total} are shown; the button downloads them all.",
-    ),
-    "da.rejects_all_shown": (
-        "{total} filas rechazadas o problemas de archivo; para cada uno, qué corregir.",
-        "{total} rejected rows or file problems; for each one, what to fix.",
-    ),
-    # exports, overview and district additions
-    "common.export_help": (
-        "Descarga las filas que se ven, con los filtros y el orden aplicados.",
-        "Downloads the rows shown, with the filters and sort applied.",
-    ),
-    "common.no_rows": ("No hay filas que mostrar.", "There are no rows to show."),
-    "common.export_unknown": (
-        "Esa tabla no existe o no está en su ámbito. Vuelva a la página y use su botón de "
-        "exportar.",
-        "That table does not exist or is outside your scope. Go back to the page and use its "
-        "export button.",
-    ),
-    "common.export_bad_link": (
-        "El enlace de exportación no es válido. Vuelva a la página y use su botón de exportar.",
-        "The export link is not valid. Go back to the page and use its export button.",
-    ),
-    "ov.no_goals_year": ("Sin metas en este año", "No goals in this year"),
-    "ov.goals_of": ("metas de {year}", "goals of {year}"),
-    # goals additions
-    "go.by_prov": ("Cumplimiento por provincia", "Compliance by province"),
-    "go.activities": ("Actividades de la meta", "The goal's activities"),
-    "go.activities_help": (
-        "Por actividad: cuántas de las municipalidades a las que aplica la meta la cumplieron.",
-        "Per activity: how many of the municipalities the goal applies to completed it.",
-    ),
-    "go.activity": ("Actividad", "Activity"),
-    "go.points": ("Puntos", "Points"),
-    "go.closed": (
-        "Meta cerrada el {date}: estados finales.",
-        "Goal closed on {date}: final states.",
-    ),
-    "go.closed_help": (
-        "Después de la fecha límite cada municipalidad cumplió o no cumplió; «en riesgo» y "
-        "«en camino» solo aparecen en metas cuyo plazo sigue abierto en la fecha de los datos.",
-        "After the deadline each municipality either met the goal or did not; “at risk” and "
-        "“on track” only appear for goals whose deadline is still open at the data's date.",
-    ),
-    "go.not_met": ("Municipalidades que no cumplieron", "Municipalities that did not meet it"),
-    # printable district sheet
-    "fi.open": ("Imprimir / Print", "Print / Imprimir"),
-    "fi.open_help": (
-        "Abre la ficha distrital de una página A4, lista para imprimir.",
-        "Opens the one-page A4 district sheet, ready to print.",
-    ),
-    "fi.title": ("Ficha distrital", "District sheet"),
-    "fi.print": ("Imprimir", "Print"),
-    "fi.back": ("Volver al distrito", "Back to the district"),
-    "fi.date": ("Fecha", "Date"),
-    "fi.fresh": ("Datos de la carga {n} del {date}", "Data from load {n} of {date}"),
-    "fi.no_loads": ("Sin cargas registradas", "No loads recorded"),
-    "fi.reason": ("Razón principal", "Main reason"),
-    "fi.jass_order": (
-        "Ordenadas por prioridad de visita (modelo local).",
-        "Ordered by visit priority (local model).",
-    ),
-    "fi.more_jass": (
-        "… y {n} JASS más (lista completa en el tablero).",
-        "… and {n} more JASS (full list in the dashboard).",
-    ),
-    "fi.unmet": ("Criterios no cumplidos:", "Criteria not met:"),
-    # --- issue 15: SIASAR systems, grade and links
+    # ---- SIASAR sections (district, JASS and data pages)
     "sia.badge_help": (
         "Juicio de SIASAR (estados de componentes de su encuesta; índice de infraestructura y "
         "grado con las fórmulas de SIASAR 2), no nuestro puntaje.",
@@ -558,195 +727,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "sia.no_candidates": ("ninguna JASS registrada parecida", "no similar registered JASS"),
     "sia.more": ("… y {n} más.", "… and {n} more."),
     "sia.components_of": ("{n} de 4 componentes", "{n} of 4 components"),
-    # --- issue 17: district map
-    "map.no_data": ("sin datos", "no data"),
-    "map.contains": (
-        "Contiene distritos creados después de 2007: {names}",
-        "Contains districts created after 2007: {names}",
-    ),
-    "map.created": (
-        "Creado después de 2007: sin límite propio en el mapa de 2007",
-        "Created after 2007: no boundary of its own on the 2007 map",
-    ),
-    "map.point_only": (
-        "Sin límite en la fuente: se muestra su capital",
-        "No boundary in the source: its capital is shown",
-    ),
-    "dm.title": ("Mapa del distrito", "District map"),
-    "dm.help": (
-        "Límite del distrito (INEI 2007), centros poblados en sus coordenadas del DATASS (gris) "
-        "y JASS por grado, en el centro de los centros poblados que atienden. Haga clic en una "
-        "JASS para abrirla.",
-        "The district's boundary (INEI 2007), centros poblados at their DATASS coordinates "
-        "(grey) and JASS by grade, at the middle of the centros poblados they serve. Click a "
-        "JASS to open it.",
-    ),
-    "dm.cps": ("Centros poblados", "Centros poblados"),
-    "dm.container": ("Límite de 2007 que lo contenía", "2007 boundary that contained it"),
-    "dm.container_note": (
-        "Distrito creado después de 2007: el límite es el del distrito de 2007 que lo contenía "
-        "({code}).",
-        "District created after 2007: the outline is that of the 2007 district that contained "
-        "it ({code}).",
-    ),
-    "dm.no_outline": (
-        "La fuente no tiene el límite de este distrito.",
-        "The source has no boundary for this district.",
-    ),
-    "dm.nothing": (
-        "Sin límite ni coordenadas para mostrar.",
-        "No boundary or coordinates to show.",
-    ),
-    "ind.brecha_pobreza": (
-        "Brecha × pobreza (regla propia)",
-        "Gap × poverty (our rule)",
-    ),
-    "bp.rule": (
-        "Regla propia, no oficial: personas rurales sin agua × tasa de pobreza total del "
-        "distrito (mapa de pobreza INEI). Cuanto mayor, más personas pobres sin agua: dónde "
-        "debería ir el próximo sol. Ver docs/puntajes.md.",
-        "Our rule, not an official one: rural people without water × the district's total "
-        "poverty rate (INEI poverty map). The larger, the more poor people without water: "
-        "where the next sol should go. See docs/puntajes.md.",
-    ),
-    "bp.none": (
-        "Ningún distrito tiene cobertura y tasa de pobreza para este filtro y año.",
-        "No district has both coverage and a poverty rate for this filter and year.",
-    ),
-    "bp.detail": (
-        "{people} personas sin agua, {poverty} en pobreza",
-        "{people} people without water, {poverty} in poverty",
-    ),
-    "bp.without": ("Personas rurales sin agua", "Rural people without water"),
-    "bp.poverty": ("Pobreza total", "Total poverty"),
-    # --- issue 14: honest numbers (grade wording, provisional grades, KPI basis, goals)
-    "grade.title": (
-        "Grado de salud JASS · modelo local, escala SIASAR: {grade}",
-        "JASS health grade · local model, SIASAR scale: {grade}",
-    ),
-    "grade.provisional": ("provisional", "provisional"),
-    "grade.provisional_title": (
-        "provisional, no cuenta para la salida",
-        "provisional, counts for no exit criterion",
-    ),
-    "grade.provisional_share": (
-        "{n} provisionales ({pct}): sin las cuatro dimensiones o sin lectura de cloro vigente",
-        "{n} provisional ({pct}): missing a dimension or a current chlorine reading",
-    ),
-    "motivo.falta_organizacion": ("sin datos de organización", "no organisation data"),
-    "motivo.falta_finanzas": ("sin datos de finanzas", "no finance data"),
-    "motivo.falta_operacion": (
-        "sin datos de operación y mantenimiento (infraestructura no vista)",
-        "no operation & maintenance data (infrastructure not seen)",
-    ),
-    "motivo.falta_calidad": ("sin datos de calidad del agua", "no water-quality data"),
-    "motivo.sin_cloro_vigente": (
-        "sin lectura de cloro residual de los últimos {meses} meses",
-        "no residual-chlorine reading in the last {meses} months",
-    ),
-    "kpi.safe_basis": (
-        "{n} de {total} CP con lectura de cloro de los últimos {meses} meses",
-        "{n} of {total} CPs with a chlorine reading from the last {meses} months",
-    ),
-    "kpi.safe_tip": (
-        "Población de CP cuyo prestador clora (DATASS) y cuya última lectura de cloro residual, de"
-        " los últimos {meses} meses, está entre {cloro}. Un CP sin lectura vigente cuenta como no"
-        " segura. No es comparable con la cifra ENAPRES/PNSR, que el INEI mide en hogares.",
-        "Population of CPs whose provider chlorinates (DATASS) and whose last residual-chlorine"
-        " reading, from the last {meses} months, is within {cloro}. A CP without a current reading"
-        " counts as not safe. Not comparable with the ENAPRES/PNSR figure, which INEI measures in"
-        " households.",
-    ),
-    "go.applies_to": (
-        "Aplica a la categoría municipal {cats}",
-        "Applies to municipal category {cats}",
-    ),
-    "go.rule_source": ("Regla de aplicación, fuente:", "Applicability rule, source:"),
-    "go.rule_no_source": ("sin fuente en el catálogo", "no source in the catalogue"),
-    "go.mef_rule": (
-        "Como verifica el MEF: solo cuenta la evidencia con fecha hasta el plazo (sin fecha no"
-        " cuenta); 'en proceso' no suma después del plazo; las proporciones usan las JASS y"
-        " los datos a la fecha del plazo.",
-        "As the MEF verifies: only evidence dated by the deadline counts (undated does not);"
-        " 'in progress' earns nothing after the deadline; shares use the JASS and data as of"
-        " the deadline.",
-    ),
-    "go.series_calc": ("Calculado (reglas locales)", "Computed (local rules)"),
-    "go.series_mef": ("Oficial MEF", "Official MEF"),
-    "go.disagreements": (
-        "Discrepancias: calculado frente al resultado oficial del MEF",
-        "Disagreements: computed against the MEF's official result",
-    ),
-    "go.disagreements_help": (
-        "En ambos sentidos. Calculada cumplida y MEF no: las actividades que nuestros datos"
-        " puntuaron. MEF cumplida y calculada no: las actividades que faltan en nuestros datos.",
-        "Both ways. Computed met, MEF not: the activities our data scored. MEF met, computed"
-        " not: the activities missing from our data.",
-    ),
-    "go.no_dis": ("Sin discrepancias con el MEF.", "No disagreements with the MEF."),
-    "go.dis_direction": ("Sentido", "Direction"),
-    "go.dis_calc_met": ("Calculada cumplida · MEF no", "Computed met · MEF not"),
-    "go.dis_mef_met": ("MEF cumplida · calculada no", "MEF met · computed not"),
-    "go.dis_not_applicable": (
-        "MEF lo evaluó · no aplica según el catálogo (categoría {cat})",
-        "The MEF judged it · not applicable per the catalogue (category {cat})",
-    ),
-    "go.dis_calc_score": ("Puntaje calculado", "Computed score"),
-    "go.dis_mef_score": ("Puntaje MEF", "MEF score"),
-    "go.dis_activities": ("Actividades detrás", "Activities behind it"),
-    "evidencia.fuera_de_plazo": ("con fecha después del plazo", "dated after the deadline"),
-    "evidencia.sin_fecha": ("sin fecha", "undated"),
-    "evidencia.en_proceso_vencida": (
-        "en proceso al vencer el plazo",
-        "still in progress at the deadline",
-    ),
-    "ov.no_goal_this_year": (
-        "Sin meta este año (la última catalogada, {year}: {last})",
-        "No goal this year (the last catalogued, {year}: {last})",
-    ),
-    "di.why": ("Por qué este lugar", "Why this rank"),
-    "di.why_simple": ("Prioridad {p}.", "Priority {p}."),
-    "di.why_base": (
-        "Prioridad {p} = razones {base}",
-        "Priority {p} = reasons {base}",
-    ),
-    "di.why_people": ("× {f} por {n} personas servidas", "× {f} for {n} people served"),
-    "di.why_never": ("· nunca visitada.", "· never visited."),
-    "di.why_recent": (
-        "× {f} porque el ATM la visitó el {date} (visita vigente).",
-        "× {f} because the ATM visited it on {date} (visit still current).",
-    ),
-    "di.why_old": (
-        "· última visita el {date}, fuera de la validez.",
-        "· last visit on {date}, past its validity.",
-    ),
-    "kpi.water_basis": ("{total} CP con encuesta DATASS", "{total} CPs with a DATASS survey"),
-    "kpi.san_basis": (
-        "personas, no hogares · {total} CP con encuesta DATASS",
-        "people, not households · {total} CPs with a DATASS survey",
-    ),
-    "kpi.san_tip": (
-        "Población total de los CP donde DATASS dice que hay un sistema de disposición de excretas,"
-        " sobre la población rural. DATASS no da aquí las viviendas con unidad sanitaria, así que"
-        " no es la cobertura en hogares de PNSR/INEI y no es comparable con ella.",
-        "Whole population of the CPs where DATASS records an excreta-disposal system, over the"
-        " rural population. DATASS gives no count of dwellings with a sanitary unit here, so this"
-        " is not PNSR/INEI's household coverage and is not comparable with it.",
-    ),
-    # --- issue 19: security (uploads and exports under load, sessions)
-    "da.upload_busy": (
-        "El servidor está revisando otras cargas; intente de nuevo en un minuto.",
-        "The server is checking other uploads; try again in a minute.",
-    ),
-    "logout.confirm": ("¿Cerrar la sesión?", "Log out?"),
-    "common.export_busy": (
-        "Ya hay una descarga en curso para esta cuenta; espere a que termine.",
-        "A download is already running for this account; wait for it to finish.",
-    ),
-    "common.export_too_many_rows": (
-        "La tabla tiene más de {n} filas: filtre la tabla antes de descargarla.",
-        "The table has more than {n} rows: filter the table before downloading it.",
-    ),
 }
 
 # Readable labels for codes the ETL stores (visit reasons, exit criteria, score items).
@@ -821,46 +801,16 @@ CODES: dict[str, tuple[str, str]] = {
     "item.cobra_cuota": ("Cobra cuota familiar", "Charges a family fee"),
     "item.tasa_cobranza": ("Tasa de cobranza", "Fee collection rate"),
     "item.libro_caja": ("Libro de caja al día", "Cash book up to date"),
-    "item.fondos": ("Fondos disponibles", "Funds available"),
     "item.fondos_disponibles": ("Fondos disponibles", "Funds available"),
     "item.tiene_operador": ("Tiene operador", "Has an operator"),
     "item.operador_remunerado": ("Operador remunerado", "Operator paid"),
     "item.plan_om": ("Plan de operación y mantenimiento", "O&M plan"),
     "item.infraestructura": ("Estado de la infraestructura", "Infrastructure state"),
     "item.continuidad": ("Continuidad del servicio", "Service continuity"),
-    "item.clora": ("Clora el agua", "Chlorinates the water"),
     "item.realiza_cloracion": ("Clora el agua", "Chlorinates the water"),
     "item.cloro_residual": ("Cloro residual adecuado", "Adequate residual chlorine"),
     "item.registro_cloro": ("Registro de cloro residual", "Residual-chlorine log"),
-    "item.registro_cloro_residual": ("Registro de cloro residual", "Residual-chlorine log"),
     "item.fuente_protegida": ("Fuente protegida", "Source protected"),
-}
-
-# Which dimension each score item belongs to (DOMAIN.md §4.2), for grouping on the JASS page.
-ITEM_DIMENSION = {
-    **dict.fromkeys(
-        ("registrada", "reconocida", "consejo_vigente", "reuniones_consejo", "rinde_cuentas"),
-        "organizacion",
-    ),
-    "mujeres_consejo": "organizacion",
-    **dict.fromkeys(
-        ("cobra_cuota", "tasa_cobranza", "libro_caja", "fondos", "fondos_disponibles"), "finanzas"
-    ),
-    **dict.fromkeys(
-        ("tiene_operador", "operador_remunerado", "plan_om", "infraestructura", "continuidad"),
-        "operacion",
-    ),
-    **dict.fromkeys(
-        (
-            "clora",
-            "realiza_cloracion",
-            "cloro_residual",
-            "registro_cloro",
-            "registro_cloro_residual",
-            "fuente_protegida",
-        ),
-        "calidad",
-    ),
 }
 
 

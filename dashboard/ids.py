@@ -54,6 +54,3 @@ DA_UPLOAD_REPORT = "da-upload-report"  # the loader's problem report of the stag
 DA_UPLOAD_TOKEN = "da-upload-token"  # dcc.Store: the staged upload awaiting confirmation
 DA_UPLOAD_CONFIRM = "da-upload-confirm"
 DA_RELOAD = "da-reload"  # after a load: reload the data page to see it in the tables
-
-# AG Grids whose export links follow their filter and sort (dashboard.exports.register_links).
-GRID_EXPORTS = (DI_GRID, DI_CP_GRID, GO_GRID, GO_ACT_GRID, EX_GRID, DA_REJECTS, GO_DIS_GRID)

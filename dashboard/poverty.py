@@ -18,11 +18,11 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboard import components as c
-from dashboard import ids
+from dashboard import ids, urls
 from dashboard.exports import Table, cell_number
 from dashboard.i18n import fmt_num, fmt_pct, t
 from dashboard.queries import Warehouse
-from dashboard.state import UrlState, href, lang_only
+from dashboard.state import UrlState, lang_only
 
 INDICATOR = "brecha_pobreza"
 OV_BRECHA = "ov-brecha"  # the ranking's export links
@@ -98,7 +98,7 @@ def ranking(df: pd.DataFrame, state: UrlState, n: int = 15) -> html.Div:
                 [
                     dcc.Link(
                         f"{name} ({code})",
-                        href=href(f"/distrito/{code}", district),
+                        href=urls.district(code, district),
                         className="hbar-name",
                     ),
                     html.Span(

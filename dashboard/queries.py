@@ -3,7 +3,7 @@
 Methods return DataFrames (or plain values) and are scoped twice: by the location filter the
 user chose, and by the `Scope` of the account (issue #7), which every query applies where it
 reads, so the restriction holds whatever the browser sends. Nothing here writes: the
-dashboard only reads what the ETL derived (DESIGN.md: one-way flow).
+dashboard only reads what the ETL derived (README, "Data flow": data flows one way).
 """
 
 from __future__ import annotations
@@ -115,10 +115,10 @@ class Warehouse:
         summary = select(rd.c.anio).where(
             (rd.c.n_cp > 0) | rd.c.cobertura_agua.is_not(None) | (rd.c.metas_aplicables > 0)
         )
-        summary = _scope(summary, rd.c.departamento, rd.c.provincia, dep, prov)
+        summary = _in_place(summary, rd.c.departamento, rd.c.provincia, dep, prov)
         summary = self._limit(summary, rd.c.ubigeo).distinct()
         atm = select(a.c.anio).join(d, d.c.ubigeo == a.c.ubigeo)
-        atm = _scope(atm, d.c.departamento, d.c.provincia, dep, prov)
+        atm = _in_place(atm, d.c.departamento, d.c.provincia, dep, prov)
         atm = self._limit(atm, a.c.ubigeo).distinct()
         with self.engine.connect() as conn:
             years = {int(y) for y in conn.execute(summary).scalars()}
@@ -144,7 +144,9 @@ class Warehouse:
             .order_by(rd.c.anio.desc())
             .limit(1)
         )
-        stmt = self._limit(_scope(stmt, rd.c.departamento, rd.c.provincia, dep, prov), rd.c.ubigeo)
+        stmt = self._limit(
+            _in_place(stmt, rd.c.departamento, rd.c.provincia, dep, prov), rd.c.ubigeo
+        )
         frame = self._frame(stmt)
         if frame.empty:
             return (0, 0, 0)
@@ -222,7 +224,7 @@ class Warehouse:
             .join(p, p.c.ubigeo == d.c.provincia)
             .where(with_data)
         )
-        stmt = _scope(stmt, d.c.departamento, d.c.provincia, dep, prov).order_by(d.c.nombre)
+        stmt = _in_place(stmt, d.c.departamento, d.c.provincia, dep, prov).order_by(d.c.nombre)
         return self._frame(self._limit(stmt, d.c.ubigeo))
 
     def reference_points(self, dep: str | None = None) -> pd.DataFrame:
@@ -230,7 +232,7 @@ class Warehouse:
         draws Peru without tiles."""
         d = s.distrito
         stmt = select(d.c.ubigeo, d.c.latitud, d.c.longitud).where(d.c.latitud.is_not(None))
-        stmt = _scope(stmt, d.c.departamento, d.c.provincia, dep, None)
+        stmt = _in_place(stmt, d.c.departamento, d.c.provincia, dep, None)
         return self._frame(self._limit(stmt, d.c.ubigeo))
 
     def map_reference(self, dep: str | None, prov: str | None) -> pd.DataFrame:
@@ -246,7 +248,7 @@ class Warehouse:
             d.c.longitud,
             d.c.pobreza_total_pct,
         ).where(d.c.mapa.is_not(None))
-        stmt = _scope(stmt, d.c.departamento, d.c.provincia, dep, prov)
+        stmt = _in_place(stmt, d.c.departamento, d.c.provincia, dep, prov)
         return self._frame(self._limit(stmt, d.c.ubigeo))
 
     def cp_points(self, ubigeo: str) -> pd.DataFrame:
@@ -300,7 +302,7 @@ class Warehouse:
             # A district with no rural CP and no JASS has nothing to show or count.
             .where(rd.c.anio == anio, (rd.c.poblacion_rural > 0) | (rd.c.n_oc > 0))
         )
-        stmt = _scope(stmt, rd.c.departamento, rd.c.provincia, dep, prov)
+        stmt = _in_place(stmt, rd.c.departamento, rd.c.provincia, dep, prov)
         return self._frame(self._limit(stmt, rd.c.ubigeo))
 
     def coverage_totals(self, anio: int, dep: str | None, prov: str | None) -> dict[str, float]:
@@ -318,7 +320,7 @@ class Warehouse:
             .join(d, d.c.ubigeo == c.c.codigo)
             .where(c.c.nivel == "distrito", c.c.anio == anio)
         )
-        stmt = self._limit(_scope(stmt, d.c.departamento, d.c.provincia, dep, prov), c.c.codigo)
+        stmt = self._limit(_in_place(stmt, d.c.departamento, d.c.provincia, dep, prov), c.c.codigo)
         row = self._frame(stmt).iloc[0]
         rural = float(row["rural"] or 0)
         if rural <= 0:
@@ -476,7 +478,7 @@ class Warehouse:
             .join(s.provincia, s.provincia.c.ubigeo == d.c.provincia)
             .where(a.c.anio == anio, a.c.meta == numero)
         )
-        stmt = _scope(stmt, d.c.departamento, d.c.provincia, dep, None)
+        stmt = _in_place(stmt, d.c.departamento, d.c.provincia, dep, None)
         return self._frame(self._limit(stmt, a.c.ubigeo))
 
     # ------------------------------------------------------------------ NGO exit
@@ -572,8 +574,13 @@ class Warehouse:
         return pd.concat([cat, mod], ignore_index=True)
 
 
-def _scope(stmt: Select, dep_col: Any, prov_col: Any, dep: str | None, prov: str | None) -> Select:
-    """Restrict a select to a department and/or province."""
+def _in_place(
+    stmt: Select, dep_col: Any, prov_col: Any, dep: str | None, prov: str | None
+) -> Select:
+    """Restrict a select to the place the user filtered on (a department and/or province).
+
+    Not the account's `Scope` (which districts an account may see, applied by `_limit`):
+    this is the location filter of a page, an account sees at most its scope within it."""
     if prov:
         return stmt.where(prov_col == prov)
     if dep:

@@ -32,7 +32,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from dashboard.auth import Account
+from dashboard.server.auth import Account
 from etl import limits
 from etl.load import LoadResult, load_paths
 from etl.reach import WriteReach

@@ -38,9 +38,9 @@ def on_starting(server) -> None:
 def _refuse_unsafe(engine) -> None:
     """Production without a secret key or an admin: stop here, with the reason, before any
     worker starts (the workers would refuse one by one)."""
-    from dashboard.auth import AccountStore
-    from dashboard.config import Settings
-    from dashboard.security import StartupRefused, check_startup
+    from dashboard.server.auth import AccountStore
+    from dashboard.server.config import Settings
+    from dashboard.server.security import StartupRefused, check_startup
 
     try:
         check_startup(Settings(), AccountStore(engine))

@@ -396,7 +396,7 @@ rechazo = Table(
     Column("datos", JSON),  # the raw row as read, personal-data columns removed
 )
 
-# Dashboard accounts (dashboard/auth.py). Written only by `python -m dashboard users`; the
+# Dashboard accounts (dashboard/server/auth.py). Written only by `python -m dashboard users`; the
 # dashboard itself only reads them. Passwords are stored as werkzeug hashes (scrypt).
 usuario = Table(
     "usuario",

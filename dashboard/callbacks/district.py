@@ -6,8 +6,9 @@ from typing import Any
 
 from dash import Dash, Input, Output, State, no_update
 
-from dashboard import ids
-from dashboard.state import UrlState, as_mapping, href
+from dashboard import district_map, ids, urls
+from dashboard.page import Wiring
+from dashboard.state import UrlState, as_mapping
 
 
 def jass_href(cell: dict[str, Any] | None, lang: str) -> str | None:
@@ -16,11 +17,14 @@ def jass_href(cell: dict[str, Any] | None, lang: str) -> str | None:
     if cell.get("colId") != "nombre":
         return None
     code = as_mapping(cell.get("data")).get("codigo_oc")
-    return href(f"/jass/{code}", UrlState(lang=lang)) if code else None
+    return urls.jass(code, UrlState(lang=lang)) if code else None
 
 
-def register(app: Dash) -> None:
-    """Wire the district page's grid clicks and the printable sheet's print button."""
+def register(app: Dash, _wiring: Wiring) -> None:
+    """Wire the district page's grid clicks, its map's JASS clicks and the printable sheet's
+    print button."""
+
+    district_map.register(app)  # issue 17: a click on a JASS of the district map
 
     @app.callback(
         Output(ids.NAV_LOCATION, "href", allow_duplicate=True),

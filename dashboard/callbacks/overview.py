@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
 from dash import Dash, Input, Output, State, ctx, no_update
 
-from dashboard import ids, speed
-from dashboard.layouts.overview import district_options
+from dashboard import ids, urls
+from dashboard.page import Wiring
 from dashboard.queries import Warehouse
-from dashboard.state import UrlState, as_mapping, from_params, href, lang_only
+from dashboard.server import speed
+from dashboard.state import UrlState, as_mapping, from_params, lang_only
 from etl.normalize import strip_accents
 
 MIN_SEARCH = 2  # characters typed before districts are searched
@@ -29,7 +29,7 @@ def filters_to_href(store: dict[str, Any], field: str, value: Any) -> str:
         state = state.with_(anio=int(value) if value else None)
     elif field == ids.OV_IND:
         state = from_params({**_as_params(state), "ind": value})
-    return href("/", state)
+    return urls.overview(state)
 
 
 def _as_params(state: UrlState) -> dict[str, Any]:
@@ -40,7 +40,7 @@ def district_href(ubigeo: str | None, lang: str, anio: int | None = None) -> str
     """Link to a district page keeping language and year; None without a code."""
     if not ubigeo:
         return None
-    return href(f"/distrito/{ubigeo}", lang_only(UrlState(lang=lang, anio=anio)))
+    return urls.district(ubigeo, lang_only(UrlState(lang=lang, anio=anio)))
 
 
 def clicked_ubigeo(click: dict[str, Any] | None) -> str | None:
@@ -85,6 +85,14 @@ def matching_districts(
 _LISTS = speed.Lru(32)
 
 
+def district_options(frame: Any) -> list[dict[str, str]]:
+    """ "Name (Province)" options: the province tells apart the many districts named alike."""
+    if not isinstance(frame, pd.DataFrame) or frame.empty:
+        return []
+    names = zip(frame["ubigeo"], frame["nombre"], frame["provincia_nombre"], strict=True)
+    return [{"label": f"{n} ({p})", "value": u} for u, n, p in names]
+
+
 def _district_list(wh: Warehouse, dep: Any, prov: Any) -> pd.DataFrame:
     """The districts to search, kept per (data version, account scope, filter): a search
     runs on every keystroke and the list only changes with a load."""
@@ -99,9 +107,10 @@ def _district_list(wh: Warehouse, dep: Any, prov: Any) -> pd.DataFrame:
     return frame
 
 
-def register(app: Dash, view: Callable[[], Warehouse]) -> None:
+def register(app: Dash, wiring: Wiring) -> None:
     """Wire the overview controls to the navigation location, and the district search
-    (`view`: the warehouse as this request's account sees it)."""
+    (`wiring.view`: the warehouse as this request's account sees it)."""
+    view = wiring.view
 
     @app.callback(
         Output(ids.OV_DIST, "options"),

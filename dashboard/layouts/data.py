@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import dash_bootstrap_components as dbc
@@ -9,17 +10,19 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboard import components as c
-from dashboard import exports, ids, security
-from dashboard.auth import Account
-from dashboard.config import Settings
+from dashboard import exports, ids, siasar_data, urls
+from dashboard.callbacks import data as data_cb
 from dashboard.exports import Table, export_href
 from dashboard.i18n import fmt_num, label, t
 from dashboard.layouts import siasar
+from dashboard.page import Page, Section, fetch, show
 from dashboard.queries import Warehouse
-from dashboard.state import UrlState, to_search
+from dashboard.server import security
+from dashboard.server.auth import Account
+from dashboard.server.config import Settings
+from dashboard.state import UrlState, from_params, to_search
 
-PATH = "/datos"
-NAME = "data"
+PATH = urls.DATA
 
 
 REJECTS_SHOWN = 500  # the grid shows the first rejects; the button downloads them all
@@ -96,10 +99,9 @@ def _table(table: Table, grid_id: str, lang: str, empty: str) -> Any:
 MACHINE_FIELDS = ("usuario", "equipo")
 
 
-def loads_table(wh: Warehouse, lang: str, machine: bool = True) -> Table:
-    """Load runs: times to the minute, results in words (without the machine's host name and
-    login unless `machine`)."""
-    df = wh.loads()
+def loads_table(df: pd.DataFrame, lang: str, machine: bool = True) -> Table:
+    """Load runs (Warehouse.loads): times to the minute, results in words (without the
+    machine's host name and login unless `machine`)."""
     for when in ("iniciada", "terminada"):
         df[when] = df[when].map(_stamp).astype(object)
     df["estado"] = df["estado"].map(lambda code: label("carga", str(code), lang))
@@ -107,34 +109,31 @@ def loads_table(wh: Warehouse, lang: str, machine: bool = True) -> Table:
     return audit_table(df, fields, lang, "cargas")
 
 
-def files_table(wh: Warehouse, lang: str) -> Table:
-    return audit_table(wh.files(), FILE_FIELDS, lang, "archivos")
+def files_table(df: pd.DataFrame, lang: str) -> Table:
+    return audit_table(df, FILE_FIELDS, lang, "archivos")
 
 
 VERSION_KINDS = {"catalogo": "da.catalogue", "modelo": "da.model"}
 
 
-def versions_table(wh: Warehouse, lang: str) -> Table:
-    df = wh.versions()
+def versions_table(df: pd.DataFrame, lang: str) -> Table:
     df["tipo"] = df["tipo"].map(lambda kind: t(VERSION_KINDS[kind], lang))
     return audit_table(df, VERSION_FIELDS, lang, "versiones")
 
 
-def rejects_table(wh: Warehouse, lang: str, limit: int | None = REJECTS_SHOWN) -> Table:
-    """Rejected rows and file problems (the first `limit`, or all), as the grid shows them:
-    each message and its fix in the page's language only."""
-    df = wh.rejects(limit=limit)
+def rejects_table(df: pd.DataFrame, lang: str, limit: int | None = REJECTS_SHOWN) -> Table:
+    """Rejected rows and file problems (Warehouse.rejects, the first `limit` or all), as the
+    grid shows them: each message and its fix in the page's language only."""
     suffix = "en" if lang == "en" else "es"
     df["mensaje"], df["sugerencia"] = df[f"mensaje_{suffix}"], df[f"sugerencia_{suffix}"]
     file = "rechazos_vista" if limit == REJECTS_SHOWN else "rechazos"
     return audit_table(df, REJECT_FIELDS, lang, file)
 
 
-def rejects_section(wh: Warehouse, state: UrlState) -> html.Div:
+def rejects_section(rejects: pd.DataFrame, total: int, state: UrlState) -> html.Div:
     """The first rejects in a grid (exportable as shown) and a download of all of them."""
     lang = state.lang
-    table = rejects_table(wh, lang)
-    total = wh.rejects_count()
+    table = rejects_table(rejects, lang)
     n, total_text = fmt_num(len(table.rows), lang), fmt_num(total, lang)
     message = (
         t("da.rejects_all_shown", lang, total=total_text)
@@ -199,38 +198,74 @@ def _is_admin(account: Account | None) -> bool:
     return account is not None and account.rol == "admin"
 
 
+@dataclass(frozen=True)
+class DataData:
+    """The data page's data: the request's account and the audit tables' frames."""
+
+    account: Account | None
+    loads: Section[pd.DataFrame]
+    files: Section[pd.DataFrame]
+    rejects: Section[tuple[pd.DataFrame, int]]  # the first REJECTS_SHOWN; how many in all
+    unlinked: Section[pd.DataFrame]  # issue 15: SIASAR systems no JASS is linked to
+    versions: Section[pd.DataFrame]
+
+
+def load(wh: Warehouse, state: UrlState) -> DataData:
+    """Everything the data page shows, each section with its value or its error."""
+    return DataData(
+        account=security.current_account(),
+        loads=fetch(wh.loads),
+        files=fetch(wh.files),
+        rejects=fetch(lambda: (wh.rejects(limit=REJECTS_SHOWN), wh.rejects_count())),
+        unlinked=fetch(lambda: siasar_data.unlinked_systems(wh)),
+        versions=fetch(wh.versions),
+    )
+
+
 def layout(wh: Warehouse, state: UrlState, settings: Settings | None = None) -> Any:
     """Audit tables of the warehouse, and uploads for accounts that may load."""
+    return render(load(wh, state), state, settings or Settings())
+
+
+def render(data: DataData, state: UrlState, settings: Settings) -> Any:
+    """The data page drawn from its data (never reads the warehouse)."""
     lang = state.lang
-    settings = settings or Settings()
+    machine = _is_admin(data.account)
+    no_loads = t("da.no_loads", lang)
     body = [
         html.H1(t("da.title", lang), className="h4 my-2"),
         dcc.Store(id=ids.DA_STATE, data={"lang": lang}),
-        upload_section(security.current_account(), settings, lang),
+        upload_section(data.account, settings, lang),
         c.section(
             t("da.loads", lang),
-            c.safe(
+            show(
                 lang,
-                lambda: _table(
-                    loads_table(wh, lang, machine=_is_admin(security.current_account())),
-                    "da-loads",
-                    lang,
-                    t("da.no_loads", lang),
+                data.loads,
+                lambda df: _table(
+                    loads_table(df, lang, machine=machine), "da-loads", lang, no_loads
                 ),
             ),
         ),
         c.section(
             t("da.files", lang),
-            c.safe(
+            show(
                 lang,
-                lambda: _table(files_table(wh, lang), "da-files", lang, t("da.no_loads", lang)),
+                data.files,
+                lambda df: _table(files_table(df, lang), "da-files", lang, no_loads),
             ),
         ),
-        c.section(t("da.rejects", lang), c.safe(lang, lambda: rejects_section(wh, state))),
-        c.safe(lang, lambda: siasar.unlinked_section(wh, state)),  # issue 15
+        c.section(
+            t("da.rejects", lang),
+            show(lang, data.rejects, lambda r: rejects_section(r[0], r[1], state)),
+        ),
+        show(lang, data.unlinked, lambda df: siasar.render_unlinked(df, state)),  # issue 15
         c.section(
             t("da.versions", lang),
-            c.safe(lang, lambda: _table(versions_table(wh, lang), "da-versions", lang, "—")),
+            show(
+                lang,
+                data.versions,
+                lambda df: _table(versions_table(df, lang), "da-versions", lang, "—"),
+            ),
         ),
     ]
     return c.page(state, PATH, to_search(state), body)
@@ -238,11 +273,27 @@ def layout(wh: Warehouse, state: UrlState, settings: Settings | None = None) -> 
 
 def rejects_source(wh: Warehouse, state: UrlState, _key: str | None) -> Table:
     """The rejects grid rebuilt for its export links (the first REJECTS_SHOWN)."""
-    return rejects_table(wh, state.lang)
+    return rejects_table(wh.rejects(limit=REJECTS_SHOWN), state.lang)
 
 
 def all_rejects_source(wh: Warehouse, state: UrlState, _key: str | None) -> Table:
     """Every rejected row and file problem of the account's loads (the "download all" link),
     with the grid's columns."""
     # One more than a file may hold, so the export can say there are too many.
-    return rejects_table(wh, state.lang, limit=exports.MAX_ROWS + 1)
+    limit = exports.MAX_ROWS + 1
+    return rejects_table(wh.rejects(limit=limit), state.lang, limit=limit)
+
+
+def draw(view: Warehouse, settings: Settings, params: dict[str, Any]) -> Any:
+    return layout(view, from_params(params, settings.lang), settings)
+
+
+PAGE = Page(
+    "data",
+    PATH,
+    draw,
+    nav="nav.data",
+    exports={ids.DA_REJECTS: rejects_source, ids.DA_REJECTS_ALL: all_rejects_source},
+    grids=(ids.DA_REJECTS,),
+    register=data_cb.register,
+)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import dash_bootstrap_components as dbc
@@ -9,7 +10,8 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboard import components as c
-from dashboard import district_map, figures, ids
+from dashboard import district_map, figures, ids, urls
+from dashboard.callbacks import district as district_cb
 from dashboard.exports import EMPTY_TABLE, Table, cell_number, rows_of
 from dashboard.i18n import (
     evidence_params,
@@ -21,13 +23,15 @@ from dashboard.i18n import (
     label,
     t,
 )
-from dashboard.layouts import siasar
+from dashboard.layouts import ficha, siasar
+from dashboard.page import Page, Section, fetch, show
 from dashboard.queries import Warehouse
-from dashboard.state import UrlState, href, lang_only, to_search
+from dashboard.server.config import Settings
+from dashboard.state import UrlState, from_params, lang_only, to_search
 from etl import evidence
+from etl.derive.siasar import GRADES
 
-PATH = "/distrito/<ubigeo>"
-NAME = "district"
+PATH = urls.DISTRICT
 PRIORITY_TOP = 8
 
 
@@ -45,30 +49,89 @@ def skeleton() -> html.Div:
     )
 
 
+@dataclass(frozen=True)
+class Sections:
+    """A known district's sections as read from the warehouse."""
+
+    history: pd.DataFrame
+    year: int | None
+    orgs: pd.DataFrame
+    places: Section[district_map.Places]
+    coverage: Section[pd.DataFrame]
+    atm: Section[pd.DataFrame]
+    goals: Section[tuple[pd.DataFrame, pd.DataFrame]]  # the goals that apply; every activity
+    readiness: Section[pd.DataFrame]
+    siasar: siasar.Found
+
+
+@dataclass(frozen=True)
+class DistrictData:
+    """The district page's data: the district (None: unknown) and its sections."""
+
+    info: Section[dict[str, Any] | None]
+    sections: Section[Sections] | None = None  # None: nothing more was read
+
+
+def load_sections(wh: Warehouse, ubigeo: str, wanted_year: int | None) -> Sections:
+    """The sections of a known district (history and JASS first: every section needs them)."""
+    history = wh.district_history(ubigeo)
+    year = _pick_year(history, wanted_year)
+    return Sections(
+        history=history,
+        year=year,
+        orgs=wh.organisations(ubigeo),
+        places=fetch(lambda: district_map.load(wh, ubigeo)),  # issue 17
+        coverage=fetch(lambda: wh.coverage_cp(ubigeo, year)),
+        atm=fetch(lambda: wh.atm(ubigeo)),
+        goals=fetch(lambda: (wh.goals_for(ubigeo), wh.activities())),
+        readiness=fetch(lambda: wh.exit_readiness(ubigeo)),
+        siasar=siasar.load_district(wh, ubigeo),  # issue 15
+    )
+
+
 def layout(wh: Warehouse, state: UrlState, ubigeo: str | None) -> Any:
     """The page of one district, or a clear message for an unknown code."""
+    return render(load(wh, state, ubigeo), state, ubigeo)
+
+
+def load(wh: Warehouse, state: UrlState, ubigeo: str | None) -> DistrictData:
+    """Everything the district page shows (for the state's year), each section with its
+    value or its error."""
+    info = fetch(lambda: wh.district(str(ubigeo or "").zfill(6)))
+    if not isinstance(info.value, dict):
+        return DistrictData(info)
+    code = info.value["ubigeo"]
+    return DistrictData(info, fetch(lambda: load_sections(wh, code, state.anio)))
+
+
+def render(data: DistrictData, state: UrlState, ubigeo: str | None) -> Any:
+    """The district page drawn from its data (never reads the warehouse)."""
     lang = state.lang
-    path = f"/distrito/{ubigeo}"
-    info = c.safe(lang, lambda: wh.district(str(ubigeo or "").zfill(6)))
-    if not isinstance(info, dict):
-        message = info if info is not None else c.not_found(state, "di.unknown", ubigeo)
+    path = urls.district_path(str(ubigeo))
+    info = data.info.value
+    if data.sections is None or not isinstance(info, dict):
+        message = (
+            show(lang, data.info, lambda _: None)
+            if not data.info.ok
+            else c.not_found(state, "di.unknown", ubigeo)
+        )
         return c.page(
             state, path, to_search(state), [html.Div(message, className="mt-3"), skeleton()]
         )
     body = [
         header(info, state),
         dcc.Store(id=ids.DI_STATE, data={"ubigeo": info["ubigeo"], "lang": lang}),
+        show(lang, data.sections, lambda s: content(s, info["ubigeo"], state)),
     ]
-    body.append(c.safe(lang, lambda: content(wh, info["ubigeo"], state)))
     return c.page(state, path, to_search(state), body)
 
 
 def header(info: dict[str, Any], state: UrlState) -> html.Div:
     """District name with its province and department (links back to the filtered overview)."""
     lang = state.lang
-    dep_link = href("/", UrlState(lang=lang, dep=info["departamento"], anio=state.anio))
-    prov_link = href(
-        "/", UrlState(lang=lang, dep=info["departamento"], prov=info["provincia"], anio=state.anio)
+    dep_link = urls.overview(UrlState(lang=lang, dep=info["departamento"], anio=state.anio))
+    prov_link = urls.overview(
+        UrlState(lang=lang, dep=info["departamento"], prov=info["provincia"], anio=state.anio)
     )
     title = html.Div(
         [
@@ -93,7 +156,7 @@ def header(info: dict[str, Any], state: UrlState) -> html.Div:
     sheet = html.A(
         t("fi.open", lang),
         id=ids.DI_PRINT,
-        href=href(f"/distrito/{info['ubigeo']}/ficha", lang_only(state)),
+        href=urls.district_sheet(info["ubigeo"], lang_only(state)),
         target="_blank",
         rel="noopener",
         className="btn btn-sm btn-outline-primary no-print",
@@ -104,41 +167,40 @@ def header(info: dict[str, Any], state: UrlState) -> html.Div:
     )
 
 
-def content(wh: Warehouse, ubigeo: str, state: UrlState) -> list[Any]:
+def content(s: Sections, ubigeo: str, state: UrlState) -> list[Any]:
     """Every section of the district page."""
     lang = state.lang
-    history = wh.district_history(ubigeo)
-    year = _pick_year(history, state.anio)
+    history, year = s.history, s.year
     current = history[history["anio"] == year].iloc[0].to_dict() if year else None
-    orgs = wh.organisations(ubigeo)
+    orgs = Section(s.orgs)
     left = [
         c.section(
             t("di.priority", lang),
             html.Div(
                 [
                     c.export_buttons(lang, ids.DI_PRIORITY, state, ubigeo),
-                    c.safe(lang, lambda: priority_list(orgs, state)),
+                    show(lang, orgs, lambda o: priority_list(o, state)),
                 ]
             ),
             badge=c.local_model_badge(lang),
             help_text=t("di.priority_help", lang),
         ),
-        c.section(t("di.jass", lang), c.safe(lang, lambda: jass_section(orgs, ubigeo, state))),
-        district_map.section(wh, ubigeo, state),  # issue 17
+        c.section(t("di.jass", lang), show(lang, orgs, lambda o: jass_section(o, ubigeo, state))),
+        district_map.section(s.places, state),  # issue 17
         c.section(
             t("di.coverage_cp", lang),
-            c.safe(lang, lambda: coverage_section(wh.coverage_cp(ubigeo, year), ubigeo, state)),
+            show(lang, s.coverage, lambda cps: coverage_section(cps, ubigeo, state)),
         ),
     ]
     right = [
-        c.section(t("di.atm", lang), c.safe(lang, lambda: atm_section(wh.atm(ubigeo), lang))),
+        c.section(t("di.atm", lang), show(lang, s.atm, lambda atm: atm_section(atm, lang))),
         c.section(
             t("di.goals", lang),
-            c.safe(lang, lambda: goals_section(wh.goals_for(ubigeo), wh.activities(), lang)),
+            show(lang, s.goals, lambda g: goals_section(g[0], g[1], lang)),
         ),
         c.section(
             t("di.exit", lang),
-            c.safe(lang, lambda: exit_section(wh.exit_readiness(ubigeo), lang)),
+            show(lang, s.readiness, lambda r: exit_section(r, lang)),
             badge=c.local_model_badge(lang),
         ),
         c.section(
@@ -146,7 +208,7 @@ def content(wh: Warehouse, ubigeo: str, state: UrlState) -> list[Any]:
             dcc.Graph(figure=figures.trend_figure(history, lang), config=c.GRAPH_CONFIG),
         ),
     ]
-    left.extend(siasar.district_sections(wh, ubigeo, state))  # issue 15
+    left.extend(siasar.render_district(s.siasar, state))  # issue 15
     return [
         kpis(current, lang, year) if current and year else c.empty_state(t("common.no_data", lang)),
         dbc.Row([dbc.Col(left, xl=7), dbc.Col(right, xl=5)], className="g-2"),
@@ -163,7 +225,7 @@ def _pick_year(history: pd.DataFrame, wanted: int | None) -> int | None:
 
 def kpis(row: dict[str, Any], lang: str, year: int) -> dbc.Row:
     """Coverage, JASS and goal numbers of the district for a year."""
-    counts = {g: int(row.get(f"n_oc_{g.lower()}") or 0) for g in "ABCDE"}
+    counts = {g: int(row.get(f"n_oc_{g.lower()}") or 0) for g in GRADES}
     p = evidence_params(lang)
     total = fmt_num(row.get("n_cp"), lang)  # each figure states its basis (issue 14)
     cards = [
@@ -252,7 +314,7 @@ def priority_list(orgs: pd.DataFrame, state: UrlState) -> Any:
             [
                 dcc.Link(
                     row["nombre"],
-                    href=href(f"/jass/{row['codigo_oc']}", lang_only(state)),
+                    href=urls.jass(row["codigo_oc"], lang_only(state)),
                     className="fw-semibold me-1",
                 ),
                 c.grade_badge(
@@ -644,7 +706,7 @@ def _value(v: Any, lang: str) -> str:
 
 
 # ------------------------------------------------------------------ export sources -----------
-# The district's tables rebuilt for their export links (dashboard/layouts/tables.py), from the
+# The district's tables rebuilt for their export links (the page's `exports`), from the
 # same functions the page draws them with; None when the district is unknown or out of scope.
 
 
@@ -669,3 +731,30 @@ def cp_source(wh: Warehouse, state: UrlState, key: str | None) -> Table | None:
         return None
     year = _pick_year(wh.district_history(ubigeo), state.anio)
     return cp_table(wh.coverage_cp(ubigeo, year), ubigeo, state.lang)
+
+
+def draw(view: Warehouse, settings: Settings, params: dict[str, Any]) -> Any:
+    """The district page, or its printable sheet (`/ficha` after the code, or `?ficha=1`)."""
+    rest = {k: v for k, v in params.items() if k != "ubigeo"}
+    if params.get("ubigeo") is None:  # Dash's id check calls layouts without arguments
+        return html.Div([skeleton(), ficha.skeleton()])
+    state = from_params(rest, settings.lang)
+    # The sheet's address matches the district template too (Dash's wildcard spans slashes).
+    code, _, sub_page = str(params["ubigeo"]).partition("/")
+    if sub_page == urls.SHEET or rest.get("ficha") == "1":
+        return ficha.layout(view, state, code)
+    return layout(view, state, code)
+
+
+PAGE = Page(
+    "district",
+    PATH,
+    draw,
+    exports={
+        ids.DI_GRID: jass_source,
+        ids.DI_CP_GRID: cp_source,
+        ids.DI_PRIORITY: priority_source,
+    },
+    grids=(ids.DI_GRID, ids.DI_CP_GRID),
+    register=district_cb.register,
+)

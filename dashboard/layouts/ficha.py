@@ -8,6 +8,7 @@ print stylesheet (assets/app.css, `@media print`) hides the buttons and fits the
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 import dash_bootstrap_components as dbc
@@ -16,10 +17,12 @@ from dash import dcc, html
 from dash.development.base_component import Component
 
 from dashboard import components as c
-from dashboard import district_map, ids
+from dashboard import district_map, ids, urls
 from dashboard.i18n import fmt_date, fmt_num, fmt_pct, label, t
+from dashboard.page import Section, fetch, show
 from dashboard.queries import Warehouse
-from dashboard.state import UrlState, href, lang_only
+from dashboard.state import UrlState, lang_only
+from etl.derive.siasar import GRADES
 
 # Rows that fit on A4 next to everything else (two columns of 26); the rest are counted.
 JASS_MAX = 52
@@ -30,17 +33,66 @@ def skeleton() -> html.Div:
     return html.Div(html.Button(id=ids.FI_PRINT), hidden=True)
 
 
+@dataclass(frozen=True)
+class Sheet:
+    """A known district's sheet as read from the warehouse."""
+
+    history: pd.DataFrame
+    places: district_map.Places  # issue 17: the district's outline
+    goals: pd.DataFrame
+    readiness: pd.DataFrame
+    orgs: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class SheetData:
+    """The sheet's data: the district (None: unknown), how fresh the data is, the date, and
+    the sheet's body (None when the district is unknown)."""
+
+    info: Section[dict[str, Any] | None]
+    freshness: dict[str, Any] | None = None
+    today: dt.date | None = None
+    sheet: Section[Sheet] | None = None
+
+
+def load(wh: Warehouse, ubigeo: str, today: dt.date | None = None) -> SheetData:
+    """Everything the sheet shows, its body with its value or its error."""
+    info = fetch(lambda: wh.district(str(ubigeo or "").zfill(6)))
+    found = info.value
+    if not isinstance(found, dict):
+        return SheetData(info)
+    code = str(found["ubigeo"])
+    freshness, as_of = wh.freshness(), today or wh.as_of()
+
+    def sheet() -> Sheet:
+        history = wh.district_history(code)
+        places = district_map.Places(found, wh.cp_points(code), wh.jass_points(code))
+        goals, readiness = wh.goals_for(code), wh.exit_readiness(code)
+        return Sheet(history, places, goals, readiness, wh.organisations(code))
+
+    return SheetData(info, freshness, as_of, fetch(sheet))
+
+
 def layout(wh: Warehouse, state: UrlState, ubigeo: str, today: dt.date | None = None) -> Any:
     """The sheet of one district, or a message for an unknown code."""
+    return render(load(wh, ubigeo, today), state, ubigeo)
+
+
+def render(data: SheetData, state: UrlState, ubigeo: str) -> Any:
+    """The sheet drawn from its data (never reads the warehouse)."""
     lang = state.lang
-    info = c.safe(lang, lambda: wh.district(str(ubigeo or "").zfill(6)))
-    if not isinstance(info, dict):
-        message = info if info is not None else t("di.unknown", lang, code=ubigeo or "")
+    info = data.info.value
+    if data.sheet is None or not isinstance(info, dict) or data.today is None:
+        message = (
+            show(lang, data.info, lambda _: None)
+            if not data.info.ok
+            else t("di.unknown", lang, code=ubigeo or "")
+        )
         return html.Main([html.Div(message, className="m-3"), skeleton()], id="main")
     body = [
         toolbar(info, state),
-        header(info, wh.freshness(), lang, today or wh.as_of()),
-        c.safe(lang, lambda: content(wh, info, lang)),
+        header(info, data.freshness, lang, data.today),
+        show(lang, data.sheet, lambda sheet: content(sheet, info, lang)),
     ]
     return html.Main(html.Div(body, className="ficha"), id="main", lang=lang)
 
@@ -53,7 +105,7 @@ def toolbar(info: dict[str, Any], state: UrlState) -> html.Div:
             html.Button(t("fi.print", lang), id=ids.FI_PRINT, className="btn btn-primary btn-sm"),
             dcc.Link(
                 t("fi.back", lang),
-                href=href(f"/distrito/{info['ubigeo']}", lang_only(state)),
+                href=urls.district(info["ubigeo"], lang_only(state)),
                 className="btn btn-outline-secondary btn-sm ms-2",
             ),
         ],
@@ -94,12 +146,11 @@ def header(info: dict[str, Any], load: dict[str, Any] | None, lang: str, today: 
     )
 
 
-def content(wh: Warehouse, info: dict[str, Any], lang: str) -> list[Any]:
+def content(sheet: Sheet, info: dict[str, Any], lang: str) -> list[Any]:
     """KPIs and location, then the JASS, then goals and exit readiness."""
-    ubigeo = info["ubigeo"]
-    history = wh.district_history(ubigeo)
+    history = sheet.history
     current = history.iloc[-1].to_dict() if not history.empty else {}
-    location = district_map.sheet_map(wh, info, lang)  # issue 17: the district's outline
+    location = district_map.sheet_map(info, sheet.places, lang)  # issue 17: the outline
     top = dbc.Row(
         [
             dbc.Col(kpis(current, lang), width=8),
@@ -115,16 +166,14 @@ def content(wh: Warehouse, info: dict[str, Any], lang: str) -> list[Any]:
         ],
         className="g-2 mb-1",
     )
-    goals = wh.goals_for(ubigeo)
-    readiness = wh.exit_readiness(ubigeo)
     bottom = dbc.Row(
         [
-            dbc.Col(block(t("di.goals", lang), goal_lines(goals, lang)), width=6),
-            dbc.Col(block(t("di.exit", lang), exit_lines(readiness, lang)), width=6),
+            dbc.Col(block(t("di.goals", lang), goal_lines(sheet.goals, lang)), width=6),
+            dbc.Col(block(t("di.exit", lang), exit_lines(sheet.readiness, lang)), width=6),
         ],
         className="g-2",
     )
-    jass = block(t("di.jass", lang), jass_tables(wh.organisations(ubigeo), lang))
+    jass = block(t("di.jass", lang), jass_tables(sheet.orgs, lang))
     return [top, jass, bottom]
 
 
@@ -137,7 +186,7 @@ def kpis(row: dict[str, Any], lang: str) -> Component:
     """The district's numbers of its latest year, as a compact definition grid."""
     if not row:
         return c.empty_state(t("common.no_data", lang))
-    grades = " · ".join(f"{g} {int(row.get(f'n_oc_{g.lower()}') or 0)}" for g in "ABCDE")
+    grades = " · ".join(f"{g} {int(row.get(f'n_oc_{g.lower()}') or 0)}" for g in GRADES)
     pairs = [
         (t("common.year", lang), str(int(row["anio"]))),
         (t("ind.cobertura_agua", lang), fmt_pct(row.get("cobertura_agua"), lang)),

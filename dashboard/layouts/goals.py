@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import dash_bootstrap_components as dbc
@@ -11,14 +12,15 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboard import components as c
-from dashboard import figures, ids
+from dashboard import figures, ids, urls
+from dashboard.callbacks import goals as goals_cb
 from dashboard.exports import EMPTY_TABLE, Source, Table, cell_number, rows_of
 from dashboard.i18n import fmt_date, fmt_num, fmt_pct, label, t
+from dashboard.page import Page, Section, fetch, from_state, show, value_or
 from dashboard.queries import Warehouse
 from dashboard.state import UrlState, to_search
 
-PATH = "/metas"
-NAME = "goals"
+PATH = urls.GOALS
 
 
 def goal_keys(goals: pd.DataFrame) -> list[str]:
@@ -34,35 +36,85 @@ def chosen_goal(keys: list[str], meta: str | None) -> str | None:
     return meta if meta in keys else (keys[0] if keys else None)
 
 
+@dataclass(frozen=True)
+class Progress:
+    """One goal's progress in the state's department, its activities (not read when there is
+    no progress) and the date its deadline is measured against."""
+
+    progress: pd.DataFrame
+    activities: pd.DataFrame
+    today: dt.date
+
+
+@dataclass(frozen=True)
+class GoalsData:
+    """The goal page's data: the catalogue, the departments, the chosen goal and its
+    progress (None: no goal to show)."""
+
+    goals: Section[pd.DataFrame]
+    departments: Section[pd.DataFrame]
+    chosen: str | None = None
+    goal: dict[str, Any] | None = None
+    detail: Section[Progress] | None = None
+
+
+def load(wh: Warehouse, state: UrlState, today: dt.date | None = None) -> GoalsData:
+    """The goal (newest by default) and department in the URL, and its progress."""
+    goals = fetch(wh.goals)
+    frame = goals.value if isinstance(goals.value, pd.DataFrame) else pd.DataFrame()
+    keys = goal_keys(frame)
+    chosen = chosen_goal(keys, state.meta)
+    departments = fetch(wh.departments)
+    if chosen is None:
+        return GoalsData(goals, departments)
+    goal = frame.iloc[keys.index(chosen)].to_dict()
+    return GoalsData(
+        goals, departments, chosen, goal, fetch(lambda: _progress(wh, goal, state, today))
+    )
+
+
+def _progress(
+    wh: Warehouse, goal: dict[str, Any], state: UrlState, today: dt.date | None
+) -> Progress:
+    anio, numero = int(goal["anio"]), int(goal["numero"])
+    as_of = today or wh.as_of()
+    df = wh.goal_progress(anio, numero, state.dep)
+    acts = wh.activities(anio, numero) if not df.empty else pd.DataFrame()
+    return Progress(df, acts, as_of)
+
+
 def layout(wh: Warehouse, state: UrlState, today: dt.date | None = None) -> Any:
     """The goal page for the goal (newest by default) and department in the URL."""
+    return render(load(wh, state, today), state)
+
+
+def render(data: GoalsData, state: UrlState) -> Any:
+    """The goal page drawn from its data (never reads the warehouse)."""
     lang = state.lang
-    goals = c.safe(lang, wh.goals)
+    goals = value_or(data.goals, pd.DataFrame())
     goals = goals if isinstance(goals, pd.DataFrame) else pd.DataFrame()
     keys = goal_keys(goals)
-    chosen = chosen_goal(keys, state.meta)
-    state = state.with_(meta=chosen, prov=None)
+    state = state.with_(meta=data.chosen, prov=None)
     name = "nombre_en" if lang == "en" else "nombre_es"
     options = [
         {"label": f"{k} · {n}", "value": k} for k, n in zip(keys, goals.get(name, []), strict=True)
     ]
     body: list[Any] = [
         html.H1(t("go.title", lang), className="h4 my-2"),
-        pickers(wh, state, options),
+        pickers(value_or(data.departments, None), state, options),
         dcc.Store(id=ids.GO_STATE, data={"lang": lang}),
     ]
-    if chosen is None:
+    goal = data.goal
+    if data.detail is None or goal is None:
         body += [c.empty_state(t("go.no_goals", lang)), _hidden_grids(state)]
     else:
-        row = goals.iloc[keys.index(chosen)].to_dict()
-        body.append(c.safe(lang, lambda: content(wh, row, state, today or wh.as_of())))
+        body.append(show(lang, data.detail, lambda p: content(p, goal, state)))
     return c.page(state, PATH, to_search(state), body)
 
 
-def pickers(wh: Warehouse, state: UrlState, options: list[dict[str, str]]) -> dbc.Row:
+def pickers(deps: pd.DataFrame | None, state: UrlState, options: list[dict[str, str]]) -> dbc.Row:
     """The goal and the department (the URL's `meta` and `dep`)."""
     lang = state.lang
-    deps = c.safe(lang, wh.departments)
     dep_options = (
         [{"label": n, "value": u} for u, n in zip(deps["ubigeo"], deps["nombre"], strict=True)]
         if isinstance(deps, pd.DataFrame)
@@ -232,10 +284,10 @@ def kpi_cards(df: pd.DataFrame, deadline: dt.date, today: dt.date, lang: str) ->
     return dbc.Row([dbc.Col(x, xs=6, md=4, xl=2) for x in cards], className="g-2 my-1")
 
 
-def content(wh: Warehouse, goal: dict[str, Any], state: UrlState, today: dt.date) -> list[Any]:
+def content(p: Progress, goal: dict[str, Any], state: UrlState) -> list[Any]:
     """KPIs, compliance charts, activities and the at-risk table of one goal."""
     lang = state.lang
-    df = wh.goal_progress(int(goal["anio"]), int(goal["numero"]), state.dep)
+    df, today = p.progress, p.today
     deadline = goal["fecha_limite"]
     head = [
         goal_title(goal, lang),
@@ -245,7 +297,7 @@ def content(wh: Warehouse, goal: dict[str, Any], state: UrlState, today: dt.date
     ]
     if df.empty:
         return [*head, c.empty_state(t("go.no_progress", lang)), _hidden_grids(state)]
-    acts = wh.activities(int(goal["anio"]), int(goal["numero"]))
+    acts = p.activities
     by = "provincia_nombre" if state.dep else "departamento_nombre"
     return [
         *head,
@@ -386,8 +438,8 @@ def at_risk_table(
         {"field": "mef", "headerName": t("di.mef", lang), "maxWidth": 110},
         {"field": "discrepancia", "headerName": "≠ MEF", "maxWidth": 90},
     ]
-    scope = f"_{dep}" if dep else ""
-    return Table(rows, cols, f"meta_{goal['anio']}_{goal['numero']}{scope}")
+    place = f"_{dep}" if dep else ""
+    return Table(rows, cols, f"meta_{goal['anio']}_{goal['numero']}{place}")
 
 
 def at_risk_grid(
@@ -459,9 +511,9 @@ def disagreement_table(
             "autoHeight": True,
         },
     ]
-    scope = f"_{dep}" if dep else ""
+    place = f"_{dep}" if dep else ""
     rows = disagreement_rows(df, names, lang)
-    return Table(rows, cols, f"discrepancias_{goal['anio']}_{goal['numero']}{scope}")
+    return Table(rows, cols, f"discrepancias_{goal['anio']}_{goal['numero']}{place}")
 
 
 def disagreement_grid(
@@ -473,7 +525,7 @@ def disagreement_grid(
 
 
 # ------------------------------------------------------------------ export sources -----------
-# The goal's tables rebuilt for their export links (dashboard/layouts/tables.py).
+# The goal's tables rebuilt for their export links (the page's `exports`).
 
 
 def _goal_source(
@@ -508,4 +560,19 @@ activity_source = _goal_source(
 disagreement_source = _goal_source(
     "discrepancias",
     lambda goal, df, acts, state: disagreement_table(df, acts, goal, state.dep, state.lang),
+)
+
+
+PAGE = Page(
+    "goals",
+    PATH,
+    from_state(layout),
+    nav="nav.goals",
+    exports={
+        ids.GO_GRID: at_risk_source,
+        ids.GO_ACT_GRID: activity_source,
+        ids.GO_DIS_GRID: disagreement_source,
+    },
+    grids=(ids.GO_GRID, ids.GO_ACT_GRID, ids.GO_DIS_GRID),
+    register=goals_cb.register,
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import dash_bootstrap_components as dbc
@@ -9,9 +10,8 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboard import components as c
-from dashboard import figures, ids
+from dashboard import figures, ids, urls
 from dashboard.i18n import (
-    ITEM_DIMENSION,
     fmt_bool,
     fmt_date,
     fmt_num,
@@ -20,12 +20,13 @@ from dashboard.i18n import (
     t,
 )
 from dashboard.layouts import siasar
+from dashboard.page import Page, Section, fetch, show
 from dashboard.queries import Warehouse
-from dashboard.state import UrlState, href, lang_only, to_search
+from dashboard.server.config import Settings
+from dashboard.state import UrlState, from_params, lang_only, to_search
+from etl.derive import health
 
-PATH = "/jass/<codigo_oc>"
-NAME = "jass"
-DIMENSIONS = ("organizacion", "finanzas", "operacion", "calidad")
+PATH = urls.JASS
 
 
 def skeleton() -> html.Div:
@@ -33,16 +34,61 @@ def skeleton() -> html.Div:
     return html.Div([dcc.Graph(id=ids.OC_HISTORY)], hidden=True)
 
 
+@dataclass(frozen=True)
+class Record:
+    """A known JASS's scores, visits and SIASAR systems."""
+
+    scores: pd.DataFrame
+    visits: pd.DataFrame
+    siasar: siasar.Found  # issue 15
+
+
+@dataclass(frozen=True)
+class JassData:
+    """The JASS page's data: the organisation (None: unknown), its district and its record."""
+
+    org: Section[dict[str, Any] | None]
+    district: dict[str, Any] | None = None
+    record: Section[Record] | None = None  # None: nothing more was read
+
+
+def load(wh: Warehouse, codigo_oc: str | None) -> JassData:
+    """Everything the JASS page shows, each section with its value or its error."""
+    org = fetch(lambda: wh.organisation(str(codigo_oc or "")))
+    found = org.value
+    if not isinstance(found, dict):
+        return JassData(org)
+    district = wh.district(found["ubigeo"]) or {"nombre": found["ubigeo"]}
+    code = found["codigo_oc"]
+
+    def record() -> Record:
+        scores, visits = wh.scores(code), wh.visits(code)
+        return Record(scores, visits, siasar.load_jass(wh, code))
+
+    return JassData(org, district, fetch(record))
+
+
 def layout(wh: Warehouse, state: UrlState, codigo_oc: str | None) -> Any:
     """The page of one community organisation."""
+    return render(load(wh, codigo_oc), state, codigo_oc)
+
+
+def render(data: JassData, state: UrlState, codigo_oc: str | None) -> Any:
+    """The JASS page drawn from its data (never reads the warehouse)."""
     lang = state.lang
-    path = f"/jass/{codigo_oc}"
-    org = c.safe(lang, lambda: wh.organisation(str(codigo_oc or "")))
-    if not isinstance(org, dict):
-        message = org if org is not None else c.not_found(state, "oc.unknown", codigo_oc)
+    path = urls.jass_path(str(codigo_oc))
+    org = data.org.value
+    if data.record is None or not isinstance(org, dict) or data.district is None:
+        message = (
+            show(lang, data.org, lambda _: None)
+            if not data.org.ok
+            else c.not_found(state, "oc.unknown", codigo_oc)
+        )
         return c.page(state, path, to_search(state), [html.Div(message, className="mt-3")])
-    district = wh.district(org["ubigeo"]) or {"nombre": org["ubigeo"]}
-    body = [header(org, district, state), c.safe(lang, lambda: content(wh, org, state))]
+    body = [
+        header(org, data.district, state),
+        show(lang, data.record, lambda r: content(r, org, state)),
+    ]
     return c.page(state, path, to_search(state), body)
 
 
@@ -58,7 +104,7 @@ def header(org: dict[str, Any], district: dict[str, Any], state: UrlState) -> ht
                 [
                     dcc.Link(
                         district["nombre"],
-                        href=href(f"/distrito/{org['ubigeo']}", lang_only(state)),
+                        href=urls.district(org["ubigeo"], lang_only(state)),
                     ),
                     " › ",
                     html.Span(org["nombre"]),
@@ -71,11 +117,10 @@ def header(org: dict[str, Any], district: dict[str, Any], state: UrlState) -> ht
     )
 
 
-def content(wh: Warehouse, org: dict[str, Any], state: UrlState) -> list[Any]:
+def content(record: Record, org: dict[str, Any], state: UrlState) -> list[Any]:
     """Register, score and history sections."""
     lang = state.lang
-    scores = wh.scores(org["codigo_oc"])
-    visits = wh.visits(org["codigo_oc"])
+    scores, visits = record.scores, record.visits
     latest = scores[scores["es_ultima"].astype(bool)] if not scores.empty else scores
     score_body = (
         score_section(latest.iloc[-1].to_dict(), lang)
@@ -100,9 +145,8 @@ def content(wh: Warehouse, org: dict[str, Any], state: UrlState) -> list[Any]:
                             ),
                         ),
                         c.section(t("oc.visits", lang), visits_table(visits, lang)),
-                        siasar.jass_section(  # issue 15
-                            wh,
-                            org["codigo_oc"],
+                        siasar.render_jass(  # issue 15
+                            record.siasar,
                             state,
                             latest.iloc[-1].to_dict() if not latest.empty else None,
                         ),
@@ -171,7 +215,7 @@ def item_groups(items: dict[str, Any]) -> dict[str, dict[str, Any]]:
         if isinstance(value, dict):
             groups.setdefault(key, {}).update(value)
         else:
-            groups.setdefault(ITEM_DIMENSION.get(key, "otros"), {})[key] = value
+            groups.setdefault(health.dimension_of(key) or "otros", {})[key] = value
     return groups
 
 
@@ -216,7 +260,7 @@ def score_section(score: dict[str, Any], lang: str) -> html.Div:
             ],
             className="col-md-6",
         )
-        for d in (*DIMENSIONS, "otros")
+        for d in (*health.dimensions(), "otros")
         if d in groups or d in score
     ]
     low = _codes(score.get("items_bajos"))
@@ -323,3 +367,13 @@ def visits_table(visits: pd.DataFrame, lang: str) -> Any:
         className="small mb-0",
         striped=True,
     )
+
+
+def draw(view: Warehouse, settings: Settings, params: dict[str, Any]) -> Any:
+    rest = {k: v for k, v in params.items() if k != "codigo_oc"}
+    if params.get("codigo_oc") is None:  # Dash's id check calls layouts without arguments
+        return skeleton()
+    return layout(view, from_params(rest, settings.lang), params["codigo_oc"])
+
+
+PAGE = Page("jass", PATH, draw)

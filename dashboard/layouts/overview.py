@@ -2,38 +2,115 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
-from dashboard import boundaries, choropleth, figures, ids, poverty
+from dashboard import boundaries, choropleth, figures, ids, poverty, urls
 from dashboard import components as c
+from dashboard.callbacks import overview as overview_cb
+from dashboard.callbacks.overview import district_options
 from dashboard.i18n import evidence_params, fmt_num, fmt_pct, label, t
+from dashboard.page import Page, Section, fetch, show, value_or
 from dashboard.queries import Warehouse
-from dashboard.state import INDICATORS, UrlState, href, lang_only, to_search
-from etl.derive.siasar import GRADE_COLORS
+from dashboard.server.config import Settings
+from dashboard.state import INDICATORS, UrlState, from_params, lang_only, to_search
+from etl.derive.siasar import GRADE_COLORS, GRADES
 
-PATH = "/"
-NAME = "overview"
+PATH = urls.OVERVIEW
+
+
+def draw(view: Warehouse, settings: Settings, params: dict[str, Any]) -> Any:
+    return layout(view, from_params(params, settings.lang), settings.map_tiles)
+
+
+PAGE = Page(
+    "overview",
+    PATH,
+    draw,
+    nav="nav.overview",
+    exports={poverty.OV_BRECHA: poverty.source},  # issue 17
+    register=overview_cb.register,
+)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The filtered districts (with their gap, issue 17), their totals and the map's
+    reference (the capitals' points with tiles, else the shapes' reference)."""
+
+    districts: pd.DataFrame
+    coverage: Any = None
+    goals: Any = None
+    reference: pd.DataFrame | None = None
+
+
+@dataclass(frozen=True)
+class OverviewData:
+    """The overview's data: the years with data, the year shown, the filters' options and
+    the summary of the filtered districts (None: no year to show)."""
+
+    restricted: bool  # a scoped account: the title says so
+    years: Section[list[int]]
+    year: int | None
+    departments: Section[pd.DataFrame]
+    provinces: Section[pd.DataFrame] | None  # None: no department chosen
+    districts: Section[pd.DataFrame] | None
+    summary: Section[Summary] | None = None
+
+
+def load(wh: Warehouse, state: UrlState, tiles: str | None = None) -> OverviewData:
+    """Everything the overview shows, each section with its value or its error."""
+    years = fetch(lambda: wh.data_years(state.dep, state.prov))
+    anio = default_year(years.value if isinstance(years.value, list) else [], state.anio)
+    dep = state.dep
+    # Nationally the 1,900 districts are searched as the user types (callbacks/overview.py),
+    # not shipped with the page; within a department the list is short enough to embed.
+    return OverviewData(
+        restricted=wh.scope.restricted,
+        years=years,
+        year=anio,
+        departments=fetch(wh.departments),
+        provinces=fetch(lambda: wh.provinces(dep)) if dep else None,
+        districts=fetch(lambda: wh.districts(dep, state.prov)) if dep else None,
+        summary=None
+        if anio is None
+        else fetch(lambda: _summary(wh, state.with_(anio=anio), tiles)),
+    )
+
+
+def _summary(wh: Warehouse, state: UrlState, tiles: str | None) -> Summary:
+    anio = int(state.anio or 0)
+    df = poverty.with_gap(wh.district_summary(anio, state.dep, state.prov))
+    if df.empty:
+        return Summary(df)
+    coverage = wh.coverage_totals(anio, state.dep, state.prov)
+    goals = wh.goal_totals(anio, state.dep, state.prov)
+    reference = wh.reference_points() if tiles else wh.map_reference(state.dep, state.prov)
+    return Summary(df, coverage, goals, reference)
 
 
 def layout(wh: Warehouse, state: UrlState, tiles: str | None = None) -> Any:
     """The overview for the state's year and location."""
+    return render(load(wh, state, tiles), state, tiles)
+
+
+def render(data: OverviewData, state: UrlState, tiles: str | None = None) -> Any:
+    """The overview drawn from its data (never reads the warehouse)."""
     lang = state.lang
-    years = c.safe(lang, lambda: wh.data_years(state.dep, state.prov))
+    years = value_or(data.years, [])
     years = years if isinstance(years, list) else []
-    anio = default_year(years, state.anio)
+    anio = data.year
     if anio is not None and anio not in years:
         years = sorted([*years, anio], reverse=True)  # a shared link's year stays selectable
     chosen = state.anio  # only a year the user chose travels in the URL
     state = state.with_(anio=anio)
     body: list[Any] = [
-        html.H1(
-            t("ov.title_scoped" if wh.scope.restricted else "ov.title", lang), className="h4 my-2"
-        ),
-        filters(wh, state, years),
+        html.H1(t("ov.title_scoped" if data.restricted else "ov.title", lang), className="h4 my-2"),
+        filters(data, state, years),
         dcc.Store(
             id=ids.OV_STATE,
             data={
@@ -46,11 +123,11 @@ def layout(wh: Warehouse, state: UrlState, tiles: str | None = None) -> Any:
             },
         ),
     ]
-    if anio is None:
+    if data.summary is None:
         body.append(c.empty_state(t("common.no_data", lang)))
         body.append(_graphs_placeholder())
     else:
-        body.append(c.safe(lang, lambda: content(wh, state, tiles)))
+        body.append(show(lang, data.summary, lambda summary: content(summary, state, tiles)))
     return c.page(state, PATH, to_search(state), body)
 
 
@@ -62,15 +139,13 @@ def default_year(data_years: list[int], wanted: int | None) -> int | None:
     return data_years[0] if data_years else None
 
 
-def filters(wh: Warehouse, state: UrlState, years: list[int]) -> dbc.Row:
+def filters(data: OverviewData, state: UrlState, years: list[int]) -> dbc.Row:
     """Department → province → district cascade, year and indicator."""
     lang = state.lang
-    deps = _options(c.safe(lang, wh.departments))
+    deps = _options(value_or(data.departments, None))
     dep = state.dep
-    provs = _options(c.safe(lang, lambda: wh.provinces(dep))) if dep else []
-    # Nationally the 1,900 districts are searched as the user types (callbacks/overview.py),
-    # not shipped with the page; within a department the list is short enough to embed.
-    dists = district_options(c.safe(lang, lambda: wh.districts(dep, state.prov))) if dep else []
+    provs = _options(value_or(data.provinces, None)) if data.provinces is not None else []
+    dists = district_options(value_or(data.districts, None)) if data.districts is not None else []
     pick = t("ov.pick_dist", lang) if dep else t("ov.type_dist", lang)
     return dbc.Row(
         [
@@ -113,14 +188,6 @@ def _options(frame: Any) -> list[dict[str, str]]:
     return [{"label": n, "value": u} for u, n in zip(frame["ubigeo"], frame["nombre"], strict=True)]
 
 
-def district_options(frame: Any) -> list[dict[str, str]]:
-    """ "Name (Province)" options: the province tells apart the many districts named alike."""
-    if not isinstance(frame, pd.DataFrame) or frame.empty:
-        return []
-    names = zip(frame["ubigeo"], frame["nombre"], frame["provincia_nombre"], strict=True)
-    return [{"label": f"{n} ({p})", "value": u} for u, n, p in names]
-
-
 def _field(
     cid: str,
     text: str,
@@ -154,14 +221,12 @@ def _field(
     )
 
 
-def content(wh: Warehouse, state: UrlState, tiles: str | None) -> list[Any]:
+def content(summary: Summary, state: UrlState, tiles: str | None) -> list[Any]:
     """KPIs and charts for the filtered districts."""
-    lang, anio = state.lang, int(state.anio or 0)
-    df = poverty.with_gap(wh.district_summary(anio, state.dep, state.prov))
+    lang = state.lang
+    df, coverage, goals = summary.districts, summary.coverage, summary.goals
     if df.empty:
         return [c.empty_state(t("ov.no_districts", lang)), _graphs_placeholder()]
-    coverage = wh.coverage_totals(anio, state.dep, state.prov)
-    goals = wh.goal_totals(anio, state.dep, state.prov)
     counts = grade_counts(df)
     return [
         kpis(df, coverage, counts, goals, lang),
@@ -170,7 +235,9 @@ def content(wh: Warehouse, state: UrlState, tiles: str | None) -> list[Any]:
                 dbc.Col(
                     c.section(
                         t("ov.map", lang),
-                        dcc.Loading(overview_map(wh, df, state, tiles), delay_show=300),
+                        dcc.Loading(
+                            overview_map(summary.reference, df, state, tiles), delay_show=300
+                        ),
                         help_text=t("ov.map_help", lang),
                     ),
                     lg=7,
@@ -204,12 +271,11 @@ def content(wh: Warehouse, state: UrlState, tiles: str | None) -> list[Any]:
     ]
 
 
-def overview_map(wh: Warehouse, df: pd.DataFrame, state: UrlState, tiles: str | None) -> Any:
+def overview_map(reference: Any, df: pd.DataFrame, state: UrlState, tiles: str | None) -> Any:
     """District shapes coloured by the indicator (offline); with tiles, the capitals' points."""
     if tiles:
-        figure = figures.map_figure(df, wh.reference_points(), state.ind, state.lang, tiles)
+        figure = figures.map_figure(df, reference, state.ind, state.lang, tiles)
         return dcc.Graph(id=ids.OV_MAP, figure=figure, config=c.GRAPH_CONFIG, className="ov-map")
-    reference = wh.map_reference(state.dep, state.prov)
     figure = choropleth.overview_map(
         df, reference, state.ind, state.lang, boundaries.districts_url()
     )
@@ -245,7 +311,7 @@ def ranking_bars(df: pd.DataFrame, state: UrlState, n: int = 8) -> html.Div:
         items.append(
             html.Li(
                 [
-                    dcc.Link(who, href=href(f"/distrito/{code}", district), className="hbar-name"),
+                    dcc.Link(who, href=urls.district(code, district), className="hbar-name"),
                     html.Span(
                         html.Span(
                             className="hbar-fill",
@@ -293,7 +359,7 @@ def grade_bars(counts: dict[str, int], lang: str) -> html.Div:
     """JASS per SIASAR grade: a column per grade in the SIASAR colours, the count above it."""
     if sum(counts.values()) == 0:
         return html.Div(c.empty_state(t("di.no_jass", lang)), id=ids.OV_GRADES)
-    values = {g: int(counts.get(g, 0)) for g in figures.GRADES}
+    values = {g: int(counts.get(g, 0)) for g in GRADES}
     top = max(values.values())
     grade = t("common.grade", lang)
     columns = [
@@ -371,7 +437,7 @@ def coverage_cards(coverage: dict[str, float], lang: str) -> list[dbc.Card]:
 
 def grade_counts(df: pd.DataFrame) -> dict[str, int]:
     """JASS per grade summed over the districts."""
-    return {g: int(df[f"n_oc_{g.lower()}"].sum()) for g in ("A", "B", "C", "D", "E")}
+    return {g: int(df[f"n_oc_{g.lower()}"].sum()) for g in GRADES}
 
 
 def goals_card(goals: tuple[int, int, int], anio: int, lang: str) -> dbc.Card:

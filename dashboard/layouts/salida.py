@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import dash_bootstrap_components as dbc
@@ -9,22 +10,45 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboard import components as c
-from dashboard import ids
+from dashboard import ids, urls
+from dashboard.callbacks import exit as exit_cb
 from dashboard.exports import EMPTY_TABLE, Table
 from dashboard.i18n import fmt_date, label, t
+from dashboard.page import Page, Section, fetch, from_state, show, value_or
 from dashboard.queries import Warehouse
-from dashboard.state import UrlState, href, lang_only, to_search
+from dashboard.state import UrlState, lang_only, to_search
 
-PATH = "/salida"
-NAME = "exit"
+PATH = urls.EXIT
+
+
+@dataclass(frozen=True)
+class ExitData:
+    """The exit page's data: the NGO portfolios, the chosen one and its districts."""
+
+    portfolios: Section[list]
+    chosen: str | None = None
+    portfolio: Section[pd.DataFrame] | None = None  # None: no portfolio to show
+
+
+def load(wh: Warehouse, state: UrlState) -> ExitData:
+    """The portfolios and the chosen one's readiness (the first NGO by default)."""
+    portfolios = fetch(wh.portfolios)
+    chosen = chosen_portfolio(portfolios.value or [], state.ong)
+    if chosen is None:
+        return ExitData(portfolios)
+    return ExitData(portfolios, chosen, fetch(lambda: wh.portfolio(chosen)))
 
 
 def layout(wh: Warehouse, state: UrlState) -> Any:
     """The readiness of one portfolio (the first NGO by default)."""
+    return render(load(wh, state), state)
+
+
+def render(data: ExitData, state: UrlState) -> Any:
+    """The exit page drawn from its data (never reads the warehouse)."""
     lang = state.lang
-    orgs = c.safe(lang, wh.portfolios)
-    orgs = orgs if isinstance(orgs, list) else []
-    chosen = chosen_portfolio(orgs, state.ong)
+    orgs = value_or(data.portfolios, [])
+    chosen = data.chosen
     state = state.with_(ong=chosen)
     body: list[Any] = [
         html.H1([t("ex.title", lang), c.local_model_badge(lang)], className="h4 my-2"),
@@ -39,10 +63,10 @@ def layout(wh: Warehouse, state: UrlState) -> Any:
         ),
         dcc.Store(id=ids.EX_STATE, data={"lang": lang}),
     ]
-    if chosen is None:
+    if data.portfolio is None:
         body += [c.empty_state(t("ex.none", lang)), _grid(state, EMPTY_TABLE)]
     else:
-        body.append(c.safe(lang, lambda: content(wh.portfolio(chosen), state)))
+        body.append(show(lang, data.portfolio, lambda df: content(df, state)))
     return c.page(state, PATH, to_search(state), body)
 
 
@@ -101,7 +125,7 @@ def content(df: pd.DataFrame, state: UrlState) -> list[Any]:
     lang = state.lang
     links = html.Div(
         [
-            dcc.Link(n, href=href(f"/distrito/{u}", lang_only(state)), className="me-3 small")
+            dcc.Link(n, href=urls.district(u, lang_only(state)), className="me-3 small")
             for n, u in zip(df["nombre"], df["ubigeo"], strict=True)
         ]
     )
@@ -110,8 +134,19 @@ def content(df: pd.DataFrame, state: UrlState) -> list[Any]:
 
 
 def exit_source(wh: Warehouse, state: UrlState, _key: str | None) -> Table | None:
-    """The portfolio's table rebuilt for its export links (dashboard/layouts/tables.py)."""
+    """The portfolio's table rebuilt for its export links (the page's `exports`)."""
     chosen = chosen_portfolio(wh.portfolios(), state.ong)
     if chosen is None:
         return None
     return exit_table(wh.portfolio(chosen), state.with_(ong=chosen))
+
+
+PAGE = Page(
+    "exit",
+    PATH,
+    from_state(layout),
+    nav="nav.exit",
+    exports={ids.EX_GRID: exit_source},
+    grids=(ids.EX_GRID,),
+    register=exit_cb.register,
+)

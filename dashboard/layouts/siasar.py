@@ -7,6 +7,7 @@ etl/derive/siasar.py), labelled SIASAR with its survey date, never mixed with ou
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import dash_bootstrap_components as dbc
@@ -14,10 +15,10 @@ import pandas as pd
 from dash import html
 
 from dashboard import components as c
-from dashboard import siasar_data
+from dashboard import siasar_data, urls
 from dashboard.i18n import fmt_date, fmt_num, t
 from dashboard.queries import Warehouse
-from dashboard.state import UrlState, href, lang_only
+from dashboard.state import UrlState, lang_only
 
 STATES = {
     "A": ("bueno", "good"),
@@ -70,7 +71,7 @@ def _text(value: Any) -> str | None:
 def _jass_cell(row: dict[str, Any], state: UrlState) -> Any:
     if _text(row.get("codigo_oc")):
         how = t(f"sia.link_{_text(row.get('vinculo')) or 'nombre'}", state.lang)
-        link = html.A(row["codigo_oc"], href=href(f"/jass/{row['codigo_oc']}", lang_only(state)))
+        link = html.A(row["codigo_oc"], href=urls.jass(row["codigo_oc"], lang_only(state)))
         return html.Span([link, html.Span(f" ({how})", className="small text-muted")])
     return html.Span(t("sia.unlinked", state.lang), className="small text-muted")
 
@@ -150,18 +151,37 @@ def disagreement_list(frame: pd.DataFrame, state: UrlState, with_jass: bool = Tr
         )
         parts: list[Any] = [text]
         if with_jass:
-            link = html.A(
-                row["codigo_oc"], href=href(f"/jass/{row['codigo_oc']}", lang_only(state))
-            )
+            link = html.A(row["codigo_oc"], href=urls.jass(row["codigo_oc"], lang_only(state)))
             parts = [link, ": ", text]
         items.append(html.Li(parts))
     return html.Ul(items, className="small mb-0 siasar-disagreements")
 
 
+@dataclass(frozen=True)
+class Found:
+    """SIASAR's systems of a district or a JASS, and where they disagree with our visits
+    (not read when there are no systems)."""
+
+    systems: pd.DataFrame
+    disagreements: pd.DataFrame | None = None
+
+
+def load_district(wh: Warehouse, ubigeo: str) -> Found:
+    systems = siasar_data.district_systems(wh, ubigeo)
+    if systems.empty:
+        return Found(systems)
+    return Found(systems, siasar_data.disagreements(wh, ubigeo=ubigeo))
+
+
 def district_sections(wh: Warehouse, ubigeo: str, state: UrlState) -> list[Any]:
     """The district's SIASAR systems and disagreements; nothing when SIASAR has none here."""
+    return render_district(load_district(wh, ubigeo), state)
+
+
+def render_district(found: Found, state: UrlState) -> list[Any]:
+    """The district page's SIASAR sections, drawn from what load_district read."""
     lang = state.lang
-    systems = siasar_data.district_systems(wh, ubigeo)
+    systems = found.systems
     if systems.empty:
         return []
     body = html.Div(
@@ -170,7 +190,7 @@ def district_sections(wh: Warehouse, ubigeo: str, state: UrlState) -> list[Any]:
             systems_table(systems, state),
         ]
     )
-    disagreements = siasar_data.disagreements(wh, ubigeo=ubigeo)
+    disagreements = found.disagreements
     return [
         c.section(t("sia.systems", lang), body, badge=siasar_badge(lang)),
         c.section(
@@ -182,12 +202,24 @@ def district_sections(wh: Warehouse, ubigeo: str, state: UrlState) -> list[Any]:
     ]
 
 
+def load_jass(wh: Warehouse, codigo_oc: str) -> Found:
+    systems = siasar_data.jass_systems(wh, codigo_oc)
+    if systems.empty:
+        return Found(systems)
+    return Found(systems, siasar_data.disagreements(wh, codigo_oc=codigo_oc))
+
+
 def jass_section(
     wh: Warehouse, codigo_oc: str, state: UrlState, score: dict[str, Any] | None
 ) -> Any:
     """SIASAR's grade of the JASS's linked systems beside the local health grade, each dated."""
+    return render_jass(load_jass(wh, codigo_oc), state, score)
+
+
+def render_jass(found: Found, state: UrlState, score: dict[str, Any] | None) -> Any:
+    """The JASS page's SIASAR section, drawn from what load_jass read."""
     lang = state.lang
-    systems = siasar_data.jass_systems(wh, codigo_oc)
+    systems = found.systems
     if systems.empty:
         return None
     ours = html.Div(
@@ -224,7 +256,6 @@ def jass_section(
         )
         for r in systems.to_dict("records")
     ]
-    found = siasar_data.disagreements(wh, codigo_oc=codigo_oc)
     return c.section(
         t("sia.jass_title", lang),
         html.Div(
@@ -232,7 +263,7 @@ def jass_section(
                 ours,
                 *theirs,
                 html.Hr(className="my-2"),
-                disagreement_list(found, state, with_jass=False),
+                disagreement_list(found.disagreements, state, with_jass=False),
             ]
         ),
         badge=siasar_badge(lang),
@@ -242,8 +273,12 @@ def jass_section(
 
 def unlinked_section(wh: Warehouse, state: UrlState) -> Any:
     """Data page: systems no JASS is linked to, with the candidates a person can confirm."""
+    return render_unlinked(siasar_data.unlinked_systems(wh), state)
+
+
+def render_unlinked(systems: pd.DataFrame, state: UrlState) -> Any:
+    """The data page's unlinked systems, drawn from siasar_data.unlinked_systems."""
     lang = state.lang
-    systems = siasar_data.unlinked_systems(wh)
     if systems.empty:
         return None
     rows = []
@@ -256,9 +291,7 @@ def unlinked_section(wh: Warehouse, state: UrlState) -> Any:
             html.Tr(
                 [
                     html.Td(r["id"]),
-                    html.Td(
-                        html.A(r["ubigeo"], href=href(f"/distrito/{r['ubigeo']}", lang_only(state)))
-                    ),
+                    html.Td(html.A(r["ubigeo"], href=urls.district(r["ubigeo"], lang_only(state)))),
                     html.Td(_text(r.get("nombre")) or "—"),
                     html.Td(_text(r.get("pse")) or "—"),
                     html.Td(_text(r.get("comunidades")) or "—"),

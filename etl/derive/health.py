@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -81,6 +82,32 @@ def load_model(path: Path = MODEL_PATH, evidence_path: Path = EVIDENCE_PATH) -> 
         prioridad=dict(ev.prioridad),
         evidencia=ev,
     )
+
+
+# ------------------------------------------------------------------ the model's words -------
+# What the dashboard reads to name and group the score (issue 13): the shipped model file is
+# the one place an item's dimension is written.
+
+
+@cache
+def shipped_model() -> Model:
+    """The model of data/modelo_salud.yaml, read once per process."""
+    return load_model()
+
+
+def dimensions(model: Model | None = None) -> tuple[str, ...]:
+    """The model's dimensions, in the file's order."""
+    return tuple((model or shipped_model()).dimensiones)
+
+
+def items(model: Model | None = None) -> tuple[str, ...]:
+    """The model's items, dimension by dimension, in the file's order."""
+    return tuple(i.id for i in (model or shipped_model()).items)
+
+
+def dimension_of(item: str, model: Model | None = None) -> str | None:
+    """The dimension an item belongs to; None for a code the model does not have."""
+    return next((i.dimension for i in (model or shipped_model()).items if i.id == item), None)
 
 
 # ------------------------------------------------------------------ item rules -------------

@@ -9,6 +9,9 @@ from __future__ import annotations
 import math
 import numbers
 
+# The A–E grade scale (SIASAR's; our health grade uses it too), best first: E is "not enough
+# data". Its colours are SIASAR's; every chart, badge and map reads them from here.
+GRADES = ("A", "B", "C", "D", "E")
 GRADE_COLORS = {
     "A": "#54BA46",
     "B": "#FFFF39",
@@ -18,7 +21,7 @@ GRADE_COLORS = {
 }
 # Component state grades (A-D) as scores, for infrastructure state (SIASAR convention).
 STATE_SCORE = {"A": 1.0, "B": 0.7, "C": 0.4, "D": 0.0}
-GRADE_ORDER = ("E", "D", "C", "B", "A")
+GRADE_ORDER = tuple(reversed(GRADES))  # worst first
 # Lower bound of each grade; the next grade up from D, C, B.
 GRADE_FLOOR = {"A": 0.9, "B": 0.7, "C": 0.4, "D": 0.0}
 

@@ -10,7 +10,7 @@ import datetime as dt
 
 import pandas as pd
 
-GRADES = ("A", "B", "C", "D", "E")
+from etl.derive.siasar import GRADES
 
 
 def summary_years(f: dict[str, pd.DataFrame], as_of: dt.date) -> list[int]:

@@ -50,7 +50,7 @@ def server(tiny_url) -> Iterator[str]:
     from werkzeug.serving import make_server
 
     from dashboard import create_app
-    from dashboard.config import Settings
+    from dashboard.server.config import Settings
 
     port = _free_port()
     app = create_app(Settings(database_url=tiny_url, host="127.0.0.1", port=port))

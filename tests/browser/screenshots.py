@@ -58,7 +58,7 @@ def serve(url: str) -> tuple[str, Any]:
     from werkzeug.serving import make_server
 
     from dashboard import create_app
-    from dashboard.config import Settings
+    from dashboard.server.config import Settings
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per page, not per file
     port = _free_port()

@@ -41,8 +41,8 @@ def login_server(own_url, tmp_path_factory) -> Iterator[str]:
     from werkzeug.serving import make_server
 
     from dashboard import create_app
-    from dashboard.auth import AccountStore
-    from dashboard.config import Settings
+    from dashboard.server.auth import AccountStore
+    from dashboard.server.config import Settings
     from etl import db
 
     tiny_url = own_url

@@ -28,7 +28,7 @@ import requests
 from sqlalchemy import func, select
 
 from dashboard import create_app, exports, ids, uploads
-from dashboard.auth import AccountStore
+from dashboard.server.auth import AccountStore
 from etl import schema as s
 from etl.read import ReadError, read_file
 from tests.browser.fixture_data import CASCAS, CHACHA, fill_warehouse
@@ -657,7 +657,7 @@ def test_sec182_anonymous_health_hides_the_database_when_it_is_down():
     from flask import Flask
     from sqlalchemy import create_engine
 
-    from dashboard import health
+    from dashboard.server import health
 
     dead = "postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2"
     probe = Flask("probe")

@@ -22,10 +22,10 @@ import pytest
 from sqlalchemy import func, select
 
 from dashboard import create_app, ids, uploads
-from dashboard.auth import AccountError, AccountStore
-from dashboard.config import Settings
-from dashboard.layouts.tables import SOURCES
-from dashboard.security import StartupRefused, content_security_policy
+from dashboard.pages import SOURCES
+from dashboard.server.auth import AccountError, AccountStore
+from dashboard.server.config import Settings
+from dashboard.server.security import StartupRefused, content_security_policy
 from etl import schema as s
 from tests.browser.fixture_data import CASCAS, CHACHA, fill_warehouse
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from dashboard import create_app
-from dashboard.config import Settings
+from dashboard.server.config import Settings
 from etl import db, load, sample
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -121,11 +121,11 @@ def test_srv005_five_users_ten_seconds_under_gunicorn_zero_errors(tiny_sqlite):
 
 def test_srv006_the_serving_app_freezes_its_start_up_objects(tiny_sqlite):
     """`app.server` (what gunicorn serves) moves its start-up objects out of the collector's
-    walks (dashboard.speed.settle_heap); `create_app` alone, as tests use it, does not."""
+    walks (dashboard.server.speed.settle_heap); `create_app` alone, as tests use it, does not."""
     code = (
         "import gc, app\n"
         "from dashboard import create_app\n"
-        "from dashboard.config import Settings\n"
+        "from dashboard.server.config import Settings\n"
         "create_app(Settings()); before = gc.get_freeze_count()\n"
         "app.server; print(before, gc.get_freeze_count())\n"
     )

@@ -9,9 +9,10 @@ import plotly.io as pio
 import pytest
 from plotly.io.json import to_json_plotly
 
-from dashboard import boundaries, choropleth, create_app, speed
-from dashboard.config import Settings
+from dashboard import boundaries, choropleth, create_app
 from dashboard.queries import Warehouse
+from dashboard.server import speed
+from dashboard.server.config import Settings
 from tests.browser.fixture_data import CASCAS, CHACHA, fill_warehouse
 
 

@@ -10,7 +10,7 @@ import pytest
 from dash.development.base_component import Component
 
 from dashboard import create_app
-from dashboard.config import Settings
+from dashboard.server.config import Settings
 from tests.browser.fixture_data import fill_warehouse
 
 PAGES = [
@@ -193,7 +193,7 @@ def test_dsh110_router_answers_cached_until_the_next_load(app, engine, monkeypat
 
     from sqlalchemy import insert
 
-    from dashboard import speed
+    from dashboard.server import speed
     from etl import schema as s
 
     calls = {"n": 0}

@@ -12,7 +12,7 @@ import pytest
 from dashboard import figures, i18n, ids
 from dashboard.callbacks import overview as ov_cb
 from dashboard.callbacks.district import jass_href
-from dashboard.config import Settings
+from dashboard.server.config import Settings
 from dashboard.state import UrlState, parse_search, split_meta, to_search
 
 ROOT = Path(__file__).resolve().parents[2] / "dashboard"
@@ -225,7 +225,7 @@ def test_dsh015_activity_shares_and_closed_goal_note() -> None:
 
 
 def test_dsh016_goal_links_keep_department() -> None:
-    from dashboard.callbacks.tables import goal_href
+    from dashboard.callbacks.goals import goal_href
 
     assert goal_href("es", "2017-41", "06") == "/metas?dep=06&meta=2017-41&lang=es"
     assert goal_href("en", "2017-41", None) == "/metas?meta=2017-41&lang=en"

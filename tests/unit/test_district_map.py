@@ -7,7 +7,8 @@ import json
 import pandas as pd
 import plotly.io as pio
 
-from dashboard import district_map, speed
+from dashboard import district_map
+from dashboard.server import speed
 
 
 def _jass() -> pd.DataFrame:

@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dashboard import create_app
-from dashboard.config import Settings
-from dashboard.layouts.tables import SOURCES
+from dashboard.pages import SOURCES
+from dashboard.server.config import Settings
 from etl import db, load, sample
 
 SHORT = settings(
@@ -101,7 +101,7 @@ def strategy_for(arg: dict) -> st.SearchStrategy:
 
     Page-state stores get random dicts most of the time (any value in test_fzc003). The
     browser's address is always text: random text for Dash's router (a non-string pathname
-    is refused by dashboard.guard, test_fzc006).
+    is refused by dashboard.server.guard, test_fzc006).
     """
     if arg["id"].endswith("-state"):
         return STORE_VALUES
@@ -204,7 +204,7 @@ def test_fzc004_non_object_json_body(client, body):
 
 
 def test_fzc002_garbage_bodies_are_rejected_not_crashed(client):
-    # Well-formed JSON of the wrong shape is refused by dashboard.guard: see test_fzc004.
+    # Well-formed JSON of the wrong shape is refused by dashboard.server.guard: see test_fzc004.
     for body in (b"", b"{", b"not json"):
         resp = client.post("/_dash-update-component", data=body, content_type="application/json")
         assert resp.status_code < 500, body

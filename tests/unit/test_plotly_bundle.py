@@ -12,8 +12,9 @@ import pandas as pd
 import pytest
 from plotly.offline import get_plotlyjs_version
 
-from dashboard import create_app, figures, speed
-from dashboard.config import Settings
+from dashboard import create_app, figures
+from dashboard.server import speed
+from dashboard.server.config import Settings
 from tests.browser.fixture_data import fill_warehouse
 from tests.unit.test_dashboard_pure import _districts
 

@@ -11,7 +11,7 @@ import plotly.io as pio
 import pytest
 
 from dashboard import choropleth, create_app, exports, poverty
-from dashboard.config import Settings
+from dashboard.server.config import Settings
 from dashboard.state import INDICATORS, UrlState, from_params
 from tests.browser.fixture_data import fill_warehouse
 

@@ -18,8 +18,8 @@ from __future__ import annotations
 from dash import Dash
 from flask import g
 
-from dashboard import speed
 from dashboard.queries import Scope
+from dashboard.server import speed
 
 SETUP_FLAG = "pages"  # Dash's own "router set up" flag (dash.Dash._got_first_request)
 

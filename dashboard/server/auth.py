@@ -7,7 +7,7 @@ Roles (the one list; the README and the login page describe the same four):
 - `ong`: the districts of one NGO portfolio (cartera_ong), read only.
 
 Accounts live in the warehouse's `usuario` table and are written only by
-`python -m dashboard users` (dashboard/users_cli.py). Passwords are werkzeug hashes (scrypt).
+`python -m dashboard users` (dashboard/server/users_cli.py). Passwords are werkzeug hashes (scrypt).
 The scope is resolved per request from the account (an NGO portfolio follows the loads), and
 every query reads through it (`Warehouse.scoped`).
 """

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard.auth import ROLES, AccountError, AccountStore, parse_districts
+from dashboard.server.auth import ROLES, AccountError, AccountStore, parse_districts
 from etl import db
 
 

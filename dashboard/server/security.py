@@ -37,17 +37,18 @@ from flask_login import LoginManager, current_user, login_user, logout_user
 from werkzeug.exceptions import InternalServerError, RequestEntityTooLarge
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from dashboard.auth import DEMO, Account, AccountStore, scope_of
-from dashboard.config import Settings
+from dashboard import urls
 from dashboard.i18n import lang_or_default, t
 from dashboard.queries import Scope, Warehouse
+from dashboard.server.auth import DEMO, Account, AccountStore, scope_of
+from dashboard.server.config import Settings
 
 log = logging.getLogger(__name__)
 MIN_SECRET = 32
-LOGIN_PATH = "/login"
-LOGOUT_PATH = "/logout"
+LOGIN_PATH = urls.LOGIN
+LOGOUT_PATH = urls.LOGOUT
 # Reachable without an account: the login form, its stylesheet and favicon, the health check.
-PUBLIC_PATHS = (LOGIN_PATH, LOGOUT_PATH, "/health", "/_favicon.ico", "/favicon.ico")
+PUBLIC_PATHS = (LOGIN_PATH, LOGOUT_PATH, urls.HEALTH, "/_favicon.ico", "/favicon.ico")
 PUBLIC_PREFIXES = ("/assets/",)
 ASSET_ENDPOINT = "_dash_assets.static"  # Dash's static route for assets/ (a file, not a page)
 SESSION_HOURS = 12

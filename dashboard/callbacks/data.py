@@ -1,4 +1,4 @@
-"""Data page uploads: a dropped file is checked and previewed; the confirm button loads it.
+"""Callbacks of the data page (uploads): a dropped file is checked and previewed; the confirm button loads it.
 
 The account is the request's (security.current_account), never anything the browser sends;
 the staged file is found by a random token and must belong to that same account.
@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import binascii
 import logging
-from collections.abc import Callable
 from typing import Any
 
 import dash_bootstrap_components as dbc
@@ -17,12 +16,12 @@ from dash import Dash, Input, Output, State, html, no_update
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard import ids, security, uploads
-from dashboard.auth import Account
-from dashboard.config import Settings
+from dashboard import ids, uploads, urls
 from dashboard.i18n import fmt_num, t
-from dashboard.layouts.data import PATH as DATA_PATH
-from dashboard.state import UrlState, as_mapping, href
+from dashboard.page import Wiring
+from dashboard.server import security
+from dashboard.server.auth import Account
+from dashboard.state import UrlState, as_mapping
 from etl.load import LoadResult
 
 log = logging.getLogger(__name__)
@@ -74,7 +73,7 @@ def report_view(result: LoadResult, lang: str, done: bool = False) -> Any:
         )
         # This page's tables were drawn before the load: a plain link reloads them.
         again = html.A(
-            t("da.upload_see", lang), href=href(DATA_PATH, UrlState(lang=lang)), id=ids.DA_RELOAD
+            t("da.upload_see", lang), href=urls.data(UrlState(lang=lang)), id=ids.DA_RELOAD
         )
         status = dbc.Alert(
             [saved, " ", again], color="success" if result.exit_code == 0 else "warning"
@@ -117,8 +116,9 @@ def _refusal(message: str) -> tuple[Any, Any, Any]:
     return dbc.Alert(message, color="danger"), None, HIDDEN
 
 
-def register(app: Dash, settings: Settings, engine: Callable[[], Engine]) -> None:
+def register(app: Dash, wiring: Wiring) -> None:
     """Wire the drop zone (preview) and the confirm button (load)."""
+    settings, engine = wiring.settings, wiring.engine
 
     @app.callback(
         Output(ids.DA_UPLOAD_REPORT, "children"),

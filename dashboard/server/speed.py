@@ -5,7 +5,7 @@
   process (each gunicorn worker) has its own small LRU.
 - `slim_validation_layout`: Dash embeds its validation layout in every HTML page it serves.
   Its ids and component types are all the renderer checks, so the data props are emptied
-  once (it is built from empty skeletons at start-up: dashboard/skeletons.py).
+  once (it is built from empty skeletons at start-up: dashboard/server/skeletons.py).
 - `StaticBrotli`: the JavaScript bundles and the large assets are compressed once at
   brotli's best quality, in the background, and cached on disk; until then flask-compress
   serves them at its default, faster level.
@@ -37,6 +37,8 @@ from dash import Dash
 from dash.development.base_component import Component
 from flask import Response, g, has_request_context, request
 
+from dashboard import urls
+
 PAGE_CACHE_SIZE = 64
 
 
@@ -59,7 +61,7 @@ DASH_UPDATE = "/_dash-update-component"
 ROUTER_OUTPUT = b"_pages_content"  # the page router's output id, in its request body
 # Props that carry data rather than structure; the renderer's id check needs neither.
 DATA_PROPS = ("figure", "options", "rowData", "data", "children_data")
-STATIC_PREFIXES = ("/_dash-component-suites/", "/assets/", "/mapa/")
+STATIC_PREFIXES = ("/_dash-component-suites/", "/assets/", urls.MAPS)
 STATIC_MIN_BYTES = 50_000
 CACHE_DIR = Path(tempfile.gettempdir()) / "atm-dashboard-br"
 # The vendored partial bundle (built from npm plotly.js by scripts/build_plotly_bundle.sh, same
@@ -76,7 +78,7 @@ PLOTLY_FULL = "/_dash-component-suites/plotly/package_data/plotly.min.js"
 PRELOAD_FULL_PLOTLY = f'<link rel="preload" as="script" href="{PLOTLY_FULL}">'
 
 
-# Sections that failed while the current page rendered (components.safe counts them), so a
+# Sections that failed while the current page rendered (dashboard/page.py counts them), so a
 # page showing an error alert is not cached.
 SECTION_FAILURES: ContextVar[int] = ContextVar("section_failures", default=0)
 
@@ -195,7 +197,7 @@ def _slim(node: Any) -> None:
 
 def slim_validation_layout(app: Dash) -> None:
     """Keep the validation layout's ids and types only (called once it is built, at start-up:
-    dashboard/skeletons.py)."""
+    dashboard/server/skeletons.py)."""
     if app.validation_layout is not None:
         # A copy: the pages in it are the page cache's own objects.
         app.validation_layout = copy.deepcopy(app.validation_layout)

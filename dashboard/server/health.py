@@ -17,9 +17,10 @@ from flask import Flask, Response, jsonify
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from dashboard import urls
 from etl import schema
 
-PATH = "/health"
+PATH = urls.HEALTH
 log = logging.getLogger(__name__)
 
 
