@@ -32,7 +32,15 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "data" / "limites"
-SHARED = ROOT.parent.parent / "shared" / "data"
+# ../shared beside the clone (CI), or beside the worktrees folder (/work/wt/<name>).
+SHARED = next(
+    (
+        p / "shared" / "data"
+        for p in (ROOT.parent, ROOT.parent.parent)
+        if (p / "shared" / "data").is_dir()
+    ),
+    ROOT.parent / "shared" / "data",
+)
 DIGITS = 3
 
 Ring = list[list[float]]

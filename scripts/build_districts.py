@@ -39,7 +39,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "data" / "distritos_inei.csv"
-SHARED = ROOT.parent.parent / "shared" / "data"  # /work/shared/data next to the worktrees
+# ../shared beside the clone (CI), or beside the worktrees folder (/work/wt/<name>).
+SHARED = next(
+    (
+        p / "shared" / "data"
+        for p in (ROOT.parent, ROOT.parent.parent)
+        if (p / "shared" / "data").is_dir()
+    ),
+    ROOT.parent / "shared" / "data",
+)
 
 # Created districts the change list does not name, with the district they were split from
 # (our reading of their creation laws; marked `propio` in the file and in README).

@@ -16,7 +16,15 @@ from etl import reference
 ROOT = Path(__file__).resolve().parents[2]
 BOUNDARIES = ROOT / "data" / "limites" / "distritos.geojson"
 BASE_MAP = ROOT / "data" / "limites" / "peru_110m.json"
-SHARED = ROOT.parent.parent / "shared" / "data"
+# ../shared beside the clone (CI), or beside the worktrees folder (/work/wt/<name>).
+SHARED = next(
+    (
+        p / "shared" / "data"
+        for p in (ROOT.parent, ROOT.parent.parent)
+        if (p / "shared" / "data").is_dir()
+    ),
+    ROOT.parent / "shared" / "data",
+)
 
 
 @pytest.fixture(scope="module")
