@@ -14,6 +14,7 @@ from flask import current_app, has_app_context
 
 from dashboard import (
     boundaries,
+    caching,
     district_map,
     exports,
     guard,
@@ -80,6 +81,7 @@ def create_app(settings: Settings | None = None, warehouse: Warehouse | None = N
     health.register(app.server, wh.engine, lambda: security.current_account() is not None)
     guard.register(app.server, lambda: app.callback_map)
     boundaries.register(app.server)
+    caching.register(app.server)  # issue 18: a year for fingerprinted static files
     speed.StaticBrotli().register(app)
     if settings.map_tiles:  # the tile map needs the full plotly.js (speed.full_plotly)
         speed.full_plotly(app)
