@@ -104,6 +104,42 @@ def linked(conn: Connection, districts: set[str]) -> set[str]:
     return found - districts
 
 
+class Touched:
+    """The districts a load's rows reach, followed file by file while the load may still be
+    derived incrementally. A first load, or one past `MAX_SHARE` of the districts, derives
+    everything whatever it touched (`full_reason`), so it stops looking (the national load
+    spent seconds linking every district to every other): `districts` is then None."""
+
+    def __init__(self, conn: Connection, track: bool = True) -> None:
+        self.conn = conn
+        self.tracking = track and _last_derivation(conn) is not None
+        total = conn.execute(select(func.count()).select_from(schema.distrito)).scalar_one()
+        self.limit = MAX_SHARE * total
+        self.found: set[str] = set()
+
+    def before(self, values: pd.DataFrame) -> None:
+        """A file's rows before they are written, with their linked districts: a write can
+        move an organisation or drop a CP link, and the old side changes too."""
+        if self.tracking:
+            reached = row_districts(self.conn, values)
+            self._add(reached | linked(self.conn, reached))
+
+    def after(self, values: pd.DataFrame) -> None:
+        """A file's rows once written (a new organisation is placed by the warehouse now)."""
+        if self.tracking:
+            self._add(row_districts(self.conn, values))
+
+    def _add(self, districts: set[str]) -> None:
+        self.found |= districts
+        if len(self.found) > self.limit:
+            self.tracking, self.found = False, set()
+
+    @property
+    def districts(self) -> set[str] | None:
+        """What the derivation needs: the districts, or None for all of them."""
+        return self.found if self.tracking else None
+
+
 # ------------------------------------------------------------------ when not to ---------------
 
 
@@ -129,10 +165,8 @@ def derived_years(conn: Connection) -> list[int]:
     return sorted(int(y) for y in conn.execute(select(r.c.anio).distinct()).scalars())
 
 
-def full_reason(
-    conn: Connection, districts: set[str], as_of: dt.date, catalog: Catalog, model: Model
-) -> str | None:
-    """Why this load must derive every district (None: the touched ones are enough)."""
+def _last_derivation(conn: Connection) -> tuple | None:
+    """(as-of date, catalogue version, model version) of the last finished load, if any."""
     c = schema.carga
     last = conn.execute(
         select(c.c.fecha_corte, c.c.version_catalogo, c.c.version_modelo)
@@ -140,6 +174,14 @@ def full_reason(
         .order_by(c.c.id.desc())
         .limit(1)
     ).first()
+    return None if last is None else tuple(last)
+
+
+def full_reason(
+    conn: Connection, districts: set[str], as_of: dt.date, catalog: Catalog, model: Model
+) -> str | None:
+    """Why this load must derive every district (None: the touched ones are enough)."""
+    last = _last_derivation(conn)
     if last is None:
         return "first load"
     if tuple(last) != (as_of, catalog.version, model.version):
