@@ -7,6 +7,7 @@ import datetime as dt
 import math
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from sqlalchemy import select
 
@@ -188,3 +189,19 @@ def test_inc004_a_full_derivation_in_batches_equals_one_pass(loaded, tmp_path, m
     assert 1999 in {row[1] for row in one_pass["resumen_distrito"]}
     for name in one_pass:
         assert batched[name] == one_pass[name], f"{name} differs between batches and one pass"
+
+
+def test_inc005_a_load_deriving_everything_stops_following_districts(engine, tmp_path):
+    """A first load, or one reaching more than MAX_SHARE of the districts, derives every
+    district anyway: the load stops looking for the districts it touches (and their links)."""
+    with engine.connect() as conn:
+        assert incremental.Touched(conn).districts is None  # no load yet
+    load.load_paths(engine, sample.write_sample(tmp_path / "m", scale="tiny", seed=7), as_of=AS_OF)
+    with engine.connect() as conn:
+        codes = sorted(conn.execute(select(schema.distrito.c.ubigeo)).scalars())
+        touched = incremental.Touched(conn)
+        touched.after(pd.DataFrame({"ubigeo": codes[:3]}))
+        assert touched.districts == set(codes[:3])
+        touched.after(pd.DataFrame({"ubigeo": codes[: int(len(codes) * 0.3)]}))
+        assert touched.districts is None
+        assert incremental.Touched(conn, track=False).districts is None  # a dry run
