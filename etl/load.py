@@ -279,7 +279,7 @@ def _load(
             bar.set_description(f"{res.path.name} ({res.kind})")
             touched.before(_accepted(res))
             _apply(conn, res, cat, result.carga_id, scope)
-            touched.after(_accepted(res))
+            touched.after(_accepted(res), res.kind)
             bar.update()
             _checkpoint(f"after-file-{n}")
         bar.close()
@@ -289,7 +289,7 @@ def _load(
             return result
         _record_files(conn, files, result.carga_id)
         _checkpoint("before-derive")
-        derive.derive_all(conn, as_of, cat, model, touched.districts)
+        derive.derive_all(conn, as_of, cat, model, touched.districts, touched.siasar)
         _finish_carga(conn, result, versions=(cat.version, model.version), as_of=as_of)
         _checkpoint("before-commit")
     return result

@@ -120,13 +120,15 @@ def derive_all(
     catalog: Catalog | None = None,
     model: Model | None = None,
     districts: Collection[str] | None = None,
+    siasar_changed: bool = True,
 ) -> dict[str, int]:
     """Rewrite the derived tables from the raw tables, in the caller's transaction.
 
     With `districts` (those a load touched), only what those rows can change is derived again
     when the warehouse allows it (`incremental.full_reason`); the result is the same as a full
     derivation. Without, or when it does not, every derived table is rewritten, in batches of
-    districts (`derive_full`).
+    districts (`derive_full`). The SIASAR view follows: only the systems `districts` can
+    change on the incremental path, unless the load wrote SIASAR rows (`siasar_changed`).
 
     Where a new derivation plugs in: a rule of a district's own rows (and its linked ones) is
     computed in `compute_all`, which runs per batch of districts on every path; a rule over the
@@ -137,9 +139,10 @@ def derive_all(
     counts = None
     if districts is not None:
         counts = incremental.derive_districts(conn, set(districts), as_of, catalog, model)
+    scope = None if counts is None or siasar_changed else set(districts or ())
     if counts is None:
         counts = derive_full(conn, as_of, catalog, model)
-    _national(conn)
+    _national(conn, scope)
     return counts
 
 
@@ -163,6 +166,7 @@ def derive_full(
     return counts
 
 
-def _national(conn: Connection) -> None:
-    """Derivations over the whole warehouse, after the per-district rows of any path."""
-    siasar_view.refresh(conn)  # issue 15: SIASAR's judgement, links and disagreements
+def _national(conn: Connection, districts: set[str] | None) -> None:
+    """Derivations beyond a district's own rows, after the per-district rows of any path
+    (`districts`: those an incremental load touched; None after a full derivation)."""
+    siasar_view.refresh(conn, districts)  # issue 15: SIASAR's judgement, links, disagreements

@@ -116,6 +116,7 @@ class Touched:
         total = conn.execute(select(func.count()).select_from(schema.distrito)).scalar_one()
         self.limit = MAX_SHARE * total
         self.found: set[str] = set()
+        self.siasar = False  # the load writes SIASAR rows: the SIASAR view is rewritten whole
 
     def before(self, values: pd.DataFrame) -> None:
         """A file's rows before they are written, with their linked districts: a write can
@@ -124,8 +125,9 @@ class Touched:
             reached = row_districts(self.conn, values)
             self._add(reached | linked(self.conn, reached))
 
-    def after(self, values: pd.DataFrame) -> None:
+    def after(self, values: pd.DataFrame, kind: str | None = None) -> None:
         """A file's rows once written (a new organisation is placed by the warehouse now)."""
+        self.siasar |= bool(kind and kind.startswith("siasar_"))
         if self.tracking:
             self._add(row_districts(self.conn, values))
 

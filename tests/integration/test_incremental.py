@@ -51,10 +51,14 @@ def _rounded(row) -> tuple:
     return tuple(round(v, 9) if isinstance(v, float) and not math.isnan(v) else v for v in row)
 
 
+# The SIASAR view is rewritten per load too (only the touched systems on the incremental path).
+SIASAR_VIEW = (schema.siasar_calc, schema.siasar_discrepancia)
+
+
 def derived_snapshot(conn) -> dict[str, list[tuple]]:
     return {
         t.name: sorted((_rounded(r) for r in conn.execute(select(t))), key=repr)
-        for t in schema.DERIVED_TABLES
+        for t in (*schema.DERIVED_TABLES, *SIASAR_VIEW)
     }
 
 
@@ -205,3 +209,33 @@ def test_inc005_a_load_deriving_everything_stops_following_districts(engine, tmp
         touched.after(pd.DataFrame({"ubigeo": codes[: int(len(codes) * 0.3)]}))
         assert touched.districts is None
         assert incremental.Touched(conn, track=False).districts is None  # a dry run
+
+
+def test_inc006_the_siasar_view_follows_a_small_load(loaded, tmp_path, paths_taken):
+    """Visits of a JASS linked to a SIASAR system, contradicting SIASAR and then agreeing
+    with it, each loaded incrementally: the system's disagreements come and go exactly as a
+    full rewrite of the view gives them."""
+    calc, disc = schema.siasar_calc, schema.siasar_discrepancia
+    with loaded.connect() as conn:
+        sid, org = conn.execute(
+            select(calc.c.sistema_id, calc.c.codigo_oc)
+            .where(calc.c.codigo_oc.is_not(None))
+            .order_by(calc.c.sistema_id)
+            .limit(1)
+        ).one()
+    header = (
+        "codigo_oc,fecha_visita,cloro_residual_mg_l,realiza_cloracion,"
+        "estado_captacion,estado_almacenamiento,estado_distribucion"
+    )
+    seen = []
+    for days, state in ((4, "D"), (3, "A"), (2, "D")):
+        day = (AS_OF - dt.timedelta(days=days)).strftime("%d/%m/%Y")
+        path = _write(
+            tmp_path, f"v{days}.csv", f"{header}\n{org},{day},0.5,Sí,{state},{state},{state}\n"
+        )
+        assert load.load_paths(loaded, [path], as_of=AS_OF).files[0].rows_loaded == 1
+        assert_same_as_full(loaded)
+        with loaded.connect() as conn:
+            seen.append(conn.execute(select(disc.c.aspecto).where(disc.c.sistema_id == sid)).all())
+    assert paths_taken == ["incremental"] * 3
+    assert len({tuple(sorted(rows)) for rows in seen}) > 1  # they changed with the visits
