@@ -35,9 +35,9 @@ def fingerprinted(path: str, query: dict[str, str]) -> bool:
 
 
 def long_lived(response: Response) -> Response:
-    """A year and `immutable` for a successful GET of a fingerprinted static URL."""
+    """A year and `immutable` for a successful GET (or HEAD) of a fingerprinted static URL."""
     if (
-        request.method == "GET"
+        request.method in ("GET", "HEAD")
         and response.status_code == 200
         and fingerprinted(request.path, request.args)
     ):
