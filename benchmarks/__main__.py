@@ -19,7 +19,7 @@ from benchmarks import report
 from benchmarks.browser import measure_browser
 from benchmarks.callbacks import measure_callbacks, pick_codes
 from benchmarks.load import measure_load, measure_small_load, small_load_ratio
-from benchmarks.warehouses import Sample, sample_dir, warehouse
+from benchmarks.warehouses import Sample, build_cost, sample_dir, warehouse
 from dashboard.queries import Warehouse
 
 HERE = Path(__file__).resolve().parent
@@ -166,6 +166,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         results.append({"name": "scaling", "scale": "national×10", "ratio": None, "skipped": why})
     else:
         big = warehouse(args.work, Sample("national", multiplier=10))
+        results[0].update({f"x10_{k}": v for k, v in build_cost(big).items()})
         results.append(measure_small_load(args.work, big, "national×10"))
         results.append(small_load_ratio(results))
         results.append(scaling(base, measure_callbacks(f"sqlite:///{big}", calls)))

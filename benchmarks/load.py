@@ -71,9 +71,10 @@ def measure_load(work: Path, files: Path) -> dict[str, Any]:
 SMALL_ROWS = 20  # one ATM's monthly visit sheet
 
 
-def small_visit_file(db: Path, out: Path, rows: int = SMALL_ROWS) -> str:
+def small_visit_file(db: Path, out: Path, as_of: dt.date, rows: int = SMALL_ROWS) -> str:
     """A visit file of `rows` rows for the JASS of one district (the district with the most
-    JASS, visited on the last `rows` days), as an ATM uploads it monthly; returns the district."""
+    JASS, visited on the `rows` days before `as_of`), as an ATM uploads it monthly; returns the
+    district."""
     with sqlite3.connect(db) as conn:
         ubigeo = conn.execute(
             "SELECT ubigeo FROM organizacion_comunal GROUP BY ubigeo ORDER BY count(*) DESC LIMIT 1"
@@ -85,31 +86,32 @@ def small_visit_file(db: Path, out: Path, rows: int = SMALL_ROWS) -> str:
                 (ubigeo,),
             )
         ]
-    today = dt.date.today()
     with out.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(["codigo_oc", "fecha_visita", "cloro_residual_mg_l", "realiza_cloracion"])
         for i in range(rows):
-            w.writerow([codes[i % len(codes)], today - dt.timedelta(days=i + 1), "0.6", "Sí"])
+            w.writerow([codes[i % len(codes)], as_of - dt.timedelta(days=i + 1), "0.6", "Sí"])
     return ubigeo
 
 
 def measure_small_load(work: Path, db: Path, scale: str) -> dict[str, Any]:
     """A 20-row visit file of one district loaded into a copy of the warehouse `db`.
 
-    The copy is first derived as of today (`python -m etl derive`, the nightly job of a real
-    deployment, not timed): a load derives only the districts it touches when the last
-    derivation is of the same day."""
+    The copy is first derived as of today (the nightly `python -m etl derive` of a real
+    deployment, not timed), then loaded as of the same date, fixed once: a load derives only
+    the districts it touches when the last derivation is of the same day, and a run crossing
+    midnight must not turn the measured load into a full derivation."""
     copy = work / f"small-load-{scale}.db"
     for path in work.glob(copy.name + "*"):
         path.unlink()
     with sqlite3.connect(db) as src, sqlite3.connect(copy) as dst:
         src.backup(dst)
     env = {"ATM_ARCHIVE_DIR": str(work / "archivo")}
-    timed_child(["-m", "etl", "derive", "--db", f"sqlite:///{copy}"], env, ok=(0,))
-    ubigeo = small_visit_file(copy, work / "visitas-pequeno.csv")
+    as_of = dt.date.today().isoformat()
+    timed_child(["-m", "benchmarks.small_load", "--derive", str(copy), as_of], env, ok=(0,))
+    ubigeo = small_visit_file(copy, work / "visitas-pequeno.csv", dt.date.fromisoformat(as_of))
     out: list[str] = []
-    args = ["-m", "benchmarks.small_load", str(copy), str(work / "visitas-pequeno.csv")]
+    args = ["-m", "benchmarks.small_load", str(copy), str(work / "visitas-pequeno.csv"), as_of]
     process_seconds, rss = timed_child(args, env, ok=(0,), capture=out)
     inner = json.loads(out[0].strip().splitlines()[-1])
     copy.unlink()
@@ -121,6 +123,8 @@ def measure_small_load(work: Path, db: Path, scale: str) -> dict[str, Any]:
         "peak_rss_mb": round(rss, 1),
         "rows": inner["rows_loaded"],
         "district": ubigeo,
+        "as_of": as_of,
+        "derivation": "+".join(inner["derivation"]),
     }
 
 

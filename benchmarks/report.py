@@ -23,6 +23,13 @@ TARGETS = (
     ("load:small@national", "seconds", 1.5, "s", "issue #18"),
     ("load:small@national", "peak_rss_mb", 400.0, "MB", "issue #18"),
     ("load:small_ratio", "ratio", 1.5, "×", "issue #18"),
+    # The load that builds the 10× warehouse (benchmarks/warehouses.py `build_cost`).
+    ("load", "x10_peak_rss_mb", 2048.0, "MB", "issue #18"),
+    # The overview on Lighthouse's mobile profile (benchmarks/browser.py RURAL_NETWORK).
+    ("browser:overview_rural", "first_render_ms", 4000.0, "ms", "issue #18"),
+    ("browser:overview_rural", "transfer_bytes", 500_000, "B", "issue #18"),
+    ("browser:overview_rural", "repeat_render_ms", 2000.0, "ms", "issue #18"),
+    ("browser:overview_rural", "repeat_transfer_bytes", 30_000, "B", "issue #18"),
 )
 
 

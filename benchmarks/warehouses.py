@@ -8,12 +8,14 @@ rebuilds it, a dashboard change does not.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from benchmarks.load import timed_child
 from etl.db import PROJECT_ROOT
 
 ETL_DIR = PROJECT_ROOT / "etl"
@@ -87,13 +89,24 @@ def sample_dir(work: Path, sample: Sample) -> Path:
 
 
 def warehouse(work: Path, sample: Sample) -> Path:
-    """A loaded SQLite warehouse of the sample (rebuilt when the ETL code changed)."""
+    """A loaded SQLite warehouse of the sample (rebuilt when the ETL code changed).
+
+    The load that built it is timed: its seconds and peak memory are kept in the `.complete`
+    file beside it (`build_cost`), so the 10× load's peak is measured once per ETL version."""
     db = work / f"warehouse-{sample.tag}-{etl_hash()}.db"
     done = db.with_suffix(".complete")
     if not done.exists():
         for stale in work.glob(f"warehouse-{sample.tag}-*"):
             stale.unlink()
         archive = {"ATM_ARCHIVE_DIR": str(work / "archivo")}
-        run_etl(["load", "--db", f"sqlite:///{db}", str(sample_dir(work, sample))], archive)
-        done.touch()
+        files = str(sample_dir(work, sample))
+        seconds, rss = timed_child(["-m", "etl", "load", "--db", f"sqlite:///{db}", files], archive)
+        cost = {"seconds": round(seconds, 2), "peak_rss_mb": round(rss, 1)}
+        done.write_text(json.dumps(cost))
     return db
+
+
+def build_cost(db: Path) -> dict[str, float]:
+    """Seconds and peak RSS (MB) of the load that built warehouse `db` ({} if not recorded)."""
+    text = db.with_suffix(".complete").read_text() if db.with_suffix(".complete").exists() else ""
+    return json.loads(text) if text.strip() else {}

@@ -140,8 +140,8 @@ def prepare_file(path: Path, today: dt.date, archive: bool = True) -> list[FileR
     """Read, recognise and check one file: one FileResult per sheet (no database needed)."""
     base = FileResult(path=path)
     try:
-        data = path.read_bytes()
-        base.sha256 = hashlib.sha256(data).hexdigest()
+        with path.open("rb") as fh:  # streamed: the reader holds the file's bytes once, not twice
+            base.sha256 = hashlib.file_digest(fh, "sha256").hexdigest()
         base.archived = _archive(path, base.sha256) if archive else None
         tables = read_file(path)
     except ReadError as exc:
@@ -272,12 +272,12 @@ def _load(
         result.carga_id = _start_carga(conn, user, reach.account)
         cat = catalog_mod.sync_catalog(conn)
         bar = tqdm(total=len(to_apply), disable=not progress, file=sys.stderr, unit="archivo")
-        touched: set[str] = set()
+        touched = incremental.Touched(conn, track=not dry_run)
         for n, res in enumerate(to_apply, start=1):
             bar.set_description(f"{res.path.name} ({res.kind})")
-            touched |= _districts_before(conn, res) if not dry_run else set()
+            touched.before(_accepted(res))
             _apply(conn, res, cat, result.carga_id, reach)
-            touched |= incremental.row_districts(conn, _accepted(res)) if not dry_run else set()
+            touched.after(_accepted(res), res.kind)
             bar.update()
             _checkpoint(f"after-file-{n}")
         bar.close()
@@ -287,7 +287,7 @@ def _load(
             return result
         _record_files(conn, files, result.carga_id)
         _checkpoint("before-derive")
-        derive.derive_all(conn, as_of, cat, model, touched)
+        derive.derive_all(conn, as_of, cat, model, touched.districts, touched.siasar)
         _finish_carga(conn, result, versions=(cat.version, model.version), as_of=as_of)
         _checkpoint("before-commit")
     return result
@@ -297,13 +297,6 @@ def _accepted(res: FileResult) -> pd.DataFrame:
     checked = res.checked
     assert checked is not None
     return checked.values[~checked.rejected]
-
-
-def _districts_before(conn: Connection, res: FileResult) -> set[str]:
-    """The districts a file's rows reach before it is written, with their linked districts:
-    a write can move an organisation or drop a CP link, and the old side changes too."""
-    before = incremental.row_districts(conn, _accepted(res))
-    return before | incremental.linked(conn, before)
 
 
 def rederive(engine: Engine, user: str | None = None, as_of: dt.date | None = None) -> int:

@@ -100,16 +100,17 @@ def read_file(path: Path) -> list[RawTable]:
     return tables
 
 
-def _decode(data: bytes) -> str:
-    """UTF-8 with or without BOM, else Windows-1252 (Excel's 'CSV' in a Spanish locale)."""
+def _decode(data: bytes) -> tuple[str, str, int]:
+    """UTF-8 with or without BOM, else Windows-1252 (Excel's 'CSV' in a Spanish locale): the
+    text, its encoding and where it starts (after a BOM)."""
     if b"\x00" in data[:4096]:
         raise ReadError("es un archivo binario, no un CSV", "it is a binary file, not a CSV")
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
+        return data[3:].decode("utf-8", errors="replace"), "utf-8", 3
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8"), "utf-8", 0
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+        return data.decode("cp1252", errors="replace"), "cp1252", 0
 
 
 def _sniff_separator(lines: list[str]) -> str:
@@ -118,17 +119,32 @@ def _sniff_separator(lines: list[str]) -> str:
     return max(SEPARATORS, key=lambda sep: max((line.count(sep) for line in head), default=0))
 
 
+# Line breaks of str.splitlines that pandas' parser does not break at (limits.LINE_BREAK).
+OTHER_BREAKS = ("\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
+
+
 def _csv_grid(data: bytes) -> pd.DataFrame:
     """A CSV as a grid of text, one grid row per line."""
-    text = _decode(data)
+    text, encoding, start = _decode(data)
     lines = text.splitlines()
     sep = _sniff_separator(lines)
     # The widest line (title rows are narrower); map keeps the per-line count at C speed.
     width = max(map(str.count, lines, itertools.repeat(sep)), default=0) + 1
-    within_limits(lambda: limits.check_extent(limits.csv_extent(text, sep), limits.READ_LIMITS))
+    # The parser's extent is these lines unless the text holds a break only splitlines knows
+    # (then it is measured again the parser's way): the same check without a second split.
+    if lines and not any(ch in text for ch in OTHER_BREAKS):
+        extent = limits.Extent(rows=len(lines), columns=width)
+    else:
+        extent = limits.csv_extent(text, sep)
+    within_limits(lambda: limits.check_extent(extent, limits.READ_LIMITS))
+    del text, lines
     try:
+        # The bytes, not the text: io.StringIO holds 4 bytes per character (a 500 MB CSV
+        # took 2 GB more), and pandas would encode the text to UTF-8 again for its parser.
         grid = pd.read_csv(
-            io.StringIO(text),
+            io.BytesIO(data[start:] if start else data),
+            encoding=encoding,
+            encoding_errors="replace",
             sep=sep,
             header=None,
             names=range(width),

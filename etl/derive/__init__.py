@@ -108,29 +108,65 @@ def compute_all(
     }
 
 
+# A full derivation reads and derives consecutive districts together up to this many organisations
+# (the national sample at 1× is one batch; at 10× about ten), so its peak memory follows a
+# batch, not the warehouse.
+BATCH_ORGS = 30_000
+
+
 def derive_all(
     conn: Connection,
     as_of: dt.date | None = None,
     catalog: Catalog | None = None,
     model: Model | None = None,
     districts: Collection[str] | None = None,
+    siasar_changed: bool = True,
 ) -> dict[str, int]:
     """Rewrite the derived tables from the raw tables, in the caller's transaction.
 
     With `districts` (those a load touched), only what those rows can change is derived again
     when the warehouse allows it (`incremental.full_reason`); the result is the same as a full
-    derivation. Without, or when it does not, every derived table is rewritten.
+    derivation. Without, or when it does not, every derived table is rewritten, in batches of
+    districts (`derive_full`). The SIASAR view follows: only the systems `districts` can
+    change on the incremental path, unless the load wrote SIASAR rows (`siasar_changed`).
+
+    Where a new derivation plugs in: a rule of a district's own rows (and its linked ones) is
+    computed in `compute_all`, which runs per batch of districts on every path; a rule over the
+    whole country runs after the batches, in `_national`.
     """
     as_of = as_of or dt.date.today()
     catalog, model = catalog or load_catalog(), model or load_model()
+    counts = None
     if districts is not None:
         counts = incremental.derive_districts(conn, set(districts), as_of, catalog, model)
-        if counts is not None:
-            siasar_view.refresh(conn)  # issue 15: SIASAR's judgement, links and disagreements
-            return counts
-    f = frames.read_all(conn)
-    derived = compute_all(f, as_of, catalog, model)
+    scope = None if counts is None or siasar_changed else set(districts or ())
+    if counts is None:
+        counts = derive_full(conn, as_of, catalog, model)
+    _national(conn, scope)
+    return counts
+
+
+def derive_full(
+    conn: Connection, as_of: dt.date, catalog: Catalog, model: Model, max_orgs: int | None = None
+) -> dict[str, int]:
+    """Every derived row again: in one pass when the warehouse is one batch, else batch by
+    batch (`incremental.batches`), which gives the same rows (tests/integration/
+    test_incremental.py compares both)."""
+    groups = incremental.batches(conn, BATCH_ORGS if max_orgs is None else max_orgs)
     frames.clear(conn)
-    written = {name: frames.write(conn, TABLES[name], derived[name]) for name in TABLES}
-    siasar_view.refresh(conn)  # issue 15: SIASAR's judgement, links and disagreements
-    return written
+    if len(groups) <= 1:
+        derived = compute_all(frames.read_all(conn), as_of, catalog, model)
+        return {name: frames.write(conn, TABLES[name], derived.pop(name)) for name in TABLES}
+    years = incremental.warehouse_years(conn, as_of)
+    counts = dict.fromkeys(TABLES, 0)
+    for group in groups:
+        for name, n in incremental.derive_batch(conn, group, as_of, catalog, model, years).items():
+            counts[name] += n
+    counts["cobertura"] += incremental.resum_upper_levels(conn, set().union(*groups))
+    return counts
+
+
+def _national(conn: Connection, districts: set[str] | None) -> None:
+    """Derivations beyond a district's own rows, after the per-district rows of any path
+    (`districts`: those an incremental load touched; None after a full derivation)."""
+    siasar_view.refresh(conn, districts)  # issue 15: SIASAR's judgement, links, disagreements

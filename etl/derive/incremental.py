@@ -29,6 +29,7 @@ from etl.derive.health import Model
 
 MAX_SHARE = 0.25  # above this share of the districts a full derivation is cheaper
 CHUNK = 500  # codes per IN (...) list
+MAX_RANGES = 200  # districts matched by code ranges; more by one IN over the prefix
 UPPER_LEVELS = ("provincia", "departamento", "nacion")
 # The column that says which district a derived row belongs to.
 DISTRICT_COLUMN = {
@@ -44,7 +45,10 @@ DISTRICT_COLUMN = {
 def _prefixed(column, districts: Iterable[str]):
     """`column` (a CP code, or a cobertura code) starts with one of `districts`: as ranges
     [d, d+1), which an index on the column answers (substr() would scan the table)."""
-    ranges = [(column >= d) & (column < str(int(d) + 1).zfill(6)) for d in sorted(set(districts))]
+    codes = sorted(set(districts))
+    if len(codes) > MAX_RANGES:  # a big batch: one scan, not a too-deep OR (SQLite: depth 1000)
+        return func.substr(column, 1, 6).in_(codes)
+    ranges = [(column >= d) & (column < str(int(d) + 1).zfill(6)) for d in codes]
     return or_(*ranges) if ranges else false()
 
 
@@ -100,6 +104,44 @@ def linked(conn: Connection, districts: set[str]) -> set[str]:
     return found - districts
 
 
+class Touched:
+    """The districts a load's rows reach, followed file by file while the load may still be
+    derived incrementally. A first load, or one past `MAX_SHARE` of the districts, derives
+    everything whatever it touched (`full_reason`), so it stops looking (the national load
+    spent seconds linking every district to every other): `districts` is then None."""
+
+    def __init__(self, conn: Connection, track: bool = True) -> None:
+        self.conn = conn
+        self.tracking = track and _last_derivation(conn) is not None
+        total = conn.execute(select(func.count()).select_from(schema.distrito)).scalar_one()
+        self.limit = MAX_SHARE * total
+        self.found: set[str] = set()
+        self.siasar = False  # the load writes SIASAR rows: the SIASAR view is rewritten whole
+
+    def before(self, values: pd.DataFrame) -> None:
+        """A file's rows before they are written, with their linked districts: a write can
+        move an organisation or drop a CP link, and the old side changes too."""
+        if self.tracking:
+            reached = row_districts(self.conn, values)
+            self._add(reached | linked(self.conn, reached))
+
+    def after(self, values: pd.DataFrame, kind: str | None = None) -> None:
+        """A file's rows once written (a new organisation is placed by the warehouse now)."""
+        self.siasar |= bool(kind and kind.startswith("siasar_"))
+        if self.tracking:
+            self._add(row_districts(self.conn, values))
+
+    def _add(self, districts: set[str]) -> None:
+        self.found |= districts
+        if len(self.found) > self.limit:
+            self.tracking, self.found = False, set()
+
+    @property
+    def districts(self) -> set[str] | None:
+        """What the derivation needs: the districts, or None for all of them."""
+        return self.found if self.tracking else None
+
+
 # ------------------------------------------------------------------ when not to ---------------
 
 
@@ -125,10 +167,8 @@ def derived_years(conn: Connection) -> list[int]:
     return sorted(int(y) for y in conn.execute(select(r.c.anio).distinct()).scalars())
 
 
-def full_reason(
-    conn: Connection, districts: set[str], as_of: dt.date, catalog: Catalog, model: Model
-) -> str | None:
-    """Why this load must derive every district (None: the touched ones are enough)."""
+def _last_derivation(conn: Connection) -> tuple | None:
+    """(as-of date, catalogue version, model version) of the last finished load, if any."""
     c = schema.carga
     last = conn.execute(
         select(c.c.fecha_corte, c.c.version_catalogo, c.c.version_modelo)
@@ -136,6 +176,14 @@ def full_reason(
         .order_by(c.c.id.desc())
         .limit(1)
     ).first()
+    return None if last is None else tuple(last)
+
+
+def full_reason(
+    conn: Connection, districts: set[str], as_of: dt.date, catalog: Catalog, model: Model
+) -> str | None:
+    """Why this load must derive every district (None: the touched ones are enough)."""
+    last = _last_derivation(conn)
     if last is None:
         return "first load"
     if tuple(last) != (as_of, catalog.version, model.version):
@@ -216,7 +264,7 @@ def _upper_sums(conn: Connection, nivel: str, codes: list[str]) -> pd.DataFrame:
     return df.astype(dict.fromkeys(coverage.SUMS, "int64"))
 
 
-def _resum_upper_levels(conn: Connection, districts: set[str]) -> int:
+def resum_upper_levels(conn: Connection, districts: set[str]) -> int:
     """Province, department and nation coverage rows above `districts`, summed again from the
     district rows (the same sums a full derivation makes from the CP rows)."""
     t = schema.cobertura
@@ -233,24 +281,78 @@ def _resum_upper_levels(conn: Connection, districts: set[str]) -> int:
     return written
 
 
+def derive_batch(
+    conn: Connection,
+    target: set[str],
+    as_of: dt.date,
+    catalog: Catalog,
+    model: Model,
+    years: list[int],
+) -> dict[str, int]:
+    """Derive and write the rows of the districts `target` (their old rows already deleted),
+    from the raw rows of `target` and of the districts linked to it: one batch of a full
+    derivation, or the districts a load touched. Coverage above the district level is left to
+    `resum_upper_levels`."""
+    from etl.derive import TABLES, compute_all  # the package imports this module
+
+    read = sorted(target | linked(conn, target))
+    f = frames.read_all(conn, _filters(read))
+    derived = compute_all(f, as_of, catalog, model, years=years)
+    del f  # a batch's raw frames go before its rows are written (peak memory)
+    return {
+        name: frames.write(conn, TABLES[name], _keep(name, derived.pop(name), target))
+        for name in TABLES
+    }
+
+
 def derive_districts(
     conn: Connection, touched: set[str], as_of: dt.date, catalog: Catalog, model: Model
 ) -> dict[str, int] | None:
     """Derive again what `touched` can change; None when a full derivation is needed."""
-    from etl.derive import TABLES, compute_all  # the package imports this module
+    from etl.derive import TABLES  # the package imports this module
 
     target = touched | linked(conn, touched)
     if full_reason(conn, target, as_of, catalog, model) is not None:
         return None
-    read = sorted(target | linked(conn, target))
-    f = frames.read_all(conn, _filters(read))
-    derived = compute_all(f, as_of, catalog, model, years=derived_years(conn))
     districts = sorted(target)
     for name in reversed([t.name for t in schema.DERIVED_TABLES]):
         _delete_rows(conn, name, TABLES[name], districts)
-    counts = {
-        name: frames.write(conn, TABLES[name], _keep(name, derived[name], target))
-        for name in TABLES
-    }
-    counts["cobertura"] += _resum_upper_levels(conn, target)
+    counts = derive_batch(conn, target, as_of, catalog, model, derived_years(conn))
+    counts["cobertura"] += resum_upper_levels(conn, target)
     return counts
+
+
+# ------------------------------------------------------------------ full, in batches ----------
+
+
+def batches(conn: Connection, max_orgs: int) -> list[set[str]]:
+    """Every district, in batches of consecutive codes (so a province's and a department's
+    districts mostly stay together, and so do most linked ones) holding up to `max_orgs`
+    organisations (a bigger district is a batch of its own): a full derivation holds one
+    batch's frames at a time, so its memory follows a batch, not the country."""
+    d, oc = schema.distrito, schema.organizacion_comunal
+    query = select(oc.c.ubigeo, func.count()).group_by(oc.c.ubigeo)
+    per_district = {str(u): int(n) for u, n in conn.execute(query)}
+    out: list[set[str]] = []
+    size = 0
+    for ubigeo in sorted(str(u) for u in conn.execute(select(d.c.ubigeo)).scalars()):
+        orgs = per_district.get(ubigeo, 0)
+        if not out or (orgs and size + orgs > max_orgs):
+            out.append(set())
+            size = 0
+        out[-1].add(ubigeo)
+        size += orgs
+    return out
+
+
+def warehouse_years(conn: Connection, as_of: dt.date) -> list[int]:
+    """The summary years of the whole warehouse (etl.derive.summary.summary_years in SQL):
+    every batch of a full derivation summarises the same years."""
+    s, v = schema, schema.visita
+    query = union(
+        select(s.diagnostico_cp.c.anio),
+        select(s.atm.c.anio),
+        select(func.extract("year", v.c.fecha_visita)).where(v.c.fecha_visita.is_not(None)),
+    )
+    found = {int(r[0]) for r in conn.execute(query) if r[0] is not None} | {as_of.year}
+    return sorted(y for y in found if y <= as_of.year)

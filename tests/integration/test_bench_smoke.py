@@ -20,6 +20,13 @@ KEYS = {
     "scaling": {"ratio"},
     "browser:overview": {"first_render_ms", "transfer_bytes"},
     "browser:department": {"ms", "transfer_bytes"},
+    "browser:overview_rural": {
+        "first_render_ms",
+        "transfer_bytes",
+        "repeat_render_ms",
+        "repeat_transfer_bytes",
+    },
+    "load:small": {"seconds", "peak_rss_mb", "rows", "as_of", "derivation"},
     "server_memory": {"rss_mb"},
 }
 CALLBACK_KEYS = {"scale", "p50_ms", "p95_ms", "bytes"}

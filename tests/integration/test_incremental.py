@@ -7,11 +7,14 @@ import datetime as dt
 import math
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from sqlalchemy import select
 
 from etl import derive, load, sample, schema
+from etl.catalog import load_catalog
 from etl.derive import incremental
+from etl.derive.health import load_model
 
 AS_OF = sample.SAMPLE_AS_OF
 
@@ -48,10 +51,14 @@ def _rounded(row) -> tuple:
     return tuple(round(v, 9) if isinstance(v, float) and not math.isnan(v) else v for v in row)
 
 
+# The SIASAR view is rewritten per load too (only the touched systems on the incremental path).
+SIASAR_VIEW = (schema.siasar_calc, schema.siasar_discrepancia)
+
+
 def derived_snapshot(conn) -> dict[str, list[tuple]]:
     return {
         t.name: sorted((_rounded(r) for r in conn.execute(select(t))), key=repr)
-        for t in schema.DERIVED_TABLES
+        for t in (*schema.DERIVED_TABLES, *SIASAR_VIEW)
     }
 
 
@@ -155,3 +162,80 @@ def test_inc003_every_derived_table_has_a_district_rule():
     """A derived table the incremental path does not know how to scope would go stale."""
     assert set(incremental.DISTRICT_COLUMN) == {t.name for t in schema.DERIVED_TABLES}
     assert set(incremental.DISTRICT_COLUMN) == set(derive.TABLES)
+
+
+@pytest.mark.parametrize("max_orgs", [1, 25])
+def test_inc004_a_full_derivation_in_batches_equals_one_pass(loaded, tmp_path, max_orgs):
+    """The full derivation batch by batch of districts (as the 10× warehouse runs it, here
+    with tiny batches: one district each, or a few together) writes exactly the rows of one
+    pass over the whole warehouse, including a visit of a year only one department has."""
+    p = _pick(loaded)
+    old = _write(
+        tmp_path,
+        "visita_1999.csv",
+        f"codigo_oc,fecha_visita,cloro_residual_mg_l\n{p['org']},02/03/1999,0.7\n",
+    )
+    load.load_paths(loaded, [old], as_of=AS_OF)
+    catalog, model = load_catalog(), load_model()
+    with loaded.connect() as conn:
+        transaction = conn.begin()
+        assert len(incremental.batches(conn, derive.BATCH_ORGS)) == 1  # the tiny sample
+        derive.derive_full(conn, AS_OF, catalog, model)
+        one_pass = derived_snapshot(conn)
+        groups = incremental.batches(conn, max_orgs)
+        assert len(groups) > 2
+        assert sorted(u for g in groups for u in g) == sorted(
+            conn.execute(select(schema.distrito.c.ubigeo)).scalars()
+        )
+        derive.derive_full(conn, AS_OF, catalog, model, max_orgs=max_orgs)
+        batched = derived_snapshot(conn)
+        transaction.rollback()
+    assert 1999 in {row[1] for row in one_pass["resumen_distrito"]}
+    for name in one_pass:
+        assert batched[name] == one_pass[name], f"{name} differs between batches and one pass"
+
+
+def test_inc005_a_load_deriving_everything_stops_following_districts(engine, tmp_path):
+    """A first load, or one reaching more than MAX_SHARE of the districts, derives every
+    district anyway: the load stops looking for the districts it touches (and their links)."""
+    with engine.connect() as conn:
+        assert incremental.Touched(conn).districts is None  # no load yet
+    load.load_paths(engine, sample.write_sample(tmp_path / "m", scale="tiny", seed=7), as_of=AS_OF)
+    with engine.connect() as conn:
+        codes = sorted(conn.execute(select(schema.distrito.c.ubigeo)).scalars())
+        touched = incremental.Touched(conn)
+        touched.after(pd.DataFrame({"ubigeo": codes[:3]}))
+        assert touched.districts == set(codes[:3])
+        touched.after(pd.DataFrame({"ubigeo": codes[: int(len(codes) * 0.3)]}))
+        assert touched.districts is None
+        assert incremental.Touched(conn, track=False).districts is None  # a dry run
+
+
+def test_inc006_the_siasar_view_follows_a_small_load(loaded, tmp_path, paths_taken):
+    """Visits of a JASS linked to a SIASAR system, contradicting SIASAR and then agreeing
+    with it, each loaded incrementally: the system's disagreements come and go exactly as a
+    full rewrite of the view gives them."""
+    calc, disc = schema.siasar_calc, schema.siasar_discrepancia
+    with loaded.connect() as conn:
+        sid, org = conn.execute(
+            select(calc.c.sistema_id, calc.c.codigo_oc)
+            .where(calc.c.codigo_oc.is_not(None))
+            .order_by(calc.c.sistema_id)
+            .limit(1)
+        ).one()
+    header = (
+        "codigo_oc,fecha_visita,cloro_residual_mg_l,realiza_cloracion,"
+        "estado_captacion,estado_almacenamiento,estado_distribucion"
+    )
+    seen = []
+    for days, state in ((4, "D"), (3, "A"), (2, "D")):
+        day = (AS_OF - dt.timedelta(days=days)).strftime("%d/%m/%Y")
+        path = _write(
+            tmp_path, f"v{days}.csv", f"{header}\n{org},{day},0.5,Sí,{state},{state},{state}\n"
+        )
+        assert load.load_paths(loaded, [path], as_of=AS_OF).files[0].rows_loaded == 1
+        assert_same_as_full(loaded)
+        with loaded.connect() as conn:
+            seen.append(conn.execute(select(disc.c.aspecto).where(disc.c.sistema_id == sid)).all())
+    assert paths_taken == ["incremental"] * 3
+    assert len({tuple(sorted(rows)) for rows in seen}) > 1  # they changed with the visits
