@@ -22,6 +22,7 @@ from etl.derive import (
     goals,
     health,
     incremental,
+    peers,
     priority,
     readiness,
     siasar_view,
@@ -127,10 +128,12 @@ def derive_all(
         counts = incremental.derive_districts(conn, set(districts), as_of, catalog, model)
         if counts is not None:
             siasar_view.refresh(conn)  # issue 15: SIASAR's judgement, links and disagreements
+            peers.refresh(conn, evidence=model.evidencia)  # issue 16: national, see peers.py
             return counts
     f = frames.read_all(conn)
     derived = compute_all(f, as_of, catalog, model)
     frames.clear(conn)
     written = {name: frames.write(conn, TABLES[name], derived[name]) for name in TABLES}
     siasar_view.refresh(conn)  # issue 15: SIASAR's judgement, links and disagreements
+    peers.refresh(conn, evidence=model.evidencia)  # issue 16: peer exchange, national
     return written
