@@ -28,9 +28,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import yaml
-from sqlalchemy import Connection, delete, func, insert, select, union
+from sqlalchemy import Connection, delete, func, select, union
 
 from etl import schema
+from etl.derive import frames
 from etl.evidence import Evidence, shipped
 
 RULES_PATH = Path(__file__).resolve().parents[2] / "data" / "intercambio.yaml"
@@ -258,7 +259,7 @@ class _Pool:
         """(candidates, distance km, same district): of its district or within the radius,
         of the same organisation and system type when both are known, not itself."""
         found = self.by_district.get(m.ubigeo, []) + self.grid.near(m.latitud, m.longitud)
-        cand = np.unique(np.array(found, dtype=int))
+        cand = np.array(list(set(found)), dtype=int)  # order is irrelevant: ranked() is total
         cand = cand[self.code[cand] != m.codigo_oc]
         dist = great_circle_km(m.latitud, m.longitud, self.lat[cand], self.lon[cand])
         same = self.ubigeo[cand] == m.ubigeo
@@ -635,23 +636,15 @@ def refresh(
 
 
 def _insert(conn: Connection, table, df: pd.DataFrame) -> int:
-    """Plain inserts (NaN -> NULL, numpy scalars -> Python)."""
+    """The derivations' own fast writer (etl/derive/frames.py)."""
     if df.empty:
         return 0
-    rows = [
-        {k: _py(v) for k, v in row.items()}
-        for row in df[[c.name for c in table.columns]].to_dict("records")
-    ]
-    conn.execute(insert(table), rows)
-    return len(rows)
+    return frames.write(conn, table, df)
 
 
-def _py(v):
-    if isinstance(v, np.generic):
-        v = v.item()
-    if isinstance(v, float) and math.isnan(v):
-        return None
-    return None if v is pd.NA or v is pd.NaT else v
+def _plain_rows(rows) -> list[tuple]:
+    """Driver rows as plain tuples: pandas probes each Row object's attributes otherwise."""
+    return [tuple(r) for r in rows]
 
 
 def _jass_frame(conn: Connection) -> pd.DataFrame:
@@ -672,7 +665,7 @@ def _jass_frame(conn: Connection) -> pd.DataFrame:
         .where(p.c.es_ultima.is_(True))
     ).all()
     cols = ["codigo_oc", "ubigeo", "grado", "grado_provisional", "puntaje", "items"]
-    df = pd.DataFrame(rows, columns=[*cols, "items_bajos", "tipo_organizacion"])
+    df = pd.DataFrame(_plain_rows(rows), columns=[*cols, "items_bajos", "tipo_organizacion"])
     df["tipo_organizacion"] = [org_class(t) for t in df["tipo_organizacion"]]
     points = _points(conn)
     df["latitud"] = df["codigo_oc"].map(points["latitud"])
@@ -695,7 +688,7 @@ def _points(conn: Connection) -> pd.DataFrame:
         .join(cp, cp.c.ubigeo_cp == served.c.ubigeo_cp)
         .where(cp.c.latitud.is_not(None) & cp.c.longitud.is_not(None))
     ).all()
-    df = pd.DataFrame(rows, columns=["codigo_oc", "latitud", "longitud"])
+    df = pd.DataFrame(_plain_rows(rows), columns=["codigo_oc", "latitud", "longitud"])
     return df.groupby("codigo_oc")[["latitud", "longitud"]].mean()
 
 
@@ -730,7 +723,7 @@ def _history(conn: Connection, codes: list[str]) -> pd.DataFrame:
         ),
         codes,
     )
-    return pd.DataFrame(rows, columns=["codigo_oc", "fecha_evaluacion", "items"])
+    return pd.DataFrame(_plain_rows(rows), columns=["codigo_oc", "fecha_evaluacion", "items"])
 
 
 def _readings(conn: Connection, codes: list[str]) -> pd.DataFrame:
@@ -742,7 +735,9 @@ def _readings(conn: Connection, codes: list[str]) -> pd.DataFrame:
         ),
         codes,
     )
-    return pd.DataFrame(rows, columns=["codigo_oc", "fecha_visita", "cloro_residual_mg_l"])
+    return pd.DataFrame(
+        _plain_rows(rows), columns=["codigo_oc", "fecha_visita", "cloro_residual_mg_l"]
+    )
 
 
 def _district_frame(conn: Connection, r: Rules) -> pd.DataFrame:
@@ -766,7 +761,7 @@ def _district_frame(conn: Connection, r: Rules) -> pd.DataFrame:
         ).join(rd, (rd.c.ubigeo == dist.c.ubigeo) & (rd.c.anio == year))
     ).all()
     cols = ["ubigeo", "provincia", "departamento", "latitud", "longitud", "operativa", "visitadas"]
-    df = pd.DataFrame(rows, columns=cols)
+    df = pd.DataFrame(_plain_rows(rows), columns=cols)
     df = df[df["ubigeo"].isin(with_atm)].reset_index(drop=True)
     df["anio"] = int(year)
     facts = _atm_facts(conn, int(year))
@@ -818,7 +813,7 @@ def _registered_share(conn: Connection) -> dict[str, float]:
     """Share of each district's JASS in the municipal register (resumen_oc.registrada)."""
     ro = schema.resumen_oc
     rows = conn.execute(select(ro.c.ubigeo, ro.c.registrada)).all()
-    df = pd.DataFrame(rows, columns=["ubigeo", "registrada"])
+    df = pd.DataFrame(_plain_rows(rows), columns=["ubigeo", "registrada"])
     return df.groupby("ubigeo")["registrada"].mean().to_dict()
 
 

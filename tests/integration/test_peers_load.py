@@ -53,11 +53,9 @@ def test_peer100_tables_after_the_tiny_sample_keep_the_rule(loaded):
         suggestions = rows(conn, schema.intercambio_sugerencia)
         risk = rows(conn, schema.intercambio_atm)
         pairs = rows(conn, schema.intercambio_atm_par)
-        summary = {
-            r["ubigeo"]: r
-            for r in rows(conn, schema.resumen_distrito)
-            if r["anio"] == max(x["anio"] for x in rows(conn, schema.resumen_distrito))
-        }
+        summaries = rows(conn, schema.resumen_distrito)
+        year = max(r["anio"] for r in summaries)
+        summary = {r["ubigeo"]: r for r in summaries if r["anio"] == year}
         districts = {r["ubigeo"]: r for r in rows(conn, schema.distrito)}
     assert mentees and suggestions, "the tiny sample has weak JASS with mentors"
     load_of: dict[str, int] = {}
@@ -119,7 +117,7 @@ def test_peer101_a_small_load_leaves_the_tables_as_a_full_derivation(loaded, tmp
     assert now == full
     with loaded.connect() as conn:
         still = conn.execute(
-            select(schema.intercambio_sugerencia.c.items).where(
+            select(schema.intercambio_sugerencia.c["items"]).where(
                 schema.intercambio_sugerencia.c.mentor_oc == mentor
             )
         ).scalars()
