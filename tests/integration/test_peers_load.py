@@ -11,10 +11,12 @@ import pytest
 from sqlalchemy import select
 
 from etl import derive, load, sample, schema
-from etl.derive import incremental, peer_words, peers
+from etl.derive import peer_words, peers
+from tests.integration import test_incremental
 
 AS_OF = sample.SAMPLE_AS_OF
 RULES = peers.load_rules()
+paths_taken = test_incremental.paths_taken  # the fixture: which path each derivation took
 
 
 @pytest.fixture(autouse=True)
@@ -83,7 +85,7 @@ def test_peer100_tables_after_the_tiny_sample_keep_the_rule(loaded):
         assert p["nivel"] == level and a["departamento"] == b["departamento"]
 
 
-def test_peer101_a_small_load_leaves_the_tables_as_a_full_derivation(loaded, tmp_path):
+def test_peer101_a_small_load_leaves_the_tables_as_a_full_derivation(loaded, tmp_path, paths_taken):
     """Readings that make a mentor's chlorine fail: the incremental path recomputes the peer
     tables nationally, identical to a full derivation."""
     with loaded.connect() as conn:
@@ -96,18 +98,8 @@ def test_peer101_a_small_load_leaves_the_tables_as_a_full_derivation(loaded, tmp
         f"{mentor},{day},0.1,No,No\n",
         encoding="utf-8",
     )
-    taken: list[str] = []
-    real = incremental.derive_districts
-
-    def spy(*args, **kwargs):
-        counts = real(*args, **kwargs)
-        taken.append("full" if counts is None else "incremental")
-        return counts
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(incremental, "derive_districts", spy)
-        result = load.load_paths(loaded, [path], as_of=AS_OF)
-    assert result.files[0].rows_loaded == 1 and taken == ["incremental"]
+    result = load.load_paths(loaded, [path], as_of=AS_OF)
+    assert result.files[0].rows_loaded == 1 and paths_taken == ["incremental"]
     with loaded.connect() as conn:
         transaction = conn.begin()
         now = peer_snapshot(conn)
