@@ -66,8 +66,10 @@ TEMPLATES: dict[str, Pair] = {
     "mismo_tipo_organizacion": ("mismo tipo de organización", "same kind of organisation"),
     # why a weak item has no mentor
     "sin_mentor_cerca": (
-        "ninguna JASS de grado A o B firme del mismo tipo en el distrito ni a menos de {radio} km",
-        "no JASS of the same kind with a firm A or B grade in the district or within {radio} km",
+        "{item}: ninguna JASS de grado A o B firme del mismo tipo en el distrito ni a menos de"
+        " {radio} km",
+        "{item}: no JASS of the same kind with a firm A or B grade in the district or within"
+        " {radio} km",
     ),
     "sin_fuerte_en_item": (
         "{item}: ninguna JASS cercana (distrito o {radio} km) con nota completa",
