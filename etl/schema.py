@@ -695,3 +695,72 @@ siasar_discrepancia = Table(
     Column("visita", Text, nullable=False),
     Column("fecha_visita", Date, nullable=False),
 )
+
+
+# ---------------------------------------------------------------- issue 16: intercambio -----
+# Derived (rewritten nationally by every FULL derivation, etl/derive/peers.py: the first load
+# of a day, or the nightly `python -m etl derive`; a small load does not redo them): who
+# could learn from whom. Our own rule ("modelo local", data/intercambio.yaml), not an official
+# one. Reasons are codes and numbers; etl/derive/peer_words.py renders them in both languages.
+
+# A JASS that needs help (grade C or D, or a model item at zero) and why none helps, per item.
+intercambio_jass = Table(
+    "intercambio_jass",
+    metadata,
+    Column("codigo_oc", String(40), primary_key=True),
+    Column("ubigeo", String(6), nullable=False, index=True),
+    Column("grado", String(1), nullable=False),
+    Column("grado_provisional", Boolean),
+    Column("puntaje", Float),
+    Column("items_debiles", JSON, nullable=False),  # ["cloro_residual", ...]
+    Column("n_sugerencias", Integer, nullable=False),
+    Column("sin_mentor", JSON),  # [{"item", "motivo", "radio_km"}]: weak items nobody covers
+    Column("version_reglas", Text, nullable=False),
+    Column("calculado", Date, nullable=False),  # as-of date of the derivation that matched it
+)
+
+# A suggested mentor of a JASS, ranked (1 = best).
+intercambio_sugerencia = Table(
+    "intercambio_sugerencia",
+    metadata,
+    Column("codigo_oc", String(40), primary_key=True),  # the JASS that would learn
+    Column("rango", Integer, primary_key=True),
+    Column("mentor_oc", String(40), nullable=False, index=True),
+    Column("ubigeo", String(6), nullable=False, index=True),
+    Column("ubigeo_mentor", String(6), nullable=False),
+    Column("mismo_distrito", Boolean, nullable=False),
+    Column("distancia_km", Float),  # between their centros poblados; NULL: a point is missing
+    Column("items", JSON, nullable=False),  # the learner's weak items the mentor has full
+    Column("grado_mentor", String(1), nullable=False),
+    Column("puntaje_mentor", Float),
+    Column("razones", JSON, nullable=False),  # [{"codigo": "item"|"distancia"|..., ...}]
+)
+
+# An ATM that does not operate or missed its latest goal, in the latest summary year.
+intercambio_atm = Table(
+    "intercambio_atm",
+    metadata,
+    Column("ubigeo", String(6), primary_key=True),
+    Column("anio", Integer, nullable=False),
+    Column("motivos", JSON, nullable=False),  # ["atm_no_operativa", "meta_no_cumplida"]
+    Column("meta_anio", Integer),
+    Column("meta", Integer),
+    Column("n_pares", Integer, nullable=False),
+    Column("sin_par", String(40)),  # why none: pares_sin_cupo | sin_atm_modelo_en_departamento
+    Column("calculado", Date, nullable=False),  # as-of date of the derivation that paired it
+)
+
+# An ATM of the same province (then department) that operates and met its goal, ranked.
+intercambio_atm_par = Table(
+    "intercambio_atm_par",
+    metadata,
+    Column("ubigeo", String(6), primary_key=True),
+    Column("rango", Integer, primary_key=True),
+    Column("ubigeo_par", String(6), nullable=False, index=True),
+    Column("nivel", String(12), nullable=False),  # provincia | departamento
+    Column("distancia_km", Float),  # between the two district points
+    Column("actividades", JSON, nullable=False),  # [{"actividad", "hecha": false|null}]
+    Column("actividades_meta", JSON, nullable=False),  # goal activities the pair scored
+)
+
+PEER_TABLES = (intercambio_jass, intercambio_sugerencia, intercambio_atm, intercambio_atm_par)

@@ -22,6 +22,7 @@ from etl.derive import (
     goals,
     health,
     incremental,
+    peers,
     priority,
     readiness,
     siasar_view,
@@ -132,7 +133,8 @@ def derive_all(
 
     Where a new derivation plugs in: a rule of a district's own rows (and its linked ones) is
     computed in `compute_all`, which runs per batch of districts on every path; a rule over the
-    whole country runs after the batches, in `_national`.
+    whole country runs after the batches, in `_national`; one too costly for every small load
+    (the peer matcher) runs after full derivations only.
     """
     as_of = as_of or dt.date.today()
     catalog, model = catalog or load_catalog(), model or load_model()
@@ -140,9 +142,16 @@ def derive_all(
     if districts is not None:
         counts = incremental.derive_districts(conn, set(districts), as_of, catalog, model)
     scope = None if counts is None or siasar_changed else set(districts or ())
+    full = counts is None
     if counts is None:
         counts = derive_full(conn, as_of, catalog, model)
     _national(conn, scope)
+    if full:
+        # Issue 16: the peer matcher spans the country (mentors' capacity links far-apart
+        # mentees) and costs seconds, so it runs with full derivations only: the first load of
+        # a day, a change of catalogue or model, or the nightly `python -m etl derive`. A small
+        # load leaves the suggestions as of that derivation (`calculado`), at most a day old.
+        peers.refresh(conn, as_of, evidence=model.evidencia)
     return counts
 
 

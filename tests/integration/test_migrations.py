@@ -47,6 +47,11 @@ LATER_TABLES = (
     "siasar_vinculo",
     "siasar_calc",
     "siasar_discrepancia",
+    # issue 16 (0005_i16)
+    "intercambio_jass",
+    "intercambio_sugerencia",
+    "intercambio_atm",
+    "intercambio_atm_par",
 )
 
 

@@ -1,0 +1,841 @@
+"""Peer exchange (issue 16): which JASS could learn from which, and which ATM from which.
+
+Our own rule, not an official one (data/intercambio.yaml, docs/intercambio.md): a weak JASS
+(grade C or D, or a model item at zero) is matched with JASS of the same district or within a
+radius that hold a FIRM A or B and score full marks on its weak items, of the same organisation
+and system type; a struggling ATM with an operating one of its province, then department.
+
+The matching functions are pure (DataFrames and Rules in, DataFrames out). `refresh` reads the
+derived tables the rest of the derivation wrote and rewrites the four intercambio tables,
+nationally: a match crosses district borders and mentors' capacity links far-apart mentees,
+so a partial recomputation would have to chase every mentee within reach of a touched district
+(measured on the national sample, the whole matcher costs a few seconds; see docs/intercambio.md).
+
+Reasons are stored as codes and numbers, never words: etl/derive/peer_words.py renders them
+in Spanish and English.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+from sqlalchemy import Connection, delete, func, select, union
+
+from etl import schema
+from etl.derive import frames
+from etl.evidence import Evidence, shipped
+
+RULES_PATH = Path(__file__).resolve().parents[2] / "data" / "intercambio.yaml"
+EARTH_KM = 6371.0088
+EPS = 1e-9
+# ATM activities compared between a struggling ATM and its pair, in display order.
+ATM_ACTIVITIES = (
+    "ordenanza",
+    "responsable_designado",
+    "poa_aprobado",
+    "presupuesto_pia",
+    "jass_registradas",
+    "jass_visitadas",
+)
+
+
+@dataclass(frozen=True)
+class Rules:
+    version: str
+    grados_aprendiz: frozenset[str]
+    item_debil_max: float
+    grados_mentor: frozenset[str]
+    item_fuerte_min: float
+    radio_km: float
+    mismo_tipo_organizacion: bool
+    mismo_tipo_sistema: bool
+    capacidad_mentor: int
+    sugerencias_max: int
+    capacidad_par: int
+    pares_max: int
+    jass_registradas_min: float
+    jass_visitadas_min: float
+
+
+def load_rules(path: Path = RULES_PATH) -> Rules:
+    """Read data/intercambio.yaml."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    j, a = raw["jass"], raw["atm"]
+    return Rules(
+        version=str(raw["version"]),
+        grados_aprendiz=frozenset(j["grados_aprendiz"]),
+        item_debil_max=float(j["item_debil_max"]),
+        grados_mentor=frozenset(j["grados_mentor"]),
+        item_fuerte_min=float(j["item_fuerte_min"]),
+        radio_km=float(j["radio_km"]),
+        mismo_tipo_organizacion=bool(j["mismo_tipo_organizacion"]),
+        mismo_tipo_sistema=bool(j["mismo_tipo_sistema"]),
+        capacidad_mentor=int(j["capacidad_mentor"]),
+        sugerencias_max=int(j["sugerencias_max"]),
+        capacidad_par=int(a["capacidad_par"]),
+        pares_max=int(a["pares_max"]),
+        jass_registradas_min=float(a["jass_registradas_min"]),
+        jass_visitadas_min=float(a["jass_visitadas_min"]),
+    )
+
+
+# ------------------------------------------------------------------ small pure rules ---------
+
+
+def great_circle_km(lat1, lon1, lat2, lon2) -> np.ndarray:
+    """Haversine distance in km (NaN where a point is missing); arrays broadcast."""
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    dp, dl = p2 - p1, np.radians(np.asarray(lon2) - np.asarray(lon1))
+    h = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    return 2 * EARTH_KM * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
+
+
+def _plain(text: object) -> str:
+    if text is None or (isinstance(text, float) and math.isnan(text)):
+        return ""
+    folded = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
+    return " ".join(folded.lower().split())
+
+
+def org_class(text: object) -> str | None:
+    """'Comité' and 'comite' are one type; blank is unknown (None)."""
+    return _plain(text) or None
+
+
+def system_class(text: object) -> str | None:
+    """DATASS's system type as gravity/pumped and with/without treatment, e.g.
+    'Gravedad sin tratamiento' -> 'gravedad_sin_tratamiento'; anything else unknown."""
+    t = _plain(text)
+    kind = "gravedad" if "graved" in t else "bombeo" if "bombeo" in t else None
+    if kind is None:
+        return None
+    if "sin tratamiento" in t:
+        return f"{kind}_sin_tratamiento"
+    return f"{kind}_con_tratamiento" if "tratamiento" in t else kind
+
+
+def weak_items(
+    items: Mapping[str, float | None], grado: str, bajos: Iterable[str] | None, r: Rules
+) -> list[str]:
+    """The items a JASS needs help on: measured items at or below item_debil_max; for a C or D
+    without one, the items that pull its score down most. Empty: not a mentee."""
+    zero = [k for k, v in items.items() if v is not None and v <= r.item_debil_max + EPS]
+    if zero:
+        return zero
+    return list(bajos or []) if grado in r.grados_aprendiz else []
+
+
+def strong_items(items: Mapping[str, float | None], r: Rules) -> frozenset[str]:
+    """Items at full marks."""
+    return frozenset(k for k, v in items.items() if v is not None and v >= r.item_fuerte_min - EPS)
+
+
+def can_mentor(grado: str, provisional: object, r: Rules) -> bool:
+    """A firm A or B: a provisional grade never mentors (its evidence is incomplete), nor one
+    whose provisional flag is unknown (a warehouse derived before issue 14)."""
+    known = provisional is not None and provisional == provisional
+    return grado in r.grados_mentor and known and not bool(provisional)
+
+
+# ------------------------------------------------------------------ JASS matcher -------------
+
+# Columns of the frame `match` takes, one row per JASS (its latest score):
+# codigo_oc, ubigeo, grado, grado_provisional, puntaje, items (dict), items_bajos (list),
+# latitud, longitud (its point, NaN unknown), tipo_organizacion, tipo_sistema (classes or None).
+MENTEE_COLUMNS = [
+    "codigo_oc",
+    "ubigeo",
+    "grado",
+    "grado_provisional",
+    "puntaje",
+    "items_debiles",
+    "n_sugerencias",
+    "sin_mentor",
+]
+SUGGESTION_COLUMNS = [
+    "codigo_oc",
+    "rango",
+    "mentor_oc",
+    "ubigeo",
+    "ubigeo_mentor",
+    "mismo_distrito",
+    "distancia_km",
+    "items",
+    "grado_mentor",
+    "puntaje_mentor",
+    "razones",
+]
+
+
+class _Grid:
+    """Mentors bucketed by cells about `radius` wide: a mentee looks at 3x3 cells only."""
+
+    def __init__(self, lat: np.ndarray, lon: np.ndarray, radius_km: float):
+        # 1 degree of latitude is ~111 km; of longitude, ~105 km at Peru's southern tip (18°S):
+        # cells of radius/105 degrees are at least `radius` wide both ways there.
+        self.size = max(radius_km, EPS) / 105.0
+        self.cells: dict[tuple[int, int], list[int]] = defaultdict(list)
+        for i, (a, b) in enumerate(zip(lat.tolist(), lon.tolist(), strict=True)):
+            if a == a and b == b:
+                self.cells[(math.floor(a / self.size), math.floor(b / self.size))].append(i)
+
+    def near(self, lat: float, lon: float) -> list[int]:
+        if lat != lat or lon != lon:
+            return []
+        ci, cj = math.floor(lat / self.size), math.floor(lon / self.size)
+        out: list[int] = []
+        for di in (-1, 0, 1):
+            for dj in (-1, 0, 1):
+                out.extend(self.cells.get((ci + di, cj + dj), ()))
+        return out
+
+
+def _mentee_order(mentees: pd.DataFrame) -> pd.DataFrame:
+    """The weakest first get first pick of mentors with capacity: D before C before the rest
+    (a JASS of any grade with an item at zero), lowest score first, then by code."""
+    rank = mentees["grado"].map({"D": 0, "C": 1}).fillna(2)
+    score = pd.to_numeric(mentees["puntaje"], errors="coerce").fillna(-1.0)
+    keyed = mentees.assign(_r=rank.to_numpy(), _s=score.to_numpy())
+    return keyed.sort_values(["_r", "_s", "codigo_oc"], kind="stable")
+
+
+def _reason_for(item: str, near_any: bool, strong_any: bool) -> str:
+    """Why no suggested mentor covers `item` (codes: etl/derive/peer_words.py)."""
+    if not near_any:
+        return "sin_mentor_cerca"
+    return "sin_cupo" if strong_any else "sin_fuerte_en_item"
+
+
+class _Pool:
+    """The mentors (firm A/B JASS) as arrays, for fast candidate look-ups."""
+
+    def __init__(self, jass: pd.DataFrame, item_ids: list[str], r: Rules):
+        ok = [
+            can_mentor(g, p, r)
+            for g, p in zip(jass["grado"], jass["grado_provisional"], strict=True)
+        ]
+        m = jass[np.array(ok, dtype=bool)].reset_index(drop=True)
+        self.code = m["codigo_oc"].to_numpy(dtype=object)
+        self.code_rank = np.argsort(np.argsort(self.code.astype(str), kind="stable"))
+        self.ubigeo = m["ubigeo"].to_numpy(dtype=object)
+        self.grade = m["grado"].to_numpy(dtype=object)
+        self.lat = m["latitud"].to_numpy(dtype=float)
+        self.lon = m["longitud"].to_numpy(dtype=float)
+        self.score = pd.to_numeric(m["puntaje"], errors="coerce").fillna(0).to_numpy()
+        self.org = m["tipo_organizacion"].to_numpy(dtype=object)
+        self.sys = m["tipo_sistema"].to_numpy(dtype=object)
+        # Classes as integers (-1 unknown) so the type filters are array comparisons.
+        self.classes: dict[object, int] = {}
+        self.org_code = np.array([self._class(t) for t in self.org], dtype=int)
+        self.sys_code = np.array([self._class(t) for t in self.sys], dtype=int)
+        col = {k: j for j, k in enumerate(item_ids)}
+        self.strong = np.zeros((len(m), len(item_ids)), dtype=bool)
+        for i, items in enumerate(m["items"]):
+            for k in strong_items(items, r):
+                self.strong[i, col[k]] = True
+        self.by_district: dict[str, list[int]] = defaultdict(list)
+        for i, u in enumerate(self.ubigeo.tolist()):
+            self.by_district[u].append(i)
+        # Each mentor's strong items as bits of one int: a mentee's cover is one `&`.
+        self.mask = [sum(1 << int(j) for j in np.flatnonzero(row)) for row in self.strong]
+        self.grid = _Grid(self.lat, self.lon, r.radio_km)
+        self.load = np.zeros(len(m), dtype=int)
+
+    def _class(self, value: object) -> int:
+        if value is None or value != value:
+            return -1
+        return self.classes.setdefault(value, len(self.classes))
+
+    def near(self, m, r: Rules) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(candidates, distance km, same district): of its district or within the radius,
+        of the same organisation and system type when both are known, not itself."""
+        found = self.by_district.get(m.ubigeo, []) + self.grid.near(m.latitud, m.longitud)
+        cand = np.array(list(set(found)), dtype=int)  # order is irrelevant: ranked() is total
+        cand = cand[self.code[cand] != m.codigo_oc]
+        dist = great_circle_km(m.latitud, m.longitud, self.lat[cand], self.lon[cand])
+        same = self.ubigeo[cand] == m.ubigeo
+        keep = same | (dist <= r.radio_km + EPS)
+        for on, mine, theirs in (
+            (r.mismo_tipo_organizacion, m.tipo_organizacion, self.org_code),
+            (r.mismo_tipo_sistema, m.tipo_sistema, self.sys_code),
+        ):
+            if on and mine is not None:
+                t = theirs[cand]
+                keep &= (t == self.classes.get(mine, -2)) | (t == -1)
+        return cand[keep], dist[keep], same[keep]
+
+    def ranked(self, cand, dist, same, weak: np.ndarray) -> np.ndarray:
+        """The candidates strong on a weak item, best first: same district, more weak items
+        covered, nearer, higher score, code."""
+        n = self.strong[np.ix_(cand, weak)].sum(axis=1)
+        km = np.where(np.isnan(dist), np.inf, dist)
+        order = np.lexsort((self.code_rank[cand], -self.score[cand], km, -n, ~same))
+        return order[n[order] > 0]
+
+
+def _bits(mask: int) -> list[int]:
+    return [j for j in range(mask.bit_length()) if mask >> j & 1]
+
+
+def _pick(order: list[int], covers: list[int], room: np.ndarray, r: Rules) -> list[int]:
+    """The best candidates with room, up to sugerencias_max; then one more per weak item still
+    uncovered, if a candidate strong on it has room. In rank order. `covers`: bit masks."""
+    picked = [k for k in order if room[k]][: r.sugerencias_max]
+    covered = 0
+    for k in picked:
+        covered |= covers[k]
+    for k in order:
+        if k not in picked and room[k] and covers[k] & ~covered:
+            picked.append(k)
+            covered |= covers[k]
+    rank = {k: i for i, k in enumerate(order)}
+    return sorted(picked, key=rank.__getitem__)
+
+
+def match(jass: pd.DataFrame, r: Rules) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(mentees, suggestions) for every JASS of the frame (see the column notes above).
+
+    Candidates of a mentee: firm A/B JASS other than itself, of its district or within
+    radio_km, of the same organisation and system type when known, at full marks on at least
+    one of its weak items. Ranked: same district first, more of its weak items covered, nearer,
+    higher score, code. Taken in that order while they have capacity, up to sugerencias_max,
+    then one more per weak item still uncovered if a strong mentor with capacity exists.
+    """
+    jass = jass.reset_index(drop=True)
+    item_ids = sorted({k for items in jass["items"] for k in items})
+    col = {k: j for j, k in enumerate(item_ids)}
+    pool = _Pool(jass, item_ids, r)
+    weak = [
+        weak_items(i, g, b, r)
+        for i, g, b in zip(jass["items"], jass["grado"], jass["items_bajos"], strict=True)
+    ]
+    jass = jass.assign(debiles_=weak)
+    mentee_rows: list[dict] = []
+    suggestion_rows: list[dict] = []
+    for m in _mentee_order(jass[[len(w) > 0 for w in weak]]).itertuples(index=False):
+        cand, dist, same = pool.near(m, r)
+        weak_idx = np.array([col[w] for w in m.debiles_], dtype=int)
+        wmask = sum(1 << int(j) for j in weak_idx)
+        order = pool.ranked(cand, dist, same, weak_idx).tolist()
+        covers = [pool.mask[c] & wmask for c in cand.tolist()]
+        picked = _pick(order, covers, pool.load[cand] < r.capacidad_mentor, r)
+        covered = strong_any = 0
+        for k in order:
+            strong_any |= covers[k]
+        for rank, k in enumerate(picked, start=1):
+            c = int(cand[k])
+            pool.load[c] += 1
+            covered |= covers[k]
+            d = None if np.isnan(dist[k]) else round(float(dist[k]), 1)
+            items = [item_ids[j] for j in _bits(covers[k])]
+            suggestion_rows.append(
+                {
+                    "codigo_oc": m.codigo_oc,
+                    "rango": rank,
+                    "mentor_oc": pool.code[c],
+                    "ubigeo": m.ubigeo,
+                    "ubigeo_mentor": pool.ubigeo[c],
+                    "mismo_distrito": bool(same[k]),
+                    "distancia_km": d,
+                    "items": [w for w in m.debiles_ if w in items],
+                    "grado_mentor": pool.grade[c],
+                    "puntaje_mentor": float(pool.score[c]),
+                    "razones": _reasons(
+                        [w for w in m.debiles_ if w in items],
+                        bool(same[k]),
+                        d,
+                        m,
+                        pool.org[c],
+                        pool.sys[c],
+                    ),
+                }
+            )
+        sin = [
+            {
+                "item": w,
+                "motivo": _reason_for(w, len(cand) > 0, bool(strong_any >> col[w] & 1)),
+                "radio_km": r.radio_km,
+            }
+            for w in m.debiles_
+            if not covered >> col[w] & 1
+        ]
+        mentee_rows.append(
+            {
+                "codigo_oc": m.codigo_oc,
+                "ubigeo": m.ubigeo,
+                "grado": m.grado,
+                "grado_provisional": m.grado_provisional,
+                "puntaje": m.puntaje,
+                "items_debiles": list(m.debiles_),
+                "n_sugerencias": len(picked),
+                "sin_mentor": sin or None,
+            }
+        )
+    return (
+        pd.DataFrame(mentee_rows, columns=MENTEE_COLUMNS),
+        pd.DataFrame(suggestion_rows, columns=SUGGESTION_COLUMNS),
+    )
+
+
+def _reasons(
+    items: list[str], same: bool, km: float | None, mentee, org: object, sys: object
+) -> list[dict]:
+    """Structured reasons of one suggestion; evidence per item is added by `with_evidence`."""
+    out: list[dict] = [{"codigo": "item", "item": i} for i in items]
+    out.append({"codigo": "mismo_distrito" if same else "distancia", "km": km})
+    if sys is not None and sys == mentee.tipo_sistema:
+        out.append({"codigo": "mismo_tipo_sistema", "tipo": sys})
+    if org is not None and org == mentee.tipo_organizacion:
+        out.append({"codigo": "mismo_tipo_organizacion", "tipo": org})
+    return out
+
+
+def streaks(history: pd.DataFrame, r: Rules) -> dict[tuple[str, str], tuple[int, dt.date]]:
+    """(codigo_oc, item) -> (how many of its latest assessments in a row are at full marks,
+    the date of the first of them). `history`: codigo_oc, fecha_evaluacion, items (dict)."""
+    if history.empty:
+        return {}
+    h = history.sort_values(["codigo_oc", "fecha_evaluacion"], ascending=[True, False])
+    codes = h["codigo_oc"].to_numpy()
+    values = pd.DataFrame(h["items"].tolist()).astype(float)
+    full = (values >= r.item_fuerte_min - EPS).astype(int)
+    # Still in the run: every assessment from the newest down to this one at full marks.
+    running = full.groupby(codes).cumprod().to_numpy(dtype=bool)
+    days = pd.to_datetime(h["fecha_evaluacion"]).to_numpy().astype("datetime64[D]").astype(int)
+    start = np.where(running, days[:, None], np.iinfo(np.int64).max)
+    counts = pd.DataFrame(running, columns=values.columns).groupby(codes).sum().stack()
+    firsts = pd.DataFrame(start, columns=values.columns).groupby(codes).min().stack()
+    on = (counts > 0).to_numpy()  # the two stacks share their index (same groups, columns)
+    epoch = dt.date(1970, 1, 1)
+    return {
+        (str(code), item): (n, epoch + dt.timedelta(days=d))
+        for (code, item), n, d in zip(
+            counts.index[on],
+            counts.to_numpy()[on].tolist(),
+            firsts.to_numpy()[on].tolist(),
+            strict=True,
+        )
+    }
+
+
+def chlorine_runs(readings: pd.DataFrame, lo: float, hi: float) -> dict[str, dict]:
+    """codigo_oc -> the run of its latest chlorine readings within [lo, hi]: how many, since
+    when, and the last one. `readings`: codigo_oc, fecha_visita, cloro_residual_mg_l."""
+    out: dict[str, dict] = {}
+    rd = readings.dropna(subset=["cloro_residual_mg_l"])
+    rd = rd.sort_values(["codigo_oc", "fecha_visita"], ascending=[True, False])
+    for code, group in rd.groupby("codigo_oc", sort=False):
+        values = group["cloro_residual_mg_l"].to_numpy(dtype=float)
+        inside = (values >= lo - EPS) & (values <= hi + EPS)
+        n = int(np.argmin(inside)) if not inside.all() else len(inside)
+        if n:
+            dates = group["fecha_visita"].to_numpy()
+            out[str(code)] = {
+                "lecturas": n,
+                "desde": pd.Timestamp(dates[n - 1]).date().isoformat(),
+                "ultima_mg_l": round(float(values[0]), 2),
+            }
+    return out
+
+
+def with_evidence(
+    suggestions: pd.DataFrame,
+    runs: Mapping[tuple[str, str], tuple[int, dt.date]],
+    chlorine: Mapping[str, dict],
+) -> pd.DataFrame:
+    """The suggestions with each item reason's evidence: the mentor's run of assessments at
+    full marks on it and, for residual chlorine, its run of readings within range."""
+    out = []
+    for mentor, reasons in zip(suggestions["mentor_oc"], suggestions["razones"], strict=True):
+        rows = []
+        for reason in reasons:
+            reason = dict(reason)
+            if reason["codigo"] == "item":
+                n, since = runs.get((mentor, reason["item"]), (0, None))
+                reason |= {"evaluaciones": n, "desde": since.isoformat() if since else None}
+                if reason["item"] == "cloro_residual" and mentor in chlorine:
+                    reason |= chlorine[mentor]
+            rows.append(reason)
+        out.append(rows)
+    return suggestions.assign(razones=out)
+
+
+# ------------------------------------------------------------------ ATM pairs ----------------
+
+# Columns of the frame `atm_pairs` takes, one row per district with an ATM in the warehouse:
+# ubigeo, provincia, departamento, latitud, longitud, anio (the year judged), operativa (bool),
+# meta_anio, meta (latest applicable goal, or NaN), meta_estado, faltantes (list of that goal's
+# missing activities), and one column per ATM_ACTIVITIES: True / False / None (not in data).
+AT_RISK_COLUMNS = ["ubigeo", "anio", "motivos", "meta_anio", "meta", "n_pares", "sin_par"]
+PAIR_COLUMNS = [
+    "ubigeo",
+    "rango",
+    "ubigeo_par",
+    "nivel",
+    "distancia_km",
+    "actividades",
+    "actividades_meta",
+]
+
+
+def at_risk_reasons(row: Mapping) -> list[str]:
+    """Why an ATM needs a pair: it does not operate, or it missed its latest goal."""
+    out = []
+    if not bool(row["operativa"]):
+        out.append("atm_no_operativa")
+    if row.get("meta_estado") in ("no_cumplida", "en_riesgo"):
+        out.append(f"meta_{row['meta_estado']}")
+    return out
+
+
+def is_model_atm(row: Mapping) -> bool:
+    """Operates in the year judged and met its latest applicable goal (if it had one)."""
+    return bool(row["operativa"]) and row.get("meta_estado") in ("cumplida", None)
+
+
+def activity_gaps(mentee: Mapping, mentor: Mapping) -> list[dict]:
+    """Activities the pair has done and the struggling ATM has not (or the data does not say:
+    `hecha` None, shown as "sin dato")."""
+    return [
+        {"actividad": a, "hecha": mentee.get(a)}
+        for a in ATM_ACTIVITIES
+        if mentor.get(a) is True and mentee.get(a) is not True
+    ]
+
+
+def goal_gaps(mentee: Mapping, mentor: Mapping) -> list[str]:
+    """Activities of the struggling ATM's missed goal that the pair scored in the same goal."""
+    if mentee.get("meta_estado") not in ("no_cumplida", "en_riesgo"):
+        return []
+    same = (mentee.get("meta_anio"), mentee.get("meta")) == (
+        mentor.get("meta_anio"),
+        mentor.get("meta"),
+    )
+    if not same:
+        return []
+    theirs = set(mentor.get("faltantes") or [])
+    return [a for a in mentee.get("faltantes") or [] if a not in theirs]
+
+
+def atm_pairs(districts: pd.DataFrame, r: Rules) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(at-risk ATMs, their pairs). A pair is an ATM of the same province, else of the same
+    department, that operates and met its latest goal; ranked by how many activities it has
+    that the other lacks, then distance between the district points, then code; each pair
+    suggested to at most capacidad_par ATMs, the at-risk ones taken by code."""
+    rows = districts.sort_values("ubigeo").to_dict("records")
+    models = [d for d in rows if is_model_atm(d)]
+    load: dict[str, int] = defaultdict(int)
+    risk_rows, pair_rows = [], []
+    for d in rows:
+        reasons = at_risk_reasons(d)
+        if not reasons:
+            continue
+        picked: list[tuple[dict, float | None, list, list]] = []
+        level_used = None
+        for level in ("provincia", "departamento"):
+            pool = [
+                m
+                for m in models
+                if m[level] == d[level]
+                and m["ubigeo"] != d["ubigeo"]
+                and load[m["ubigeo"]] < r.capacidad_par
+            ]
+            if pool:
+                level_used = level
+                picked = _rank_pairs(d, pool)[: r.pares_max]
+                break
+        for rank, (m, km, gaps, goal) in enumerate(picked, start=1):
+            load[m["ubigeo"]] += 1
+            pair_rows.append(
+                {
+                    "ubigeo": d["ubigeo"],
+                    "rango": rank,
+                    "ubigeo_par": m["ubigeo"],
+                    "nivel": level_used,
+                    "distancia_km": km,
+                    "actividades": gaps,
+                    "actividades_meta": goal,
+                }
+            )
+        risk_rows.append(
+            {
+                "ubigeo": d["ubigeo"],
+                "anio": d["anio"],
+                "motivos": reasons,
+                "meta_anio": d.get("meta_anio"),
+                "meta": d.get("meta"),
+                "n_pares": len(picked),
+                "sin_par": None if picked else _no_pair_reason(d, models),
+            }
+        )
+    return pd.DataFrame(risk_rows, columns=AT_RISK_COLUMNS), pd.DataFrame(
+        pair_rows, columns=PAIR_COLUMNS
+    )
+
+
+def _rank_pairs(d: Mapping, pool: list[dict]) -> list[tuple[dict, float | None, list, list]]:
+    ranked = []
+    for m in pool:
+        km = float(great_circle_km(d["latitud"], d["longitud"], m["latitud"], m["longitud"]))
+        km_or_none = None if km != km else round(km, 1)
+        ranked.append((m, km_or_none, activity_gaps(d, m), goal_gaps(d, m)))
+    return sorted(
+        ranked,
+        key=lambda x: (
+            -(len(x[2]) + len(x[3])),
+            math.inf if x[1] is None else x[1],
+            x[0]["ubigeo"],
+        ),
+    )
+
+
+def _no_pair_reason(d: Mapping, models: list[dict]) -> str:
+    """Why an at-risk ATM got no pair: no model ATM in its department, or all are taken."""
+    if any(m["departamento"] == d["departamento"] and m["ubigeo"] != d["ubigeo"] for m in models):
+        return "pares_sin_cupo"
+    return "sin_atm_modelo_en_departamento"
+
+
+# ------------------------------------------------------------------ database -----------------
+
+
+def refresh(
+    conn: Connection,
+    as_of: dt.date,
+    rules: Rules | None = None,
+    evidence: Evidence | None = None,
+) -> dict[str, int]:
+    """Rewrite the four intercambio tables from the derived and raw tables, nationally (see
+    the module docstring), in the caller's transaction. Returns the row counts written."""
+    r = rules or load_rules()
+    ev = evidence or shipped()
+    for table in reversed(schema.PEER_TABLES):
+        conn.execute(delete(table))
+    mentees, suggestions = match(_jass_frame(conn), r)
+    if len(suggestions):
+        mentors = sorted(set(suggestions["mentor_oc"]))
+        suggestions = with_evidence(
+            suggestions,
+            streaks(_history(conn, mentors), r),
+            chlorine_runs(_readings(conn, mentors), ev.cloro_min, ev.cloro_max),
+        )
+    risk, pairs = atm_pairs(_district_frame(conn, r), r)
+    mentees = mentees.assign(version_reglas=r.version, calculado=as_of)
+    risk = risk.assign(calculado=as_of)
+    return {
+        "intercambio_jass": _insert(conn, schema.intercambio_jass, mentees),
+        "intercambio_sugerencia": _insert(conn, schema.intercambio_sugerencia, suggestions),
+        "intercambio_atm": _insert(conn, schema.intercambio_atm, risk),
+        "intercambio_atm_par": _insert(conn, schema.intercambio_atm_par, pairs),
+    }
+
+
+def _insert(conn: Connection, table, df: pd.DataFrame) -> int:
+    """The derivations' own fast writer (etl/derive/frames.py)."""
+    if df.empty:
+        return 0
+    return frames.write(conn, table, df)
+
+
+def _plain_rows(rows) -> list[tuple]:
+    """Driver rows as plain tuples: pandas probes each Row object's attributes otherwise."""
+    return [tuple(r) for r in rows]
+
+
+def _jass_frame(conn: Connection) -> pd.DataFrame:
+    """One row per JASS with a latest score: grade, items, point, organisation and system type."""
+    p, o = schema.puntaje_oc, schema.organizacion_comunal
+    rows = conn.execute(
+        select(
+            p.c.codigo_oc,
+            p.c.ubigeo,
+            p.c.grado,
+            p.c.grado_provisional,
+            p.c.puntaje,
+            p.c["items"],
+            p.c.items_bajos,
+            o.c.tipo_organizacion,
+        )
+        .join(o, o.c.codigo_oc == p.c.codigo_oc)
+        .where(p.c.es_ultima.is_(True))
+    ).all()
+    cols = ["codigo_oc", "ubigeo", "grado", "grado_provisional", "puntaje", "items"]
+    df = pd.DataFrame(_plain_rows(rows), columns=[*cols, "items_bajos", "tipo_organizacion"])
+    df["tipo_organizacion"] = [org_class(t) for t in df["tipo_organizacion"]]
+    points = _points(conn)
+    df["latitud"] = df["codigo_oc"].map(points["latitud"])
+    df["longitud"] = df["codigo_oc"].map(points["longitud"])
+    df["tipo_sistema"] = df["codigo_oc"].map(_systems(conn)).astype(object)
+    df["tipo_sistema"] = df["tipo_sistema"].where(df["tipo_sistema"].notna(), None)
+    return df
+
+
+def _points(conn: Connection) -> pd.DataFrame:
+    """Each JASS's point: the mean of the centros poblados it serves (register CP lists and
+    DATASS provider codes) that have coordinates."""
+    cp, link, d = schema.centro_poblado, schema.oc_centro_poblado, schema.diagnostico_cp
+    served = union(
+        select(link.c.codigo_oc, link.c.ubigeo_cp),
+        select(d.c.codigo_oc, d.c.ubigeo_cp).where(d.c.codigo_oc.is_not(None)),
+    ).subquery()
+    rows = conn.execute(
+        select(served.c.codigo_oc, cp.c.latitud, cp.c.longitud)
+        .join(cp, cp.c.ubigeo_cp == served.c.ubigeo_cp)
+        .where(cp.c.latitud.is_not(None) & cp.c.longitud.is_not(None))
+    ).all()
+    df = pd.DataFrame(_plain_rows(rows), columns=["codigo_oc", "latitud", "longitud"])
+    return df.groupby("codigo_oc")[["latitud", "longitud"]].mean()
+
+
+def _systems(conn: Connection) -> dict[str, str]:
+    """Each JASS's system class: the most common among the CPs it runs (DATASS, latest
+    survey per CP); ties by name, so the answer does not depend on row order."""
+    s = schema.sistema_agua
+    rows = conn.execute(
+        select(s.c.codigo_oc, s.c.tipo_sistema_agua).where(s.c.codigo_oc.is_not(None))
+    ).all()
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for code, text in rows:
+        cls = system_class(text)
+        if cls:
+            counts[code][cls] += 1
+    return {code: min(c, key=lambda k: (-c[k], k)) for code, c in counts.items()}
+
+
+def _in_chunks(conn: Connection, query_of, codes: list[str]) -> list:
+    out: list = []
+    for start in range(0, len(codes), 500):
+        out += conn.execute(query_of(codes[start : start + 500])).all()
+    return out
+
+
+def _history(conn: Connection, codes: list[str]) -> pd.DataFrame:
+    p = schema.puntaje_oc
+    rows = _in_chunks(
+        conn,
+        lambda part: select(p.c.codigo_oc, p.c.fecha_evaluacion, p.c["items"]).where(
+            p.c.codigo_oc.in_(part)
+        ),
+        codes,
+    )
+    return pd.DataFrame(_plain_rows(rows), columns=["codigo_oc", "fecha_evaluacion", "items"])
+
+
+def _readings(conn: Connection, codes: list[str]) -> pd.DataFrame:
+    v = schema.visita
+    rows = _in_chunks(
+        conn,
+        lambda part: select(v.c.codigo_oc, v.c.fecha_visita, v.c.cloro_residual_mg_l).where(
+            v.c.codigo_oc.in_(part) & v.c.cloro_residual_mg_l.is_not(None)
+        ),
+        codes,
+    )
+    return pd.DataFrame(
+        _plain_rows(rows), columns=["codigo_oc", "fecha_visita", "cloro_residual_mg_l"]
+    )
+
+
+def _district_frame(conn: Connection, r: Rules) -> pd.DataFrame:
+    """One row per district with an ATM in the warehouse, judged in the latest summary year:
+    operating, latest applicable goal, and each of ATM_ACTIVITIES (None: not in the data)."""
+    rd, atm = schema.resumen_distrito, schema.atm
+    year = conn.execute(select(func.max(rd.c.anio))).scalar()
+    with_atm = set(conn.execute(select(atm.c.ubigeo).distinct()).scalars())
+    if year is None or not with_atm:
+        return pd.DataFrame(columns=["ubigeo"])
+    dist = schema.distrito
+    rows = conn.execute(
+        select(
+            dist.c.ubigeo,
+            dist.c.provincia,
+            dist.c.departamento,
+            dist.c.latitud,
+            dist.c.longitud,
+            rd.c.atm_operativa,
+            rd.c.pct_oc_visitadas_12m,
+        ).join(rd, (rd.c.ubigeo == dist.c.ubigeo) & (rd.c.anio == year))
+    ).all()
+    cols = ["ubigeo", "provincia", "departamento", "latitud", "longitud", "operativa", "visitadas"]
+    df = pd.DataFrame(_plain_rows(rows), columns=cols)
+    df = df[df["ubigeo"].isin(with_atm)].reset_index(drop=True)
+    df["anio"] = int(year)
+    facts = _atm_facts(conn, int(year))
+    registered = _registered_share(conn)
+    goals = _latest_goals(conn)
+    records = []
+    for d in df.to_dict("records"):
+        f = facts.get(d["ubigeo"], {})
+        share = registered.get(d["ubigeo"])
+        visited = d.pop("visitadas")
+        d |= {
+            "ordenanza": f.get("ordenanza"),
+            "responsable_designado": f.get("responsable_designado"),
+            "poa_aprobado": f.get("poa_aprobado"),
+            "presupuesto_pia": f.get("presupuesto_pia"),
+            "jass_registradas": None if share is None else share >= r.jass_registradas_min - EPS,
+            "jass_visitadas": None if visited is None else visited >= r.jass_visitadas_min - EPS,
+        }
+        d |= goals.get(d["ubigeo"], {"meta_anio": None, "meta": None, "meta_estado": None})
+        records.append(d)
+    return pd.DataFrame(records)
+
+
+def _atm_facts(conn: Connection, year: int) -> dict[str, dict]:
+    """ATM facts of `year` (its own row; the ordinance from any row up to it): True / False,
+    None when the district has no row that year or the cell is blank."""
+    a = schema.atm
+    out: dict[str, dict] = {}
+    query = select(
+        a.c.ubigeo,
+        a.c.anio,
+        a.c.ordenanza_atm,
+        a.c.fecha_ordenanza,
+        a.c.responsable_designado,
+        a.c.poa_aprobado,
+        a.c.presupuesto_pia,
+    ).where(a.c.anio <= year)
+    for ubigeo, anio, ord_text, ord_date, head, poa, pia in conn.execute(query):
+        f = out.setdefault(ubigeo, {"ordenanza": False})
+        f["ordenanza"] = f["ordenanza"] or bool(ord_text) or ord_date is not None
+        if anio == year:
+            f["responsable_designado"] = head
+            f["poa_aprobado"] = poa
+            f["presupuesto_pia"] = None if pia is None else pia > 0
+    return out
+
+
+def _registered_share(conn: Connection) -> dict[str, float]:
+    """Share of each district's JASS in the municipal register (resumen_oc.registrada)."""
+    ro = schema.resumen_oc
+    rows = conn.execute(select(ro.c.ubigeo, ro.c.registrada)).all()
+    df = pd.DataFrame(_plain_rows(rows), columns=["ubigeo", "registrada"])
+    return df.groupby("ubigeo")["registrada"].mean().to_dict()
+
+
+def _latest_goals(conn: Connection) -> dict[str, dict]:
+    """Each district's latest year with an applicable goal: met when all that year's goals
+    are; otherwise the first one missed, with its missing activities."""
+    g = schema.avance_meta_calc
+    rows = conn.execute(
+        select(g.c.ubigeo, g.c.anio, g.c.meta, g.c.estado, g.c.faltantes)
+        .where(g.c.aplica.is_(True))
+        .order_by(g.c.ubigeo, g.c.anio.desc(), g.c.meta)
+    ).all()
+    out: dict[str, dict] = {}
+    for ubigeo, anio, meta, estado, faltantes in rows:
+        current = out.get(ubigeo)
+        if current is not None and current["meta_anio"] != anio:
+            continue  # an older year
+        entry = {"meta_anio": anio, "meta": meta, "meta_estado": estado, "faltantes": faltantes}
+        if current is None or (current["meta_estado"] == "cumplida" and estado != "cumplida"):
+            out[ubigeo] = entry
+    return out
