@@ -76,6 +76,15 @@ def test_peer001_weak_items_are_zeros_else_the_low_items_of_a_c_or_d():
     assert peers.weak_items({"a": None}, "E", [], RULES) == []  # not measured is not weak
 
 
+def test_peer013_no_weak_jass_or_no_jass_at_all_gives_empty_tables():
+    """An empty warehouse (no scores) or one where nobody is weak: empty tables, no error
+    (a boolean list of length 0 must not be read as a list of column names)."""
+    columns = list(jass("X", "A", {"a": 1.0}))
+    for rows in ([], [jass("A1", "A", {"a": 1.0, "b": 1.0})]):
+        mentees, suggestions = peers.match(pd.DataFrame(rows, columns=columns), RULES)
+        assert mentees.empty and suggestions.empty
+
+
 def test_peer002_item_specific_strength_beats_overall_grade():
     """An A that fails chlorination is no chlorine mentor; a B at full marks on it is."""
     rows = [
