@@ -54,6 +54,35 @@ def jass_places(jass: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def peer_lines(places: pd.DataFrame, links: list[tuple[str, str]]) -> tuple[list, list, list]:
+    """(lon, lat, hover) of one line per (learner, mentor) pair of JASS both placed on the
+    map, separated by None (one trace draws them all). Issue 16."""
+    at = (
+        {
+            str(code): (lon, lat, name)
+            for code, lon, lat, name in zip(
+                places["codigo_oc"],
+                places["longitud"],
+                places["latitud"],
+                places["nombre"],
+                strict=True,
+            )
+        }
+        if not places.empty
+        else {}
+    )
+    lon: list = []
+    lat: list = []
+    hover: list = []
+    for learner, mentor in links:
+        if learner in at and mentor in at:
+            (x1, y1, n1), (x2, y2, n2) = at[learner], at[mentor]
+            lon += [x1, x2, None]
+            lat += [y1, y2, None]
+            hover += [f"{n1} ← {n2}"] * 2 + [None]
+    return lon, lat, hover
+
+
 def map_figure(
     info: dict[str, Any],
     cps: pd.DataFrame,
@@ -61,8 +90,10 @@ def map_figure(
     lang: str,
     geojson_url: str,
     height: int = 360,
+    links: list[tuple[str, str]] | None = None,
 ) -> go.Figure:
-    """Outline, CPs (grey dots) and JASS (grade colours) of one district."""
+    """Outline, CPs (grey dots), JASS (grade colours) of one district and, when given, a line
+    from each learner to its mentor of the same district (issue 16)."""
     shape, container = shape_of(info)
     places = jass_places(jass)
     if shape is None and cps.empty and places.empty:
@@ -96,6 +127,19 @@ def map_figure(
                 # click) must find the JASS. The JASS's hover names its CPs.
                 hoverinfo="skip",
                 name=t("dm.cps", lang),
+            )
+        )
+    lon, lat, hover = peer_lines(places, links or [])
+    if lon:
+        fig.add_trace(
+            go.Scattergeo(
+                lon=lon,
+                lat=lat,
+                mode="lines",
+                line={"width": 2, "color": "#7b3294"},
+                hovertext=hover,
+                hoverinfo="text",
+                name=t("dm.peers", lang),
             )
         )
     for grade in GRADES:  # one trace per grade: the legend explains colours
@@ -158,12 +202,15 @@ def load(wh: Warehouse, ubigeo: str) -> Places:
     return Places(info, wh.cp_points(ubigeo), wh.jass_points(ubigeo))
 
 
-def section(places: Section[Places], state: UrlState) -> Any:
-    """The district page's map section (hooked into layouts/district.py)."""
+def section(
+    places: Section[Places], state: UrlState, links: list[tuple[str, str]] | None = None
+) -> Any:
+    """The district page's map section (hooked into layouts/district.py); `links`: the
+    (learner, mentor) JASS pairs of the district's peer-exchange suggestions."""
     lang = state.lang
 
     def body(p: Places) -> Any:
-        figure = map_figure(p.info, p.cps, p.jass, lang, boundaries.districts_url())
+        figure = map_figure(p.info, p.cps, p.jass, lang, boundaries.districts_url(), links=links)
         return html.Div(
             [
                 html.P(caption(p.info, lang), className="small text-muted mb-1"),

@@ -204,3 +204,8 @@ def pair_text(pair: Mapping, lang: str = "es", rules: Rules | None = None) -> st
 
 def no_pair_text(code: str, lang: str = "es") -> str:
     return _pick(TEMPLATES[code], lang)
+
+
+def level_text(nivel: str, lang: str = "es") -> str:
+    """Where an ATM's pair is: 'misma provincia' / 'mismo departamento'."""
+    return _pick(TEMPLATES.get(f"nivel.{nivel}", (nivel, nivel)), lang)
