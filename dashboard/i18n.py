@@ -616,8 +616,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "ix.col_reasons": ("Por qué ella", "Why this mentor"),
     "ix.col_atm": ("Distrito (ATM en riesgo)", "District (ATM at risk)"),
     "ix.col_why": ("Por qué en riesgo", "Why at risk"),
-    "ix.col_pair": ("ATM par (distrito)", "Pair ATM (district)"),
-    "ix.col_pair_prov": ("Provincia del par", "Pair's province"),
+    "ix.col_pair": ("ATM par (distrito y provincia)", "Pair ATM (district and province)"),
     "ix.col_level": ("Cercanía", "Nearness"),
     "ix.col_gaps": ("Lo que el par hizo y esta ATM no", "What the pair did and this ATM did not"),
     "ix.col_goal_acts": (
@@ -653,6 +652,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "ix.plan_evidence": ("Evidencia de la mentora", "The mentor's evidence"),
     "ix.di_weak": ("· débil en: {items}", "· weak on: {items}"),
     "ix.di_uncovered": ("Sin mentora:", "No mentor:"),
+    "ix.di_mentors": ("Podría aprender de: {names}", "Could learn from: {names}"),
     "ix.di_alone": (
         "JASS sin ninguna sugerencia ({n}): por qué",
         "JASS without any suggestion ({n}): why",

@@ -87,31 +87,34 @@ def suggestion_table(
     """One row per suggested mentor of a weak JASS, best first within each JASS."""
     lang = state.lang
     shown = sug if limit is None else sug.head(limit)
+    wrap = {"wrapText": True, "autoHeight": True}
     cols: list[dict[str, Any]] = [
-        {"field": "aprendiz", "headerName": t("ix.col_mentee", lang), "pinned": "left"},
-        {"field": "distrito", "headerName": t("common.district", lang), "minWidth": 120},
-        {"field": "debiles", "headerName": t("ix.col_weak", lang), "minWidth": 200},
-        {"field": "rango", "headerName": "#", "maxWidth": 70},
-        {"field": "mentora", "headerName": t("ix.col_mentor", lang), "minWidth": 170},
+        {
+            "field": "aprendiz",
+            "headerName": t("ix.col_mentee", lang),
+            "pinned": "left",
+            "minWidth": 150,
+            **wrap,
+        },
+        {"field": "distrito", "headerName": t("common.district", lang), "minWidth": 100, **wrap},
+        {"field": "debiles", "headerName": t("ix.col_weak", lang), "minWidth": 160, **wrap},
+        {"field": "rango", "headerName": "#", "maxWidth": 60, "minWidth": 60},
+        {"field": "mentora", "headerName": t("ix.col_mentor", lang), "minWidth": 150, **wrap},
         {
             "field": "distrito_mentora",
             "headerName": t("ix.col_mentor_district", lang),
-            "minWidth": 130,
+            "minWidth": 110,
+            **wrap,
         },
-        {"field": "aprende", "headerName": t("ix.col_learns", lang), "minWidth": 180},
+        {"field": "aprende", "headerName": t("ix.col_learns", lang), "minWidth": 150, **wrap},
         {
             "field": "km",
             "headerName": t("ix.col_km", lang),
             "filter": "agNumberColumnFilter",
-            "maxWidth": 120,
+            "maxWidth": 100,
+            "minWidth": 90,
         },
-        {
-            "field": "razones",
-            "headerName": t("ix.col_reasons", lang),
-            "minWidth": 320,
-            "wrapText": True,
-            "autoHeight": True,
-        },
+        {"field": "razones", "headerName": t("ix.col_reasons", lang), "minWidth": 320, **wrap},
     ]
     rows = rows_of(
         {
@@ -134,36 +137,29 @@ def atm_table(atms: pd.DataFrame, acts: pd.DataFrame, state: UrlState) -> Table:
     lang = state.lang
     rules = peers.load_rules()
     names = _activity_names(acts, lang)
+    wrap = {"wrapText": True, "autoHeight": True}
     cols: list[dict[str, Any]] = [
-        {"field": "distrito", "headerName": t("ix.col_atm", lang), "pinned": "left"},
-        {"field": "provincia", "headerName": t("common.province", lang), "minWidth": 120},
-        {"field": "departamento", "headerName": t("common.department", lang), "minWidth": 120},
         {
-            "field": "motivo",
-            "headerName": t("ix.col_why", lang),
-            "minWidth": 200,
-            "wrapText": True,
-            "autoHeight": True,
+            "field": "distrito",
+            "headerName": t("ix.col_atm", lang),
+            "pinned": "left",
+            "minWidth": 130,
+            **wrap,
         },
-        {"field": "rango", "headerName": "#", "maxWidth": 70},
-        {"field": "par", "headerName": t("ix.col_pair", lang), "minWidth": 140},
-        {"field": "par_provincia", "headerName": t("ix.col_pair_prov", lang), "minWidth": 120},
-        {"field": "nivel", "headerName": t("ix.col_level", lang), "minWidth": 120},
-        {"field": "km", "headerName": t("ix.col_km", lang), "maxWidth": 120},
+        {"field": "provincia", "headerName": t("common.province", lang), "minWidth": 110, **wrap},
         {
-            "field": "actividades",
-            "headerName": t("ix.col_gaps", lang),
-            "minWidth": 300,
-            "wrapText": True,
-            "autoHeight": True,
+            "field": "departamento",
+            "headerName": t("common.department", lang),
+            "minWidth": 110,
+            **wrap,
         },
-        {
-            "field": "meta",
-            "headerName": t("ix.col_goal_acts", lang),
-            "minWidth": 220,
-            "wrapText": True,
-            "autoHeight": True,
-        },
+        {"field": "motivo", "headerName": t("ix.col_why", lang), "minWidth": 170, **wrap},
+        {"field": "rango", "headerName": "#", "maxWidth": 60, "minWidth": 60},
+        {"field": "par", "headerName": t("ix.col_pair", lang), "minWidth": 140, **wrap},
+        {"field": "nivel", "headerName": t("ix.col_level", lang), "minWidth": 110, **wrap},
+        {"field": "km", "headerName": t("ix.col_km", lang), "maxWidth": 100, "minWidth": 90},
+        {"field": "actividades", "headerName": t("ix.col_gaps", lang), "minWidth": 250, **wrap},
+        {"field": "meta", "headerName": t("ix.col_goal_acts", lang), "minWidth": 170, **wrap},
     ]
     rows: list[dict[str, Any]] = []
     for r in atms.to_dict("records"):
@@ -178,8 +174,7 @@ def atm_table(atms: pd.DataFrame, acts: pd.DataFrame, state: UrlState) -> Table:
                     _list(r["motivos"]), int(r["anio"]), _int(r["meta"]), _int(r["meta_anio"]), lang
                 ),
                 "rango": _int(r["rango"]) if paired else None,
-                "par": r["par_nombre"] if paired else "—",
-                "par_provincia": r["par_provincia"] if paired else None,
+                "par": f"{r['par_nombre']} ({r['par_provincia']})" if paired else "—",
                 "nivel": peer_words.level_text(str(r["nivel"]), lang) if paired else None,
                 "km": cell_number(r["distancia_km"]) if paired else None,
                 "actividades": "; ".join(
@@ -479,11 +474,16 @@ def district_body(d: District, info: Mapping[str, Any], state: UrlState) -> list
         ],
         className="mt-1 ix-alone",
     )
-    return [
-        *head,
-        html.Ol(helped, className="list-unstyled mb-0 ix-list") if helped else None,
-        rest if alone else None,
-    ]
+    # A district has dozens of JASS: the list scrolls inside the section.
+    listed = html.Div(
+        [
+            html.Ol(helped, className="list-unstyled mb-0 ix-list") if helped else None,
+            rest if alone else None,
+        ],
+        className="ix-scroll",
+        style={"maxHeight": "640px", "overflowY": "auto"},
+    )
+    return [*head, listed]
 
 
 def item_chips(mentees: pd.DataFrame, info: Mapping[str, Any], state: UrlState) -> html.Div:
@@ -515,53 +515,61 @@ def item_chips(mentees: pd.DataFrame, info: Mapping[str, Any], state: UrlState) 
 def mentee_block(
     m: Mapping[str, Any], rows: pd.DataFrame, info: Mapping[str, Any], state: UrlState
 ) -> html.Li:
-    """A weak JASS: its weak items, its suggested mentors (`rows`, on the chosen item), and
-    the weak items nobody covers with the reason."""
+    """A weak JASS in one line (name, grade, weak items, its mentors' names); unfolded, each
+    mentor with its evidence and the weak items nobody covers with the reason. Unfolded at
+    once when an item is chosen: then the evidence is of that item only, a line each."""
     lang = state.lang
     item = state.item
     missing = [e for e in _list(m.get("sin_mentor")) if not item or e.get("item") == item]
     weak = _list(m.get("items_debiles"))
-    return html.Li(
+    mentors = rows.to_dict("records")
+    names = ", ".join(str(s["mentor_nombre"]) for s in mentors)
+    summary = html.Summary(
         [
-            html.Div(
-                [
-                    dcc.Link(
-                        m["nombre"],
-                        href=urls.jass(str(m["codigo_oc"]), lang_only(state)),
-                        className="fw-semibold me-1",
-                    ),
-                    c.grade_badge(
-                        m["grado"], provisional=m.get("grado_provisional") in (True, 1), lang=lang
-                    ),
-                    html.Span(
-                        " " + t("ix.di_weak", lang, items=items_text(weak, lang)),
-                        className="small text-muted",
-                    ),
-                ]
+            dcc.Link(
+                m["nombre"],
+                href=urls.jass(str(m["codigo_oc"]), lang_only(state)),
+                className="fw-semibold me-1",
             ),
-            html.Ul(
-                [suggestion_line(s, info, state) for s in rows.to_dict("records")],
-                className="small mb-1 ix-mentors",
-            )
-            if not rows.empty
+            c.grade_badge(
+                m["grado"], provisional=m.get("grado_provisional") in (True, 1), lang=lang
+            ),
+            html.Span(
+                " " + t("ix.di_weak", lang, items=items_text(weak, lang)),
+                className="small text-muted",
+            ),
+            html.Div(t("ix.di_mentors", lang, names=names), className="small ms-3 ix-names")
+            if names and not item  # unfolded: the mentors are listed below
             else None,
-            html.Div(
-                [
-                    html.Span(t("ix.di_uncovered", lang) + " ", className="fw-semibold"),
-                    "; ".join(peer_words.no_mentor_text(e, lang) for e in missing),
-                ],
-                className="small text-muted ix-uncovered",
-            )
-            if missing
-            else None,
-        ],
+        ]
+    )
+    body = [
+        html.Ul(
+            [suggestion_line(s, info, state) for s in mentors],
+            className="small mb-1 ix-mentors",
+        )
+        if mentors
+        else None,
+        html.Div(
+            [
+                html.Span(t("ix.di_uncovered", lang) + " ", className="fw-semibold"),
+                "; ".join(peer_words.no_mentor_text(e, lang) for e in missing),
+            ],
+            className="small text-muted ms-3 ix-uncovered",
+        )
+        if missing
+        else None,
+    ]
+    return html.Li(
+        html.Details([summary, *body], open=bool(item)),
         className="border-bottom py-1 ix-mentee",
     )
 
 
 def suggestion_line(s: Mapping[str, Any], info: Mapping[str, Any], state: UrlState) -> html.Li:
-    """'Mentor JASS (its district, when another) — reasons in words'. A mentor the account may
-    not open comes without a link (Warehouse.peer_suggestions leaves its code out)."""
+    """'Mentor JASS (its district, when another) — reasons in words' (on the chosen item
+    only, when there is one). A mentor the account may not open comes without a link
+    (Warehouse.peer_suggestions leaves its code out)."""
     lang = state.lang
     code = s.get("mentor_oc")
     name: Any = (
@@ -570,12 +578,17 @@ def suggestion_line(s: Mapping[str, Any], info: Mapping[str, Any], state: UrlSta
         else html.Span(s["mentor_nombre"])
     )
     where = "" if s.get("ubigeo_mentor") == info.get("ubigeo") else f" ({s['mentor_distrito']})"
+    reasons = [
+        r
+        for r in _list(s.get("razones"))
+        if not state.item or r.get("codigo") != "item" or r.get("item") == state.item
+    ]
     return html.Li(
         [
             html.Span(name, className="fw-semibold"),
             where,
             " — ",
-            peer_words.suggestion_text(_list(s.get("razones")), lang),
+            peer_words.suggestion_text(reasons, lang),
         ]
     )
 
@@ -670,7 +683,7 @@ def plan_body(d: District, info: Mapping[str, Any], state: UrlState) -> list[Any
                     html.Td(n),
                     html.Td(s["nombre"]),
                     html.Td(f"{s['mentor_nombre']}{where}"),
-                    html.Td(items_text(s["items"], lang)),
+                    html.Td(items_text([state.item] if state.item else s["items"], lang)),
                     html.Td("; ".join(evidence)),
                     html.Td(fmt_num(s.get("distancia_km"), lang, 1)),
                 ]

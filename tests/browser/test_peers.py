@@ -70,7 +70,7 @@ def test_ix100_district_section_item_filter_then_peer_page_exports(
     )
     chips.nth(target).click()
     page.wait_for_url(f"**item={item}**", timeout=15000)
-    _ready(page, "#di-peers .ix-items a.ix-chosen")
+    _ready(page, f"#di-peers .ix-items a.ix-chosen[href*='item={item}']")
     assert mentor in page.locator("#di-peers").inner_text()
     # The printable plan of the district for that item: who visits whom, with the evidence.
     plan = page.locator("#di-peers .ix-plan").get_attribute("href") or ""
@@ -102,6 +102,7 @@ def test_ix101_peer_page_in_the_navigation_filters_by_department(page, server) -
     _ready(page, "#ix-dep")
     assert "Local model (our own rule, not official)" in page.locator("main").inner_text()
     page.locator("#ix-dep").click()
-    page.get_by_role("option").first.click()
-    page.wait_for_url("**dep=**", timeout=15000)
-    _ready(page, "#ix-atm-grid")
+    page.get_by_role("option", name="Amazonas").first.click()
+    page.wait_for_url("**dep=01**", timeout=15000)
+    _ready(page, "#ix-atm-grid .ag-row")
+    assert "Amazonas" in page.locator("#ix-atm-grid").inner_text()  # its at-risk ATMs
