@@ -54,18 +54,14 @@ def jass_places(jass: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def peer_lines(places: pd.DataFrame, links: list[tuple[str, str]]) -> tuple[list, list, list]:
-    """(lon, lat, hover) of one line per (learner, mentor) pair of JASS both placed on the
-    map, separated by None (one trace draws them all). Issue 16."""
+def peer_lines(places: pd.DataFrame, links: list[tuple[str, str]]) -> tuple[list, list]:
+    """(lon, lat) of one line per (learner, mentor) pair of JASS both placed on the map,
+    separated by None (one trace draws them all). Issue 16."""
     at = (
         {
-            str(code): (lon, lat, name)
-            for code, lon, lat, name in zip(
-                places["codigo_oc"],
-                places["longitud"],
-                places["latitud"],
-                places["nombre"],
-                strict=True,
+            str(code): (lon, lat)
+            for code, lon, lat in zip(
+                places["codigo_oc"], places["longitud"], places["latitud"], strict=True
             )
         }
         if not places.empty
@@ -73,14 +69,12 @@ def peer_lines(places: pd.DataFrame, links: list[tuple[str, str]]) -> tuple[list
     )
     lon: list = []
     lat: list = []
-    hover: list = []
     for learner, mentor in links:
         if learner in at and mentor in at:
-            (x1, y1, n1), (x2, y2, n2) = at[learner], at[mentor]
+            (x1, y1), (x2, y2) = at[learner], at[mentor]
             lon += [x1, x2, None]
             lat += [y1, y2, None]
-            hover += [f"{n1} ← {n2}"] * 2 + [None]
-    return lon, lat, hover
+    return lon, lat
 
 
 def map_figure(
@@ -129,7 +123,7 @@ def map_figure(
                 name=t("dm.cps", lang),
             )
         )
-    lon, lat, hover = peer_lines(places, links or [])
+    lon, lat = peer_lines(places, links or [])
     if lon:
         fig.add_trace(
             go.Scattergeo(
@@ -137,8 +131,9 @@ def map_figure(
                 lat=lat,
                 mode="lines",
                 line={"width": 2, "color": "#7b3294"},
-                hovertext=hover,
-                hoverinfo="text",
+                # Not hoverable: its ends sit on the JASS markers, whose hover (and click,
+                # which opens the JASS) must win.
+                hoverinfo="skip",
                 name=t("dm.peers", lang),
             )
         )
