@@ -111,6 +111,7 @@ def suggestion_table(
             "field": "km",
             "headerName": t("ix.col_km", lang),
             "filter": "agNumberColumnFilter",
+            "valueFormatter": km_format(lang),
             "maxWidth": 100,
             "minWidth": 90,
         },
@@ -157,7 +158,13 @@ def atm_table(atms: pd.DataFrame, acts: pd.DataFrame, state: UrlState) -> Table:
         {"field": "rango", "headerName": "#", "maxWidth": 60, "minWidth": 60},
         {"field": "par", "headerName": t("ix.col_pair", lang), "minWidth": 140, **wrap},
         {"field": "nivel", "headerName": t("ix.col_level", lang), "minWidth": 110, **wrap},
-        {"field": "km", "headerName": t("ix.col_km", lang), "maxWidth": 100, "minWidth": 90},
+        {
+            "field": "km",
+            "headerName": t("ix.col_km", lang),
+            "valueFormatter": km_format(lang),
+            "maxWidth": 100,
+            "minWidth": 90,
+        },
         {"field": "actividades", "headerName": t("ix.col_gaps", lang), "minWidth": 250, **wrap},
         {"field": "meta", "headerName": t("ix.col_goal_acts", lang), "minWidth": 170, **wrap},
     ]
@@ -204,6 +211,14 @@ def _activity_names(acts: pd.DataFrame, lang: str) -> dict[tuple, str]:
         for a, m, x, d in zip(
             acts["anio"], acts["meta"], acts["actividad"], acts[desc], strict=True
         )
+    }
+
+
+def km_format(lang: str) -> dict[str, str]:
+    """The grid's distance cells with the language's decimal mark (the file keeps numbers)."""
+    mark = "','" if lang == "es" else "'.'"
+    return {
+        "function": f"params.value == null ? '—' : params.value.toFixed(1).replace('.', {mark})"
     }
 
 

@@ -241,3 +241,17 @@ def test_ix008_district_map_draws_a_line_from_each_learner_to_its_mentor_in_the_
     lines = [tr for tr in fig.data if tr.mode == "lines"]
     assert len(lines) == 1 and lines[0].hoverinfo == "skip"  # the JASS markers keep the click
     assert district_map.peer_lines(district_map.jass_places(jass), [("A-1", "Z")])[0] == []
+
+
+def test_ix009_one_reading_reads_singular():
+    from etl.derive import peer_words
+
+    one = {"codigo": "item", "item": "cloro_residual", "lecturas": 1, "ultima_mg_l": 0.6}
+    assert (
+        peer_words.reason_text(one, "es")
+        == "cloro residual adecuado en su última lectura (0,60 mg/L)"
+    )
+    assert (
+        peer_words.reason_text(one, "en")
+        == "adequate residual chlorine at its latest reading (0.60 mg/L)"
+    )
