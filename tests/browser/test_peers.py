@@ -11,19 +11,9 @@ import json
 import pytest
 from sqlalchemy import create_engine, text
 
+from tests.browser.test_browser import _download, _ready
+
 pytestmark = pytest.mark.browser
-
-
-def _ready(pg, selector: str) -> None:
-    pg.wait_for_selector(selector, timeout=20000)
-    pg.wait_for_load_state("networkidle")
-
-
-def _download(pg, link: str, target) -> str:
-    with pg.expect_download(timeout=15000) as info:
-        pg.locator(link).click()
-    info.value.save_as(target)
-    return info.value.suggested_filename
 
 
 def _district_with_suggestions(url: str) -> tuple[str, str, str]:
