@@ -321,9 +321,7 @@ def match(jass: pd.DataFrame, r: Rules) -> tuple[pd.DataFrame, pd.DataFrame]:
     jass = jass.assign(debiles_=weak)
     mentee_rows: list[dict] = []
     suggestion_rows: list[dict] = []
-    # A boolean ARRAY: a plain list is taken as column names when it is empty (no JASS).
-    needs = np.array([len(w) > 0 for w in weak], dtype=bool)
-    for m in _mentee_order(jass[needs]).itertuples(index=False):
+    for m in _mentee_order(jass[[len(w) > 0 for w in weak]]).itertuples(index=False):
         cand, dist, same = pool.near(m, r)
         weak_idx = np.array([col[w] for w in m.debiles_], dtype=int)
         wmask = sum(1 << int(j) for j in weak_idx)

@@ -274,16 +274,6 @@ def pairs_of(pairs: pd.DataFrame, ubigeo: str) -> list[str]:
     return pairs[pairs["ubigeo"] == ubigeo].sort_values("rango")["ubigeo_par"].tolist()
 
 
-def test_peer013_no_jass_at_all_matches_nothing_instead_of_failing():
-    """A warehouse without any scored JASS (a first load of reference data only, or an
-    upload into a fresh warehouse) derives empty tables: an empty selection list was taken
-    as column names and the full derivation stopped with KeyError 'grado'."""
-    empty = pd.DataFrame([jass("X", "A", FULL)]).iloc[:0]
-    mentees, suggestions = peers.match(empty, RULES)
-    assert mentees.empty and suggestions.empty
-    assert list(mentees.columns) == peers.MENTEE_COLUMNS
-
-
 def test_peer020_atm_pairs_same_province_before_department():
     rows = [
         atm("010101", ok=False, poa_aprobado=False, presupuesto_pia=None),
