@@ -54,6 +54,29 @@ def jass_places(jass: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def peer_lines(places: pd.DataFrame, links: list[tuple[str, str]]) -> tuple[list, list]:
+    """(lon, lat) of one line per (learner, mentor) pair of JASS both placed on the map,
+    separated by None (one trace draws them all). Issue 16."""
+    at = (
+        {
+            str(code): (lon, lat)
+            for code, lon, lat in zip(
+                places["codigo_oc"], places["longitud"], places["latitud"], strict=True
+            )
+        }
+        if not places.empty
+        else {}
+    )
+    lon: list = []
+    lat: list = []
+    for learner, mentor in links:
+        if learner in at and mentor in at:
+            (x1, y1), (x2, y2) = at[learner], at[mentor]
+            lon += [x1, x2, None]
+            lat += [y1, y2, None]
+    return lon, lat
+
+
 def map_figure(
     info: dict[str, Any],
     cps: pd.DataFrame,
@@ -61,8 +84,10 @@ def map_figure(
     lang: str,
     geojson_url: str,
     height: int = 360,
+    links: list[tuple[str, str]] | None = None,
 ) -> go.Figure:
-    """Outline, CPs (grey dots) and JASS (grade colours) of one district."""
+    """Outline, CPs (grey dots), JASS (grade colours) of one district and, when given, a line
+    from each learner to its mentor of the same district (issue 16)."""
     shape, container = shape_of(info)
     places = jass_places(jass)
     if shape is None and cps.empty and places.empty:
@@ -96,6 +121,20 @@ def map_figure(
                 # click) must find the JASS. The JASS's hover names its CPs.
                 hoverinfo="skip",
                 name=t("dm.cps", lang),
+            )
+        )
+    lon, lat = peer_lines(places, links or [])
+    if lon:
+        fig.add_trace(
+            go.Scattergeo(
+                lon=lon,
+                lat=lat,
+                mode="lines",
+                line={"width": 2, "color": "#7b3294"},
+                # Not hoverable: its ends sit on the JASS markers, whose hover (and click,
+                # which opens the JASS) must win.
+                hoverinfo="skip",
+                name=t("dm.peers", lang),
             )
         )
     for grade in GRADES:  # one trace per grade: the legend explains colours
@@ -158,12 +197,15 @@ def load(wh: Warehouse, ubigeo: str) -> Places:
     return Places(info, wh.cp_points(ubigeo), wh.jass_points(ubigeo))
 
 
-def section(places: Section[Places], state: UrlState) -> Any:
-    """The district page's map section (hooked into layouts/district.py)."""
+def section(
+    places: Section[Places], state: UrlState, links: list[tuple[str, str]] | None = None
+) -> Any:
+    """The district page's map section (hooked into layouts/district.py); `links`: the
+    (learner, mentor) JASS pairs of the district's peer-exchange suggestions."""
     lang = state.lang
 
     def body(p: Places) -> Any:
-        figure = map_figure(p.info, p.cps, p.jass, lang, boundaries.districts_url())
+        figure = map_figure(p.info, p.cps, p.jass, lang, boundaries.districts_url(), links=links)
         return html.Div(
             [
                 html.P(caption(p.info, lang), className="small text-muted mb-1"),

@@ -21,6 +21,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "nav.overview": ("Resumen", "Overview"),
     "nav.goals": ("Metas", "Goals"),
     "nav.exit": ("Salida (ONG)", "Exit (NGO)"),
+    "nav.peers": ("Intercambio", "Peer exchange"),
     "nav.data": ("Datos", "Data"),
     "nav.lang": ("Idioma", "Language"),
     "nav.skip": ("Saltar al contenido", "Skip to content"),
@@ -356,6 +357,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "JASS to open it.",
     ),
     "dm.cps": ("Centros poblados", "Centros poblados"),
+    "dm.peers": (
+        "Intercambio: aprendiz — mentora (mismo distrito)",
+        "Peer exchange: learner — mentor (same district)",
+    ),
     "dm.container": ("Límite de 2007 que lo contenía", "2007 boundary that contained it"),
     "dm.container_note": (
         "Distrito creado después de 2007: el límite es el del distrito de 2007 que lo contenía "
@@ -544,6 +549,121 @@ TEXTS: dict[str, tuple[str, str]] = {
     "ex.model": (
         "Criterios y umbrales de salida",
         "Exit criteria and thresholds",
+    ),
+    # ---- peer exchange `/intercambio` (urls.PEERS) and the district page's section (issue 16)
+    "ix.title": ("Intercambio entre pares", "Peer exchange"),
+    "ix.intro": (
+        "Quién podría aprender de quién: cada JASS con ítems débiles y las JASS cercanas que "
+        "tienen nota completa en ellos; cada ATM que no opera o no cumplió su meta y las ATM de "
+        "su provincia o departamento que operan y cumplieron.",
+        "Who could learn from whom: each JASS with weak items and the nearby JASS at full marks "
+        "on them; each ATM that does not operate or missed its goal and the ATMs of its province "
+        "or department that operate and met theirs.",
+    ),
+    "ix.model": (
+        "Modelo local (nuestra regla, no oficial). Calculado al {date} por la última derivación "
+        "completa (la primera carga del día o la derivación nocturna), no con cada carga.",
+        "Local model (our own rule, not official). Computed as of {date} by the latest full "
+        "derivation (the first load of a day or the nightly one), not with each upload.",
+    ),
+    "ix.not_computed": (
+        "Modelo local (nuestra regla, no oficial). Aún no calculado: se calcula en la "
+        "derivación completa (la primera carga del día o la derivación nocturna).",
+        "Local model (our own rule, not official). Not computed yet: it is computed by the "
+        "full derivation (the first load of a day or the nightly derivation).",
+    ),
+    "ix.item": ("Ítem del puntaje", "Score item"),
+    "ix.all_items": ("Todos los ítems", "All items"),
+    "ix.kpi_weak": ("JASS con ítems débiles", "JASS with weak items"),
+    "ix.kpi_with": ("… con alguna JASS de quien aprender", "… with a JASS to learn from"),
+    "ix.kpi_atm": ("ATM en riesgo", "ATMs at risk"),
+    "ix.kpi_atm_pair": ("… con una ATM par sugerida", "… with a suggested pair ATM"),
+    "ix.suggestions": ("Entre JASS: de quién aprender", "Between JASS: whom to learn from"),
+    "ix.suggestions_help": (
+        "Mentora: JASS de grado A o B firme con nota completa en los ítems débiles del "
+        "aprendiz, del mismo distrito o a menos de {radio} km, del mismo tipo de organización y "
+        "de sistema; como mucho {cap} aprendices por mentora. Mejor sugerencia primero (#).",
+        "Mentor: a JASS with a firm A or B grade at full marks on the learner's weak items, of "
+        "the same district or within {radio} km, of the same organisation and system type; at "
+        "most {cap} learners per mentor. Best suggestion first (#).",
+    ),
+    "ix.shown_first": (
+        "Se muestran las primeras {n} de {total} sugerencias: elija un departamento o un ítem, "
+        "o descargue la tabla completa (CSV / Excel).",
+        "Showing the first {n} of {total} suggestions: choose a department or an item, or "
+        "download the whole table (CSV / Excel).",
+    ),
+    "ix.no_sug": ("Ninguna sugerencia con estos filtros.", "No suggestion with these filters."),
+    "ix.atms": ("Entre ATM: quién podría visitar a quién", "Between ATMs: who could visit whom"),
+    "ix.atms_help": (
+        "ATM en riesgo (no opera en el último año o no cumplió su última meta) y ATM de la misma "
+        "provincia, si no del mismo departamento, que opera y cumplió; con lo que una ha hecho "
+        "y la otra no. «Sin dato» no es «no hecho».",
+        "ATMs at risk (not operating in the latest year or missed their latest goal) and an ATM "
+        "of the same province, else department, that operates and met it; with what one has "
+        "done and the other has not. 'No data' is not 'not done'.",
+    ),
+    "ix.no_atms": (
+        "Ninguna ATM en riesgo con estos filtros.",
+        "No ATM at risk with these filters.",
+    ),
+    "ix.col_mentee": ("Aprendiz (JASS)", "Learner (JASS)"),
+    "ix.col_weak": ("Ítems débiles", "Weak items"),
+    "ix.col_mentor": ("Mentora (JASS)", "Mentor (JASS)"),
+    "ix.col_mentor_district": ("Distrito de la mentora", "Mentor's district"),
+    "ix.col_learns": ("Puede aprender", "Can learn"),
+    "ix.col_km": ("Distancia (km)", "Distance (km)"),
+    "ix.col_reasons": ("Por qué ella", "Why this mentor"),
+    "ix.col_atm": ("Distrito (ATM en riesgo)", "District (ATM at risk)"),
+    "ix.col_why": ("Por qué en riesgo", "Why at risk"),
+    "ix.col_pair": ("ATM par (distrito y provincia)", "Pair ATM (district and province)"),
+    "ix.col_level": ("Cercanía", "Nearness"),
+    "ix.col_gaps": ("Lo que el par hizo y esta ATM no", "What the pair did and this ATM did not"),
+    "ix.col_goal_acts": (
+        "Actividades de la meta que el par logró",
+        "Goal activities the pair achieved",
+    ),
+    "ix.di_title": ("Intercambio entre JASS", "Peer exchange between JASS"),
+    "ix.di_help": (
+        "Cada JASS con ítems débiles, las JASS de quienes podría aprender (con su evidencia) y "
+        "los ítems que ninguna cubre, con el motivo. Elija un ítem para ver solo ese.",
+        "Each JASS with weak items, the JASS it could learn from (with their evidence) and the "
+        "items none covers, with the reason. Pick an item to see only that one.",
+    ),
+    "ix.di_open": (
+        "Ver todas las sugerencias de la provincia en «Intercambio» →",
+        "See every suggestion of the province in 'Peer exchange' →",
+    ),
+    "ix.plan_open": ("Plan de visitas imprimible", "Printable visit plan"),
+    "ix.plan_title": ("Plan de visitas de intercambio", "Exchange-visit plan"),
+    "ix.plan_help": (
+        "Cada fila es una visita: la JASS que aprende visita a su mentora, para aprender lo que "
+        "la mentora hace bien según sus últimas evaluaciones.",
+        "Each row is a visit: the learning JASS visits its mentor, to learn what the mentor "
+        "does well according to its latest assessments.",
+    ),
+    "ix.plan_none": (
+        "Ninguna visita sugerida en este distrito.",
+        "No visit suggested in this district.",
+    ),
+    "ix.plan_who": ("Quién visita (aprende)", "Who visits (learns)"),
+    "ix.plan_whom": ("A quién (mentora)", "Whom (mentor)"),
+    "ix.plan_what": ("Para aprender", "To learn"),
+    "ix.plan_evidence": ("Evidencia de la mentora", "The mentor's evidence"),
+    "ix.di_weak": ("· débil en: {items}", "· weak on: {items}"),
+    "ix.di_uncovered": ("Sin mentora:", "No mentor:"),
+    "ix.di_mentors": ("Podría aprender de: {names}", "Could learn from: {names}"),
+    "ix.di_alone": (
+        "JASS sin ninguna sugerencia ({n}): por qué",
+        "JASS without any suggestion ({n}): why",
+    ),
+    "ix.di_no_weak": (
+        "Ninguna JASS del distrito necesita intercambio según la última derivación.",
+        "No JASS of the district needs an exchange according to the latest derivation.",
+    ),
+    "ix.di_none_item": (
+        "Ninguna JASS del distrito tiene débil este ítem.",
+        "No JASS of the district is weak on this item.",
     ),
     # ---- data `/datos` (urls.DATA): uploads and audit tables
     "da.upload": ("Cargar un archivo", "Upload a file"),

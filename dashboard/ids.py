@@ -45,6 +45,15 @@ EX_ORG = "ex-org"
 EX_GRID = "ex-grid"
 EX_STATE = "ex-state"
 
+# Peer exchange (issue 16)
+IX_DEP = "ix-dep"
+IX_PROV = "ix-prov"
+IX_ITEM = "ix-item"
+IX_STATE = "ix-state"
+IX_SUG_GRID = "ix-sug-grid"  # suggested mentors of weak JASS
+IX_ATM_GRID = "ix-atm-grid"  # at-risk ATMs and their pairs
+DI_PEERS = "di-peers"  # the district page's section
+
 # Data
 DA_REJECTS = "da-rejects"
 DA_REJECTS_ALL = "da-rejects-all"  # every rejected row, not only the ones shown

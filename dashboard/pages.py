@@ -7,7 +7,7 @@ Adding a page: a module in dashboard/layouts/ that declares its `PAGE`, and one 
 from __future__ import annotations
 
 from dashboard.exports import Source
-from dashboard.layouts import data, district, goals, jass, overview, salida
+from dashboard.layouts import data, district, goals, intercambio, jass, overview, salida
 from dashboard.page import Page
 
 PAGES: tuple[Page, ...] = (
@@ -16,6 +16,7 @@ PAGES: tuple[Page, ...] = (
     jass.PAGE,
     goals.PAGE,
     salida.PAGE,
+    intercambio.PAGE,
     data.PAGE,
 )
 

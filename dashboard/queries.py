@@ -524,6 +524,133 @@ class Warehouse:
         )
         return self._frame(self._limit(stmt, c.c.ubigeo))
 
+    # ------------------------------------------------------------------ peer exchange (#16)
+    # Scoped by the LEARNER's district (a JASS's, an at-risk ATM's): an account sees who its
+    # districts could learn from. A mentor of another district is named by its JASS name and
+    # district only (privacy, issue 16): its code (the link to its page) and score are left
+    # out; no person's name is ever selected (the tables hold none).
+    def peer_mentees(
+        self, dep: str | None, prov: str | None, ubigeo: str | None = None
+    ) -> pd.DataFrame:
+        """Weak JASS (intercambio_jass) of the place, with names, weakest first."""
+        ij, oc, d = s.intercambio_jass, s.organizacion_comunal, s.distrito
+        stmt = (
+            select(
+                ij.c.codigo_oc,
+                oc.c.nombre,
+                ij.c.ubigeo,
+                d.c.nombre.label("distrito_nombre"),
+                s.provincia.c.nombre.label("provincia_nombre"),
+                ij.c.grado,
+                ij.c.grado_provisional,
+                ij.c.puntaje,
+                ij.c.items_debiles,
+                ij.c.n_sugerencias,
+                ij.c.sin_mentor,
+                ij.c.calculado,
+            )
+            .join(oc, oc.c.codigo_oc == ij.c.codigo_oc)
+            .join(d, d.c.ubigeo == ij.c.ubigeo)
+            .join(s.provincia, s.provincia.c.ubigeo == d.c.provincia)
+            .order_by(ij.c.grado.desc(), ij.c.puntaje, ij.c.codigo_oc)
+        )
+        stmt = _in_place(stmt, d.c.departamento, d.c.provincia, dep, prov)
+        if ubigeo is not None:
+            stmt = stmt.where(ij.c.ubigeo == ubigeo)
+        return self._frame(self._limit(stmt, ij.c.ubigeo))
+
+    def peer_suggestions(
+        self, dep: str | None, prov: str | None, ubigeo: str | None = None
+    ) -> pd.DataFrame:
+        """Suggested mentors (intercambio_sugerencia) of the place's weak JASS, with the
+        learner's and the mentor's JASS and district names."""
+        sg, oc, d = s.intercambio_sugerencia, s.organizacion_comunal, s.distrito
+        mentor, md = oc.alias("mentor"), d.alias("mentor_distrito")
+        stmt = (
+            select(
+                sg.c.codigo_oc,
+                oc.c.nombre,
+                sg.c.ubigeo,
+                d.c.nombre.label("distrito_nombre"),
+                sg.c.rango,
+                sg.c.mentor_oc,
+                mentor.c.nombre.label("mentor_nombre"),
+                sg.c.ubigeo_mentor,
+                md.c.nombre.label("mentor_distrito"),
+                sg.c.mismo_distrito,
+                sg.c.distancia_km,
+                sg.c["items"],  # `.c.items` is the collection's own method
+                sg.c.grado_mentor,
+                sg.c.puntaje_mentor,
+                sg.c.razones,
+            )
+            .join(oc, oc.c.codigo_oc == sg.c.codigo_oc)
+            .join(d, d.c.ubigeo == sg.c.ubigeo)
+            .join(mentor, mentor.c.codigo_oc == sg.c.mentor_oc)
+            .join(md, md.c.ubigeo == sg.c.ubigeo_mentor)
+            .order_by(d.c.nombre, oc.c.nombre, sg.c.codigo_oc, sg.c.rango)
+        )
+        stmt = _in_place(stmt, d.c.departamento, d.c.provincia, dep, prov)
+        if ubigeo is not None:
+            stmt = stmt.where(sg.c.ubigeo == ubigeo)
+        frame = self._frame(self._limit(stmt, sg.c.ubigeo))
+        if self.scope.restricted and not frame.empty:
+            mine = frame["ubigeo_mentor"].map(self.scope.allows).astype(bool)
+            frame["mentor_oc"] = frame["mentor_oc"].where(mine, None)
+            frame["puntaje_mentor"] = frame["puntaje_mentor"].where(mine, None)
+        return frame
+
+    def peer_atms(self, dep: str | None, prov: str | None) -> pd.DataFrame:
+        """At-risk ATMs (intercambio_atm) of the place, one row per suggested pair (or one
+        row without a pair), with both districts' names."""
+        ia, par, d = s.intercambio_atm, s.intercambio_atm_par, s.distrito
+        pd_ = d.alias("par_distrito")
+        pp = s.provincia.alias("par_provincia")
+        stmt = (
+            select(
+                ia.c.ubigeo,
+                d.c.nombre,
+                s.provincia.c.nombre.label("provincia_nombre"),
+                s.departamento.c.nombre.label("departamento_nombre"),
+                ia.c.anio,
+                ia.c.motivos,
+                ia.c.meta_anio,
+                ia.c.meta,
+                ia.c.n_pares,
+                ia.c.sin_par,
+                ia.c.calculado,
+                par.c.rango,
+                par.c.ubigeo_par,
+                pd_.c.nombre.label("par_nombre"),
+                pp.c.nombre.label("par_provincia"),
+                par.c.nivel,
+                par.c.distancia_km,
+                par.c.actividades,
+                par.c.actividades_meta,
+            )
+            .join(d, d.c.ubigeo == ia.c.ubigeo)
+            .join(s.provincia, s.provincia.c.ubigeo == d.c.provincia)
+            .join(s.departamento, s.departamento.c.ubigeo == d.c.departamento)
+            .outerjoin(par, par.c.ubigeo == ia.c.ubigeo)
+            .outerjoin(pd_, pd_.c.ubigeo == par.c.ubigeo_par)
+            .outerjoin(pp, pp.c.ubigeo == pd_.c.provincia)
+            .order_by(s.departamento.c.nombre, s.provincia.c.nombre, d.c.nombre, par.c.rango)
+        )
+        stmt = _in_place(stmt, d.c.departamento, d.c.provincia, dep, prov)
+        return self._frame(self._limit(stmt, ia.c.ubigeo))
+
+    def peer_calculated(self) -> dt.date | None:
+        """The as-of date of the full derivation that wrote the intercambio tables (every row
+        of one derivation has the same; the newest when they differ). A date, not data."""
+        ij, ia = s.intercambio_jass, s.intercambio_atm
+        with self.engine.connect() as conn:
+            dates = [
+                conn.execute(select(func.max(ij.c.calculado))).scalar(),
+                conn.execute(select(func.max(ia.c.calculado))).scalar(),
+            ]
+        known = [pd.Timestamp(x).date() for x in dates if x is not None]
+        return max(known) if known else None
+
     # ------------------------------------------------------------------ data / audit
     def loads(self) -> pd.DataFrame:
         """Load runs, newest first (a scoped account's own uploads only)."""

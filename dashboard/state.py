@@ -51,6 +51,7 @@ class UrlState:
     ind: str = DEFAULT_INDICATOR
     meta: str | None = None  # "2017-41": goals are keyed by (year, number)
     ong: str | None = None
+    item: str | None = None  # a score item's id (issue 16: peer exchange on one item)
 
     def with_(self, **changes: Any) -> UrlState:
         """A copy with some fields changed."""
@@ -78,7 +79,10 @@ def from_params(params: dict[str, Any], default_lang: str = "es") -> UrlState:
     meta_text = str(params.get("meta") or "")
     meta = meta_text if re.fullmatch(r"\d{4}-\d{1,3}", meta_text) else None
     ong = str(params["ong"]).strip() or None if params.get("ong") else None
-    return UrlState(lang or "es", dep or (prov[:2] if prov else None), prov, anio, ind, meta, ong)
+    item_text = str(params.get("item") or "")
+    item = item_text if re.fullmatch(r"[a-z_]{1,40}", item_text) else None
+    place = dep or (prov[:2] if prov else None)
+    return UrlState(lang or "es", place, prov, anio, ind, meta, ong, item)
 
 
 def parse_search(search: str | None, default_lang: str = "es") -> UrlState:

@@ -14,12 +14,14 @@ from dashboard.state import UrlState, href
 OVERVIEW = "/"
 DISTRICT = "/distrito/<ubigeo>"
 SHEET = "ficha"  # the district page's printable view: /distrito/<ubigeo>/ficha
+VISIT_PLAN = "intercambio"  # its printable exchange-visit plan: /distrito/<ubigeo>/intercambio
 JASS = "/jass/<codigo_oc>"
 GOALS = "/metas"
 EXIT = "/salida"
 DATA = "/datos"
+PEERS = "/intercambio"
 NOT_FOUND = "/404"
-PAGE_PATHS = (OVERVIEW, DISTRICT, JASS, GOALS, EXIT, DATA, NOT_FOUND)
+PAGE_PATHS = (OVERVIEW, DISTRICT, JASS, GOALS, EXIT, PEERS, DATA, NOT_FOUND)
 
 # The server's own routes (not pages).
 LOGIN = "/login"
@@ -63,6 +65,11 @@ def district_sheet(ubigeo: str, state: UrlState) -> str:
     return href(f"{district_path(ubigeo)}/{SHEET}", state)
 
 
+def district_visit_plan(ubigeo: str, state: UrlState) -> str:
+    """A district's printable exchange-visit plan (issue 16; its `item` from the state)."""
+    return href(f"{district_path(ubigeo)}/{VISIT_PLAN}", state)
+
+
 def jass_path(codigo_oc: str) -> str:
     return f"{fixed_part(JASS)}/{codigo_oc}"
 
@@ -80,6 +87,11 @@ def goals(state: UrlState) -> str:
 def exit_page(state: UrlState) -> str:
     """The exit-readiness page (its `ong` from the state)."""
     return href(EXIT, state)
+
+
+def peers(state: UrlState) -> str:
+    """The peer-exchange page (its `dep`, `prov` and `item` from the state)."""
+    return href(PEERS, state)
 
 
 def data(state: UrlState) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import dash_bootstrap_components as dbc
@@ -23,7 +23,7 @@ from dashboard.i18n import (
     label,
     t,
 )
-from dashboard.layouts import ficha, siasar
+from dashboard.layouts import ficha, intercambio, siasar
 from dashboard.page import Page, Section, fetch, show
 from dashboard.queries import Warehouse
 from dashboard.server.config import Settings
@@ -62,6 +62,8 @@ class Sections:
     goals: Section[tuple[pd.DataFrame, pd.DataFrame]]  # the goals that apply; every activity
     readiness: Section[pd.DataFrame]
     siasar: siasar.Found
+    # issue 16: the peer-exchange section (its default, nothing read: not shown)
+    peers: Section[intercambio.District] = field(default_factory=Section)
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,7 @@ def load_sections(wh: Warehouse, ubigeo: str, wanted_year: int | None) -> Sectio
         goals=fetch(lambda: (wh.goals_for(ubigeo), wh.activities())),
         readiness=fetch(lambda: wh.exit_readiness(ubigeo)),
         siasar=siasar.load_district(wh, ubigeo),  # issue 15
+        peers=fetch(lambda: intercambio.load_district(wh, ubigeo)),  # issue 16
     )
 
 
@@ -121,7 +124,7 @@ def render(data: DistrictData, state: UrlState, ubigeo: str | None) -> Any:
     body = [
         header(info, state),
         dcc.Store(id=ids.DI_STATE, data={"ubigeo": info["ubigeo"], "lang": lang}),
-        show(lang, data.sections, lambda s: content(s, info["ubigeo"], state)),
+        show(lang, data.sections, lambda s: content(s, info, state)),
     ]
     return c.page(state, path, to_search(state), body)
 
@@ -167,9 +170,10 @@ def header(info: dict[str, Any], state: UrlState) -> html.Div:
     )
 
 
-def content(s: Sections, ubigeo: str, state: UrlState) -> list[Any]:
+def content(s: Sections, info: dict[str, Any], state: UrlState) -> list[Any]:
     """Every section of the district page."""
     lang = state.lang
+    ubigeo = info["ubigeo"]
     history, year = s.history, s.year
     current = history[history["anio"] == year].iloc[0].to_dict() if year else None
     orgs = Section(s.orgs)
@@ -186,7 +190,10 @@ def content(s: Sections, ubigeo: str, state: UrlState) -> list[Any]:
             help_text=t("di.priority_help", lang),
         ),
         c.section(t("di.jass", lang), show(lang, orgs, lambda o: jass_section(o, ubigeo, state))),
-        district_map.section(s.places, state),  # issue 17
+        intercambio.render_district(s.peers, info, state)
+        if s.peers.value is not None or not s.peers.ok
+        else None,
+        district_map.section(s.places, state, intercambio.map_links(s.peers, state.item)),
         c.section(
             t("di.coverage_cp", lang),
             show(lang, s.coverage, lambda cps: coverage_section(cps, ubigeo, state)),
@@ -743,6 +750,8 @@ def draw(view: Warehouse, settings: Settings, params: dict[str, Any]) -> Any:
     code, _, sub_page = str(params["ubigeo"]).partition("/")
     if sub_page == urls.SHEET or rest.get("ficha") == "1":
         return ficha.layout(view, state, code)
+    if sub_page == urls.VISIT_PLAN:  # issue 16
+        return intercambio.plan_layout(view, state, code)
     return layout(view, state, code)
 
 

@@ -55,6 +55,10 @@ TEMPLATES: dict[str, Pair] = {
     "item.visitas": ("{item} en sus {n} últimas visitas", "{item} at its last {n} visits"),
     "item.visita": ("{item} en su última visita", "{item} at its last visit"),
     "item.sin_racha": ("{item}", "{item}"),
+    "item.lectura": (
+        "{item} en su última lectura ({mg} mg/L)",
+        "{item} at its latest reading ({mg} mg/L)",
+    ),
     "item.lecturas": (
         "{item} en sus {n} últimas lecturas (la última, {mg} mg/L)",
         "{item} in its last {n} readings (latest {mg} mg/L)",
@@ -153,9 +157,8 @@ def _item_text(reason: Mapping, lang: str) -> str:
     item = item_name(reason["item"], lang)
     if reason.get("lecturas"):
         mg = num(reason["ultima_mg_l"], lang, 2)
-        return _pick(TEMPLATES["item.lecturas"], lang).format(
-            item=item, n=reason["lecturas"], mg=mg
-        )
+        key = "item.lecturas" if int(reason["lecturas"]) > 1 else "item.lectura"
+        return _pick(TEMPLATES[key], lang).format(item=item, n=reason["lecturas"], mg=mg)
     n = int(reason.get("evaluaciones") or 0)
     key = "item.visitas" if n > 1 else "item.visita" if n == 1 else "item.sin_racha"
     return _pick(TEMPLATES[key], lang).format(item=item, n=n)
@@ -204,3 +207,8 @@ def pair_text(pair: Mapping, lang: str = "es", rules: Rules | None = None) -> st
 
 def no_pair_text(code: str, lang: str = "es") -> str:
     return _pick(TEMPLATES[code], lang)
+
+
+def level_text(nivel: str, lang: str = "es") -> str:
+    """Where an ATM's pair is: 'misma provincia' / 'mismo departamento'."""
+    return _pick(TEMPLATES.get(f"nivel.{nivel}", (nivel, nivel)), lang)

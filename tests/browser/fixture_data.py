@@ -87,6 +87,7 @@ def fill_warehouse(engine: Engine) -> None:
     _organisations(engine)
     _centres(engine)
     _district_tables(engine)
+    _peers(engine)
 
 
 def _audit(engine: Engine) -> None:
@@ -526,5 +527,189 @@ def _district_tables(engine: Engine) -> None:
                 "fecha_salida_prevista": D(2027, 12, 31),
             }
             for u in (CASCAS, CHACHA)
+        ],
+    )
+
+
+# Peer exchange (issue 16): written by hand (the fixture's grades carry no firm/provisional
+# flag, so the real matcher would find no mentor). Cascas's weak JASS learn from Cascas and
+# from a JASS of Bambamarca (another district: an ATM of Cascas sees it by name and district
+# only); Pucacruz (Chachapoyas) learns chlorination from a JASS of its district that is in
+# the register only (no score rows of its own here). Bambamarca's ATM (missed goal 41) pairs with Cascas's;
+# Chachapoyas's (goal at risk) has no pair in Amazonas.
+PEERS_AS_OF = D(2026, 3, 1)
+BAMBA_JASS = ("130302-J01", "JASS Bambamarca Alto")
+CHACHA_MENTOR = ("010101-J03", "JASS Tingo Alto")
+
+
+def _item(item: str, n: int) -> dict[str, Any]:
+    return {"codigo": "item", "item": item, "evaluaciones": n, "desde": "2025-06-15"}
+
+
+def _peers(engine: Engine) -> None:
+    _rows(
+        engine,
+        s.organizacion_comunal,
+        [
+            {
+                "codigo_oc": code,
+                "nombre": name,
+                "ubigeo": ubigeo,
+                "tipo_organizacion": "JASS",
+                "origen": "registro",
+            }
+            for code, name, ubigeo in ((*BAMBA_JASS, BAMBA), (*CHACHA_MENTOR, CHACHA))
+        ],
+    )
+    weak_d = ["reconocida", "consejo_vigente", "realiza_cloracion", "cloro_residual"]
+    common = {"version_reglas": "fixture", "calculado": PEERS_AS_OF, "grado_provisional": False}
+    _rows(
+        engine,
+        s.intercambio_jass,
+        [
+            {
+                **common,
+                "codigo_oc": "131101-J02",
+                "ubigeo": CASCAS,
+                "grado": "D",
+                "puntaje": 0.31,
+                "items_debiles": weak_d,
+                "n_sugerencias": 2,
+                "sin_mentor": None,
+            },
+            {
+                **common,
+                "codigo_oc": "131101-J03",
+                "ubigeo": CASCAS,
+                "grado": "C",
+                "puntaje": 0.55,
+                "items_debiles": ["realiza_cloracion", "tasa_cobranza"],
+                "n_sugerencias": 1,
+                "sin_mentor": [
+                    {"item": "tasa_cobranza", "motivo": "sin_fuerte_en_item", "radio_km": 30.0}
+                ],
+            },
+            {
+                **common,
+                "codigo_oc": "010101-J01",
+                "ubigeo": CHACHA,
+                "grado": "C",
+                "puntaje": 0.48,
+                "items_debiles": ["realiza_cloracion", "cloro_residual"],
+                "n_sugerencias": 1,
+                "sin_mentor": [{"item": "cloro_residual", "motivo": "sin_cupo", "radio_km": 30.0}],
+            },
+        ],
+    )
+    chlorine = {
+        **_item("cloro_residual", 2),
+        "lecturas": 2,
+        "desde": "2025-06-15",
+        "ultima_mg_l": 0.8,
+    }
+    _rows(
+        engine,
+        s.intercambio_sugerencia,
+        [
+            {
+                "codigo_oc": "131101-J02",
+                "rango": 1,
+                "mentor_oc": "131101-J04",
+                "ubigeo": CASCAS,
+                "ubigeo_mentor": CASCAS,
+                "mismo_distrito": True,
+                "distancia_km": 2.1,
+                "items": weak_d,
+                "grado_mentor": "A",
+                "puntaje_mentor": 0.93,
+                "razones": [
+                    *(_item(i, 2) for i in weak_d[:3]),
+                    chlorine,
+                    {"codigo": "mismo_distrito", "km": 2.1},
+                    {"codigo": "mismo_tipo_organizacion", "tipo": "jass"},
+                ],
+            },
+            {
+                "codigo_oc": "131101-J02",
+                "rango": 2,
+                "mentor_oc": BAMBA_JASS[0],
+                "ubigeo": CASCAS,
+                "ubigeo_mentor": BAMBA,
+                "mismo_distrito": False,
+                "distancia_km": 24.6,
+                "items": ["realiza_cloracion", "cloro_residual"],
+                "grado_mentor": "B",
+                "puntaje_mentor": 0.84,
+                "razones": [
+                    _item("realiza_cloracion", 3),
+                    {**chlorine, "lecturas": 3},
+                    {"codigo": "distancia", "km": 24.6},
+                ],
+            },
+            {
+                "codigo_oc": "131101-J03",
+                "rango": 1,
+                "mentor_oc": "131101-J01",
+                "ubigeo": CASCAS,
+                "ubigeo_mentor": CASCAS,
+                "mismo_distrito": True,
+                "distancia_km": 1.4,
+                "items": ["realiza_cloracion"],
+                "grado_mentor": "B",
+                "puntaje_mentor": 0.78,
+                "razones": [_item("realiza_cloracion", 2), {"codigo": "mismo_distrito", "km": 1.4}],
+            },
+            {
+                "codigo_oc": "010101-J01",
+                "rango": 1,
+                "mentor_oc": CHACHA_MENTOR[0],
+                "ubigeo": CHACHA,
+                "ubigeo_mentor": CHACHA,
+                "mismo_distrito": True,
+                "distancia_km": 3.2,
+                "items": ["realiza_cloracion"],
+                "grado_mentor": "B",
+                "puntaje_mentor": 0.81,
+                "razones": [_item("realiza_cloracion", 4), {"codigo": "mismo_distrito", "km": 3.2}],
+            },
+        ],
+    )
+    at_risk = {"anio": 2026, "meta_anio": 2026, "meta": 41, "calculado": PEERS_AS_OF}
+    _rows(
+        engine,
+        s.intercambio_atm,
+        [
+            {
+                **at_risk,
+                "ubigeo": BAMBA,
+                "motivos": ["meta_no_cumplida"],
+                "n_pares": 1,
+                "sin_par": None,
+            },
+            {
+                **at_risk,
+                "ubigeo": CHACHA,
+                "motivos": ["meta_en_riesgo"],
+                "n_pares": 0,
+                "sin_par": "sin_atm_modelo_en_departamento",
+            },
+        ],
+    )
+    _rows(
+        engine,
+        s.intercambio_atm_par,
+        [
+            {
+                "ubigeo": BAMBA,
+                "rango": 1,
+                "ubigeo_par": CASCAS,
+                "nivel": "departamento",
+                "distancia_km": 88.4,
+                "actividades": [
+                    {"actividad": "poa_aprobado", "hecha": False},
+                    {"actividad": "jass_visitadas", "hecha": None},
+                ],
+                "actividades_meta": ["poa", "visitas"],
+            }
         ],
     )

@@ -129,12 +129,15 @@ PAGES = [
     f"/distrito/{CASCAS}",
     f"/distrito/{CHACHA}",
     f"/distrito/{CHACHA}/ficha",
+    f"/distrito/{CHACHA}/intercambio",
     f"/jass/{CHACHA_JASS}",
     "/",
     "/?dep=01",
     "/metas",
     "/metas?dep=01",
     "/salida?ong=Water+For+People",
+    "/intercambio",
+    "/intercambio?dep=01&item=realiza_cloracion",
     "/datos",
 ]
 
@@ -214,6 +217,41 @@ def test_sec004_queries_apply_the_scope(store, db_url):
     assert wh.portfolio("Water For People")["ubigeo"].tolist() == [CASCAS]
     assert wh.loads().empty  # CLI loads are not this account's
     assert not wh.scoped(Scope.nothing()).organisation(CASCAS_JASS)
+
+
+def test_sec080_peer_exchange_is_scoped_by_the_learners_district(app, db_url):
+    """Issue 16: suggestions and ATM pairs come for the account's own learners (JASS, at-risk
+    ATMs) only; a mentor of another district is named, without its code or score; the
+    exports of /intercambio are scoped like every read, whatever department they ask for."""
+    from dashboard.queries import Scope, Warehouse
+
+    wh = Warehouse(db_url).scoped(Scope(frozenset({CASCAS}), "cascas"))
+    assert set(wh.peer_mentees(None, None)["ubigeo"]) == {CASCAS}
+    sug = wh.peer_suggestions(None, None)
+    assert set(sug["ubigeo"]) == {CASCAS} and "JASS Pucacruz" not in set(sug["nombre"])
+    other = sug[sug["ubigeo_mentor"] != CASCAS]
+    assert other["mentor_nombre"].tolist() == ["JASS Bambamarca Alto"]
+    assert other["mentor_oc"].isna().all() and other["puntaje_mentor"].isna().all()
+    assert sug[sug["ubigeo_mentor"] == CASCAS]["mentor_oc"].notna().all()  # its own: a link
+    assert wh.peer_atms(None, None).empty  # the at-risk ATMs are Bambamarca's and Chachapoyas's
+    client = _logged_in(app, "cascas")
+    for query in ("?lang=es", "?dep=01&lang=es", "?dep=01&prov=0101&item=realiza_cloracion"):
+        text = ""
+        for table in (ids.IX_SUG_GRID, ids.IX_ATM_GRID):  # one at a time: a file is streamed
+            answer = client.get(f"/exportar/{table}.csv{query}")
+            assert answer.status_code == 200, (table, query)
+            text += answer.get_data(as_text=True)
+        assert [m for m in (*CHACHA_MARKERS, "JASS Tingo Alto") if m in text] == [], query
+    own = client.get(f"/exportar/{ids.IX_SUG_GRID}.csv?lang=es").get_data(as_text=True)
+    assert "JASS Huaychaca" in own and "JASS Bambamarca Alto" in own
+    page = client.post("/_dash-update-component", json=_router_body(client, "/intercambio"))
+    assert "130302-J01" not in page.get_data(as_text=True)  # no link to the other district
+    # The same exports as a national analyst hold Chachapoyas: the checks above can fail.
+    analyst = _logged_in(app, "analista")
+    seen = analyst.get(f"/exportar/{ids.IX_SUG_GRID}.csv?dep=01&lang=es").get_data(as_text=True)
+    assert "JASS Pucacruz" in seen and "JASS Tingo Alto" in seen
+    atms = analyst.get(f"/exportar/{ids.IX_ATM_GRID}.csv?lang=es").get_data(as_text=True)
+    assert "Chachapoyas" in atms and "Bambamarca" in atms
 
 
 # ------------------------------------------------------------------ login and sessions -------
