@@ -19,13 +19,13 @@ from pathlib import Path
 from flask import Flask, Response, abort, send_file
 
 from dashboard import urls
+from dashboard.server import caching
 
 FOLDER = Path(__file__).resolve().parent.parent / "data" / "limites"
 DISTRICTS = "distritos.geojson"
 BASE_MAP = "south-america_110m.json"  # the name plotly asks for (geo scope and resolution)
 FILES = {DISTRICTS: FOLDER / DISTRICTS, BASE_MAP: FOLDER / "peru_110m.json"}
 PREFIX = urls.MAPS
-YEAR = 365 * 24 * 3600
 
 
 @cache
@@ -53,10 +53,7 @@ def register(server: Flask) -> None:
     def boundary(tag: str, name: str) -> Response:
         if tag != version() or name not in FILES:
             abort(404)
-        response = send_file(FILES[name], mimetype="application/json", max_age=YEAR)
-        response.cache_control.public = True
-        response.cache_control.immutable = True
-        return response
+        return caching.forever(send_file(FILES[name], mimetype="application/json"))
 
     server.add_url_rule(
         f"{PREFIX}<tag>/<name>", endpoint="boundaries", view_func=boundary, methods=["GET"]

@@ -136,7 +136,7 @@ def suggestion_table(
 def atm_table(atms: pd.DataFrame, acts: pd.DataFrame, state: UrlState) -> Table:
     """One row per at-risk ATM and suggested pair (or one row saying why it has none)."""
     lang = state.lang
-    rules = peers.load_rules()
+    rules = peers.shipped_rules()
     names = _activity_names(acts, lang)
     wrap = {"wrapText": True, "autoHeight": True}
     cols: list[dict[str, Any]] = [
@@ -346,7 +346,7 @@ def content(f: Found, state: UrlState) -> list[Any]:
         c.kpi_card(t("ix.kpi_atm", lang), fmt_num(len(at_risk), lang)),
         c.kpi_card(t("ix.kpi_atm_pair", lang), fmt_num(paired, lang)),
     ]
-    rules = peers.load_rules()
+    rules = peers.shipped_rules()
     sug = suggestion_table(f.suggestions, weak, state, SHOWN_MAX)
     total = len(f.suggestions)
     capped = (

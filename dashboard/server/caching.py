@@ -41,8 +41,15 @@ def long_lived(response: Response) -> Response:
         and response.status_code == 200
         and fingerprinted(request.path, request.args)
     ):
-        response.cache_control.no_cache = None
-        response.cache_control.public = True
-        response.cache_control.max_age = YEAR
-        response.cache_control.immutable = True
+        forever(response)
+    return response
+
+
+def forever(response: Response) -> Response:
+    """Cacheable by anyone for a year, never revalidated: for an answer whose URL changes
+    whenever its body does (the fingerprinted static files, the versioned map files)."""
+    response.cache_control.no_cache = None
+    response.cache_control.public = True
+    response.cache_control.max_age = YEAR
+    response.cache_control.immutable = True
     return response

@@ -18,6 +18,7 @@ in Spanish and English.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import unicodedata
 from collections import defaultdict
@@ -86,6 +87,13 @@ def load_rules(path: Path = RULES_PATH) -> Rules:
         jass_registradas_min=float(a["jass_registradas_min"]),
         jass_visitadas_min=float(a["jass_visitadas_min"]),
     )
+
+
+@functools.cache
+def shipped_rules() -> Rules:
+    """The rules of data/intercambio.yaml, read once per process (the pages name the radius
+    and the capacity on every render)."""
+    return load_rules()
 
 
 # ------------------------------------------------------------------ small pure rules ---------
@@ -616,7 +624,7 @@ def refresh(
 ) -> dict[str, int]:
     """Rewrite the four intercambio tables from the derived and raw tables, nationally (see
     the module docstring), in the caller's transaction. Returns the row counts written."""
-    r = rules or load_rules()
+    r = rules or load_rules()  # read per derivation, as the model is: an edit takes effect
     ev = evidence or shipped()
     for table in reversed(schema.PEER_TABLES):
         conn.execute(delete(table))
