@@ -7,6 +7,7 @@ from typing import Any
 from dash import Dash, Input, Output, State
 
 from dashboard import ids, urls
+from dashboard.i18n import lang_or_default
 from dashboard.page import Wiring
 from dashboard.state import UrlState, as_mapping
 
@@ -17,9 +18,7 @@ def peers_href(store: Any, dep: Any, prov: Any, item: Any) -> str:
     dep = dep if isinstance(dep, str) and dep else None
     prov = prov if isinstance(prov, str) and prov and dep and prov.startswith(dep) else None
     item = item if isinstance(item, str) and item else None
-    return urls.peers(
-        UrlState(lang=lang if lang in ("es", "en") else "es", dep=dep, prov=prov, item=item)
-    )
+    return urls.peers(UrlState(lang=lang_or_default(lang), dep=dep, prov=prov, item=item))
 
 
 def register(app: Dash, _wiring: Wiring) -> None:

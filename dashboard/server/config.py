@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
+from dashboard.i18n import LANGS
 from etl.db import database_url
 
-LANGS = ("es", "en")
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 TRUTHY = ("1", "true", "yes", "si", "sí", "on")
 
