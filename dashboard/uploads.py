@@ -240,9 +240,12 @@ def _staged_by(root: Path, account: Account) -> int:
     """How many uploads of `account` wait for confirmation (claimed ones are loading)."""
     count = 0
     for folder in root.iterdir():
-        owner = folder / OWNER_FILE
-        if CLAIMED not in folder.name and owner.is_file():
-            count += owner.read_text(encoding="utf-8") == account.usuario
+        if CLAIMED in folder.name:
+            continue
+        try:
+            count += (folder / OWNER_FILE).read_text(encoding="utf-8") == account.usuario
+        except (FileNotFoundError, NotADirectoryError):  # claimed or swept meanwhile
+            continue
     return count
 
 
@@ -251,10 +254,14 @@ def staged(token: str | None, account: Account) -> Staged | None:
     if not token or not re.fullmatch(r"[A-Za-z0-9_-]{16,64}", str(token)):
         return None
     folder = stage_root() / str(token)
-    owner = folder / OWNER_FILE
-    if not owner.is_file() or owner.read_text(encoding="utf-8") != account.usuario:
+    try:
+        if (folder / OWNER_FILE).read_text(encoding="utf-8") != account.usuario:
+            return None
+        files = [p for p in folder.iterdir() if p.name != OWNER_FILE]
+    except (FileNotFoundError, NotADirectoryError):
+        # Not staged, or claimed (renamed) by a concurrent confirm between two reads: a race
+        # the atomic rename in `claim` settles, so this request simply finds nothing.
         return None
-    files = [p for p in folder.iterdir() if p.name != OWNER_FILE]
     return Staged(str(token), files[0]) if files else None
 
 
@@ -281,7 +288,11 @@ def _sweep(root: Path) -> None:
     """Remove staged uploads nobody confirmed."""
     cutoff = time.time() - STAGE_HOURS * 3600
     for folder in root.iterdir():
-        if folder.is_dir() and folder.stat().st_mtime < cutoff:
+        try:
+            old = folder.is_dir() and folder.stat().st_mtime < cutoff
+        except FileNotFoundError:  # claimed (renamed) by a confirm meanwhile
+            continue
+        if old:
             shutil.rmtree(folder, ignore_errors=True)
 
 

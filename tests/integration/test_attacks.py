@@ -212,12 +212,15 @@ def _server(db_url: str, tmp_path) -> Iterator[str]:
         "ATM_UPLOAD_DIR": str(tmp_path / "up"),
         "ATM_ARCHIVE_DIR": str(tmp_path / "archive"),
     }
+    # The server's log goes to a file: a pipe nobody reads fills after ~64 KB of request lines
+    # and then blocks the server mid-test (and the file is there to read when a test fails).
+    log = (tmp_path / "server.log").open("wb")
     proc = subprocess.Popen(
         [sys.executable, "app.py"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log,
         preexec_fn=_limit_memory,
     )
     base = f"http://127.0.0.1:{port}"
@@ -230,6 +233,7 @@ def _server(db_url: str, tmp_path) -> Iterator[str]:
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             proc.kill()
+        log.close()
 
 
 def _http_login(base: str, user: str) -> requests.Session:
