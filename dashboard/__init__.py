@@ -18,7 +18,7 @@ from dashboard.i18n import t
 from dashboard.page import Draw, Page, Wiring
 from dashboard.pages import GRID_EXPORTS, PAGES, SOURCES
 from dashboard.queries import Warehouse
-from dashboard.server import caching, guard, health, security, skeletons, speed
+from dashboard.server import caching, guard, health, mapview, security, skeletons, speed
 from dashboard.server.auth import AccountStore
 from dashboard.server.config import Settings
 from dashboard.state import UrlState, from_params, to_search
@@ -67,6 +67,7 @@ def create_app(settings: Settings | None = None, warehouse: Warehouse | None = N
     health.register(app.server, wh.engine, lambda: security.current_account() is not None)
     guard.register(app.server, lambda: app.callback_map)
     boundaries.register(app.server)
+    mapview.register(app.server, lambda: scoped(wh))  # issue 18: the overview's SVG map
     caching.register(app.server)  # issue 18: a year for fingerprinted static files
     speed.StaticBrotli().register(app)
     if settings.map_tiles:  # the tile map needs the full plotly.js (speed.full_plotly)
