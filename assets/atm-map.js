@@ -8,13 +8,20 @@
 (function () {
   'use strict';
   var BOX = '[data-atm-map]';
+  var texts = {};  // URL -> the SVG's text (one request, whichever box asks first)
+
+  function svgText(src) {
+    texts[src] = texts[src] || fetch(src, {credentials: 'same-origin'})
+      .then(function (r) { if (!r.ok) { throw new Error(String(r.status)); } return r.text(); });
+    texts[src].catch(function () { delete texts[src]; });
+    return texts[src];
+  }
 
   function load(box) {
     var src = box.getAttribute('data-atm-map');
     if (!src || box.getAttribute('data-atm-shown') === src) { return; }
     box.setAttribute('data-atm-shown', src);
-    fetch(src, {credentials: 'same-origin'})
-      .then(function (r) { if (!r.ok) { throw new Error(String(r.status)); } return r.text(); })
+    svgText(src)
       .then(function (svg) {
         if (box.getAttribute('data-atm-map') !== src) { return; }
         box.innerHTML = svg;
