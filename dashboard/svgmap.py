@@ -115,7 +115,9 @@ def path(frame: Frame, rings: Iterable[Ring], close: bool = True) -> str:
                 steps.append(f"{dx}{'' if dy < 0 else ' '}{dy}")
                 last = p
         if len(steps) > (2 if close else 1):
-            out.append(steps[0] + "l" + " ".join(steps[1:]).replace(" -", "-") + ("z" if close else ""))
+            out.append(
+                steps[0] + "l" + " ".join(steps[1:]).replace(" -", "-") + ("z" if close else "")
+            )
     return "".join(out)
 
 
@@ -145,13 +147,16 @@ def _legend(scale: Scale, lang: str) -> str:
     """The colour bar on the right, as plotly's: the scale's colours, five ticks."""
     x, top, height = (WIDTH - LEGEND + 12) * UNIT, 48 * UNIT, (HEIGHT - 96) * UNIT
     stops = "".join(
-        f'<stop offset="{1 - pos:g}" stop-color="{color}"/>' for pos, color in reversed(scale.colors)
+        f'<stop offset="{1 - pos:g}" stop-color="{color}"/>'
+        for pos, color in reversed(scale.colors)
     )
     ticks = []
     for i in range(TICKS + 1):
         value = scale.low + (scale.high - scale.low) * i / TICKS
         y = top + height - height * i / TICKS
-        ticks.append(f'<text x="{x + 14 * UNIT}" y="{y + 8:g}">{escape(tick(scale, value, lang))}</text>')
+        ticks.append(
+            f'<text x="{x + 14 * UNIT}" y="{y + 8:g}">{escape(tick(scale, value, lang))}</text>'
+        )
     return (
         f'<defs><linearGradient id="atm-scale" x1="0" y1="0" x2="0" y2="1">{stops}'
         f'</linearGradient></defs><g class="legend" aria-hidden="true">'
@@ -200,7 +205,9 @@ def overview_map(df: pd.DataFrame, reference: pd.DataFrame, indicator: str, lang
     and marker carries its district's code (`data-u`, for the click) and its hover text."""
     title = t("ov.map", lang)
     if reference.empty:
-        return _svg(title, f'<text class="empty" x="40" y="80">{escape(t("ov.no_districts", lang))}</text>')
+        return _svg(
+            title, f'<text class="empty" x="40" y="80">{escape(t("ov.no_districts", lang))}</text>'
+        )
     scale = scale_for(indicator, df[indicator] if indicator in df else pd.Series(dtype=float))
     rows = {r["ubigeo"]: r for r in df.to_dict("records")}
     values = _values(df, indicator)
@@ -211,10 +218,15 @@ def overview_map(df: pd.DataFrame, reference: pd.DataFrame, indicator: str, lang
     points = reference[reference["mapa"].isin(["punto", "contenedor"])].dropna(
         subset=["latitud", "longitud"]
     )
-    located = [mercator(float(lo), float(la)) for lo, la in zip(points["longitud"], points["latitud"], strict=True)]
+    located = [
+        mercator(float(lo), float(la))
+        for lo, la in zip(points["longitud"], points["latitud"], strict=True)
+    ]
     frame_points = [p for code in shapes["forma"] for ring in rings[code] for p in ring] + located
     if not frame_points:
-        return _svg(title, f'<text class="empty" x="40" y="80">{escape(t("ov.no_districts", lang))}</text>')
+        return _svg(
+            title, f'<text class="empty" x="40" y="80">{escape(t("ov.no_districts", lang))}</text>'
+        )
     frame = Frame.fit(frame_points)
     land, borders = base_map()
     body = [f'<path d="{path(frame, land)}" fill="{LAND}"/>']

@@ -9,8 +9,8 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
-from dashboard import figures, ids, poverty, urls
 from dashboard import components as c
+from dashboard import figures, ids, poverty, urls
 from dashboard.callbacks import overview as overview_cb
 from dashboard.callbacks.overview import district_options
 from dashboard.i18n import evidence_params, fmt_num, fmt_pct, label, t
@@ -283,16 +283,13 @@ def overview_map(summary: Summary, df: pd.DataFrame, state: UrlState, tiles: str
     # A click on a district opens its page (atm-map.js puts the code in `{u}`).
     district = urls.district("{u}", lang_only(state))
     # No children: the script fills the box (React never owns what it puts there).
-    return html.Div(
-        id=ids.OV_MAP,
-        className="ov-map atm-map-box",
-        **{
-            "data-atm-map": summary.map_url or "",
-            "data-wait": t("ov.map_loading", state.lang),
-            "data-href": district,
-            "data-failed": t("ov.map_failed", state.lang),
-        },
-    )
+    data: dict[str, Any] = {
+        "data-atm-map": summary.map_url or "",
+        "data-wait": t("ov.map_loading", state.lang),
+        "data-href": district,
+        "data-failed": t("ov.map_failed", state.lang),
+    }
+    return html.Div(id=ids.OV_MAP, className="ov-map atm-map-box", **data)
 
 
 def _graphs_placeholder(tiles: str | None) -> html.Div:

@@ -22,6 +22,7 @@ then the page's layout, its dependencies and the router's answer. Now:
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from collections.abc import Callable
@@ -35,6 +36,7 @@ from flask import has_request_context, request
 from dashboard import urls
 from dashboard.server import speed
 
+LOG = logging.getLogger(__name__)
 GRID_BUNDLE = re.compile(r'<script src="[^"]*/dash_ag_grid/dash_ag_grid\.[^"]*\.js"></script>\s*')
 PRERENDER_ID = "atm-prerender"
 
@@ -69,17 +71,19 @@ def register(app: Dash, overview: Callable[[dict[str, Any]], Any], lazy_plotly: 
                 metas += f'\n<link rel="preload" as="script" href="{plotly}">'
         entry = kwargs.get("app_entry", "")
         if on_overview:
-            entry = prerender(overview(dict(request.args))) + entry
+            entry = prerender(lambda: overview(dict(request.args))) + entry
         return original(**{**kwargs, "metas": metas, "scripts": scripts, "app_entry": entry})
 
-    app.interpolate_index = interpolate_index  # type: ignore[method-assign]
+    app.interpolate_index = interpolate_index  # type: ignore[method-assign,assignment]
 
 
-def prerender(page: Any) -> str:
-    """The page as static HTML in its own box (empty when it cannot be drawn)."""
+def prerender(page: Callable[[], Any]) -> str:
+    """The page as static HTML in its own box; nothing when it cannot be drawn (the live
+    page still comes: the first view is a head start, never a reason to fail the index)."""
     try:
-        body = to_html(page)
-    except Exception:  # noqa: BLE001 - the live page still comes; never fail the index
+        body = to_html(page())
+    except Exception:
+        LOG.exception("overview first view not drawn")
         return ""
     return f'<div id="{PRERENDER_ID}" aria-hidden="true">{body}</div>'
 
@@ -165,14 +169,22 @@ def _classes(*parts: Any) -> str | None:
 def _dcc(node: Component, kind: str, children: Any) -> str:
     get = node.__dict__.get
     if kind == "Link":
-        return _element("a", {"href": get("href"), "class": get("className"), "title": get("title")}, children)
+        return _element(
+            "a", {"href": get("href"), "class": get("className"), "title": get("title")}, children
+        )
     if kind == "Loading":
         return to_html(children)
     if kind == "Dropdown":
-        chosen = [o for o in get("options") or [] if isinstance(o, dict) and o.get("value") == get("value")]
+        chosen = [
+            o
+            for o in get("options") or []
+            if isinstance(o, dict) and o.get("value") == get("value")
+        ]
         shown = chosen[0]["label"] if chosen else get("placeholder") or ""
         cls = "atm-pre-select" + (" is-placeholder" if not chosen else "")
-        return _element("div", {"class": _classes(cls, "disabled" if get("disabled") else "")}, str(shown))
+        return _element(
+            "div", {"class": _classes(cls, "disabled" if get("disabled") else "")}, str(shown)
+        )
     return _element("div", {"class": get("className")}, None)
 
 
@@ -180,21 +192,52 @@ def _dbc(node: Component, kind: str, children: Any) -> str:
     get = node.__dict__.get
     extra = get("className")
     if kind == "Col":
-        sizes = [f"col-{w}" if bp == "xs" else f"col-{bp}-{w}" for bp in ("xs", "sm", "md", "lg", "xl") if (w := get(bp))]
+        sizes = [
+            f"col-{w}" if bp == "xs" else f"col-{bp}-{w}"
+            for bp in ("xs", "sm", "md", "lg", "xl")
+            if (w := get(bp))
+        ]
         return _element("div", {"class": _classes(*(sizes or ["col"]), extra)}, children)
     if kind == "Container":
-        return _element("div", {"class": _classes("container-fluid" if get("fluid") else "container", extra)}, children)
+        return _element(
+            "div",
+            {"class": _classes("container-fluid" if get("fluid") else "container", extra)},
+            children,
+        )
     if kind == "Navbar":
-        cls = _classes("navbar navbar-expand-md", "navbar-dark" if get("dark") else "navbar-light", f"bg-{get('color')}" if get("color") else "", extra)
+        cls = _classes(
+            "navbar navbar-expand-md",
+            "navbar-dark" if get("dark") else "navbar-light",
+            f"bg-{get('color')}" if get("color") else "",
+            extra,
+        )
         return _element("nav", {"class": cls}, children)
     if kind == "Nav":
-        return _element("ul", {"class": _classes("nav", "navbar-nav" if get("navbar") else "", extra)}, children)
+        return _element(
+            "ul", {"class": _classes("nav", "navbar-nav" if get("navbar") else "", extra)}, children
+        )
     if kind == "Alert":
-        return _element("div", {"class": _classes("alert", f"alert-{get('color') or 'success'}", extra), "role": "alert"}, children)
+        return _element(
+            "div",
+            {
+                "class": _classes("alert", f"alert-{get('color') or 'success'}", extra),
+                "role": "alert",
+            },
+            children,
+        )
     if kind == "Badge":
-        return _element("span", {"class": _classes("badge", f"bg-{get('color') or 'primary'}", extra)}, children)
+        return _element(
+            "span", {"class": _classes("badge", f"bg-{get('color') or 'primary'}", extra)}, children
+        )
     if kind == "NavLink":
-        return _element("a", {"href": get("href"), "class": _classes("nav-link", "active" if get("active") else "", extra)}, children)
+        return _element(
+            "a",
+            {
+                "href": get("href"),
+                "class": _classes("nav-link", "active" if get("active") else "", extra),
+            },
+            children,
+        )
     tag, base = _DBC.get(kind, ("div", ""))
     attrs: dict[str, Any] = {"class": _classes(base, extra)}
     if get("href"):
