@@ -85,7 +85,7 @@ def prerender(page: Callable[[], Any]) -> str:
     except Exception:
         LOG.exception("overview first view not drawn")
         return ""
-    return f'<div id="{PRERENDER_ID}" aria-hidden="true">{body}</div>'
+    return f'<div id="{PRERENDER_ID}">{body}</div>'
 
 
 # ---------------------------------------------------------------- components as HTML -------

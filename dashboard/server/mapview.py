@@ -18,19 +18,24 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 from collections.abc import Callable
 from typing import Any
 
 import brotli
 from flask import Flask, Response, abort, current_app, has_app_context, request
+from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import poverty, svgmap, urls
 from dashboard.queries import Warehouse
 from dashboard.server import caching, speed
 from dashboard.state import UrlState, from_params, to_search
 
+LOG = logging.getLogger(__name__)
 PATH = f"{urls.MAPS}vista.svg"
-_ANSWERS = speed.Lru(64)  # (filters, data version, scope) -> (svg, brotli of it)
+# (filters, data version, scope) -> the SVG, brotli-compressed (a national map is ~450 KB
+# raw, ~80 KB compressed; the few browsers without brotli get it decompressed).
+_ANSWERS = speed.Lru(32)
 
 
 def version_tag(version: Any) -> str:
@@ -88,8 +93,11 @@ def register(server: Flask, view: Callable[[], Warehouse]) -> None:
         key = (speed.params_key(params), version, wh.scope.key)
         answer = _ANSWERS.get(key) if version is not None else None
         if answer is None:
-            svg = render(wh, state).encode()
-            answer = (svg, brotli.compress(svg, quality=9))
+            try:
+                answer = brotli.compress(render(wh, state).encode(), quality=9)
+            except SQLAlchemyError:
+                LOG.exception("overview map not drawn")
+                return _unavailable()
             if version is not None:
                 _ANSWERS.put(key, answer)
         response = _encoded(answer)
@@ -104,12 +112,19 @@ def register(server: Flask, view: Callable[[], Warehouse]) -> None:
     server.add_url_rule(PATH, endpoint="overview_map", view_func=vista, methods=["GET"])
 
 
-def _encoded(answer: tuple[bytes, bytes]) -> Response:
-    """The SVG, brotli-compressed once per answer when the browser takes it."""
-    svg, compressed = answer
-    response = Response(svg, mimetype="image/svg+xml")
+def _encoded(compressed: bytes) -> Response:
+    """The SVG as kept (brotli) when the browser takes it, else decompressed."""
     if "br" in request.headers.get("Accept-Encoding", ""):
-        response.set_data(compressed)
+        response = Response(compressed, mimetype="image/svg+xml")
         response.headers["Content-Encoding"] = "br"
+    else:
+        response = Response(brotli.decompress(compressed), mimetype="image/svg+xml")
     response.vary.add("Accept-Encoding")
+    return response
+
+
+def _unavailable() -> Response:
+    """The warehouse cannot be read now: say so, keep nothing (atm-map.js shows its note)."""
+    response = Response("No disponible / unavailable", status=503, mimetype="text/plain")
+    response.cache_control.no_store = True
     return response

@@ -118,3 +118,20 @@ def test_sec091_a_stale_map_url_is_not_kept(app):
     assert "no-cache" in answer.headers["Cache-Control"]
     assert "immutable" not in answer.headers["Cache-Control"]
     assert mapview.version_tag((1, None)) != mapview.version_tag((2, None))
+
+
+def test_sec092_crafted_map_requests_never_fail(app):
+    analyst = _logged_in(app, "analista")
+    url = _map_url(analyst.get("/").get_data(as_text=True))
+    tags = url[url.index("v=") :]
+    for query in (
+        "anio=abc&ind=<script>&lang=xx",
+        "dep=99&prov=9999",
+        "dep=%00&anio=-1",
+        "ind=brecha_pobreza&anio=1900",
+    ):
+        answer = analyst.get(f"{mapview.PATH}?{query}&{tags}")
+        assert answer.status_code == 200, query
+        assert "<script>" not in answer.get_data(as_text=True)
+    plain = analyst.get(url, headers={"Accept-Encoding": "identity"})
+    assert plain.get_data(as_text=True).startswith("<svg")
