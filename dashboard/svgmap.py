@@ -182,7 +182,7 @@ STYLE = (
 def _svg(label: str, body: str) -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH * UNIT} {HEIGHT * UNIT}" '
-        f'width="100%" height="{HEIGHT}" role="img" aria-label="{escape(label)}" '
+        f'width="100%" role="img" aria-label="{escape(label)}" '
         f'class="atm-map">{STYLE}{body}</svg>'
     )
 
