@@ -31,10 +31,12 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 # Rendered: the map's district shapes drawn, the ranking's and the grades' bars (HTML) in
-# the page, and no Dash callback or page spinner pending.
+# the page, and no Dash callback or page spinner pending. The map's shapes are plotly's
+# (the tile map) or, since issue #18, the server's SVG put in the page by assets/atm-map.js.
 RENDERED_JS = """() => {
   const drawn = [
-    '#ov-map:not([data-bench-old]) .main-svg .choroplethlocation',
+    '#ov-map:not([data-bench-old]) .main-svg .choroplethlocation,'
+      + ' #ov-map:not([data-bench-old]) svg.atm-map path[data-u]',
     '#ov-ranking:not([data-bench-old]) .hbar-row .hbar-fill',
     '#ov-grades:not([data-bench-old]) .vbar-col .vbar-fill',
   ].every(selector => document.querySelector(selector));

@@ -18,7 +18,16 @@ from dashboard.i18n import t
 from dashboard.page import Draw, Page, Wiring
 from dashboard.pages import GRID_EXPORTS, PAGES, SOURCES
 from dashboard.queries import Warehouse
-from dashboard.server import caching, guard, health, security, skeletons, speed
+from dashboard.server import (
+    caching,
+    firstview,
+    guard,
+    health,
+    mapview,
+    security,
+    skeletons,
+    speed,
+)
 from dashboard.server.auth import AccountStore
 from dashboard.server.config import Settings
 from dashboard.state import UrlState, from_params, to_search
@@ -67,15 +76,23 @@ def create_app(settings: Settings | None = None, warehouse: Warehouse | None = N
     health.register(app.server, wh.engine, lambda: security.current_account() is not None)
     guard.register(app.server, lambda: app.callback_map)
     boundaries.register(app.server)
+    mapview.register(app.server, lambda: scoped(wh))  # issue 18: the overview's SVG map
     caching.register(app.server)  # issue 18: a year for fingerprinted static files
     speed.StaticBrotli().register(app)
     if settings.map_tiles:  # the tile map needs the full plotly.js (speed.full_plotly)
         speed.full_plotly(app)
+    # Issue 18: the overview's page as HTML in its first answer; no grid or plotly script there.
+    firstview.register(app, _overview_page, lazy_plotly=not settings.map_tiles)
     # Last: its before_request must run after the login gate and the request guard.
     speed.RouterCache(lambda: _router_key(wh)).register(app)
     # Dash's validation layout, embedded in every HTML page: built now, in nobody's scope.
     skeletons.build_validation_layout(app)
     return app
+
+
+def _overview_page(params: dict[str, Any]) -> Any:
+    """The overview as the router would answer it (the page cache's, this account's)."""
+    return dash.page_registry["overview"]["layout"](**params)
 
 
 def _router_key(wh: Warehouse) -> tuple | None:

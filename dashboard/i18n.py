@@ -185,6 +185,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "ov.kpi_goals": ("Metas cumplidas / aplicables", "Goals met / applicable"),
     "ov.kpi_of": ("de", "of"),
     "ov.map": ("Mapa de distritos", "District map"),
+    "ov.map_loading": ("Cargando el mapa…", "Loading the map…"),
+    "ov.map_failed": (
+        "No se pudo cargar el mapa; recargue la página.",
+        "The map could not be loaded; reload the page.",
+    ),
     "ov.map_help": (
         "Distritos con sus límites de 2007 (INEI), coloreados por el indicador; gris: sin datos. "
         "Los distritos creados después de 2007 se ven dentro del distrito de 2007 que los "

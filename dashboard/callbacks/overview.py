@@ -123,29 +123,25 @@ def register(app: Dash, wiring: Wiring) -> None:
         found = matching_districts(view(), typed, store)
         return no_update if found is None else found
 
+    # The map is a plotly graph only with tiles; the offline map is the server's SVG, whose
+    # clicks assets/atm-map.js turns into navigation itself (issue #18).
+    controls = [ids.OV_DEP, ids.OV_PROV, ids.OV_DIST, ids.OV_YEAR, ids.OV_IND]
+    inputs = [Input(cid, "value") for cid in controls]
+    if wiring.settings.map_tiles:
+        controls.append(ids.OV_MAP)
+        inputs.append(Input(ids.OV_MAP, "clickData"))
+
     @app.callback(
         Output(ids.NAV_LOCATION, "href", allow_duplicate=True),
-        Input(ids.OV_DEP, "value"),
-        Input(ids.OV_PROV, "value"),
-        Input(ids.OV_DIST, "value"),
-        Input(ids.OV_YEAR, "value"),
-        Input(ids.OV_IND, "value"),
-        Input(ids.OV_MAP, "clickData"),
+        *inputs,
         State(ids.OV_STATE, "data"),
         prevent_initial_call=True,
     )
-    def _navigate(dep, prov, dist, anio, ind, map_click, store):
-        values = {
-            ids.OV_DEP: dep,
-            ids.OV_PROV: prov,
-            ids.OV_DIST: dist,
-            ids.OV_YEAR: anio,
-            ids.OV_IND: ind,
-            ids.OV_MAP: map_click,
-        }
+    def _navigate(*args: Any) -> Any:
+        *values, store = args
         # A person changes one control at a time; several inputs firing together is Dash
         # settling a freshly drawn page, and navigating then would draw it a second time.
         if len(ctx.triggered) > 1:
             return no_update
-        target = navigate(store, ctx.triggered_id, values)
+        target = navigate(store, ctx.triggered_id, dict(zip(controls, values, strict=True)))
         return target or no_update

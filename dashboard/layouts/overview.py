@@ -9,13 +9,14 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
-from dashboard import boundaries, choropleth, figures, ids, poverty, urls
 from dashboard import components as c
+from dashboard import figures, ids, poverty, urls
 from dashboard.callbacks import overview as overview_cb
 from dashboard.callbacks.overview import district_options
 from dashboard.i18n import evidence_params, fmt_num, fmt_pct, label, t
 from dashboard.page import Page, Section, fetch, show, value_or
 from dashboard.queries import Warehouse
+from dashboard.server import mapview
 from dashboard.server.config import Settings
 from dashboard.state import INDICATORS, UrlState, from_params, lang_only, to_search
 from etl.derive.siasar import GRADE_COLORS, GRADES
@@ -39,13 +40,14 @@ PAGE = Page(
 
 @dataclass(frozen=True)
 class Summary:
-    """The filtered districts (with their gap, issue 17), their totals and the map's
-    reference (the capitals' points with tiles, else the shapes' reference)."""
+    """The filtered districts (with their gap, issue 17), their totals and the map: the
+    capitals' points with tiles, else the URL of the server-drawn SVG (issue #18)."""
 
     districts: pd.DataFrame
     coverage: Any = None
     goals: Any = None
     reference: pd.DataFrame | None = None
+    map_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -89,8 +91,9 @@ def _summary(wh: Warehouse, state: UrlState, tiles: str | None) -> Summary:
         return Summary(df)
     coverage = wh.coverage_totals(anio, state.dep, state.prov)
     goals = wh.goal_totals(anio, state.dep, state.prov)
-    reference = wh.reference_points() if tiles else wh.map_reference(state.dep, state.prov)
-    return Summary(df, coverage, goals, reference)
+    if tiles:
+        return Summary(df, coverage, goals, reference=wh.reference_points())
+    return Summary(df, coverage, goals, map_url=mapview.map_url(wh, state))
 
 
 def layout(wh: Warehouse, state: UrlState, tiles: str | None = None) -> Any:
@@ -125,7 +128,7 @@ def render(data: OverviewData, state: UrlState, tiles: str | None = None) -> Any
     ]
     if data.summary is None:
         body.append(c.empty_state(t("common.no_data", lang)))
-        body.append(_graphs_placeholder())
+        body.append(_graphs_placeholder(tiles))
     else:
         body.append(show(lang, data.summary, lambda summary: content(summary, state, tiles)))
     return c.page(state, PATH, to_search(state), body)
@@ -226,7 +229,7 @@ def content(summary: Summary, state: UrlState, tiles: str | None) -> list[Any]:
     lang = state.lang
     df, coverage, goals = summary.districts, summary.coverage, summary.goals
     if df.empty:
-        return [c.empty_state(t("ov.no_districts", lang)), _graphs_placeholder()]
+        return [c.empty_state(t("ov.no_districts", lang)), _graphs_placeholder(tiles)]
     counts = grade_counts(df)
     return [
         kpis(df, coverage, counts, goals, lang),
@@ -235,9 +238,7 @@ def content(summary: Summary, state: UrlState, tiles: str | None) -> list[Any]:
                 dbc.Col(
                     c.section(
                         t("ov.map", lang),
-                        dcc.Loading(
-                            overview_map(summary.reference, df, state, tiles), delay_show=300
-                        ),
+                        overview_map(summary, df, state, tiles),
                         help_text=t("ov.map_help", lang),
                     ),
                     lg=7,
@@ -271,21 +272,30 @@ def content(summary: Summary, state: UrlState, tiles: str | None) -> list[Any]:
     ]
 
 
-def overview_map(reference: Any, df: pd.DataFrame, state: UrlState, tiles: str | None) -> Any:
-    """District shapes coloured by the indicator (offline); with tiles, the capitals' points."""
+def overview_map(summary: Summary, df: pd.DataFrame, state: UrlState, tiles: str | None) -> Any:
+    """District shapes coloured by the indicator, drawn by the server as SVG and fetched by
+    assets/atm-map.js (issue #18: no plotly.js on the overview); with tiles, the capitals'
+    points on a plotly tile map."""
     if tiles:
-        figure = figures.map_figure(df, reference, state.ind, state.lang, tiles)
-        return dcc.Graph(id=ids.OV_MAP, figure=figure, config=c.GRAPH_CONFIG, className="ov-map")
-    figure = choropleth.overview_map(
-        df, reference, state.ind, state.lang, boundaries.districts_url()
-    )
-    config: dcc.Graph.Config = {**c.GRAPH_CONFIG, "topojsonURL": boundaries.folder_url()}
-    return dcc.Graph(id=ids.OV_MAP, figure=figure, config=config, className="ov-map")
+        figure = figures.map_figure(df, summary.reference, state.ind, state.lang, tiles)
+        graph = dcc.Graph(id=ids.OV_MAP, figure=figure, config=c.GRAPH_CONFIG, className="ov-map")
+        return dcc.Loading(graph, delay_show=300)
+    # A click on a district opens its page (atm-map.js puts the code in `{u}`).
+    district = urls.district("{u}", lang_only(state))
+    # No children: the script fills the box (React never owns what it puts there).
+    data: dict[str, Any] = {
+        "data-atm-map": summary.map_url or "",
+        "data-wait": t("ov.map_loading", state.lang),
+        "data-href": district,
+        "data-failed": t("ov.map_failed", state.lang),
+    }
+    return html.Div(id=ids.OV_MAP, className="ov-map atm-map-box", **data)
 
 
-def _graphs_placeholder() -> html.Div:
-    """The map the navigation callback listens to, hidden when there is nothing to draw."""
-    return html.Div(dcc.Graph(id=ids.OV_MAP), hidden=True)
+def _graphs_placeholder(tiles: str | None) -> html.Div:
+    """The map the navigation callback listens to (a graph with tiles), hidden when there
+    is nothing to draw."""
+    return html.Div(dcc.Graph(id=ids.OV_MAP) if tiles else html.Div(id=ids.OV_MAP), hidden=True)
 
 
 # The ranking and the grade distribution are plain HTML bars, not plotly figures: at national

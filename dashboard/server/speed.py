@@ -11,8 +11,9 @@
   serves them at its default, faster level.
 - The partial plotly.js bundle: `assets/plotly-atm-<version>.min.js` (scatter, bar, pie and
   the district map's geo choropleth and scattergeo; 1.5 MB instead of 4.8 MB;
-  scripts/build_plotly_bundle.sh) is an asset, so Dash loads it with the page and dcc.Graph, finding
-  `window.Plotly` defined, never fetches the full `plotly.min.js`. `full_plotly` switches back
+  scripts/build_plotly_bundle.sh). Since issue #18 it is not loaded with every page: dcc.Graph
+  loads it when a chart first needs it, from the URL `assets/00-lazy.js` gives it
+  (dashboard/server/firstview.py), never the full `plotly.min.js`. `full_plotly` switches back
   to the full bundle (the `scattermap` tile map needs it).
 - `settle_heap`: the ~200,000 objects that importing dash, plotly and pandas and building the
   app leave behind are moved out of the garbage collector's sight once the app is built.

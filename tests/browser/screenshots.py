@@ -41,15 +41,15 @@ def pages(url: str) -> list[tuple[str, str, str, int]]:
     """(file name, path, selector to wait for, viewport width) of every screenshot."""
     ubigeo, dep, jass = pick(url)
     return [
-        ("overview", "/?lang=es", "#ov-map .plot-container", 1366),
-        ("overview_department", f"/?dep={dep}&lang=es", "#ov-map .plot-container", 1366),
+        ("overview", "/?lang=es", "#ov-map svg.atm-map", 1366),
+        ("overview_department", f"/?dep={dep}&lang=es", "#ov-map svg.atm-map", 1366),
         ("district", f"/distrito/{ubigeo}?lang=es", "#di-grid .ag-row", 1366),
         ("ficha", f"/distrito/{ubigeo}/ficha?lang=es", ".ficha #fi-map .main-svg", 1366),
         ("jass", f"/jass/{jass}?lang=es", ".score-head, .empty-state", 1366),
         ("goals", f"/metas?dep={dep}&lang=es", "#go-grid", 1366),
         ("exit", "/salida?lang=es", "#ex-grid", 1366),
         ("data", "/datos?lang=es", "#da-rejects", 1366),
-        ("overview_phone", "/?lang=en", "#ov-map .plot-container", 390),
+        ("overview_phone", "/?lang=en", "#ov-map svg.atm-map", 390),
     ]
 
 

@@ -33,12 +33,12 @@ def _download(pg, button: str, target):
 def test_brw001_overview_filter_district_jass_language(page, server) -> None:
     """The main journey: overview → filter → district → JASS → English."""
     page.goto(server + "/")
-    _ready(page, "#ov-map .plot-container")
+    _ready(page, "#ov-map svg.atm-map")
     assert page.get_by_text("Cobertura de agua rural").count() >= 1
     page.locator("#ov-dep").click()
     page.get_by_role("option", name="Amazonas").first.click()
     page.wait_for_url(re.compile(r"dep=01"), timeout=15000)
-    _ready(page, "#ov-map .plot-container")
+    _ready(page, "#ov-map svg.atm-map")
 
     page.goto(server + DISTRICT + "?lang=es")
     _ready(page, "#di-grid .ag-row")
@@ -140,7 +140,7 @@ def test_brw003_other_pages_render(page, server, path, text) -> None:
 def test_brw004_phone_width(page, server) -> None:
     """At 390 px the overview and a district render without horizontal scrolling."""
     page.set_viewport_size({"width": 390, "height": 844})
-    for path, selector in (("/?lang=en", "#ov-map .plot-container"), (DISTRICT, "#di-grid")):
+    for path, selector in (("/?lang=en", "#ov-map svg.atm-map"), (DISTRICT, "#di-grid")):
         page.goto(server + path)
         _ready(page, selector)
         width = page.evaluate("document.documentElement.scrollWidth")
@@ -184,7 +184,7 @@ def test_brw007_keyboard_and_spanish_grid(page, server) -> None:
     """Tab reaches the skip link, the filters and the links with a visible focus ring; the
     grid's filter menu speaks Spanish."""
     page.goto(server + "/?lang=es")
-    _ready(page, "#ov-map .plot-container")
+    _ready(page, "#ov-map svg.atm-map")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.className").startswith("skip-link")
     reached: set[str] = set()
@@ -205,7 +205,7 @@ def test_brw007_keyboard_and_spanish_grid(page, server) -> None:
 def test_brw012_district_search_as_you_type(page, server) -> None:
     """Nationally the district picker searches the server as the user types, then opens it."""
     page.goto(server + "/")
-    _ready(page, "#ov-map .plot-container")
+    _ready(page, "#ov-map svg.atm-map")
     page.locator("#ov-dist").click()
     search = page.locator(".dash-dropdown-content input").first  # the open dropdown's search
     search.wait_for(timeout=15000)

@@ -89,7 +89,7 @@ def test_brw101_login_scope_upload_logout(page, login_server, own_url, tmp_path)
     page.fill("#usuario", "ana")
     page.fill("#clave", PASSWORD)
     page.click("button[type=submit]")
-    _ready(page, "#ov-map .plot-container")
+    _ready(page, "#ov-map svg.atm-map")
     assert page.get_by_text("Cuenta: ana").count() == 1
     assert page.get_by_text("DEMOSTRACIÓN").count() == 0
 

@@ -1,5 +1,5 @@
-"""Issue 17 in a real browser: the district choropleth offline, a click on a shape opens its
-district, the department filter zooms. (The `page` fixture fails on any console error and on
+"""Issue 17 in a real browser: the district choropleth offline (issue 18: drawn by the server
+as SVG on the overview), a click on a shape opens its district, the department filter zooms. (The `page` fixture fails on any console error and on
 any request leaving 127.0.0.1: the boundary files and plotly's base map come from the app.)"""
 
 from __future__ import annotations
@@ -11,29 +11,27 @@ import pytest
 from dashboard.i18n import t
 
 pytestmark = pytest.mark.browser
-SHAPES = "#ov-map .choroplethlocation"
+SHAPES = "#ov-map svg.atm-map path[data-u]"
 
-# Where a district's shape is on screen: a point inside the path (the bbox centre may fall
-# outside a concave shape), found by sampling a grid over its bounding box. (Plotly's geo
-# paths take no pointer events themselves: the subplot finds the shape under the mouse.)
+# Where a district's shape is on screen: a point inside the path that the mouse would hit
+# (the bbox centre may fall outside a concave shape, or on a neighbour drawn above it),
+# found by sampling a grid over its bounding box.
 POINT_IN_SHAPE_JS = """code => {
-  const path = [...document.querySelectorAll('#ov-map .choroplethlocation')]
-    .find(p => p.__data__ && p.__data__.loc === code);
+  const path = document.querySelector(`#ov-map path.d[data-u="${code}"]`);
   if (!path) return null;
   const box = path.getBoundingClientRect();
   for (let i = 1; i < 12; i++) for (let j = 1; j < 12; j++) {
     const x = box.left + box.width * i / 12, y = box.top + box.height * j / 12;
-    const inner = new DOMPoint(x, y).matrixTransform(path.getScreenCTM().inverse());
-    if (path.isPointInFill(inner)) return {x, y, w: box.width};
+    if (document.elementFromPoint(x, y) === path) return {x, y, w: box.width};
   }
   return {x: null, y: null, w: box.width};
 }"""
 DRAWN_JS = """() => {
-  const paths = [...document.querySelectorAll('#ov-map .choroplethlocation')];
-  const borders = document.querySelector('#ov-map .layer.rivers path');
+  const paths = [...document.querySelectorAll('#ov-map path.d')];
+  const borders = document.querySelector('#ov-map svg.atm-map path[stroke][pointer-events]');
   return {n: paths.length,
           drawn: paths.filter(p => (p.getAttribute('d') || '').length > 10).length,
-          coloured: new Set(paths.map(p => p.style.fill || p.getAttribute('fill'))).size,
+          coloured: new Set(paths.map(p => p.getAttribute('fill'))).size,
           borders: borders ? (borders.getAttribute('d') || '').length : 0};
 }"""
 
@@ -43,26 +41,38 @@ def _map_ready(pg) -> None:
     pg.wait_for_load_state("networkidle")
 
 
-def test_brw017_overview_draws_the_district_choropleth_offline(page, server) -> None:
-    boundary_requests: list[str] = []
-    page.on("request", lambda r: boundary_requests.append(r.url) if "/mapa/" in r.url else None)
+def test_brw017_overview_draws_the_district_map_offline_without_plotly(page, server) -> None:
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
     page.goto(server + "/")
     _map_ready(page)
     shapes = page.evaluate(DRAWN_JS)
     assert shapes["n"] >= 1800 and shapes["drawn"] == shapes["n"]  # Peru, every 2007 shape
     assert shapes["coloured"] >= 3  # grey (no data) and several values
     assert shapes["borders"] > 1000  # the department outlines (our base map)
-    assert any(u.endswith("/distritos.geojson") for u in boundary_requests)
-    assert any(u.endswith("/south-america_110m.json") for u in boundary_requests)
-    # Another indicator: a new page of values; the shapes are not asked for again
-    before = len(boundary_requests)
+    # Issue 18: the server drew it; no plotly.js, no boundary file, no grid on the overview
+    assert sum("/mapa/vista.svg?" in u for u in requests) == 1
+    assert not [u for u in requests if "plotly" in u or ".geojson" in u or "ag_grid" in u]
+    # Another indicator: another map (its own URL), drawn anew
     page.locator("#ov-ind").click()
     page.get_by_role("option", name=t("ind.cobertura_saneamiento", "es")).click()
     page.wait_for_url(re.compile(r"ind=cobertura_saneamiento"), timeout=15000)
+    page.wait_for_function(
+        "() => (document.querySelector('#ov-map').getAttribute('data-atm-shown') || '')"
+        ".includes('ind=cobertura_saneamiento')",
+        timeout=15000,
+    )
     _map_ready(page)
     page.wait_for_timeout(500)
     assert page.evaluate(DRAWN_JS)["drawn"] >= 1800
-    assert len(boundary_requests) == before
+    # The hover text shows in the map's own tooltip
+    where = page.evaluate(POINT_IN_SHAPE_JS, "010301")
+    page.mouse.move(where["x"], where["y"])
+    tip = page.locator(".atm-map-tip")
+    tip.wait_for(state="visible", timeout=5000)
+    label = page.locator('#ov-map path.d[data-u="010301"]').get_attribute("aria-label")
+    assert tip.inner_text().strip() == label.strip()
+    assert t("ind.cobertura_saneamiento", "es") in label
 
 
 def test_brw018_click_on_a_district_shape_opens_its_page(page, server) -> None:
@@ -76,7 +86,8 @@ def test_brw018_click_on_a_district_shape_opens_its_page(page, server) -> None:
     page.mouse.move(where["x"], where["y"])
     page.mouse.click(where["x"], where["y"])
     page.wait_for_url(re.compile(r"/distrito/010305"), timeout=15000)
-    page.wait_for_selector("#di-grid", timeout=20000)
+    # The district page's grid: dash-ag-grid loaded now, by the stand-in (00-lazy.js)
+    page.wait_for_selector("#di-grid .ag-row", timeout=30000)
 
 
 def test_brw019_department_filter_zooms_the_map(page, server) -> None:
@@ -87,7 +98,7 @@ def test_brw019_department_filter_zooms_the_map(page, server) -> None:
     page.get_by_role("option", name="Amazonas").first.click()
     page.wait_for_url(re.compile(r"dep=01"), timeout=15000)
     page.wait_for_function(
-        "() => document.querySelectorAll('#ov-map .choroplethlocation').length < 200",
+        "() => document.querySelectorAll('#ov-map path.d').length < 200",
         timeout=20000,
     )
     _map_ready(page)

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.browser
 
 def test_ovb101_ranking_link_opens_the_district(page, server) -> None:
     page.goto(server + "/?lang=en")
-    page.wait_for_selector("#ov-map .main-svg .scatterlayer .point", timeout=20000)
+    page.wait_for_selector("#ov-map svg.atm-map path[data-u]", timeout=20000)
     rows = page.locator("#ov-ranking .hbar-row")
     assert rows.count() >= 2
     assert page.locator("#ov-grades .vbar-col").count() == 5

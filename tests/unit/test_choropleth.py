@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import json
+import xml.etree.ElementTree as ET
 
 import pandas as pd
-import plotly.io as pio
 import pytest
 from plotly.io.json import to_json_plotly
 
-from dashboard import boundaries, choropleth, create_app
+from dashboard import boundaries, create_app, svgmap
+from dashboard.figures import NO_DATA_COLOR, SCALE_COLOR
 from dashboard.queries import Warehouse
-from dashboard.server import speed
 from dashboard.server.config import Settings
 from tests.browser.fixture_data import CASCAS, CHACHA, fill_warehouse
+
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 def _summary() -> pd.DataFrame:
@@ -43,54 +45,89 @@ def _reference() -> pd.DataFrame:
     )
 
 
-def _figure() -> dict:
-    fig = choropleth.overview_map(_summary(), _reference(), "cobertura_agua", "es", "/mapa/x/d")
-    return json.loads(pio.to_json(fig))
+def _svg(summary: pd.DataFrame | None = None, indicator: str = "cobertura_agua") -> ET.Element:
+    text = svgmap.overview_map(
+        _summary() if summary is None else summary, _reference(), indicator, "es"
+    )
+    return ET.fromstring(text)
 
 
-def test_map001_shapes_are_fetched_by_url_never_embedded() -> None:
-    fig = _figure()
-    shapes = [tr for tr in fig["data"] if tr["type"] == "choropleth"]
-    assert shapes and all(tr["geojson"] == "/mapa/x/d" for tr in shapes)
-    assert "coordinates" not in json.dumps(fig)  # no geometry travels with the values
-    assert {tr["type"] for tr in fig["data"]} <= speed.BASIC_TRACES
-    geo = fig["layout"]["geo"]
-    assert geo["scope"] == "south america" and geo["fitbounds"] == "locations"
-    assert geo["showrivers"] is True  # the department borders (our base map)
+def _drawn(root: ET.Element) -> dict[str, tuple[str, str, str]]:
+    """Per drawn district code: (kind: d shape / p marker, fill, hover text)."""
+    out = {}
+    for el in root.iter(f"{SVG}path"):
+        if el.get("data-u"):
+            title = el.find(f"{SVG}title")
+            out[el.get("data-u")] = (
+                el.get("class"),
+                el.get("fill"),
+                title.text if title is not None else "",
+            )
+    return out
+
+
+def test_map001_the_map_is_svg_drawn_by_the_server_without_plotly() -> None:
+    root = _svg()
+    assert root.tag == f"{SVG}svg" and root.get("role") == "img"
+    assert root.get("aria-label") == "Mapa de distritos"
+    paths = [el.get("d") for el in root.iter(f"{SVG}path")]
+    assert all(d and d.startswith("M") for d in paths)
+    # the department borders (the base map's "rivers") above the shapes, not clickable
+    borders = [el for el in root.iter(f"{SVG}path") if el.get("stroke") == svgmap.BORDER]
+    assert len(borders) == 1 and borders[0].get("pointer-events") == "none"
+    assert root.find(f".//{SVG}linearGradient") is not None  # the colour bar
 
 
 def test_map002_each_district_is_a_shape_a_container_or_a_point() -> None:
-    fig = _figure()
-    grey, coloured = (tr for tr in fig["data"] if tr["type"] == "choropleth")
+    drawn = _drawn(_svg())
     # No value: grey, still clickable to its page (Chachapoyas, Huachocolpa with no summary
     # row, and El Porvenir's shape standing for Alto Trujillo: its container is out of view)
-    assert grey["customdata"] == [CHACHA, "090707", "130112"]
-    assert grey["locations"] == [CHACHA, "090707", "130102"]
-    assert coloured["customdata"] == [CASCAS]
-    points = next(tr for tr in fig["data"] if tr["type"] == "scattergeo")
-    assert points["customdata"] == ["010204"]  # El Parco: no shape in the source, a point
-    assert "Sin límite en la fuente" in points["hovertext"][0]
+    for code in (CHACHA, "090707", "130112"):
+        assert drawn[code][:2] == ("d", NO_DATA_COLOR)
+    assert drawn[CASCAS][0] == "d" and drawn[CASCAS][1] == SCALE_COLOR(0.8)
+    assert drawn["010204"][0] == "p"  # El Parco: no shape in the source, a point
+    assert "Sin límite en la fuente" in drawn["010204"][2]
+    assert "<b>" not in drawn[CASCAS][2] and drawn[CASCAS][2].startswith("Cascas (Gran Chimú")
 
 
 def test_map003_container_hover_names_the_created_districts() -> None:
-    fig = _figure()
-    every = {}
-    for tr in fig["data"]:
-        if tr["type"] == "choropleth":
-            every |= dict(zip(tr["locations"], tr["hovertext"], strict=True))
-    assert "Lambras: 40" in every["090707"]
-    assert "creados después de 2007" in every["090707"]
-    assert "130102" in every  # Alto Trujillo drawn through El Porvenir's shape
-    assert every["130102"].startswith("<b>Alto T.</b>")
+    drawn = _drawn(_svg())
+    assert "Lambras: 40" in drawn["090707"][2]
+    assert "creados después de 2007" in drawn["090707"][2]
+    assert drawn["130112"][2].startswith("Alto T.")  # drawn through El Porvenir's shape
 
 
-def test_map004_changing_the_indicator_changes_values_only() -> None:
-    a = choropleth.overview_map(_summary(), _reference(), "cobertura_agua", "es", "/u")
+def test_map004_changing_the_indicator_changes_colours_not_shapes() -> None:
+    a = _svg()
     summary = _summary().assign(cobertura_agua_segura=[0.1, 0.2, 0.3, 0.4])
-    b = choropleth.overview_map(summary, _reference(), "cobertura_agua_segura", "es", "/u")
-    assert a.layout.geo == b.layout.geo
-    assert [t.geojson for t in a.data if t.type == "choropleth"] == ["/u", "/u"]
-    assert [t.geojson for t in b.data if t.type == "choropleth"] == ["/u", "/u"]
+    b = _svg(summary, "cobertura_agua_segura")
+    shapes = [el.get("d") for el in a.iter(f"{SVG}path")]
+    assert shapes == [el.get("d") for el in b.iter(f"{SVG}path")]
+    assert _drawn(a)[CHACHA][1] != _drawn(b)[CHACHA][1]
+
+
+def test_map007_frame_fits_the_view_and_coordinates_stay_in_it() -> None:
+    frame = svgmap.Frame.fit([svgmap.mercator(-80, -5), svgmap.mercator(-70, -15)])
+    for lon, lat in ((-80, -5), (-70, -15), (-75, -10)):
+        x, y = frame.point(*svgmap.mercator(lon, lat))
+        assert 0 <= x <= svgmap.WIDTH * svgmap.UNIT and 0 <= y <= svgmap.HEIGHT * svgmap.UNIT
+    west, _ = frame.point(*svgmap.mercator(-80, -10))
+    east, _ = frame.point(*svgmap.mercator(-70, -10))
+    assert west < east  # east is right, and north is up:
+    assert frame.point(*svgmap.mercator(-75, -5))[1] < frame.point(*svgmap.mercator(-75, -15))[1]
+    ring = [svgmap.mercator(x, y) for x, y in ((-80, -5), (-80, -5), (-70, -15), (-70, -5))]
+    drawn = svgmap.path(frame, [ring])
+    assert drawn.startswith("M") and drawn.endswith("z")
+    assert (
+        len(drawn[1:-1].split("l")[1].replace("-", " -").split()) == 4
+    )  # 2 moves: the repeat dropped
+    assert svgmap.path(frame, [ring[:2]]) == ""  # a ring with no area is not drawn
+
+
+def test_map008_empty_view_says_so() -> None:
+    empty = pd.DataFrame(columns=["ubigeo", "nombre", "mapa", "contenedor_2007"])
+    text = svgmap.overview_map(_summary(), empty, "cobertura_agua", "en")
+    assert "No districts" in text or "no districts" in text.lower()
 
 
 @pytest.fixture
@@ -119,11 +156,12 @@ def test_map005_boundary_files_are_served_for_a_year(client) -> None:
     assert client.get(boundaries.folder_url() + "LICENSE").status_code == 404
 
 
-def test_map006_overview_page_draws_the_choropleth(client, engine) -> None:
+def test_map006_overview_page_names_its_map_url(client, engine) -> None:
     from dashboard.layouts import overview
     from dashboard.state import UrlState
 
-    page = overview.layout(Warehouse(engine), UrlState(lang="es"))
+    with client.application.test_request_context("/"):
+        page = overview.layout(Warehouse(engine), UrlState(lang="es"))
     text = to_json_plotly(page).replace("\\u002f", "/")
-    assert f'"geojson":"{boundaries.districts_url()}"' in text
-    assert f'"topojsonURL":"{boundaries.folder_url()}"' in text
+    assert '"data-atm-map":"/mapa/vista.svg?' in text
+    assert "choropleth" not in text and "geojson" not in text  # no figure in the page

@@ -80,10 +80,21 @@ def app(engine, db_url):
     return create_app(Settings(database_url=db_url))
 
 
-def test_spd003_page_loads_partial_bundle_not_full(app) -> None:
-    html = app.server.test_client().get("/").get_data(as_text=True)
-    assert f'src="/assets/{speed.PLOTLY_BASIC}?m=' in html
-    assert "plotly.min.js" not in html  # neither a script nor a preload of the full bundle
+def test_spd003_pages_name_the_partial_bundle_never_the_full(app) -> None:
+    # Issue #18: no page loads plotly.js with it (the overview's map is the server's SVG);
+    # dcc.Graph loads it when a graph first needs it, from the URL in the meta tag
+    # (assets/00-lazy.js), and pages other than the overview preload it.
+    client = app.server.test_client()
+    overview, goals = (
+        client.get("/").get_data(as_text=True),
+        client.get("/metas").get_data(as_text=True),
+    )
+    meta = f'<meta name="atm-plotly" content="/assets/{speed.PLOTLY_BASIC}?m='
+    assert meta in overview and meta in goals
+    assert f'<script src="/assets/{speed.PLOTLY_BASIC}' not in overview + goals
+    assert f'rel="preload" as="script" href="/assets/{speed.PLOTLY_BASIC}' in goals
+    assert "preload" not in overview
+    assert "plotly.min.js" not in overview + goals  # neither a script nor a preload of the full
 
 
 def test_spd004_full_bundle_when_tiles_are_configured(engine, db_url) -> None:
@@ -91,7 +102,7 @@ def test_spd004_full_bundle_when_tiles_are_configured(engine, db_url) -> None:
     tiles = "http://127.0.0.1:1/{z}/{x}/{y}.png"
     app = create_app(Settings(database_url=db_url, map_tiles=tiles))
     html = app.server.test_client().get("/").get_data(as_text=True)
-    assert speed.PLOTLY_BASIC not in html
+    assert speed.PLOTLY_BASIC not in html and "atm-plotly" not in html
     assert html.count(speed.PRELOAD_FULL_PLOTLY) == 1
 
 
