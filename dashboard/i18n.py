@@ -163,6 +163,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     # ---- overview `/` (urls.OVERVIEW): filters, KPIs, map, ranking, brecha × pobreza
     "ov.title": ("Resumen nacional", "National overview"),
     "ov.title_scoped": ("Resumen de sus distritos", "Overview of your districts"),
+    "ov.title_place": ("Resumen · {place}", "Overview · {place}"),
     "ov.dep": ("Departamento", "Department"),
     "ov.prov": ("Provincia", "Province"),
     "ov.dist": ("Ir al distrito", "Go to district"),

@@ -101,6 +101,30 @@ def layout(wh: Warehouse, state: UrlState, tiles: str | None = None) -> Any:
     return render(load(wh, state, tiles), state, tiles)
 
 
+def _place_name(section: Section[pd.DataFrame] | None, code: str | None) -> str | None:
+    """The name of a chosen department or province, None when unknown or not chosen."""
+    frame = value_or(section, None) if section is not None else None
+    if code is None or not isinstance(frame, pd.DataFrame) or frame.empty:
+        return None
+    names = frame.loc[frame["ubigeo"] == code, "nombre"]
+    return str(names.iloc[0]) if len(names) else None
+
+
+def _title(data: OverviewData, state: UrlState) -> str:
+    """'Resumen nacional', or the chosen place: a department's overview must not say national."""
+    places = [
+        name
+        for name in (
+            _place_name(data.departments, state.dep),
+            _place_name(data.provinces, state.prov),
+        )
+        if name
+    ]
+    if places:
+        return t("ov.title_place", state.lang, place=" · ".join(places))
+    return t("ov.title_scoped" if data.restricted else "ov.title", state.lang)
+
+
 def render(data: OverviewData, state: UrlState, tiles: str | None = None) -> Any:
     """The overview drawn from its data (never reads the warehouse)."""
     lang = state.lang
@@ -112,7 +136,7 @@ def render(data: OverviewData, state: UrlState, tiles: str | None = None) -> Any
     chosen = state.anio  # only a year the user chose travels in the URL
     state = state.with_(anio=anio)
     body: list[Any] = [
-        html.H1(t("ov.title_scoped" if data.restricted else "ov.title", lang), className="h4 my-2"),
+        html.H1(_title(data, state), className="h4 my-2"),
         filters(data, state, years),
         dcc.Store(
             id=ids.OV_STATE,
