@@ -18,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from etl import schema as s
 from etl.db import make_engine
+from etl.derive import partnerships
 
 
 @dataclass(frozen=True)
@@ -639,6 +640,61 @@ class Warehouse:
         stmt = _in_place(stmt, d.c.departamento, d.c.provincia, dep, prov)
         return self._frame(self._limit(stmt, ia.c.ubigeo))
 
+    def peer_partnerships(
+        self, dep: str | None, prov: str | None, ubigeo: str | None = None
+    ) -> pd.DataFrame:
+        """Partnerships (intercambio_alianza, p16) whose learning JASS is of the place, with
+        both JASS's and districts' names and did-it-work (`partnership_results`): scoped by
+        the mentee's district; a mentor the account does not see keeps its name only."""
+        al, oc, d = s.intercambio_alianza, s.organizacion_comunal, s.distrito
+        mentor, md = oc.alias("mentor"), d.alias("mentor_distrito")
+        stmt = (
+            select(
+                al.c.codigo_oc,
+                oc.c.nombre,
+                al.c.ubigeo,
+                d.c.nombre.label("distrito_nombre"),
+                al.c.mentor_oc,
+                mentor.c.nombre.label("mentor_nombre"),
+                al.c.ubigeo_mentor,
+                md.c.nombre.label("mentor_distrito"),
+                al.c["items"],
+                al.c.tema,
+                al.c.fecha_inicio,
+                al.c.fecha_fin,
+                al.c.estado,
+            )
+            .join(oc, oc.c.codigo_oc == al.c.codigo_oc)
+            .join(d, d.c.ubigeo == al.c.ubigeo)
+            .join(mentor, mentor.c.codigo_oc == al.c.mentor_oc)
+            .join(md, md.c.ubigeo == al.c.ubigeo_mentor)
+            .order_by(d.c.nombre, oc.c.nombre, al.c.fecha_inicio.desc(), al.c.mentor_oc)
+        )
+        stmt = _in_place(stmt, d.c.departamento, d.c.provincia, dep, prov)
+        if ubigeo is not None:
+            stmt = stmt.where(al.c.ubigeo == ubigeo)
+        frame = self._frame(self._limit(stmt, al.c.ubigeo))
+        if self.scope.restricted and not frame.empty:
+            mine = frame["ubigeo_mentor"].map(self.scope.allows).astype(bool)
+            frame["mentor_oc"] = frame["mentor_oc"].where(mine, None)
+        history = self._score_history(frame["codigo_oc"].unique().tolist()) if len(frame) else {}
+        return partnership_results(frame, history)
+
+    def _score_history(self, codes: list[str]) -> dict[str, list[partnerships.Assessment]]:
+        """Every assessment (puntaje_oc) of these JASS: the few a page's partnerships name."""
+        p = s.puntaje_oc
+        out: dict[str, list[partnerships.Assessment]] = {}
+        stmt = select(
+            p.c.codigo_oc, p.c.fecha_evaluacion, p.c["items"], p.c.grado_provisional
+        ).where(p.c.codigo_oc.in_(codes))
+        with self.engine.connect() as conn:
+            for code, fecha, items, provisional in conn.execute(stmt):
+                day = pd.Timestamp(fecha).date()
+                out.setdefault(code, []).append(
+                    partnerships.Assessment(day, items or {}, bool(provisional))
+                )
+        return out
+
     def peer_calculated(self) -> dt.date | None:
         """The as-of date of the full derivation that wrote the intercambio tables (every row
         of one derivation has the same; the newest when they differ). A date, not data."""
@@ -699,6 +755,33 @@ class Warehouse:
         mod = self._frame(select(p.c.version_modelo.label("version")).distinct())
         cat["tipo"], mod["tipo"] = "catalogo", "modelo"
         return pd.concat([cat, mod], ignore_index=True)
+
+
+def partnership_results(
+    frame: pd.DataFrame, history: dict[str, list[partnerships.Assessment]]
+) -> pd.DataFrame:
+    """Each partnership row with its did-it-work (etl/derive/partnerships.py): the item list,
+    `detalle` (per item: before, now, verdict), `veredicto` (all items), `motivos` (why it
+    is provisional), `fecha_linea_base` and `fecha_ahora` (the two assessments compared)."""
+    out = frame.copy()
+    columns: dict[str, list] = {
+        k: [] for k in ("lista_items", "detalle", "veredicto", "motivos", "fecha_linea_base",
+                        "fecha_ahora")
+    }  # fmt: skip
+    for code, items, start in zip(
+        out.get("codigo_oc", []), out.get("items", []), out.get("fecha_inicio", []), strict=True
+    ):
+        listed = [i for i in (items or "").split(";") if i]
+        result = partnerships.evaluate(listed, pd.Timestamp(start).date(), history.get(code, []))
+        columns["lista_items"].append(listed)
+        columns["detalle"].append([vars(r) for r in result.items])
+        columns["veredicto"].append(partnerships.summary(result))
+        columns["motivos"].append(list(result.motivos))
+        columns["fecha_linea_base"].append(result.inicio.fecha if result.inicio else None)
+        columns["fecha_ahora"].append(result.ahora.fecha if result.ahora else None)
+    for name, values in columns.items():
+        out[name] = pd.Series(values, index=out.index, dtype=object)
+    return out
 
 
 def _in_place(

@@ -242,14 +242,16 @@ TEMPLATES: dict[str, tuple[str, str, str, str]] = {
     "inconsistent:alianza-misma": (
         "La JASS {value} figura como mentora de sí misma.",
         "JASS {value} is named as its own mentor.",
-        "Ponga en «mentor_oc» el código de otra JASS, la que enseña.",
-        "Put in 'mentor_oc' the code of another JASS, the one that teaches.",
+        "Ponga en «{column}» el código de otra JASS, la que enseña.",
+        "Put in '{column}' the code of another JASS, the one that teaches.",
     ),
     "inconsistent:alianza-fechas": (
         "La alianza termina ({value}) antes de empezar ({start}).",
         "The partnership ends ({value}) before it starts ({start}).",
-        "Corrija «fecha_fin» o «fecha_inicio» (día/mes/año), o deje vacía la fecha de fin.",
-        "Correct 'fecha_fin' or 'fecha_inicio' (day/month/year), or leave the end date blank.",
+        "Corrija la fecha de fin («{column}») o la de inicio (día/mes/año), o deje vacía la "
+        "fecha de fin.",
+        "Correct the end date ('{column}') or the start date (day/month/year), or leave the "
+        "end date blank.",
     ),
     "unknown-reference:item": (
         "«{value}» no es un ítem del puntaje de salud.",
