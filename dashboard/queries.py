@@ -771,7 +771,7 @@ def partnership_results(
     for code, items, start in zip(
         out.get("codigo_oc", []), out.get("items", []), out.get("fecha_inicio", []), strict=True
     ):
-        listed = [i for i in (items or "").split(";") if i]
+        listed = [i for i in (items if isinstance(items, str) else "").split(";") if i]
         result = partnerships.evaluate(listed, pd.Timestamp(start).date(), history.get(code, []))
         columns["lista_items"].append(listed)
         columns["detalle"].append([vars(r) for r in result.items])

@@ -23,6 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 MIN_CHANGE = 0.1  # a tenth of an item's range; smaller moves are "igual" (our rule)
+EPS = 1e-9
 VERDICTS = ("mejoro", "igual", "empeoro", "sin_dato")
 # Why a verdict is provisional (codes; dashboard/i18n.py words them).
 REASONS = ("sin_linea_base", "sin_evaluacion_nueva", "grado_provisional")
@@ -67,12 +68,12 @@ def _value(items: Mapping[str, float | None], item: str) -> float | None:
 
 
 def verdict(before: float | None, now: float | None, min_change: float = MIN_CHANGE) -> str:
-    """mejoro / igual / empeoro, or sin_dato when a value is missing."""
-    if before is None or now is None:
+    """mejoro / igual / empeoro, or sin_dato when a value is missing (None or NaN)."""
+    if before is None or now is None or math.isnan(before) or math.isnan(now):
         return "sin_dato"
-    if now - before >= min_change:
+    if now - before >= min_change - EPS:  # EPS: 0.6 - 0.5 is 0.0999... in floating point
         return "mejoro"
-    if before - now >= min_change:
+    if before - now >= min_change - EPS:
         return "empeoro"
     return "igual"
 
