@@ -277,8 +277,8 @@ def partnership_table(frame: pd.DataFrame, state: UrlState) -> Table:
         },
         {"field": "aprende", "headerName": t("ix.col_topic", lang), "minWidth": 150, **wrap},
         {"field": "estado", "headerName": t("ix.col_state", lang), "minWidth": 100},
-        {"field": "inicio", "headerName": t("ix.col_start", lang), "minWidth": 100},
-        {"field": "fin", "headerName": t("ix.col_end", lang), "minWidth": 100},
+        {"field": "inicio", "headerName": t("ix.col_start", lang), "minWidth": 115},
+        {"field": "fin", "headerName": t("ix.col_end", lang), "minWidth": 115},
         {"field": "linea_base", "headerName": t("ix.col_baseline", lang), "minWidth": 110},
         {"field": "ahora", "headerName": t("ix.col_now", lang), "minWidth": 110},
         {

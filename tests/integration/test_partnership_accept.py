@@ -211,3 +211,36 @@ def test_p16a03_the_button_only_for_those_allowed_and_crafted_clicks_refused(app
     after = _district_page(mine, s["ubigeo"])
     assert f"Alianzas registradas ({before + 1})" in after  # the sample's own, plus this one
     assert "Alianza registrada" in after and "Alianza activa: aprendiz" in after  # badge, map
+
+
+def test_p16a04_partnerships_are_read_as_the_account_sees(tiny, tmp_path):
+    """An ATM sees its districts' partnerships only; a mentor of another district by name and
+    district, without its code (no link); the export is the same rows."""
+    from dashboard.layouts import intercambio as ix
+    from dashboard.queries import Scope, Warehouse
+    from dashboard.state import UrlState
+
+    al = schema.intercambio_alianza
+    with tiny.connect() as conn:
+        districts = sorted({str(u) for u in conn.execute(select(al.c.ubigeo)).scalars()})
+        a, b = districts[:2]
+        mentee = conn.execute(select(al.c.codigo_oc).where(al.c.ubigeo == a)).scalars().first()
+        far = conn.execute(select(al.c.mentor_oc).where(al.c.ubigeo == b)).scalars().first()
+    path = tmp_path / "cruzada.csv"
+    path.write_text(
+        "codigo_oc;mentor_oc;items;tema;fecha_inicio;fecha_fin;estado\n"
+        f"{mentee};{far};cloro_residual;;01/04/2026;;activa\n",
+        encoding="utf-8",
+    )
+    assert load.load_paths(tiny, [path], as_of=AS_OF).files[0].rows_loaded == 1
+    national = Warehouse(tiny).peer_partnerships(None, None)
+    assert {a, b} <= set(national["ubigeo"])
+    mine = Warehouse(tiny, Scope(frozenset({a}), "atm_a")).peer_partnerships(None, None)
+    assert set(mine["ubigeo"]) == {a} and len(mine) == (national["ubigeo"] == a).sum()
+    cross = mine[mine["ubigeo_mentor"] == b]
+    assert len(cross) == 1 and cross["mentor_oc"].isna().all()
+    assert cross["mentor_nombre"].notna().all() and cross["mentor_distrito"].notna().all()
+    table = ix.partnership_source(
+        Warehouse(tiny, Scope(frozenset({a}), "atm_a")), UrlState(lang="es"), None
+    )
+    assert len(table.rows) == len(mine) and far not in json.dumps(table.rows)

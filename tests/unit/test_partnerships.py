@@ -88,3 +88,41 @@ def test_p16u06_the_page_frame_gets_its_verdict_columns():
     assert out["detalle"][0] == [
         {"item": "cloro_residual", "antes": 0.0, "ahora": 1.0, "veredicto": "mejoro"}
     ]
+
+
+def test_p16u07_active_partnerships_drawn_apart_from_suggestions():
+    from dashboard import district_map
+    from dashboard.layouts import intercambio as ix
+    from dashboard.page import Section
+
+    partners = pd.DataFrame(
+        {
+            "codigo_oc": ["A-1", "A-2", "A-3"],
+            "mentor_oc": ["A-9", "A-9", None],  # the third's mentor is not seen: no line
+            "estado": ["activa", "concluida", "activa"],
+        }
+    )
+    empty = pd.DataFrame()
+    d = ix.District(empty, empty, None, partners, can_accept=False)
+    assert ix.partner_links(Section(d)) == [("A-1", "A-9")]
+    assert ix.partner_links(Section()) == []
+    jass = pd.DataFrame(
+        {
+            "codigo_oc": ["A-1", "A-9"],
+            "nombre": ["JASS Huaychaca", "JASS Santa Rosa"],
+            "grado": ["D", "A"],
+            "cp_nombre": ["Huaychaca", "Santa Rosa"],
+            "latitud": [-7.5, -7.4],
+            "longitud": [-78.8, -78.7],
+        }
+    )
+    info = {"ubigeo": "131101"}
+    fig = district_map.map_figure(
+        info, empty, jass, "es", "/x.json", links=[("A-1", "A-9")], partners=[("A-1", "A-9")]
+    )
+    lines = {tr.name: tr for tr in fig.data if tr.mode == "lines"}
+    assert len(lines) == 2
+    partner = lines["Alianza activa: aprendiz — mentora (mismo distrito)"]
+    assert (
+        partner.line.color != lines["Intercambio: aprendiz — mentora (mismo distrito)"].line.color
+    )
