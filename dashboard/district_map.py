@@ -125,32 +125,19 @@ def map_figure(
                 name=t("dm.cps", lang),
             )
         )
-    lon, lat = peer_lines(places, links or [])
-    if lon:
-        fig.add_trace(
-            go.Scattergeo(
-                lon=lon,
-                lat=lat,
-                mode="lines",
-                line={"width": 2, "color": "#7b3294", "dash": "dot"},
-                # Not hoverable: its ends sit on the JASS markers, whose hover (and click,
-                # which opens the JASS) must win.
-                hoverinfo="skip",
-                name=t("dm.peers", lang),
+    for pairs, line, name in (
+        (links, {"width": 2, "color": "#7b3294", "dash": "dot"}, t("dm.peers", lang)),
+        (partners, {"width": 3, "color": "#1b7837"}, t("dm.partners", lang)),  # p16
+    ):
+        lon, lat = peer_lines(places, pairs or [])
+        if lon:
+            # Not hoverable: its ends sit on the JASS markers, whose hover (and click,
+            # which opens the JASS) must win.
+            fig.add_trace(
+                go.Scattergeo(
+                    lon=lon, lat=lat, mode="lines", line=line, hoverinfo="skip", name=name
+                )
             )
-        )
-    lon, lat = peer_lines(places, partners or [])
-    if lon:
-        fig.add_trace(
-            go.Scattergeo(
-                lon=lon,
-                lat=lat,
-                mode="lines",
-                line={"width": 3, "color": "#1b7837"},
-                hoverinfo="skip",  # as the suggestions' lines: the JASS markers' hover wins
-                name=t("dm.partners", lang),
-            )
-        )
     for grade in GRADES:  # one trace per grade: the legend explains colours
         rows = places[places["grado"] == grade]
         if rows.empty:

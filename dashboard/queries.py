@@ -565,40 +565,48 @@ class Warehouse:
     ) -> pd.DataFrame:
         """Suggested mentors (intercambio_sugerencia) of the place's weak JASS, with the
         learner's and the mentor's JASS and district names."""
-        sg, oc, d = s.intercambio_sugerencia, s.organizacion_comunal, s.distrito
+        sg = s.intercambio_sugerencia
+        columns = [sg.c.rango, sg.c.mismo_distrito, sg.c.distancia_km]
+        columns += [sg.c["items"], sg.c.grado_mentor, sg.c.puntaje_mentor, sg.c.razones]
+        # `.c["items"]`: `.c.items` is the collection's own method
+        return self._pairs(sg, columns, [sg.c.codigo_oc, sg.c.rango], (dep, prov, ubigeo))
+
+    def _pairs(
+        self, table: Any, columns: list, order: list, place: tuple[str | None, ...]
+    ) -> pd.DataFrame:
+        """Rows of a learner → mentor table (`codigo_oc`, `ubigeo`, `mentor_oc`,
+        `ubigeo_mentor`) with both JASS's and districts' names, scoped by the learner's
+        district; a mentor of a district the account does not see loses its code and score."""
+        oc, d = s.organizacion_comunal, s.distrito
         mentor, md = oc.alias("mentor"), d.alias("mentor_distrito")
+        dep, prov, ubigeo = place
         stmt = (
             select(
-                sg.c.codigo_oc,
+                table.c.codigo_oc,
                 oc.c.nombre,
-                sg.c.ubigeo,
+                table.c.ubigeo,
                 d.c.nombre.label("distrito_nombre"),
-                sg.c.rango,
-                sg.c.mentor_oc,
+                table.c.mentor_oc,
                 mentor.c.nombre.label("mentor_nombre"),
-                sg.c.ubigeo_mentor,
+                table.c.ubigeo_mentor,
                 md.c.nombre.label("mentor_distrito"),
-                sg.c.mismo_distrito,
-                sg.c.distancia_km,
-                sg.c["items"],  # `.c.items` is the collection's own method
-                sg.c.grado_mentor,
-                sg.c.puntaje_mentor,
-                sg.c.razones,
+                *columns,
             )
-            .join(oc, oc.c.codigo_oc == sg.c.codigo_oc)
-            .join(d, d.c.ubigeo == sg.c.ubigeo)
-            .join(mentor, mentor.c.codigo_oc == sg.c.mentor_oc)
-            .join(md, md.c.ubigeo == sg.c.ubigeo_mentor)
-            .order_by(d.c.nombre, oc.c.nombre, sg.c.codigo_oc, sg.c.rango)
+            .join(oc, oc.c.codigo_oc == table.c.codigo_oc)
+            .join(d, d.c.ubigeo == table.c.ubigeo)
+            .join(mentor, mentor.c.codigo_oc == table.c.mentor_oc)
+            .join(md, md.c.ubigeo == table.c.ubigeo_mentor)
+            .order_by(d.c.nombre, oc.c.nombre, *order)
         )
         stmt = _in_place(stmt, d.c.departamento, d.c.provincia, dep, prov)
         if ubigeo is not None:
-            stmt = stmt.where(sg.c.ubigeo == ubigeo)
-        frame = self._frame(self._limit(stmt, sg.c.ubigeo))
+            stmt = stmt.where(table.c.ubigeo == ubigeo)
+        frame = self._frame(self._limit(stmt, table.c.ubigeo))
         if self.scope.restricted and not frame.empty:
             mine = frame["ubigeo_mentor"].map(self.scope.allows).astype(bool)
-            frame["mentor_oc"] = frame["mentor_oc"].where(mine, None)
-            frame["puntaje_mentor"] = frame["puntaje_mentor"].where(mine, None)
+            for hidden in ("mentor_oc", "puntaje_mentor"):
+                if hidden in frame:
+                    frame[hidden] = frame[hidden].where(mine, None)
         return frame
 
     def peer_atms(self, dep: str | None, prov: str | None) -> pd.DataFrame:
@@ -646,37 +654,10 @@ class Warehouse:
         """Partnerships (intercambio_alianza, p16) whose learning JASS is of the place, with
         both JASS's and districts' names and did-it-work (`partnership_results`): scoped by
         the mentee's district; a mentor the account does not see keeps its name only."""
-        al, oc, d = s.intercambio_alianza, s.organizacion_comunal, s.distrito
-        mentor, md = oc.alias("mentor"), d.alias("mentor_distrito")
-        stmt = (
-            select(
-                al.c.codigo_oc,
-                oc.c.nombre,
-                al.c.ubigeo,
-                d.c.nombre.label("distrito_nombre"),
-                al.c.mentor_oc,
-                mentor.c.nombre.label("mentor_nombre"),
-                al.c.ubigeo_mentor,
-                md.c.nombre.label("mentor_distrito"),
-                al.c["items"],
-                al.c.tema,
-                al.c.fecha_inicio,
-                al.c.fecha_fin,
-                al.c.estado,
-            )
-            .join(oc, oc.c.codigo_oc == al.c.codigo_oc)
-            .join(d, d.c.ubigeo == al.c.ubigeo)
-            .join(mentor, mentor.c.codigo_oc == al.c.mentor_oc)
-            .join(md, md.c.ubigeo == al.c.ubigeo_mentor)
-            .order_by(d.c.nombre, oc.c.nombre, al.c.fecha_inicio.desc(), al.c.mentor_oc)
-        )
-        stmt = _in_place(stmt, d.c.departamento, d.c.provincia, dep, prov)
-        if ubigeo is not None:
-            stmt = stmt.where(al.c.ubigeo == ubigeo)
-        frame = self._frame(self._limit(stmt, al.c.ubigeo))
-        if self.scope.restricted and not frame.empty:
-            mine = frame["ubigeo_mentor"].map(self.scope.allows).astype(bool)
-            frame["mentor_oc"] = frame["mentor_oc"].where(mine, None)
+        al = s.intercambio_alianza
+        columns = [al.c["items"], al.c.tema, al.c.fecha_inicio, al.c.fecha_fin, al.c.estado]
+        order = [al.c.fecha_inicio.desc(), al.c.mentor_oc]
+        frame = self._pairs(al, columns, order, (dep, prov, ubigeo))
         history = self._score_history(frame["codigo_oc"].unique().tolist()) if len(frame) else {}
         return partnership_results(frame, history)
 

@@ -83,6 +83,36 @@ def weak_of(mentees: pd.DataFrame) -> dict[str, list[str]]:
 # ------------------------------------------------------------------ tables -------------------
 
 
+WRAP = {"wrapText": True, "autoHeight": True}
+
+
+def learner_columns(lang: str) -> list[dict[str, Any]]:
+    """The learning JASS and its district (the suggestion and partnership tables)."""
+    return [
+        {
+            "field": "aprendiz",
+            "headerName": t("ix.col_mentee", lang),
+            "pinned": "left",
+            "minWidth": 150,
+            **WRAP,
+        },
+        {"field": "distrito", "headerName": t("common.district", lang), "minWidth": 100, **WRAP},
+    ]
+
+
+def mentor_columns(lang: str) -> list[dict[str, Any]]:
+    """The mentor JASS and its district."""
+    return [
+        {"field": "mentora", "headerName": t("ix.col_mentor", lang), "minWidth": 150, **WRAP},
+        {
+            "field": "distrito_mentora",
+            "headerName": t("ix.col_mentor_district", lang),
+            "minWidth": 110,
+            **WRAP,
+        },
+    ]
+
+
 def suggestion_table(
     sug: pd.DataFrame, weak: Mapping[str, list[str]], state: UrlState, limit: int | None = None
 ) -> Table:
@@ -91,23 +121,10 @@ def suggestion_table(
     shown = sug if limit is None else sug.head(limit)
     wrap = {"wrapText": True, "autoHeight": True}
     cols: list[dict[str, Any]] = [
-        {
-            "field": "aprendiz",
-            "headerName": t("ix.col_mentee", lang),
-            "pinned": "left",
-            "minWidth": 150,
-            **wrap,
-        },
-        {"field": "distrito", "headerName": t("common.district", lang), "minWidth": 100, **wrap},
+        *learner_columns(lang),
         {"field": "debiles", "headerName": t("ix.col_weak", lang), "minWidth": 160, **wrap},
         {"field": "rango", "headerName": "#", "maxWidth": 60, "minWidth": 60},
-        {"field": "mentora", "headerName": t("ix.col_mentor", lang), "minWidth": 150, **wrap},
-        {
-            "field": "distrito_mentora",
-            "headerName": t("ix.col_mentor_district", lang),
-            "minWidth": 110,
-            **wrap,
-        },
+        *mentor_columns(lang),
         {"field": "aprende", "headerName": t("ix.col_learns", lang), "minWidth": 150, **wrap},
         {
             "field": "km",
@@ -260,21 +277,8 @@ def partnership_table(frame: pd.DataFrame, state: UrlState) -> Table:
     lang = state.lang
     wrap = {"wrapText": True, "autoHeight": True}
     cols: list[dict[str, Any]] = [
-        {
-            "field": "aprendiz",
-            "headerName": t("ix.col_mentee", lang),
-            "pinned": "left",
-            "minWidth": 150,
-            **wrap,
-        },
-        {"field": "distrito", "headerName": t("common.district", lang), "minWidth": 100, **wrap},
-        {"field": "mentora", "headerName": t("ix.col_mentor", lang), "minWidth": 150, **wrap},
-        {
-            "field": "distrito_mentora",
-            "headerName": t("ix.col_mentor_district", lang),
-            "minWidth": 110,
-            **wrap,
-        },
+        *learner_columns(lang),
+        *mentor_columns(lang),
         {"field": "aprende", "headerName": t("ix.col_topic", lang), "minWidth": 150, **wrap},
         {"field": "estado", "headerName": t("ix.col_state", lang), "minWidth": 100},
         {"field": "inicio", "headerName": t("ix.col_start", lang), "minWidth": 115},

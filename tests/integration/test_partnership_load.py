@@ -7,26 +7,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from sqlalchemy import func, select
 
 from etl import load, sample, schema
 from etl.reach import WriteReach
+from tests.integration import test_peers_load
 
 AS_OF = sample.SAMPLE_AS_OF
 HEADER = "JASS que aprende;JASS mentora;Ítems;Tema;Inicio;Fin;Estado\n"
 
 
-@pytest.fixture(autouse=True)
-def _archive(tmp_path, monkeypatch):
-    monkeypatch.setenv(load.ARCHIVE_ENV, str(tmp_path / "archivo"))
-
-
-@pytest.fixture
-def loaded(engine, tmp_path):
-    paths = sample.write_sample(tmp_path / "muestra", scale="tiny", seed=7)
-    load.load_paths(engine, paths, as_of=AS_OF)
-    return engine
+# The warehouse loaded from the tiny sample, its archive in the test's folder (as the peers').
+_archive = test_peers_load._archive
+loaded = test_peers_load.loaded
 
 
 def _jass(engine) -> dict[str, list[str]]:
