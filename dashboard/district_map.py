@@ -85,9 +85,11 @@ def map_figure(
     geojson_url: str,
     height: int = 360,
     links: list[tuple[str, str]] | None = None,
+    partners: list[tuple[str, str]] | None = None,
 ) -> go.Figure:
     """Outline, CPs (grey dots), JASS (grade colours) of one district and, when given, a line
-    from each learner to its mentor of the same district (issue 16)."""
+    from each learner to its mentor of the same district (issue 16): dotted for a suggestion,
+    solid and green for an active partnership (`partners`, p16)."""
     shape, container = shape_of(info)
     places = jass_places(jass)
     if shape is None and cps.empty and places.empty:
@@ -123,20 +125,19 @@ def map_figure(
                 name=t("dm.cps", lang),
             )
         )
-    lon, lat = peer_lines(places, links or [])
-    if lon:
-        fig.add_trace(
-            go.Scattergeo(
-                lon=lon,
-                lat=lat,
-                mode="lines",
-                line={"width": 2, "color": "#7b3294"},
-                # Not hoverable: its ends sit on the JASS markers, whose hover (and click,
-                # which opens the JASS) must win.
-                hoverinfo="skip",
-                name=t("dm.peers", lang),
+    for pairs, line, name in (
+        (links, {"width": 2, "color": "#7b3294", "dash": "dot"}, t("dm.peers", lang)),
+        (partners, {"width": 3, "color": "#1b7837"}, t("dm.partners", lang)),  # p16
+    ):
+        lon, lat = peer_lines(places, pairs or [])
+        if lon:
+            # Not hoverable: its ends sit on the JASS markers, whose hover (and click,
+            # which opens the JASS) must win.
+            fig.add_trace(
+                go.Scattergeo(
+                    lon=lon, lat=lat, mode="lines", line=line, hoverinfo="skip", name=name
+                )
             )
-        )
     for grade in GRADES:  # one trace per grade: the legend explains colours
         rows = places[places["grado"] == grade]
         if rows.empty:
@@ -198,14 +199,20 @@ def load(wh: Warehouse, ubigeo: str) -> Places:
 
 
 def section(
-    places: Section[Places], state: UrlState, links: list[tuple[str, str]] | None = None
+    places: Section[Places],
+    state: UrlState,
+    links: list[tuple[str, str]] | None = None,
+    partners: list[tuple[str, str]] | None = None,
 ) -> Any:
     """The district page's map section (hooked into layouts/district.py); `links`: the
-    (learner, mentor) JASS pairs of the district's peer-exchange suggestions."""
+    (learner, mentor) JASS pairs of the district's peer-exchange suggestions; `partners`:
+    those of its active partnerships (p16)."""
     lang = state.lang
 
     def body(p: Places) -> Any:
-        figure = map_figure(p.info, p.cps, p.jass, lang, boundaries.districts_url(), links=links)
+        figure = map_figure(
+            p.info, p.cps, p.jass, lang, boundaries.districts_url(), links=links, partners=partners
+        )
         return html.Div(
             [
                 html.P(caption(p.info, lang), className="small text-muted mb-1"),

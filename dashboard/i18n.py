@@ -363,6 +363,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "JASS to open it.",
     ),
     "dm.cps": ("Centros poblados", "Centros poblados"),
+    "dm.partners": (
+        "Alianza activa: aprendiz — mentora (mismo distrito)",
+        "Active partnership: learner — mentor (same district)",
+    ),
     "dm.peers": (
         "Intercambio: aprendiz — mentora (mismo distrito)",
         "Peer exchange: learner — mentor (same district)",
@@ -671,6 +675,92 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Ninguna JASS del distrito tiene débil este ítem.",
         "No JASS of the district is weak on this item.",
     ),
+    # p16: the partnership register (kind `alianza`), did it work, the accept button
+    "ix.partnerships": (
+        "Alianzas registradas: ¿funcionó?",
+        "Registered partnerships: did it work?",
+    ),
+    "ix.partnerships_help": (
+        "Alianzas entre JASS cargadas como archivo «alianza» o aceptadas en la página del "
+        "distrito. Estados (nuestras palabras): propuesta = acordada, aún no empieza; activa = en "
+        "curso; concluida = terminó; cancelada = se dejó. «¿Funcionó?» compara los ítems de la "
+        "JASS que aprende en su evaluación del inicio (la última en o antes de la fecha de "
+        "inicio) y en la última: mejoró o empeoró si el ítem cambió al menos {change} (en una "
+        "escala de 0 a 1), si no igual. Es provisional sin evaluación anterior al inicio, sin "
+        "evaluación posterior, o con un grado provisional. Modelo local, no oficial.",
+        "Partnerships between JASS loaded as an 'alianza' file or accepted on the district page. "
+        "States (our own words): propuesta = agreed, not started; activa = under way; concluida "
+        "= finished; cancelada = abandoned. 'Did it work?' compares the learning JASS's items in "
+        "its assessment at the start (the latest on or before the start date) and in its latest "
+        "one: better or worse when the item moved by at least {change} (on a 0 to 1 scale), "
+        "else the same. It is provisional with no assessment before the start, none after it, "
+        "or a provisional grade. Local model, not official.",
+    ),
+    "ix.no_partnerships": (
+        "Ninguna alianza registrada con estos filtros.",
+        "No registered partnership with these filters.",
+    ),
+    "ix.col_topic": ("Qué aprende", "What it learns"),
+    "ix.col_state": ("Estado", "State"),
+    "ix.col_start": ("Inicio", "Start"),
+    "ix.col_end": ("Fin", "End"),
+    "ix.col_baseline": ("Evaluación al inicio", "Assessment at the start"),
+    "ix.col_now": ("Última evaluación", "Latest assessment"),
+    "ix.col_items_then_now": ("Ítems: inicio → ahora", "Items: start → now"),
+    "ix.col_worked": ("¿Funcionó? (modelo local)", "Did it work? (local model)"),
+    "ix.st_propuesta": ("Propuesta", "Proposed"),
+    "ix.st_activa": ("Activa", "Active"),
+    "ix.st_concluida": ("Concluida", "Finished"),
+    "ix.st_cancelada": ("Cancelada", "Cancelled"),
+    "ix.v_mejoro": ("mejoró", "better"),
+    "ix.v_igual": ("igual", "the same"),
+    "ix.v_empeoro": ("empeoró", "worse"),
+    "ix.v_mixto": ("mixto (unos mejoraron, otros empeoraron)", "mixed (some better, some worse)"),
+    "ix.v_sin_dato": ("sin dato", "no data"),
+    "ix.provisional": ("provisional", "provisional"),
+    "ix.pv_sin_linea_base": ("sin evaluación antes del inicio", "no assessment before the start"),
+    "ix.pv_sin_evaluacion_nueva": (
+        "sin evaluación desde el inicio",
+        "no assessment since the start",
+    ),
+    "ix.pv_grado_provisional": ("grado provisional", "provisional grade"),
+    "ix.since": ("desde el {date}", "since {date}"),
+    "ix.di_partnerships": ("Alianzas registradas ({n})", "Registered partnerships ({n})"),
+    "ix.accept": ("Aceptar", "Accept"),
+    "ix.accept_title": (
+        "Registrar esta alianza como activa desde hoy (queda en el registro de cargas con su "
+        "cuenta)",
+        "Register this partnership as active from today (recorded in the load log with your "
+        "account)",
+    ),
+    "ix.accept_taken": ("Alianza registrada", "Partnership registered"),
+    "ix.accept_done": (
+        "Alianza registrada (carga {carga}).",
+        "Partnership registered (load {carga}).",
+    ),
+    "ix.accept_see": ("Ver en Intercambio", "See it in Peer exchange"),
+    "ix.accept_refused_role": (
+        "Su cuenta no puede registrar alianzas (solo el administrador o la ATM del distrito).",
+        "Your account may not register partnerships (only the administrator or the district's "
+        "ATM).",
+    ),
+    "ix.accept_refused_scope": (
+        "La JASS que aprende es del distrito {district}, que no es de su cuenta.",
+        "The learning JASS belongs to district {district}, which is not your account's.",
+    ),
+    "ix.accept_gone": (
+        "Esta sugerencia ya no existe (se recalcularon); recargue la página.",
+        "This suggestion no longer exists (they were recomputed); reload the page.",
+    ),
+    "ix.accept_already": (
+        "Ya hay una alianza propuesta o activa entre estas dos JASS.",
+        "There is already a proposed or active partnership between these two JASS.",
+    ),
+    "ix.accept_failed": (
+        "No se pudo registrar la alianza; intente de nuevo en unos minutos.",
+        "The partnership could not be registered; try again in a few minutes.",
+    ),
+    "ix.accept_rejected": ("El cargador la rechazó: {reason}", "The loader rejected it: {reason}"),
     # ---- data `/datos` (urls.DATA): uploads and audit tables
     "da.upload": ("Cargar un archivo", "Upload a file"),
     "da.upload_help": (

@@ -53,6 +53,11 @@ IX_STATE = "ix-state"
 IX_SUG_GRID = "ix-sug-grid"  # suggested mentors of weak JASS
 IX_ATM_GRID = "ix-atm-grid"  # at-risk ATMs and their pairs
 DI_PEERS = "di-peers"  # the district page's section
+IX_ALI_GRID = "ix-ali-grid"  # registered partnerships (p16)
+# p16: the district section's accept buttons and their answers, pattern-matching ids
+# {"type": IX_ACCEPT, "oc": <mentee code>, "rank": <suggestion rank>}
+IX_ACCEPT = "ix-accept"
+IX_ACCEPT_MSG = "ix-accept-msg"
 
 # Data
 DA_REJECTS = "da-rejects"

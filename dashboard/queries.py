@@ -18,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from etl import schema as s
 from etl.db import make_engine
+from etl.derive import partnerships
 
 
 @dataclass(frozen=True)
@@ -564,40 +565,48 @@ class Warehouse:
     ) -> pd.DataFrame:
         """Suggested mentors (intercambio_sugerencia) of the place's weak JASS, with the
         learner's and the mentor's JASS and district names."""
-        sg, oc, d = s.intercambio_sugerencia, s.organizacion_comunal, s.distrito
+        sg = s.intercambio_sugerencia
+        columns = [sg.c.rango, sg.c.mismo_distrito, sg.c.distancia_km]
+        columns += [sg.c["items"], sg.c.grado_mentor, sg.c.puntaje_mentor, sg.c.razones]
+        # `.c["items"]`: `.c.items` is the collection's own method
+        return self._pairs(sg, columns, [sg.c.codigo_oc, sg.c.rango], (dep, prov, ubigeo))
+
+    def _pairs(
+        self, table: Any, columns: list, order: list, place: tuple[str | None, ...]
+    ) -> pd.DataFrame:
+        """Rows of a learner → mentor table (`codigo_oc`, `ubigeo`, `mentor_oc`,
+        `ubigeo_mentor`) with both JASS's and districts' names, scoped by the learner's
+        district; a mentor of a district the account does not see loses its code and score."""
+        oc, d = s.organizacion_comunal, s.distrito
         mentor, md = oc.alias("mentor"), d.alias("mentor_distrito")
+        dep, prov, ubigeo = place
         stmt = (
             select(
-                sg.c.codigo_oc,
+                table.c.codigo_oc,
                 oc.c.nombre,
-                sg.c.ubigeo,
+                table.c.ubigeo,
                 d.c.nombre.label("distrito_nombre"),
-                sg.c.rango,
-                sg.c.mentor_oc,
+                table.c.mentor_oc,
                 mentor.c.nombre.label("mentor_nombre"),
-                sg.c.ubigeo_mentor,
+                table.c.ubigeo_mentor,
                 md.c.nombre.label("mentor_distrito"),
-                sg.c.mismo_distrito,
-                sg.c.distancia_km,
-                sg.c["items"],  # `.c.items` is the collection's own method
-                sg.c.grado_mentor,
-                sg.c.puntaje_mentor,
-                sg.c.razones,
+                *columns,
             )
-            .join(oc, oc.c.codigo_oc == sg.c.codigo_oc)
-            .join(d, d.c.ubigeo == sg.c.ubigeo)
-            .join(mentor, mentor.c.codigo_oc == sg.c.mentor_oc)
-            .join(md, md.c.ubigeo == sg.c.ubigeo_mentor)
-            .order_by(d.c.nombre, oc.c.nombre, sg.c.codigo_oc, sg.c.rango)
+            .join(oc, oc.c.codigo_oc == table.c.codigo_oc)
+            .join(d, d.c.ubigeo == table.c.ubigeo)
+            .join(mentor, mentor.c.codigo_oc == table.c.mentor_oc)
+            .join(md, md.c.ubigeo == table.c.ubigeo_mentor)
+            .order_by(d.c.nombre, oc.c.nombre, *order)
         )
         stmt = _in_place(stmt, d.c.departamento, d.c.provincia, dep, prov)
         if ubigeo is not None:
-            stmt = stmt.where(sg.c.ubigeo == ubigeo)
-        frame = self._frame(self._limit(stmt, sg.c.ubigeo))
+            stmt = stmt.where(table.c.ubigeo == ubigeo)
+        frame = self._frame(self._limit(stmt, table.c.ubigeo))
         if self.scope.restricted and not frame.empty:
             mine = frame["ubigeo_mentor"].map(self.scope.allows).astype(bool)
-            frame["mentor_oc"] = frame["mentor_oc"].where(mine, None)
-            frame["puntaje_mentor"] = frame["puntaje_mentor"].where(mine, None)
+            for hidden in ("mentor_oc", "puntaje_mentor"):
+                if hidden in frame:
+                    frame[hidden] = frame[hidden].where(mine, None)
         return frame
 
     def peer_atms(self, dep: str | None, prov: str | None) -> pd.DataFrame:
@@ -638,6 +647,34 @@ class Warehouse:
         )
         stmt = _in_place(stmt, d.c.departamento, d.c.provincia, dep, prov)
         return self._frame(self._limit(stmt, ia.c.ubigeo))
+
+    def peer_partnerships(
+        self, dep: str | None, prov: str | None, ubigeo: str | None = None
+    ) -> pd.DataFrame:
+        """Partnerships (intercambio_alianza, p16) whose learning JASS is of the place, with
+        both JASS's and districts' names and did-it-work (`partnership_results`): scoped by
+        the mentee's district; a mentor the account does not see keeps its name only."""
+        al = s.intercambio_alianza
+        columns = [al.c["items"], al.c.tema, al.c.fecha_inicio, al.c.fecha_fin, al.c.estado]
+        order = [al.c.fecha_inicio.desc(), al.c.mentor_oc]
+        frame = self._pairs(al, columns, order, (dep, prov, ubigeo))
+        history = self._score_history(frame["codigo_oc"].unique().tolist()) if len(frame) else {}
+        return partnership_results(frame, history)
+
+    def _score_history(self, codes: list[str]) -> dict[str, list[partnerships.Assessment]]:
+        """Every assessment (puntaje_oc) of these JASS: the few a page's partnerships name."""
+        p = s.puntaje_oc
+        out: dict[str, list[partnerships.Assessment]] = {}
+        stmt = select(
+            p.c.codigo_oc, p.c.fecha_evaluacion, p.c["items"], p.c.grado_provisional
+        ).where(p.c.codigo_oc.in_(codes))
+        with self.engine.connect() as conn:
+            for code, fecha, items, provisional in conn.execute(stmt):
+                day = pd.Timestamp(fecha).date()
+                out.setdefault(code, []).append(
+                    partnerships.Assessment(day, items or {}, bool(provisional))
+                )
+        return out
 
     def peer_calculated(self) -> dt.date | None:
         """The as-of date of the full derivation that wrote the intercambio tables (every row
@@ -699,6 +736,33 @@ class Warehouse:
         mod = self._frame(select(p.c.version_modelo.label("version")).distinct())
         cat["tipo"], mod["tipo"] = "catalogo", "modelo"
         return pd.concat([cat, mod], ignore_index=True)
+
+
+def partnership_results(
+    frame: pd.DataFrame, history: dict[str, list[partnerships.Assessment]]
+) -> pd.DataFrame:
+    """Each partnership row with its did-it-work (etl/derive/partnerships.py): the item list,
+    `detalle` (per item: before, now, verdict), `veredicto` (all items), `motivos` (why it
+    is provisional), `fecha_linea_base` and `fecha_ahora` (the two assessments compared)."""
+    out = frame.copy()
+    columns: dict[str, list] = {
+        k: [] for k in ("lista_items", "detalle", "veredicto", "motivos", "fecha_linea_base",
+                        "fecha_ahora")
+    }  # fmt: skip
+    for code, items, start in zip(
+        out.get("codigo_oc", []), out.get("items", []), out.get("fecha_inicio", []), strict=True
+    ):
+        listed = [i for i in (items if isinstance(items, str) else "").split(";") if i]
+        result = partnerships.evaluate(listed, pd.Timestamp(start).date(), history.get(code, []))
+        columns["lista_items"].append(listed)
+        columns["detalle"].append([vars(r) for r in result.items])
+        columns["veredicto"].append(partnerships.summary(result))
+        columns["motivos"].append(list(result.motivos))
+        columns["fecha_linea_base"].append(result.inicio.fecha if result.inicio else None)
+        columns["fecha_ahora"].append(result.ahora.fecha if result.ahora else None)
+    for name, values in columns.items():
+        out[name] = pd.Series(values, index=out.index, dtype=object)
+    return out
 
 
 def _in_place(

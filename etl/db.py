@@ -187,6 +187,7 @@ def legacy_revision(conn: Connection) -> str:
         return {c["name"] for c in insp.get_columns(table)} if insp.has_table(table) else set()
 
     marks = (
+        ("0006_p16", lambda: insp.has_table("intercambio_alianza")),
         ("0005_i16", lambda: insp.has_table("intercambio_jass")),
         ("0004_i19", lambda: "sesion" in columns("usuario")),
         ("0004_i14", lambda: "grado_provisional" in columns("puntaje_oc")),

@@ -47,7 +47,7 @@ from etl.db import PROJECT_ROOT, bulk_pragmas
 from etl.derive import incremental
 from etl.derive.health import load_model
 from etl.problems import FILE_CODES, Notice, Problem
-from etl.reach import WriteReach, check_rows
+from etl.reach import CODE_COLUMNS, WriteReach, check_rows
 from etl.read import KindError, ReadError, read_file, recognise
 from etl.validate import REFERENCE_CHECKS, Checked, References, check_references, check_table
 
@@ -390,7 +390,7 @@ def _references(conn: Connection, cat: catalog_mod.Catalog, checked: Checked) ->
     organisations the file names: a small file reads a few rows, not every organisation."""
     oc = schema.organizacion_comunal
     values = checked.values
-    codes = {c for col in ("codigo_oc", "codigo_ps") if col in values for c in values[col].dropna()}
+    codes = {c for col in CODE_COLUMNS if col in values for c in values[col].dropna()}
     districts: dict[str, str] = {}
     for part in incremental.chunks(str(c) for c in codes):
         query = select(oc.c.codigo_oc, oc.c.ubigeo).where(oc.c.codigo_oc.in_(part))

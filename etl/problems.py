@@ -230,6 +230,51 @@ TEMPLATES: dict[str, tuple[str, str, str, str]] = {
         "Vincule el sistema con una organización de su mismo distrito.",
         "Link the system to an organisation of its own district.",
     ),
+    # --- issue 16 (p16): the partnership register (`alianza`)
+    "unknown-reference:mentor": (
+        "La JASS mentora {value} no está registrada.",
+        "Mentor JASS {value} is not registered.",
+        "Revise el código de la JASS que enseña (puede ser de cualquier distrito); si es nueva, "
+        "cargue antes el libro de registro o el DATASS que la incluya.",
+        "Check the code of the JASS that teaches (it may be of any district); if it is new, "
+        "load the register or the DATASS file that includes it first.",
+    ),
+    "inconsistent:alianza-misma": (
+        "La JASS {value} figura como mentora de sí misma.",
+        "JASS {value} is named as its own mentor.",
+        "Ponga en «{column}» el código de otra JASS, la que enseña.",
+        "Put in '{column}' the code of another JASS, the one that teaches.",
+    ),
+    "inconsistent:alianza-fechas": (
+        "La alianza termina ({value}) antes de empezar ({start}).",
+        "The partnership ends ({value}) before it starts ({start}).",
+        "Corrija la fecha de fin («{column}») o la de inicio (día/mes/año), o deje vacía la "
+        "fecha de fin.",
+        "Correct the end date ('{column}') or the start date (day/month/year), or leave the "
+        "end date blank.",
+    ),
+    "unknown-reference:item": (
+        "«{value}» no es un ítem del puntaje de salud.",
+        "'{value}' is not an item of the health score.",
+        "Use los ítems del modelo separados por «;» ({known}), o escriba el tema en la "
+        "columna «tema».",
+        "Use the model's items separated by ';' ({known}), or write the topic in the 'tema' "
+        "column.",
+    ),
+    "required-missing:alianza-tema": (
+        "La alianza no dice qué se aprende: «items» y «tema» están vacíos.",
+        "The partnership does not say what is learnt: 'items' and 'tema' are both blank.",
+        "Complete «items» (ítems del puntaje, p. ej. cloro_residual) o «tema» (texto libre).",
+        "Fill in 'items' (score items, e.g. cloro_residual) or 'tema' (free text).",
+    ),
+    "out-of-scope:mentee": (
+        "La JASS que aprende, {value}, es del distrito {other}, que no es de su cuenta.",
+        "The learning JASS, {value}, belongs to district {other}, which is not your account's.",
+        "Una alianza la registra la ATM del distrito de la JASS que aprende (o el "
+        "administrador); la mentora sí puede ser de otro distrito.",
+        "A partnership is registered by the ATM of the learning JASS's district (or the "
+        "administrator); the mentor may be of another district.",
+    ),
 }
 
 

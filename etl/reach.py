@@ -62,7 +62,7 @@ class WriteReach:
 
 # ------------------------------------------------------------------ references -------------
 
-Target = Literal["district", "cp", "organisation"]
+Target = Literal["district", "cp", "organisation", "anywhere"]
 
 
 @dataclass(frozen=True)
@@ -78,6 +78,12 @@ class Reference:
 TARGET_OF_TYPE: dict[str, Target] = {"ubigeo": "district", "ubigeo_cp": "cp", "cp_list": "cp"}
 # Columns naming a JASS or another provider by its code (codigo_ps: DATASS's provider).
 ORGANISATION_COLUMNS = frozenset({"codigo_oc", "codigo_ps"})
+# Columns naming a JASS that may be of ANY district (issue 16: a partnership's mentor). The row
+# is the mentee's (its `codigo_oc`, checked as above); the mentor must exist (the kind's
+# reference check, etl/partnership.py) but is only named, never written, so no reach limits it.
+ANYWHERE_COLUMNS = frozenset({"mentor_oc"})
+# Every column whose codes the loader looks up in the warehouse (etl/load.py `_references`).
+CODE_COLUMNS = ORGANISATION_COLUMNS | ANYWHERE_COLUMNS
 # References a kind carries that neither its field types nor names reveal: the `ubigeo` the
 # loader adds (`Kind.adds_ubigeo`). SIASAR rows carry no code of their place: it is matched
 # from the place names (etl/siasar_load.py), and a link file's row takes its system's district.
@@ -96,6 +102,7 @@ def references(kind: sources.Kind) -> tuple[Reference, ...]:
     found += [
         Reference(f.name, "organisation") for f in kind.fields if f.name in ORGANISATION_COLUMNS
     ]
+    found += [Reference(f.name, "anywhere") for f in kind.fields if f.name in ANYWHERE_COLUMNS]
     return (*found, *EXTRA_REFERENCES.get(kind.name, ()))
 
 
@@ -145,11 +152,26 @@ def _organisations(
     """A known organisation of another district may not be registered, changed or named as
     a provider here (an unknown code names nobody's data yet)."""
     allowed = reach.districts or frozenset()
-    template = "out-of-scope:oc" if column == "codigo_oc" else "out-of-scope:provider"
+    template = _ORGANISATION_TEMPLATES.get((checked.kind, column)) or (
+        "out-of-scope:oc" if column == "codigo_oc" else "out-of-scope:provider"
+    )
     for row, code in _open_rows(checked, column).items():
         home = oc_district.get(code) if isinstance(code, str) else None
         if home is not None and home not in allowed:
             checked.add(template, row, column, code, other=home)
 
 
-CHECKS = {"district": _district, "cp": _centros_poblados, "organisation": _organisations}
+# A partnership's codigo_oc is the JASS that learns: its own message says who may register it.
+_ORGANISATION_TEMPLATES = {("alianza", "codigo_oc"): "out-of-scope:mentee"}
+
+
+def _anywhere(checked: Checked, column: str, reach: WriteReach, _: Mapping[str, str]) -> None:
+    """A JASS only named (a mentor) may be of any district: nothing to reject here."""
+
+
+CHECKS = {
+    "district": _district,
+    "cp": _centros_poblados,
+    "organisation": _organisations,
+    "anywhere": _anywhere,
+}

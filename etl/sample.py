@@ -30,6 +30,7 @@ Files and formats (the loader is tested against exactly these variations):
 - avance_metas.csv         `,`, UTF-8, ISO dates
 - resultado_mef.csv        `;`, UTF-8 with BOM, decimal comma, SI/NO
 - cartera_ong.csv          `,`, UTF-8, dd/mm/yyyy
+- alianzas.csv             `;`, UTF-8, dd/mm/yyyy, items in words (etl/sample_partnership.py)
 A few deliberate mistakes (DELIBERATE_ERRORS) let the rejects workflow be shown.
 """
 
@@ -44,7 +45,7 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 
-from etl import catalog, reference, sample_siasar, sources
+from etl import catalog, reference, sample_partnership, sample_siasar, sources
 from etl.derive import goals
 
 SAMPLE_AS_OF = dt.date(2026, 10, 31)
@@ -1330,7 +1331,7 @@ def _spoil(smp: Sample, scale: str, err: np.random.Generator) -> None:
 def write_sample(
     out: Path, scale: str = "tiny", seed: int = 2026, multiplier: int = 1
 ) -> list[Path]:
-    """Write input files of all 8 kinds into `out` (created); return their paths, sorted."""
+    """Write input files of every kind into `out` (created); return their paths, sorted."""
     smp = build_sample(scale, seed, multiplier)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -1355,10 +1356,12 @@ def write_sample(
         out / "cartera_ong.csv", index=False, encoding="utf-8", lineterminator="\n"
     )
     sample_siasar.write(out, smp.register, seed)  # issue 15: SIASAR-shaped .xls sheets
+    sample_partnership.write(out, smp.register)  # issue 16: a few partnerships
     return sorted(out / name for name in FILES)
 
 
 FILES = (
+    "alianzas.csv",
     "atm.xlsx",
     "avance_metas.csv",
     "cartera_ong.csv",

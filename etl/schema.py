@@ -764,3 +764,25 @@ intercambio_atm_par = Table(
 )
 
 PEER_TABLES = (intercambio_jass, intercambio_sugerencia, intercambio_atm, intercambio_atm_par)
+
+# ---------------------------------------------------------------- p16: alianzas (input) -----
+# A partnership between two JASS (an input kind, `alianza`, docs/INPUTS.md): the mentee learns
+# from the mentor, on score-model items or a free topic. Written by the loader only (a file, or
+# the "Aceptar" button, which builds a one-row file). The mentee's district (`ubigeo`) decides
+# who may write it; the mentor may be of any district. States are our own words.
+intercambio_alianza = Table(
+    "intercambio_alianza",
+    metadata,
+    Column("codigo_oc", String(40), primary_key=True),  # the JASS that learns (mentee)
+    Column("mentor_oc", String(40), primary_key=True),
+    Column("fecha_inicio", Date, primary_key=True),
+    Column("ubigeo", String(6), nullable=False, index=True),  # the mentee's district
+    Column("ubigeo_mentor", String(6), nullable=False),
+    # score-model item ids (etl.derive.health.items()) joined by ";" (text, not JSON: the
+    # loader upserts, and PostgreSQL cannot compare json values), or NULL
+    Column("items", Text),
+    Column("tema", Text),  # a free topic, when not (only) model items
+    Column("fecha_fin", Date),
+    Column("estado", String(12), nullable=False),  # propuesta | activa | concluida | cancelada
+    _carga(),
+)

@@ -525,10 +525,42 @@ SIASAR_VINCULO = Kind(
         Field("codigo_oc", "code", required=True, aliases=("codigo_jass",)),
     ),
 )
+# --- issue 16 (p16): the partnership register ------------------------------------------------
+# A mentor JASS helps a mentee JASS on score-model items or a free topic. An ATM may write a
+# partnership whose MENTEE is of its districts; the mentor may be of any district (etl/reach.py
+# `ANYWHERE_COLUMNS`). Checks against the warehouse in etl/partnership.py. States: our words.
+PARTNERSHIP_STATES = ("propuesta", "activa", "concluida", "cancelada")
+ALIANZA = Kind(
+    tables=(schema.intercambio_alianza,),
+    atm=True,
+    name="alianza",
+    label_es="Alianzas entre JASS (quién aprende de quién, desde cuándo)",
+    label_en="Partnerships between JASS (who learns from whom, since when)",
+    key=("codigo_oc", "mentor_oc", "fecha_inicio"),
+    fields=(
+        Field(
+            "codigo_oc",
+            "code",
+            required=True,
+            aliases=("codigo_oc_aprende", "jass_aprende", "jass_que_aprende", "aprendiz", "mentee"),
+        ),
+        Field(
+            "mentor_oc",
+            "code",
+            required=True,
+            aliases=("codigo_oc_mentor", "jass_mentora", "mentor", "jass_mentor"),
+        ),
+        Field("items", "text", aliases=("items_modelo", "item")),
+        Field("tema", "text", aliases=("tema_libre", "topic")),
+        Field("fecha_inicio", "date", required=True, aliases=("inicio", "desde")),
+        Field("fecha_fin", "date", aliases=("fin", "hasta")),
+        Field("estado", "choice", required=True, choices=PARTNERSHIP_STATES),
+    ),
+)
 # Every input kind, in the order a multi-file load applies them, so references resolve within
 # one load: the classification and ATM facts first, the register before the DATASS surveys and
 # the visits that name its organisations; SIASAR systems before their components, links after
-# the register and the systems (issue 15).
+# the register and the systems (issue 15); partnerships last (they name JASS of any file).
 KINDS: dict[str, Kind] = {
     k.name: k
     for k in (
@@ -546,6 +578,7 @@ KINDS: dict[str, Kind] = {
         SIASAR_CAPTACION,
         SIASAR_TRATAMIENTO,
         SIASAR_VINCULO,
+        ALIANZA,
     )
 }
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from etl import normalize, reference
+from etl import normalize, partnership, reference
 from etl.normalize import header_key
 from etl.problems import Notice, Problem
 from etl.read import RawTable, Recognition
@@ -23,7 +23,7 @@ MIN_DATE = dt.date(1990, 1, 1)
 SPLIT_CP_RE = r"^\s*(\d{9,10})\s*[-–—]\s*(.*?)\s*$"
 MASK = "***"
 # Dates that are in the future by nature (a planned exit, a board term still running).
-FUTURE_OK = frozenset({"fecha_salida_prevista", "consejo_fin"})
+FUTURE_OK = frozenset({"fecha_salida_prevista", "consejo_fin", "fecha_fin"})
 MAX_FUTURE = dt.date(2100, 12, 31)  # what a personal field's value looks like in a problem
 
 # (kind, a, b, column reported, detail es, detail en): reject a row when a > b.
@@ -389,4 +389,5 @@ REFERENCE_CHECKS = {
     "monitoreo_oc": _visit_references,
     "avance_metas": _activity_references,
     "resultado_mef": _goal_references,
+    "alianza": partnership.check_rows,  # issue 16 (p16): etl/partnership.py
 }

@@ -193,7 +193,12 @@ def content(s: Sections, info: dict[str, Any], state: UrlState) -> list[Any]:
         intercambio.render_district(s.peers, info, state)
         if s.peers.value is not None or not s.peers.ok
         else None,
-        district_map.section(s.places, state, intercambio.map_links(s.peers, state.item)),
+        district_map.section(
+            s.places,
+            state,
+            intercambio.map_links(s.peers, state.item),
+            intercambio.partner_links(s.peers),  # p16: active partnerships
+        ),
         c.section(
             t("di.coverage_cp", lang),
             show(lang, s.coverage, lambda cps: coverage_section(cps, ubigeo, state)),

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
+from dashboard import accept as accept_mod
 from dashboard import components as c
 from dashboard import ids, urls
 from dashboard.callbacks import intercambio as intercambio_cb
@@ -29,6 +30,7 @@ from dashboard.page import Page, Section, fetch, from_state, show, value_or
 from dashboard.queries import Warehouse
 from dashboard.state import UrlState, lang_only, to_search
 from etl.derive import health, peer_words, peers
+from etl.derive.partnerships import MIN_CHANGE
 
 PATH = urls.PEERS
 SHOWN_MAX = 1000  # grid rows drawn on the page; the export link holds the whole table
@@ -81,6 +83,36 @@ def weak_of(mentees: pd.DataFrame) -> dict[str, list[str]]:
 # ------------------------------------------------------------------ tables -------------------
 
 
+WRAP = {"wrapText": True, "autoHeight": True}
+
+
+def learner_columns(lang: str) -> list[dict[str, Any]]:
+    """The learning JASS and its district (the suggestion and partnership tables)."""
+    return [
+        {
+            "field": "aprendiz",
+            "headerName": t("ix.col_mentee", lang),
+            "pinned": "left",
+            "minWidth": 150,
+            **WRAP,
+        },
+        {"field": "distrito", "headerName": t("common.district", lang), "minWidth": 100, **WRAP},
+    ]
+
+
+def mentor_columns(lang: str) -> list[dict[str, Any]]:
+    """The mentor JASS and its district."""
+    return [
+        {"field": "mentora", "headerName": t("ix.col_mentor", lang), "minWidth": 150, **WRAP},
+        {
+            "field": "distrito_mentora",
+            "headerName": t("ix.col_mentor_district", lang),
+            "minWidth": 110,
+            **WRAP,
+        },
+    ]
+
+
 def suggestion_table(
     sug: pd.DataFrame, weak: Mapping[str, list[str]], state: UrlState, limit: int | None = None
 ) -> Table:
@@ -89,23 +121,10 @@ def suggestion_table(
     shown = sug if limit is None else sug.head(limit)
     wrap = {"wrapText": True, "autoHeight": True}
     cols: list[dict[str, Any]] = [
-        {
-            "field": "aprendiz",
-            "headerName": t("ix.col_mentee", lang),
-            "pinned": "left",
-            "minWidth": 150,
-            **wrap,
-        },
-        {"field": "distrito", "headerName": t("common.district", lang), "minWidth": 100, **wrap},
+        *learner_columns(lang),
         {"field": "debiles", "headerName": t("ix.col_weak", lang), "minWidth": 160, **wrap},
         {"field": "rango", "headerName": "#", "maxWidth": 60, "minWidth": 60},
-        {"field": "mentora", "headerName": t("ix.col_mentor", lang), "minWidth": 150, **wrap},
-        {
-            "field": "distrito_mentora",
-            "headerName": t("ix.col_mentor_district", lang),
-            "minWidth": 110,
-            **wrap,
-        },
+        *mentor_columns(lang),
         {"field": "aprende", "headerName": t("ix.col_learns", lang), "minWidth": 150, **wrap},
         {
             "field": "km",
@@ -198,6 +217,102 @@ def atm_table(atms: pd.DataFrame, acts: pd.DataFrame, state: UrlState) -> Table:
     return Table(rows, cols, _stem("intercambio_atm", state))
 
 
+# Partnerships (p16): words of the states and verdicts (codes from etl/sources.py and
+# etl/derive/partnerships.py), literal keys so the translation check sees them used.
+STATE_KEYS = {
+    "propuesta": "ix.st_propuesta",
+    "activa": "ix.st_activa",
+    "concluida": "ix.st_concluida",
+    "cancelada": "ix.st_cancelada",
+}
+VERDICT_KEYS = {
+    "mejoro": "ix.v_mejoro",
+    "igual": "ix.v_igual",
+    "empeoro": "ix.v_empeoro",
+    "mixto": "ix.v_mixto",
+    "sin_dato": "ix.v_sin_dato",
+}
+REASON_KEYS = {
+    "sin_linea_base": "ix.pv_sin_linea_base",
+    "sin_evaluacion_nueva": "ix.pv_sin_evaluacion_nueva",
+    "grado_provisional": "ix.pv_grado_provisional",
+}
+
+
+def _key_text(keys: Mapping[str, str], code: Any, lang: str) -> str:
+    key = keys.get(str(code))
+    return t(key, lang) if key else str(code or "")
+
+
+def learns_text(items: Any, topic: Any, lang: str) -> str:
+    """What a partnership is about: its score items in words, then its free topic."""
+    parts = [items_text(items, lang)] if _list(items) else []
+    if isinstance(topic, str) and topic.strip():
+        parts.append(topic.strip())
+    return "; ".join(parts)
+
+
+def _value_text(value: Any, lang: str) -> str:
+    return "—" if value is None else fmt_num(value, lang, 1)
+
+
+def detail_text(detail: Any, lang: str) -> str:
+    """Per item: 'Cloro residual 0,0 → 1,0 (mejoró)'."""
+    return "; ".join(
+        f"{label('item', str(d.get('item')), lang)} {_value_text(d.get('antes'), lang)} → "
+        f"{_value_text(d.get('ahora'), lang)} ({_key_text(VERDICT_KEYS, d.get('veredicto'), lang)})"
+        for d in _list(detail)
+    )
+
+
+def verdict_text(verdict: Any, reasons: Any, lang: str) -> str:
+    """The whole partnership's verdict, and why it is provisional when it is."""
+    text = _key_text(VERDICT_KEYS, verdict, lang)
+    why = [_key_text(REASON_KEYS, r, lang) for r in _list(reasons)]
+    return f"{text} ({t('ix.provisional', lang)}: {', '.join(why)})" if why else text
+
+
+def partnership_table(frame: pd.DataFrame, state: UrlState) -> Table:
+    """One row per registered partnership, with the mentee's items at the start and now."""
+    lang = state.lang
+    wrap = {"wrapText": True, "autoHeight": True}
+    cols: list[dict[str, Any]] = [
+        *learner_columns(lang),
+        *mentor_columns(lang),
+        {"field": "aprende", "headerName": t("ix.col_topic", lang), "minWidth": 150, **wrap},
+        {"field": "estado", "headerName": t("ix.col_state", lang), "minWidth": 100},
+        {"field": "inicio", "headerName": t("ix.col_start", lang), "minWidth": 115},
+        {"field": "fin", "headerName": t("ix.col_end", lang), "minWidth": 115},
+        {"field": "linea_base", "headerName": t("ix.col_baseline", lang), "minWidth": 110},
+        {"field": "ahora", "headerName": t("ix.col_now", lang), "minWidth": 110},
+        {
+            "field": "detalle",
+            "headerName": t("ix.col_items_then_now", lang),
+            "minWidth": 260,
+            **wrap,
+        },
+        {"field": "veredicto", "headerName": t("ix.col_worked", lang), "minWidth": 200, **wrap},
+    ]
+    rows = [
+        {
+            "aprendiz": r["nombre"],
+            "distrito": r["distrito_nombre"],
+            "mentora": r["mentor_nombre"],
+            "distrito_mentora": r["mentor_distrito"],
+            "aprende": learns_text(r.get("lista_items"), r.get("tema"), lang),
+            "estado": _key_text(STATE_KEYS, r.get("estado"), lang),
+            "inicio": fmt_date(r.get("fecha_inicio"), lang),
+            "fin": fmt_date(r.get("fecha_fin"), lang),
+            "linea_base": fmt_date(r.get("fecha_linea_base"), lang),
+            "ahora": fmt_date(r.get("fecha_ahora"), lang),
+            "detalle": detail_text(r.get("detalle"), lang),
+            "veredicto": verdict_text(r.get("veredicto"), r.get("motivos"), lang),
+        }
+        for r in frame.to_dict("records")
+    ]
+    return Table(rows, cols, _stem("intercambio_alianzas", state))
+
+
 def _int(value: Any) -> int | None:
     return None if value is None or pd.isna(value) else int(value)
 
@@ -238,6 +353,7 @@ class Found:
     suggestions: pd.DataFrame
     atms: pd.DataFrame
     activities: pd.DataFrame
+    partnerships: pd.DataFrame = field(default_factory=pd.DataFrame)  # p16: registered
 
 
 @dataclass(frozen=True)
@@ -253,7 +369,8 @@ class PeersData:
 def _found(wh: Warehouse, state: UrlState) -> Found:
     mentees = with_item(wh.peer_mentees(state.dep, state.prov), "items_debiles", state.item)
     sug = with_item(wh.peer_suggestions(state.dep, state.prov), "items", state.item)
-    return Found(mentees, sug, wh.peer_atms(state.dep, state.prov), wh.activities())
+    partners = with_item(wh.peer_partnerships(state.dep, state.prov), "lista_items", state.item)
+    return Found(mentees, sug, wh.peer_atms(state.dep, state.prov), wh.activities(), partners)
 
 
 def load(wh: Warehouse, state: UrlState) -> PeersData:
@@ -294,6 +411,7 @@ def hidden_grids(state: UrlState) -> html.Div:
         [
             c.table_block(state, ids.IX_SUG_GRID, EMPTY_TABLE),
             c.table_block(state, ids.IX_ATM_GRID, EMPTY_TABLE),
+            c.table_block(state, ids.IX_ALI_GRID, EMPTY_TABLE),
         ],
         hidden=True,
     )
@@ -377,6 +495,19 @@ def content(f: Found, state: UrlState) -> list[Any]:
             ),
         ),
         c.section(
+            t("ix.partnerships", lang),
+            c.table_block(
+                state,
+                ids.IX_ALI_GRID,
+                partnership_table(f.partnerships, state),
+                None,
+                360,
+                t("ix.no_partnerships", lang),
+            ),
+            badge=c.local_model_badge(lang),
+            help_text=t("ix.partnerships_help", lang, change=fmt_num(MIN_CHANGE, lang, 1)),
+        ),
+        c.section(
             t("ix.atms", lang),
             c.table_block(
                 state,
@@ -402,13 +533,34 @@ class District:
     mentees: pd.DataFrame
     suggestions: pd.DataFrame
     calculated: dt.date | None
+    # p16: the district's registered partnerships, and whether this account may accept a
+    # suggestion (dashboard/accept.py: an admin or an ATM of the district; asked again on click)
+    partnerships: pd.DataFrame = field(default_factory=pd.DataFrame)
+    can_accept: bool = False
+
+    def taken(self) -> set[tuple[str, str, str]]:
+        """(mentee, mentor name, mentor district) of open partnerships: no button for them."""
+        p = self.partnerships
+        if p.empty:
+            return set()
+        open_ = p[p["estado"].isin(accept_mod.OPEN_STATES)]
+        return {
+            (str(a), str(b), str(c_))
+            for a, b, c_ in zip(
+                open_["codigo_oc"], open_["mentor_nombre"], open_["ubigeo_mentor"], strict=True
+            )
+        }
 
 
 def load_district(wh: Warehouse, ubigeo: str) -> District:
+    from dashboard.server import security  # the request's account (imported late, as components)
+
     return District(
         wh.peer_mentees(None, None, ubigeo),
         wh.peer_suggestions(None, None, ubigeo),
         wh.peer_calculated(),
+        wh.peer_partnerships(None, None, ubigeo),
+        accept_mod.may_accept(security.current_account(), ubigeo),
     )
 
 
@@ -421,6 +573,17 @@ def map_links(found: Section[District], item: str | None) -> list[tuple[str, str
     sug = with_item(d.suggestions, "items", item)
     same = sug[sug["mismo_distrito"].astype(bool) & sug["mentor_oc"].notna()]
     return [(str(a), str(b)) for a, b in zip(same["codigo_oc"], same["mentor_oc"], strict=True)]
+
+
+def partner_links(found: Section[District]) -> list[tuple[str, str]]:
+    """(learner, mentor) codes of the district's ACTIVE partnerships whose mentor the account
+    sees (the map draws those it places, in another colour than the suggestions)."""
+    d = found.value
+    if d is None or d.partnerships.empty:
+        return []
+    p = d.partnerships
+    on = p[(p["estado"] == "activa") & p["mentor_oc"].notna()]
+    return [(str(a), str(b)) for a, b in zip(on["codigo_oc"], on["mentor_oc"], strict=True)]
 
 
 def render_district(found: Section[District], info: Mapping[str, Any], state: UrlState) -> html.Div:
@@ -465,6 +628,7 @@ def district_body(d: District, info: Mapping[str, Any], state: UrlState) -> list
             className="mb-2",
         ),
     ]
+    head.append(partnership_list(d.partnerships, info, state))
     if d.mentees.empty:
         return [*head, c.empty_state(t("ix.di_no_weak", lang))]
     mentees = with_item(d.mentees, "items_debiles", state.item)
@@ -479,7 +643,7 @@ def district_body(d: District, info: Mapping[str, Any], state: UrlState) -> list
     alone: list[html.Li] = []
     for m in mentees.to_dict("records"):
         sug = with_item(by_mentee.get(str(m["codigo_oc"]), pd.DataFrame()), "items", state.item)
-        (helped if not sug.empty else alone).append(mentee_block(m, sug, info, state))
+        (helped if not sug.empty else alone).append(mentee_block(m, sug, info, state, d))
     # The JASS with someone to learn from first (weakest first); the others folded, each
     # still saying why no one was suggested.
     rest = html.Details(
@@ -528,7 +692,11 @@ def item_chips(mentees: pd.DataFrame, info: Mapping[str, Any], state: UrlState) 
 
 
 def mentee_block(
-    m: Mapping[str, Any], rows: pd.DataFrame, info: Mapping[str, Any], state: UrlState
+    m: Mapping[str, Any],
+    rows: pd.DataFrame,
+    info: Mapping[str, Any],
+    state: UrlState,
+    d: District | None = None,
 ) -> html.Li:
     """A weak JASS in one line (name, grade, weak items, its mentors' names); unfolded, each
     mentor with its evidence and the weak items nobody covers with the reason. Unfolded at
@@ -560,7 +728,7 @@ def mentee_block(
     )
     body = [
         html.Ul(
-            [suggestion_line(s, info, state) for s in mentors],
+            [suggestion_line(s, info, state, d) for s in mentors],
             className="small mb-1 ix-mentors",
         )
         if mentors
@@ -581,7 +749,9 @@ def mentee_block(
     )
 
 
-def suggestion_line(s: Mapping[str, Any], info: Mapping[str, Any], state: UrlState) -> html.Li:
+def suggestion_line(
+    s: Mapping[str, Any], info: Mapping[str, Any], state: UrlState, d: District | None = None
+) -> html.Li:
     """'Mentor JASS (its district, when another) — reasons in words' (on the chosen item
     only, when there is one). A mentor the account may not open comes without a link
     (Warehouse.peer_suggestions leaves its code out)."""
@@ -604,7 +774,73 @@ def suggestion_line(s: Mapping[str, Any], info: Mapping[str, Any], state: UrlSta
             where,
             " — ",
             peer_words.suggestion_text(reasons, lang),
+            accept_button(s, d, lang),
         ]
+    )
+
+
+def accept_button(s: Mapping[str, Any], d: District | None, lang: str) -> Any:
+    """ "Aceptar" next to a suggestion, for an account that may accept it (p16), unless the
+    pair already has an open partnership; its answer appears beside it."""
+    if d is None or not d.can_accept:
+        return None
+    pair = (str(s.get("codigo_oc")), str(s.get("mentor_nombre")), str(s.get("ubigeo_mentor")))
+    if pair in d.taken():
+        return html.Span(t("ix.accept_taken", lang), className="badge text-bg-success ms-2")
+    key = {"oc": str(s.get("codigo_oc")), "rank": int(s.get("rango") or 0)}
+    return html.Span(
+        [
+            html.Button(
+                t("ix.accept", lang),
+                id={"type": ids.IX_ACCEPT, **key},
+                className="btn btn-outline-primary btn-sm py-0 ms-2 ix-accept",
+                title=t("ix.accept_title", lang),
+            ),
+            html.Span(id={"type": ids.IX_ACCEPT_MSG, **key}, className="ms-2 ix-accept-msg"),
+        ]
+    )
+
+
+def partnership_list(p: pd.DataFrame, info: Mapping[str, Any], state: UrlState) -> Any:
+    """The district's registered partnerships in one line each, with did-it-work."""
+    lang = state.lang
+    if p.empty:
+        return None
+    lines = []
+    for r in p.to_dict("records"):
+        where = "" if r.get("ubigeo_mentor") == info.get("ubigeo") else f" ({r['mentor_distrito']})"
+        lines.append(
+            html.Li(
+                [
+                    html.Span(
+                        f"{r['nombre']} ← {r['mentor_nombre']}{where}", className="fw-semibold"
+                    ),
+                    f" · {learns_text(r.get('lista_items'), r.get('tema'), lang)}",
+                    f" · {_key_text(STATE_KEYS, r.get('estado'), lang)}"
+                    f" {t('ix.since', lang, date=fmt_date(r.get('fecha_inicio'), lang))}",
+                    html.Div(
+                        [
+                            html.Span(t("ix.col_worked", lang) + ": ", className="fw-semibold"),
+                            verdict_text(r.get("veredicto"), r.get("motivos"), lang),
+                            " — " + detail_text(r.get("detalle"), lang)
+                            if _list(r.get("detalle"))
+                            else "",
+                        ],
+                        className="ms-3 text-muted",
+                    ),
+                ],
+                className="small ix-partnership",
+            )
+        )
+    return html.Details(
+        [
+            html.Summary(
+                t("ix.di_partnerships", lang, n=len(lines)), className="small fw-semibold"
+            ),
+            html.Ul(lines, className="list-unstyled mb-1"),
+        ],
+        open=True,
+        className="mb-2 ix-partnerships",
     )
 
 
@@ -719,6 +955,11 @@ def suggestion_source(wh: Warehouse, state: UrlState, _key: str | None) -> Table
     return suggestion_table(sug, weak_of(mentees), state)
 
 
+def partnership_source(wh: Warehouse, state: UrlState, _key: str | None) -> Table:
+    partners = with_item(wh.peer_partnerships(state.dep, state.prov), "lista_items", state.item)
+    return partnership_table(partners, state)
+
+
 def atm_source(wh: Warehouse, state: UrlState, _key: str | None) -> Table:
     return atm_table(wh.peer_atms(state.dep, state.prov), wh.activities(), state)
 
@@ -728,7 +969,11 @@ PAGE = Page(
     PATH,
     from_state(layout),
     nav="nav.peers",
-    exports={ids.IX_SUG_GRID: suggestion_source, ids.IX_ATM_GRID: atm_source},
-    grids=(ids.IX_SUG_GRID, ids.IX_ATM_GRID),
+    exports={
+        ids.IX_SUG_GRID: suggestion_source,
+        ids.IX_ALI_GRID: partnership_source,
+        ids.IX_ATM_GRID: atm_source,
+    },
+    grids=(ids.IX_SUG_GRID, ids.IX_ALI_GRID, ids.IX_ATM_GRID),
     register=intercambio_cb.register,
 )

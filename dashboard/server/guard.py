@@ -9,6 +9,7 @@ callback's own: Dash raised KeyError or CallbackException for those, a 500 with 
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -67,8 +68,27 @@ def _same_outputs(output: str, outputs: Any) -> bool:
     if not isinstance(items, list) or len(items) != len(parts):
         return False
     return all(
-        isinstance(item, dict) and isinstance(item.get("property"), str) and item.get("id") == part
+        isinstance(item, dict)
+        and isinstance(item.get("property"), str)
+        and _same_id(item.get("id"), part)
         for item, part in zip(items, parts, strict=True)
+    )
+
+
+def _same_id(given: Any, part: str) -> bool:
+    """An output's id as sent: the callback's text id, or (a pattern-matching output, p16's
+    accept buttons) a dict with the pattern's keys and its fixed values."""
+    if not part.startswith("{"):
+        return given == part
+    try:
+        pattern = json.loads(part)
+    except ValueError:
+        return False
+    return (
+        isinstance(given, dict)
+        and isinstance(pattern, dict)
+        and set(given) == set(pattern)
+        and all(given[k] == v for k, v in pattern.items() if not isinstance(v, list))
     )
 
 

@@ -52,6 +52,8 @@ LATER_TABLES = (
     "intercambio_sugerencia",
     "intercambio_atm",
     "intercambio_atm_par",
+    # p16 (0006_p16)
+    "intercambio_alianza",
 )
 
 

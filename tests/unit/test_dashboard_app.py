@@ -9,7 +9,7 @@ import plotly
 import pytest
 from dash.development.base_component import Component
 
-from dashboard import create_app
+from dashboard import create_app, ids
 from dashboard.server.config import Settings
 from tests.browser.fixture_data import fill_warehouse
 
@@ -94,6 +94,14 @@ def test_dsh102_no_personal_data_on_jass_page(app) -> None:
     assert "Nombre Reservado" not in _render(client, "/jass/131101-J02")
 
 
+def _pattern_declared(dep_id: str) -> bool:
+    """A pattern-matching id ({"type": ..., ...}) whose type is one of dashboard/ids.py's."""
+    if not dep_id.startswith("{"):
+        return False
+    kind = json.loads(dep_id).get("type")
+    return kind in {v for k, v in vars(ids).items() if k.isupper()}
+
+
 def test_dsh103_callback_ids_exist_in_layouts_and_outputs_unique(app) -> None:
     client = app.server.test_client()
     client.get("/")  # the first request builds the validation layout
@@ -101,7 +109,13 @@ def test_dsh103_callback_ids_exist_in_layouts_and_outputs_unique(app) -> None:
     outputs: list[str] = []
     for cb in client.get("/_dash-dependencies").json:
         for dep in cb["inputs"] + cb["state"]:
-            assert dep["id"] in known, dep
+            assert dep["id"] in known or _pattern_declared(dep["id"]), dep
+        if cb["output"].startswith("..{") or cb["output"].startswith("{"):
+            # pattern-matching outputs (p16's accept buttons): their type is a declared id
+            parts = cb["output"].strip(".").split("...")
+            assert all(_pattern_declared(p.rsplit(".", 1)[0]) for p in parts), cb["output"]
+            outputs.extend(parts)
+            continue
         for out in re.findall(r"([\w-]+)\.([\w@]+)", cb["output"].replace("..", " ")):
             outputs.append(".".join(out))
             assert out[0] in known or out[0].startswith("_pages"), out

@@ -85,11 +85,11 @@ def test_dsh203_the_page_list_is_the_only_registry():
     assert set(SOURCES) == {
         ids.DI_GRID, ids.DI_CP_GRID, ids.DI_PRIORITY, ids.GO_GRID, ids.GO_ACT_GRID,
         ids.GO_DIS_GRID, ids.EX_GRID, ids.DA_REJECTS, ids.DA_REJECTS_ALL, poverty.OV_BRECHA,
-        ids.IX_SUG_GRID, ids.IX_ATM_GRID,
+        ids.IX_SUG_GRID, ids.IX_ATM_GRID, ids.IX_ALI_GRID,
     }  # fmt: skip
     assert sorted(GRID_EXPORTS) == sorted(
         (ids.DI_GRID, ids.DI_CP_GRID, ids.GO_GRID, ids.GO_ACT_GRID, ids.EX_GRID, ids.DA_REJECTS,
-         ids.GO_DIS_GRID, ids.IX_SUG_GRID, ids.IX_ATM_GRID)
+         ids.GO_DIS_GRID, ids.IX_SUG_GRID, ids.IX_ATM_GRID, ids.IX_ALI_GRID)
     )  # fmt: skip
     assert set(GRID_EXPORTS) <= set(SOURCES)  # a grid's export link has a table behind it
     assert len({p.name for p in PAGES}) == len({p.path for p in PAGES}) == len(PAGES)

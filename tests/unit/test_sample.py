@@ -28,6 +28,7 @@ KIND_OF_FILE = {
     "siasar_system_catchment.xls": "siasar_captacion",
     "siasar_system_treatment.xls": "siasar_tratamiento",
     "siasar_vinculos.csv": "siasar_vinculo",
+    "alianzas.csv": "alianza",
 }
 
 
@@ -54,6 +55,8 @@ def read(folder: Path, name: str) -> pd.DataFrame:
         return pd.read_csv(path, sep=";", dtype=str, encoding="cp1252", keep_default_na=False)
     if name == "resultado_mef.csv":
         return pd.read_csv(path, sep=";", dtype=str, encoding="utf-8-sig", keep_default_na=False)
+    if name == "alianzas.csv":
+        return pd.read_csv(path, sep=";", dtype=str, encoding="utf-8", keep_default_na=False)
     if name == "atm.xlsx":
         return pd.read_excel(path, sheet_name="ATM", header=2, engine="calamine")
     if name.endswith(".xlsx"):
@@ -287,8 +290,9 @@ def test_smp022_national_grades_and_goals_vary(national):
 def test_smp023_national_planted_errors_are_where_documented(national):
     expected = sample.expected_errors("national")
     # The SIASAR sheets plant no errors: their bad input is tested on the real export
-    # (tests/integration/test_siasar_load.py).
-    kinds = set(sources.KINDS) - sources.SIASAR_KINDS - {"siasar_vinculo"}
+    # (tests/integration/test_siasar_load.py); nor does the small partnership file (its
+    # rejections: tests/integration/test_partnership_load.py).
+    kinds = set(sources.KINDS) - sources.SIASAR_KINDS - {"siasar_vinculo", "alianza"}
     assert all(n >= 1 for n in expected.values()) and set(expected) == kinds
     register = read(national, "registro_oc.csv")
     assert (register.ubigeo == sample.BAD_UBIGEO).sum() == expected["registro_oc"]
