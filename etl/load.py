@@ -43,13 +43,21 @@ from tqdm import tqdm
 
 from etl import catalog as catalog_mod
 from etl import derive, schema, siasar_load, sources, writers
+from etl import read as read_mod
 from etl.db import PROJECT_ROOT, bulk_pragmas
 from etl.derive import incremental
 from etl.derive.health import load_model
 from etl.problems import FILE_CODES, Notice, Problem
 from etl.reach import WriteReach, check_rows
-from etl.read import KindError, ReadError, read_file, recognise
-from etl.validate import REFERENCE_CHECKS, Checked, References, check_references, check_table
+from etl.read import KindError, ReadError, Recognition, read_file, recognise
+from etl.validate import (
+    REFERENCE_CHECKS,
+    Checked,
+    References,
+    check_references,
+    check_table,
+    undated_notice,
+)
 
 KILL_ENV = "ATM_LOAD_KILL_AT"
 ARCHIVE_ENV = "ATM_ARCHIVE_DIR"
@@ -74,6 +82,9 @@ class FileResult:
     sha256: str = ""
     archived: str | None = None
     checked: Checked | None = field(default=None, repr=False)
+    pending: bool = False  # a big CSV, read and checked when its turn comes (_plan)
+    raw_rows: dict[int, dict] = field(default_factory=dict, repr=False)  # rejected rows' cells
+    undated: int = 0  # DATASS rows without a survey date (said once for a file in pieces)
 
     @property
     def failed(self) -> bool:
@@ -140,9 +151,7 @@ def prepare_file(path: Path, today: dt.date, archive: bool = True) -> list[FileR
     """Read, recognise and check one file: one FileResult per sheet (no database needed)."""
     base = FileResult(path=path)
     try:
-        with path.open("rb") as fh:  # streamed: the reader holds the file's bytes once, not twice
-            base.sha256 = hashlib.file_digest(fh, "sha256").hexdigest()
-        base.archived = _archive(path, base.sha256) if archive else None
+        base.sha256, base.archived = _hash_and_archive(path, archive)
         tables = read_file(path)
     except ReadError as exc:
         base.problems.append(
@@ -159,21 +168,39 @@ def prepare_file(path: Path, today: dt.date, archive: bool = True) -> list[FileR
     return _drop_stray_sheets(results)
 
 
-def _prepare_table(base: FileResult, table, today: dt.date) -> FileResult:
-    """Recognise and check one sheet."""
+def _hash_and_archive(path: Path, archive: bool) -> tuple[str, str | None]:
+    """The file's sha256 (streamed: the bytes are not held) and, unless not asked, its copy."""
+    with path.open("rb") as fh:
+        sha = hashlib.file_digest(fh, "sha256").hexdigest()
+    return sha, (_archive(path, sha) if archive else None)
+
+
+def _prepare_table(
+    base: FileResult,
+    table,
+    today: dt.date,
+    rec: Recognition | None = None,
+    seen: dict[tuple, int] | None = None,
+) -> FileResult:
+    """Recognise and check one sheet. A later piece of a big CSV (read_csv_pieces) comes
+    with the first piece's recognition and the keys seen so far, and says no file notices."""
     res = FileResult(path=base.path, sheet=table.sheet, sha256=base.sha256, archived=base.archived)
     res.rows_read = len(table.frame)
-    try:
-        rec = recognise(list(table.frame.columns))
-    except KindError as exc:
-        res.problems.append(_file_problem(base.path, exc.template, table.sheet, **exc.params))
-        res.rows_rejected = res.rows_read
-        return res
+    later = rec is not None
+    if rec is None:
+        try:
+            rec = recognise(list(table.frame.columns))
+        except KindError as exc:
+            res.problems.append(_file_problem(base.path, exc.template, table.sheet, **exc.params))
+            res.rows_rejected = res.rows_read
+            return res
     res.kind = rec.kind.name
-    res.checked = check_table(table, rec, today=today)
+    res.checked = check_table(table, rec, today=today, seen=seen)
     if res.kind in sources.SIASAR_KINDS and not _siasar_sheet(res):
         return res
     res.warnings.extend(res.checked.notices)
+    if later:
+        return res
     if res.rows_read == 0:  # a template saved without rows: say so rather than nothing
         res.warnings.append(
             Notice(
@@ -258,16 +285,24 @@ def _load(
     reach: WriteReach,
     dry_run: bool,
 ) -> LoadResult:
-    """load_paths' work: prepare every file, then the one transaction."""
+    """load_paths' work: plan the files, then the one transaction, where each file is read
+    and checked just before it is written and let go after (issue #18: the 10× load held
+    every file's text and values at once, ~6 GB). Small files and workbooks are read while
+    planning (their kind orders the load); a big CSV is only probed for its kind and read
+    in pieces of rows when its turn comes."""
     today = dt.date.today()
     as_of = as_of or today
     model = load_model()
-    files = [r for p in expand_paths(paths) for r in prepare_file(p, today, not dry_run)]
+    files = [r for p in expand_paths(paths) for r in _plan(p, today, not dry_run)]
     for res in files:
-        _check_kind(res, reach)
+        if not res.pending:  # a big CSV's kind is checked once it is read
+            _check_kind(res, reach)
     result = LoadResult(files=files)
     order = {name: i for i, name in enumerate(sources.LOAD_ORDER)}
-    to_apply = sorted((f for f in files if f.checked), key=lambda f: order[f.kind or ""])
+    to_apply = sorted(
+        (f for f in files if f.checked or f.pending),
+        key=lambda f: order.get(f.kind or "", len(order)),
+    )
     with engine.connect() as conn, bulk_pragmas(conn), conn.begin() as transaction:
         result.carga_id = _start_carga(conn, user, reach.account)
         cat = catalog_mod.sync_catalog(conn)
@@ -275,11 +310,12 @@ def _load(
         touched = incremental.Touched(conn, track=not dry_run)
         for n, res in enumerate(to_apply, start=1):
             bar.set_description(f"{res.path.name} ({res.kind})")
-            touched.before(_accepted(res))
-            _apply(conn, res, cat, result.carga_id, reach)
-            touched.after(_accepted(res), res.kind)
-            bar.update()
+            if res.pending:
+                _apply_pieces(conn, res, cat, result.carga_id, reach, touched, today, not dry_run)
+            else:
+                _apply_file(conn, res, cat, result.carga_id, reach, touched, not dry_run)
             _checkpoint(f"after-file-{n}")
+            bar.update()
         bar.close()
         if dry_run:  # the report is complete: write nothing
             transaction.rollback()
@@ -291,6 +327,125 @@ def _load(
         _finish_carga(conn, result, versions=(cat.version, model.version), as_of=as_of)
         _checkpoint("before-commit")
     return result
+
+
+def _plan(path: Path, today: dt.date, archive: bool) -> list[FileResult]:
+    """A file prepared now, or (a big CSV) its result to be filled when its turn comes:
+    hashed and archived now, its kind probed from its first lines (see read.probe_kind)."""
+    if not read_mod.is_big_csv(path):
+        return prepare_file(path, today, archive)
+    res = FileResult(path=path, pending=True)
+    try:
+        res.sha256, res.archived = _hash_and_archive(path, archive)
+    except OSError as exc:
+        detail = exc.strerror or type(exc).__name__
+        res.problems.append(_file_problem(path, "unreadable-file", detail=detail, detail_en=detail))
+        res.pending = False
+        return [res]
+    res.kind = read_mod.probe_kind(path)
+    return [res]
+
+
+def _apply_file(
+    conn: Connection,
+    res: FileResult,
+    cat: catalog_mod.Catalog,
+    carga_id: int,
+    reach: WriteReach,
+    touched: incremental.Touched,
+    keep_raw: bool = True,
+) -> None:
+    """Write one checked file (or piece of a file), follow its districts, let its frames go
+    (a dry run keeps nothing of them: its report needs no rejected row's cells)."""
+    touched.before(_accepted(res))
+    _apply(conn, res, cat, carga_id, reach)
+    touched.after(_accepted(res), res.kind)
+    if keep_raw:
+        _keep_raw_rows(res)
+    res.undated = res.checked.undated if res.checked is not None else 0
+    res.checked = None
+
+
+def _apply_pieces(
+    conn: Connection,
+    res: FileResult,
+    cat: catalog_mod.Catalog,
+    carga_id: int,
+    reach: WriteReach,
+    touched: incremental.Touched,
+    today: dt.date,
+    keep_raw: bool = True,
+) -> None:
+    """A big CSV read, checked and written piece by piece, within a savepoint: a file that
+    turns out unreadable half-way (a malformed line) writes nothing, as a whole read."""
+    savepoint = conn.begin_nested()
+    try:
+        for piece in _pieces(res, today, reach):
+            if piece.checked is not None:
+                _apply_file(conn, piece, cat, carga_id, reach, touched, keep_raw)
+            _merge(piece, res, today)
+    except ReadError as exc:
+        savepoint.rollback()  # as a whole read: the file's problem, nothing of its rows
+        res.kind, res.rows_read, res.rows_loaded, res.rows_rejected = None, 0, 0, 0
+        res.warnings, res.raw_rows, res.undated = [], {}, 0
+        res.problems = [
+            _file_problem(
+                res.path, "unreadable-file", detail=exc.detail_es, detail_en=exc.detail_en
+            )
+        ]
+        return
+    savepoint.commit()
+    if res.undated:
+        res.warnings.append(undated_notice(res.undated, today.year))
+
+
+def _pieces(res: FileResult, today: dt.date, reach: WriteReach) -> Iterator[FileResult]:
+    """A big CSV's pieces, each checked as a file (the kind recognised once, on the first;
+    duplicate keys followed across pieces). Stops after a first piece that is not loaded
+    (unknown kind, missing columns, a kind the reach does not allow)."""
+    res.pending, res.kind = False, None
+    seen: dict[tuple, int] = {}
+    base = FileResult(path=res.path, sha256=res.sha256, archived=res.archived)
+    rec = None
+    tables = read_mod.read_csv_pieces(res.path)
+    for table in tables:
+        piece = _prepare_table(base, table, today, rec=rec, seen=seen)
+        if rec is None:
+            res.kind = piece.kind
+            _check_kind(piece, reach)
+            if piece.checked is None:  # the whole file is rejected: count its rows
+                for rest in tables:
+                    piece.rows_read += len(rest.frame)
+                piece.rows_rejected = piece.rows_read
+                yield piece
+                return
+            rec = piece.checked.rec
+        else:  # the columns notice: said once for the file, by the first piece
+            piece.warnings = [w for w in piece.warnings if w not in res.warnings]
+        yield piece
+
+
+def _merge(piece: FileResult, into: FileResult, today: dt.date) -> None:
+    """Add a piece's counts, problems and notices to its file's result (its undated rows
+    are said once, for the whole file)."""
+    into.rows_read += piece.rows_read
+    into.rows_loaded += piece.rows_loaded
+    into.rows_rejected += piece.rows_rejected
+    into.problems.extend(piece.problems)
+    into.raw_rows.update(piece.raw_rows)
+    into.undated += piece.undated
+    notice = undated_notice(piece.undated, today.year) if piece.undated else None
+    into.warnings.extend(w for w in piece.warnings if w != notice)
+
+
+def _keep_raw_rows(res: FileResult) -> None:
+    """The rejected rows as typed (for `rechazo.datos`), kept before the file's frames go."""
+    checked = res.checked
+    if checked is None:
+        return
+    for p in res.problems:
+        if p.row and p.row not in res.raw_rows:
+            res.raw_rows[p.row] = _raw_row(checked, p.row)
 
 
 def _accepted(res: FileResult) -> pd.DataFrame:
@@ -488,7 +643,7 @@ def _rechazo_row(f: FileResult, p: Problem, archivo_id: int) -> dict:
         "mensaje_en": p.message_en,
         "sugerencia_es": p.hint_es,
         "sugerencia_en": p.hint_en,
-        "datos": _raw_row(f.checked, p.row) if f.checked is not None and p.row else None,
+        "datos": f.raw_rows.get(p.row) if p.row else None,
     }
 
 
