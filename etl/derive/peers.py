@@ -19,17 +19,21 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
+import json
 import math
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
+import orjson
 import pandas as pd
 import yaml
-from sqlalchemy import Connection, delete, func, select, union
+from sqlalchemy import Connection, String, delete, func, select, type_coerce, union
 
 from etl import schema
 from etl.derive import frames
@@ -309,6 +313,23 @@ def _pick(order: list[int], covers: list[int], room: np.ndarray, r: Rules) -> li
     return sorted(picked, key=rank.__getitem__)
 
 
+class _Mentee(NamedTuple):
+    """What the picking needs of one mentee."""
+
+    codigo_oc: str
+    ubigeo: str
+    grado: str
+    grado_provisional: object
+    puntaje: object
+    debiles_: list[str]
+    tipo_organizacion: str | None
+    tipo_sistema: str | None
+
+
+# Mentees whose candidates are found and ranked together, as arrays (memory follows a chunk).
+MATCH_CHUNK = 4000
+
+
 def match(jass: pd.DataFrame, r: Rules) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(mentees, suggestions) for every JASS of the frame (see the column notes above).
 
@@ -317,6 +338,10 @@ def match(jass: pd.DataFrame, r: Rules) -> tuple[pd.DataFrame, pd.DataFrame]:
     one of its weak items. Ranked: same district first, more of its weak items covered, nearer,
     higher score, code. Taken in that order while they have capacity, up to sugerencias_max,
     then one more per weak item still uncovered if a strong mentor with capacity exists.
+
+    A mentee's candidates and their ranking do not depend on the others, so they are found
+    and sorted for a chunk of mentees at once (`_Candidates`); only the picking, which uses up
+    mentors' capacity, goes mentee by mentee, weakest first.
     """
     jass = jass.reset_index(drop=True)
     item_ids = sorted({k for items in jass["items"] for k in items})
@@ -327,70 +352,179 @@ def match(jass: pd.DataFrame, r: Rules) -> tuple[pd.DataFrame, pd.DataFrame]:
         for i, g, b in zip(jass["items"], jass["grado"], jass["items_bajos"], strict=True)
     ]
     jass = jass.assign(debiles_=weak)
+    ordered = _mentee_order(jass.loc[[len(w) > 0 for w in weak]]).reset_index(drop=True)
     mentee_rows: list[dict] = []
     suggestion_rows: list[dict] = []
-    for m in _mentee_order(jass.loc[[len(w) > 0 for w in weak]]).itertuples(index=False):
-        cand, dist, same = pool.near(m, r)
-        weak_idx = np.array([col[w] for w in m.debiles_], dtype=int)
-        wmask = sum(1 << int(j) for j in weak_idx)
-        order = pool.ranked(cand, dist, same, weak_idx).tolist()
-        covers = [pool.mask[c] & wmask for c in cand.tolist()]
-        picked = _pick(order, covers, pool.load[cand] < r.capacidad_mentor, r)
-        covered = strong_any = 0
-        for k in order:
-            strong_any |= covers[k]
-        for rank, k in enumerate(picked, start=1):
-            c = int(cand[k])
-            pool.load[c] += 1
-            covered |= covers[k]
-            d = None if np.isnan(dist[k]) else round(float(dist[k]), 1)
-            items = [item_ids[j] for j in _bits(covers[k])]
-            suggestion_rows.append(
-                {
-                    "codigo_oc": m.codigo_oc,
-                    "rango": rank,
-                    "mentor_oc": pool.code[c],
-                    "ubigeo": m.ubigeo,
-                    "ubigeo_mentor": pool.ubigeo[c],
-                    "mismo_distrito": bool(same[k]),
-                    "distancia_km": d,
-                    "items": [w for w in m.debiles_ if w in items],
-                    "grado_mentor": pool.grade[c],
-                    "puntaje_mentor": float(pool.score[c]),
-                    "razones": _reasons(
-                        [w for w in m.debiles_ if w in items],
-                        bool(same[k]),
-                        d,
-                        m,
-                        pool.org[c],
-                        pool.sys[c],
-                    ),
-                }
-            )
-        sin = [
-            {
-                "item": w,
-                "motivo": _reason_for(w, len(cand) > 0, bool(strong_any >> col[w] & 1)),
-                "radio_km": r.radio_km,
-            }
-            for w in m.debiles_
-            if not covered >> col[w] & 1
-        ]
-        mentee_rows.append(
-            {
-                "codigo_oc": m.codigo_oc,
-                "ubigeo": m.ubigeo,
-                "grado": m.grado,
-                "grado_provisional": m.grado_provisional,
-                "puntaje": m.puntaje,
-                "items_debiles": list(m.debiles_),
-                "n_sugerencias": len(picked),
-                "sin_mentor": sin or None,
-            }
-        )
+    for start in range(0, len(ordered), MATCH_CHUNK):
+        chunk = ordered.iloc[start : start + MATCH_CHUNK].reset_index(drop=True)
+        found = _Candidates(pool, chunk, col, r)
+        # Plain lists, not itertuples (which walks pandas' arrays element by element).
+        rows = zip(*(chunk[c].tolist() for c in _Mentee._fields), strict=True)
+        for i, m in enumerate(itertools.starmap(_Mentee, rows)):
+            _match_one(m, found, i, pool, item_ids, col, r, mentee_rows, suggestion_rows)
     return (
         pd.DataFrame(mentee_rows, columns=MENTEE_COLUMNS),
         pd.DataFrame(suggestion_rows, columns=SUGGESTION_COLUMNS),
+    )
+
+
+class _Candidates:
+    """Every (mentee, mentor) candidate pair of a chunk of mentees, as arrays: what
+    `_Pool.near` and `_Pool.ranked` give one mentee at a time, sorted by mentee and rank."""
+
+    def __init__(self, pool: _Pool, chunk: pd.DataFrame, col: dict[str, int], r: Rules):
+        n = len(chunk)
+        lat = chunk["latitud"].to_numpy(dtype=float)
+        lon = chunk["longitud"].to_numpy(dtype=float)
+        ubigeo = chunk["ubigeo"].to_numpy(dtype=object)
+        mi, cj = _pairs(pool, ubigeo, lat, lon)
+        other = pool.code[cj] != chunk["codigo_oc"].to_numpy(dtype=object)[mi]  # not itself
+        mi, cj = mi[other], cj[other]
+        dist = great_circle_km(lat[mi], lon[mi], pool.lat[cj], pool.lon[cj])
+        same = pool.ubigeo[cj] == ubigeo[mi]
+        keep = same | (dist <= r.radio_km + EPS)
+        for on, mine, theirs in (
+            (r.mismo_tipo_organizacion, chunk["tipo_organizacion"], pool.org_code),
+            (r.mismo_tipo_sistema, chunk["tipo_sistema"], pool.sys_code),
+        ):
+            if on:
+                # -3: the mentee's type is unknown (no filter); -2: a type no mentor has.
+                code = np.array(
+                    [-3 if t is None else pool.classes.get(t, -2) for t in mine], dtype=int
+                )
+                t, c = theirs[cj], code[mi]
+                keep &= (c == -3) | (t == c) | (t == -1)
+        mi, cj, dist, same = mi[keep], cj[keep], dist[keep], same[keep]
+        self.near_any = np.bincount(mi, minlength=n) > 0
+        weak = np.zeros((n, len(col)), dtype=bool)
+        for i, items in enumerate(chunk["debiles_"]):
+            weak[i, [col[w] for w in items]] = True
+        covered = (pool.strong[cj] & weak[mi]).sum(axis=1)
+        km = np.where(np.isnan(dist), np.inf, dist)
+        order = np.lexsort((pool.code_rank[cj], -pool.score[cj], km, -covered, ~same, mi))
+        order = order[covered[order] > 0]
+        self.mentor = cj[order]
+        self.dist = dist[order]
+        self.same = same[order]
+        self.bounds = np.searchsorted(mi[order], np.arange(n + 1))
+
+    def of(self, i: int) -> tuple[list[int], np.ndarray, np.ndarray]:
+        """Mentee i's ranked candidates (mentor positions), their distances and districts."""
+        s, e = self.bounds[i], self.bounds[i + 1]
+        return self.mentor[s:e].tolist(), self.dist[s:e], self.same[s:e]
+
+
+def _pairs(
+    pool: _Pool, ubigeo: np.ndarray, lat: np.ndarray, lon: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(mentee, mentor) pairs of the same district or of the 3x3 grid cells around the
+    mentee (`_Grid`), each pair once."""
+    size = pool.grid.size
+    m_ok = ~(np.isnan(pool.lat) | np.isnan(pool.lon))
+    big = np.int64(1) << 32
+    mi_cell = np.floor(np.where(m_ok, pool.lat, 0) / size).astype(np.int64)
+    mj_cell = np.floor(np.where(m_ok, pool.lon, 0) / size).astype(np.int64)
+    mentor_cell = mi_cell * big + mj_cell
+    ok = ~(np.isnan(lat) | np.isnan(lon))
+    ci = np.where(ok, np.floor(np.where(ok, lat, 0) / size), 0).astype(np.int64)
+    cj = np.where(ok, np.floor(np.where(ok, lon, 0) / size), 0).astype(np.int64)
+    keys, owners = [], []
+    for di in (-1, 0, 1):
+        for dj in (-1, 0, 1):
+            keys.append((ci + di) * big + (cj + dj))
+            owners.append(np.flatnonzero(ok))
+    cell_keys = np.concatenate([k[ok] for k in keys]) if len(lat) else np.array([], np.int64)
+    cell_owner = np.concatenate(owners) if len(lat) else np.array([], np.int64)
+    grid_m, grid_c = _lookup(mentor_cell, m_ok, cell_keys, cell_owner)
+    codes = {u: k for k, u in enumerate(sorted(set(pool.ubigeo.tolist()) | set(ubigeo.tolist())))}
+    mentor_district = np.array([codes[u] for u in pool.ubigeo.tolist()], dtype=np.int64)
+    mentee_district = np.array([codes[u] for u in ubigeo.tolist()], dtype=np.int64)
+    all_m = np.ones(len(pool.lat), dtype=bool)
+    dist_m, dist_c = _lookup(
+        mentor_district, all_m, mentee_district, np.arange(len(ubigeo), dtype=np.int64)
+    )
+    # A mentor of the district in the 3x3 cells is a grid pair already: each pair once.
+    in_grid = (
+        ok[dist_m]
+        & m_ok[dist_c]
+        & (np.abs(ci[dist_m] - mi_cell[dist_c]) <= 1)
+        & (np.abs(cj[dist_m] - mj_cell[dist_c]) <= 1)
+    )
+    return (
+        np.concatenate([grid_m, dist_m[~in_grid]]),
+        np.concatenate([grid_c, dist_c[~in_grid]]),
+    )
+
+
+def _lookup(
+    mentor_key: np.ndarray, mentor_ok: np.ndarray, keys: np.ndarray, owners: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(owner, mentor) for every mentor whose key equals one of `keys` (owned by a mentee)."""
+    idx = np.flatnonzero(mentor_ok)
+    idx = idx[np.argsort(mentor_key[idx], kind="stable")]
+    sorted_keys = mentor_key[idx]
+    lo = np.searchsorted(sorted_keys, keys, side="left")
+    hi = np.searchsorted(sorted_keys, keys, side="right")
+    counts = hi - lo
+    owner = np.repeat(owners, counts)
+    starts = np.repeat(lo - np.cumsum(counts) + counts, counts)
+    pos = np.arange(int(counts.sum()), dtype=np.int64) + starts
+    return owner.astype(np.int64), idx[pos].astype(np.int64)
+
+
+def _match_one(m, found: _Candidates, i, pool, item_ids, col, r, mentee_rows, suggestion_rows):
+    """Pick mentee `m`'s mentors among its ranked candidates and write its rows."""
+    cand, dist, same = found.of(i)
+    wmask = sum(1 << col[w] for w in m.debiles_)
+    covers = [pool.mask[c] & wmask for c in cand]
+    order = list(range(len(cand)))
+    picked = _pick(order, covers, pool.load[cand] < r.capacidad_mentor, r)
+    covered = strong_any = 0
+    for c in covers:
+        strong_any |= c
+    for rank, k in enumerate(picked, start=1):
+        c = cand[k]
+        pool.load[c] += 1
+        covered |= covers[k]
+        d = None if np.isnan(dist[k]) else round(float(dist[k]), 1)
+        items = [item_ids[j] for j in _bits(covers[k])]
+        mine = [w for w in m.debiles_ if w in items]
+        suggestion_rows.append(
+            {
+                "codigo_oc": m.codigo_oc,
+                "rango": rank,
+                "mentor_oc": pool.code[c],
+                "ubigeo": m.ubigeo,
+                "ubigeo_mentor": pool.ubigeo[c],
+                "mismo_distrito": bool(same[k]),
+                "distancia_km": d,
+                "items": mine,
+                "grado_mentor": pool.grade[c],
+                "puntaje_mentor": float(pool.score[c]),
+                "razones": _reasons(mine, bool(same[k]), d, m, pool.org[c], pool.sys[c]),
+            }
+        )
+    near_any = bool(found.near_any[i])
+    sin = [
+        {
+            "item": w,
+            "motivo": _reason_for(w, near_any, bool(strong_any >> col[w] & 1)),
+            "radio_km": r.radio_km,
+        }
+        for w in m.debiles_
+        if not covered >> col[w] & 1
+    ]
+    mentee_rows.append(
+        {
+            "codigo_oc": m.codigo_oc,
+            "ubigeo": m.ubigeo,
+            "grado": m.grado,
+            "grado_provisional": m.grado_provisional,
+            "puntaje": m.puntaje,
+            "items_debiles": list(m.debiles_),
+            "n_sugerencias": len(picked),
+            "sin_mentor": sin or None,
+        }
     )
 
 
@@ -659,6 +793,23 @@ def _plain_rows(rows) -> list[tuple]:
     return [tuple(r) for r in rows]
 
 
+def _as_text(column):
+    """A JSON column read as its text (decoded by `_loads`, with orjson: the stdlib decoder
+    SQLAlchemy uses took ~1.5 s of the matcher on the national warehouse)."""
+    return type_coerce(column, String)
+
+
+def _loads(value: object) -> object:
+    """JSON text as Python values; a driver that decodes JSON itself (psycopg) gives them
+    already. orjson refuses the NaN the stdlib writes: those few go through json."""
+    if not isinstance(value, (str, bytes)):
+        return value
+    try:
+        return orjson.loads(value)
+    except orjson.JSONDecodeError:
+        return json.loads(value)
+
+
 def _jass_frame(conn: Connection) -> pd.DataFrame:
     """One row per JASS with a latest score: grade, items, point, organisation and system type."""
     p, o = schema.puntaje_oc, schema.organizacion_comunal
@@ -669,8 +820,8 @@ def _jass_frame(conn: Connection) -> pd.DataFrame:
             p.c.grado,
             p.c.grado_provisional,
             p.c.puntaje,
-            p.c["items"],
-            p.c.items_bajos,
+            _as_text(p.c["items"]),
+            _as_text(p.c.items_bajos),
             o.c.tipo_organizacion,
         )
         .join(o, o.c.codigo_oc == p.c.codigo_oc)
@@ -678,6 +829,8 @@ def _jass_frame(conn: Connection) -> pd.DataFrame:
     ).all()
     cols = ["codigo_oc", "ubigeo", "grado", "grado_provisional", "puntaje", "items"]
     df = pd.DataFrame(_plain_rows(rows), columns=[*cols, "items_bajos", "tipo_organizacion"])
+    df["items"] = [_loads(v) for v in df["items"]]
+    df["items_bajos"] = [_loads(v) for v in df["items_bajos"]]
     df["tipo_organizacion"] = [org_class(t) for t in df["tipo_organizacion"]]
     points = _points(conn)
     df["latitud"] = df["codigo_oc"].map(points["latitud"])
@@ -730,12 +883,14 @@ def _history(conn: Connection, codes: list[str]) -> pd.DataFrame:
     p = schema.puntaje_oc
     rows = _in_chunks(
         conn,
-        lambda part: select(p.c.codigo_oc, p.c.fecha_evaluacion, p.c["items"]).where(
+        lambda part: select(p.c.codigo_oc, p.c.fecha_evaluacion, _as_text(p.c["items"])).where(
             p.c.codigo_oc.in_(part)
         ),
         codes,
     )
-    return pd.DataFrame(_plain_rows(rows), columns=["codigo_oc", "fecha_evaluacion", "items"])
+    df = pd.DataFrame(_plain_rows(rows), columns=["codigo_oc", "fecha_evaluacion", "items"])
+    df["items"] = [_loads(v) for v in df["items"]]
+    return df
 
 
 def _readings(conn: Connection, codes: list[str]) -> pd.DataFrame:

@@ -46,7 +46,7 @@ def _dirty_inputs(folder: Path) -> list[Path]:
     datass = folder / "datass_consolidado.csv"
     lines = datass.read_text(encoding="utf-8-sig").splitlines()
     head, body = lines[0], lines[1:]
-    undated = [";".join(row.split(";")[:-1] + [""]) for row in body[10:14]]
+    undated = [";".join([*row.split(";")[:-1], ""]) for row in body[10:14]]
     datass.write_text("\n".join([head, *body, body[2], *undated]) + "\n", encoding="utf-8-sig")
     return paths
 
