@@ -233,10 +233,12 @@ class _Pool:
     def __init__(self, jass: pd.DataFrame, item_ids: list[str], r: Rules):
         ok = [
             can_mentor(g, p, r)
-            for g, p in zip(jass["grado"], jass["grado_provisional"], strict=True)
+            for g, p in zip(jass["grado"].tolist(), jass["grado_provisional"].tolist(), strict=True)
         ]
         m = jass[np.array(ok, dtype=bool)].reset_index(drop=True)
         self.code = m["codigo_oc"].to_numpy(dtype=object)
+        position = {c: i for i, c in enumerate(self.code.tolist())}
+        self.position = position if len(position) == len(self.code) else None
         self.code_rank = np.argsort(np.argsort(self.code.astype(str), kind="stable"))
         self.ubigeo = m["ubigeo"].to_numpy(dtype=object)
         self.grade = m["grado"].to_numpy(dtype=object)
@@ -259,6 +261,9 @@ class _Pool:
             self.by_district[u].append(i)
         # Each mentor's strong items as bits of one int: a mentee's cover is one `&`.
         self.mask = [sum(1 << int(j) for j in np.flatnonzero(row)) for row in self.strong]
+        # The same as int64 for the array matcher, when the items fit in one (they are ~15).
+        fits = len(item_ids) < 63
+        self.bitmask = np.array(self.mask, dtype=np.int64) if fits else None
         self.grid = _Grid(self.lat, self.lon, r.radio_km)
         self.load = np.zeros(len(m), dtype=int)
 
@@ -349,7 +354,12 @@ def match(jass: pd.DataFrame, r: Rules) -> tuple[pd.DataFrame, pd.DataFrame]:
     pool = _Pool(jass, item_ids, r)
     weak = [
         weak_items(i, g, b, r)
-        for i, g, b in zip(jass["items"], jass["grado"], jass["items_bajos"], strict=True)
+        for i, g, b in zip(
+            jass["items"].tolist(),
+            jass["grado"].tolist(),
+            jass["items_bajos"].tolist(),
+            strict=True,
+        )
     ]
     jass = jass.assign(debiles_=weak)
     ordered = _mentee_order(jass.loc[[len(w) > 0 for w in weak]]).reset_index(drop=True)
@@ -378,10 +388,18 @@ class _Candidates:
         lon = chunk["longitud"].to_numpy(dtype=float)
         ubigeo = chunk["ubigeo"].to_numpy(dtype=object)
         mi, cj = _pairs(pool, ubigeo, lat, lon)
-        other = pool.code[cj] != chunk["codigo_oc"].to_numpy(dtype=object)[mi]  # not itself
+        codes = chunk["codigo_oc"].tolist()
+        if pool.position is not None:  # not itself: as integers (mentor codes are unique)
+            own = np.array([pool.position.get(c, -1) for c in codes], dtype=np.int64)
+            other = cj != own[mi]
+        else:
+            other = pool.code[cj] != np.array(codes, dtype=object)[mi]
         mi, cj = mi[other], cj[other]
         dist = great_circle_km(lat[mi], lon[mi], pool.lat[cj], pool.lon[cj])
-        same = pool.ubigeo[cj] == ubigeo[mi]
+        district = {u: k for k, u in enumerate(set(pool.ubigeo.tolist()) | set(ubigeo.tolist()))}
+        mentee_d = np.array([district[u] for u in ubigeo.tolist()], dtype=np.int64)
+        mentor_d = np.array([district[u] for u in pool.ubigeo.tolist()], dtype=np.int64)
+        same = mentor_d[cj] == mentee_d[mi]
         keep = same | (dist <= r.radio_km + EPS)
         for on, mine, theirs in (
             (r.mismo_tipo_organizacion, chunk["tipo_organizacion"], pool.org_code),
@@ -390,16 +408,23 @@ class _Candidates:
             if on:
                 # -3: the mentee's type is unknown (no filter); -2: a type no mentor has.
                 code = np.array(
-                    [-3 if t is None else pool.classes.get(t, -2) for t in mine], dtype=int
+                    [-3 if t is None else pool.classes.get(t, -2) for t in mine.tolist()],
+                    dtype=int,
                 )
                 t, c = theirs[cj], code[mi]
                 keep &= (c == -3) | (t == c) | (t == -1)
         mi, cj, dist, same = mi[keep], cj[keep], dist[keep], same[keep]
         self.near_any = np.bincount(mi, minlength=n) > 0
-        weak = np.zeros((n, len(col)), dtype=bool)
-        for i, items in enumerate(chunk["debiles_"]):
-            weak[i, [col[w] for w in items]] = True
-        covered = (pool.strong[cj] & weak[mi]).sum(axis=1)
+        if pool.bitmask is not None:  # weak items covered: one AND and a popcount per pair
+            wmask = np.array(
+                [sum(1 << col[w] for w in items) for items in chunk["debiles_"]], dtype=np.int64
+            )
+            covered = np.bitwise_count(pool.bitmask[cj] & wmask[mi]).astype(np.int64)
+        else:
+            weak = np.zeros((n, len(col)), dtype=bool)
+            for i, items in enumerate(chunk["debiles_"]):
+                weak[i, [col[w] for w in items]] = True
+            covered = (pool.strong[cj] & weak[mi]).sum(axis=1)
         km = np.where(np.isnan(dist), np.inf, dist)
         order = np.lexsort((pool.code_rank[cj], -pool.score[cj], km, -covered, ~same, mi))
         order = order[covered[order] > 0]
@@ -476,7 +501,10 @@ def _match_one(m, found: _Candidates, i, pool, item_ids, col, r, mentee_rows, su
     """Pick mentee `m`'s mentors among its ranked candidates and write its rows."""
     cand, dist, same = found.of(i)
     wmask = sum(1 << col[w] for w in m.debiles_)
-    covers = [pool.mask[c] & wmask for c in cand]
+    if pool.bitmask is not None:
+        covers = (pool.bitmask[cand] & wmask).tolist()
+    else:
+        covers = [pool.mask[c] & wmask for c in cand]
     order = list(range(len(cand)))
     picked = _pick(order, covers, pool.load[cand] < r.capacidad_mentor, r)
     covered = strong_any = 0
@@ -831,7 +859,8 @@ def _jass_frame(conn: Connection) -> pd.DataFrame:
     df = pd.DataFrame(_plain_rows(rows), columns=[*cols, "items_bajos", "tipo_organizacion"])
     df["items"] = [_loads(v) for v in df["items"]]
     df["items_bajos"] = [_loads(v) for v in df["items_bajos"]]
-    df["tipo_organizacion"] = [org_class(t) for t in df["tipo_organizacion"]]
+    classes = {t: org_class(t) for t in set(df["tipo_organizacion"].tolist())}
+    df["tipo_organizacion"] = [classes[t] for t in df["tipo_organizacion"].tolist()]
     points = _points(conn)
     df["latitud"] = df["codigo_oc"].map(points["latitud"])
     df["longitud"] = df["codigo_oc"].map(points["longitud"])
@@ -865,8 +894,9 @@ def _systems(conn: Connection) -> dict[str, str]:
         select(s.c.codigo_oc, s.c.tipo_sistema_agua).where(s.c.codigo_oc.is_not(None))
     ).all()
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    classes: dict[object, str | None] = {}  # a few distinct texts over ~100k rows
     for code, text in rows:
-        cls = system_class(text)
+        cls = classes[text] if text in classes else classes.setdefault(text, system_class(text))
         if cls:
             counts[code][cls] += 1
     return {code: min(c, key=lambda k: (-c[k], k)) for code, c in counts.items()}
