@@ -1,10 +1,15 @@
 """The loader: files → validated rows → warehouse, in ONE transaction, idempotent.
 
-`load_paths` reads and checks every file first (no database needed), then opens one
-transaction: records the load (carga), syncs the goal catalogue, applies the tables in
-`sources.LOAD_ORDER` (so visits may reference organisations registered in the same load),
-records each file and its rejects, runs `etl.derive.derive_all`, and commits. Any exception
-rolls everything back: the warehouse is exactly as before.
+`load_paths` reads and checks each file (no database needed), then opens one transaction:
+records the load (carga), syncs the goal catalogue, applies the files in `sources.LOAD_ORDER`
+of their kinds (so visits may reference organisations registered in the same load), records
+each file and its rejects, runs `etl.derive.derive_all`, and commits. Any exception rolls
+everything back: the warehouse is exactly as before.
+
+Memory (issue #18): a file's frames are let go once it is written, so a load holds one file
+at a time, not all of them; a CSV above `read.PIECE_BYTES` is not even read before its turn
+(its kind is probed from its first lines) and is then read, checked and written in pieces of
+`read.PIECE_ROWS` rows, duplicate keys followed across pieces, within a savepoint.
 
 Rows are upserted on their natural key, and an existing row is only rewritten when a value
 differs, so loading the same files twice changes no data row (carga_id names the load that

@@ -188,27 +188,11 @@ SUGGESTION_COLUMNS = [
 ]
 
 
-class _Grid:
-    """Mentors bucketed by cells about `radius` wide: a mentee looks at 3x3 cells only."""
-
-    def __init__(self, lat: np.ndarray, lon: np.ndarray, radius_km: float):
-        # 1 degree of latitude is ~111 km; of longitude, ~105 km at Peru's southern tip (18°S):
-        # cells of radius/105 degrees are at least `radius` wide both ways there.
-        self.size = max(radius_km, EPS) / 105.0
-        self.cells: dict[tuple[int, int], list[int]] = defaultdict(list)
-        for i, (a, b) in enumerate(zip(lat.tolist(), lon.tolist(), strict=True)):
-            if a == a and b == b:
-                self.cells[(math.floor(a / self.size), math.floor(b / self.size))].append(i)
-
-    def near(self, lat: float, lon: float) -> list[int]:
-        if lat != lat or lon != lon:
-            return []
-        ci, cj = math.floor(lat / self.size), math.floor(lon / self.size)
-        out: list[int] = []
-        for di in (-1, 0, 1):
-            for dj in (-1, 0, 1):
-                out.extend(self.cells.get((ci + di, cj + dj), ()))
-        return out
+def _cell_size(radius_km: float) -> float:
+    """Grid cells about `radius` wide, in degrees: a mentee looks at the 3x3 cells around its
+    own. 1 degree of latitude is ~111 km; of longitude, ~105 km at Peru's southern tip (18°S):
+    cells of radius/105 degrees are at least `radius` wide both ways there."""
+    return max(radius_km, EPS) / 105.0
 
 
 def _mentee_order(mentees: pd.DataFrame) -> pd.DataFrame:
@@ -256,47 +240,18 @@ class _Pool:
         for i, items in enumerate(m["items"]):
             for k in strong_items(items, r):
                 self.strong[i, col[k]] = True
-        self.by_district: dict[str, list[int]] = defaultdict(list)
-        for i, u in enumerate(self.ubigeo.tolist()):
-            self.by_district[u].append(i)
         # Each mentor's strong items as bits of one int: a mentee's cover is one `&`.
         self.mask = [sum(1 << int(j) for j in np.flatnonzero(row)) for row in self.strong]
         # The same as int64 for the array matcher, when the items fit in one (they are ~15).
         fits = len(item_ids) < 63
         self.bitmask = np.array(self.mask, dtype=np.int64) if fits else None
-        self.grid = _Grid(self.lat, self.lon, r.radio_km)
+        self.cell = _cell_size(r.radio_km)
         self.load = np.zeros(len(m), dtype=int)
 
     def _class(self, value: object) -> int:
         if value is None or value != value:
             return -1
         return self.classes.setdefault(value, len(self.classes))
-
-    def near(self, m, r: Rules) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(candidates, distance km, same district): of its district or within the radius,
-        of the same organisation and system type when both are known, not itself."""
-        found = self.by_district.get(m.ubigeo, []) + self.grid.near(m.latitud, m.longitud)
-        cand = np.array(list(set(found)), dtype=int)  # order is irrelevant: ranked() is total
-        cand = cand[self.code[cand] != m.codigo_oc]
-        dist = great_circle_km(m.latitud, m.longitud, self.lat[cand], self.lon[cand])
-        same = self.ubigeo[cand] == m.ubigeo
-        keep = same | (dist <= r.radio_km + EPS)
-        for on, mine, theirs in (
-            (r.mismo_tipo_organizacion, m.tipo_organizacion, self.org_code),
-            (r.mismo_tipo_sistema, m.tipo_sistema, self.sys_code),
-        ):
-            if on and mine is not None:
-                t = theirs[cand]
-                keep &= (t == self.classes.get(mine, -2)) | (t == -1)
-        return cand[keep], dist[keep], same[keep]
-
-    def ranked(self, cand, dist, same, weak: np.ndarray) -> np.ndarray:
-        """The candidates strong on a weak item, best first: same district, more weak items
-        covered, nearer, higher score, code."""
-        n = self.strong[np.ix_(cand, weak)].sum(axis=1)
-        km = np.where(np.isnan(dist), np.inf, dist)
-        order = np.lexsort((self.code_rank[cand], -self.score[cand], km, -n, ~same))
-        return order[n[order] > 0]
 
 
 def _bits(mask: int) -> list[int]:
@@ -443,8 +398,8 @@ def _pairs(
     pool: _Pool, ubigeo: np.ndarray, lat: np.ndarray, lon: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """(mentee, mentor) pairs of the same district or of the 3x3 grid cells around the
-    mentee (`_Grid`), each pair once."""
-    size = pool.grid.size
+    mentee (`_cell_size`), each pair once."""
+    size = pool.cell
     m_ok = ~(np.isnan(pool.lat) | np.isnan(pool.lon))
     big = np.int64(1) << 32
     mi_cell = np.floor(np.where(m_ok, pool.lat, 0) / size).astype(np.int64)
@@ -603,17 +558,26 @@ def chlorine_runs(readings: pd.DataFrame, lo: float, hi: float) -> dict[str, dic
     out: dict[str, dict] = {}
     rd = readings.dropna(subset=["cloro_residual_mg_l"])
     rd = rd.sort_values(["codigo_oc", "fecha_visita"], ascending=[True, False])
-    for code, group in rd.groupby("codigo_oc", sort=False):
-        values = group["cloro_residual_mg_l"].to_numpy(dtype=float)
-        inside = (values >= lo - EPS) & (values <= hi + EPS)
-        n = int(np.argmin(inside)) if not inside.all() else len(inside)
-        if n:
-            dates = group["fecha_visita"].to_numpy()
-            out[str(code)] = {
-                "lecturas": n,
-                "desde": pd.Timestamp(dates[n - 1]).date().isoformat(),
-                "ultima_mg_l": round(float(values[0]), 2),
-            }
+    if rd.empty:
+        return out
+    # Each organisation's readings are consecutive, newest first: its run ends at its first
+    # reading out of range (found for all at once, not group by group).
+    codes = rd["codigo_oc"].to_numpy(dtype=object)
+    values = rd["cloro_residual_mg_l"].to_numpy(dtype=float)
+    dates = rd["fecha_visita"].to_numpy()
+    inside = (values >= lo - EPS) & (values <= hi + EPS)
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+    ends = np.r_[starts[1:], len(codes)]
+    outside = np.flatnonzero(~inside)
+    at = np.searchsorted(outside, starts)
+    first_out = np.where(at < len(outside), outside[np.minimum(at, len(outside) - 1)], len(codes))
+    runs = np.minimum(first_out, ends) - starts
+    for s, n in zip(starts[runs > 0].tolist(), runs[runs > 0].tolist(), strict=True):
+        out[str(codes[s])] = {
+            "lecturas": n,
+            "desde": pd.Timestamp(dates[s + n - 1]).date().isoformat(),
+            "ultima_mg_l": round(float(values[s]), 2),
+        }
     return out
 
 
