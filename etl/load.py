@@ -359,11 +359,16 @@ def _apply_file(
     reach: WriteReach,
     touched: incremental.Touched,
     keep_raw: bool = True,
+    latest: _LatestSurveys | None = None,
 ) -> None:
     """Write one checked file (or piece of a file), follow its districts, let its frames go
-    (a dry run keeps nothing of them: its report needs no rejected row's cells)."""
+    (a dry run keeps nothing of them: its report needs no rejected row's cells). `latest`:
+    a DATASS file in pieces, whose latest surveys are written after its last piece."""
     touched.before(_accepted(res))
-    _apply(conn, res, cat, carga_id, reach)
+    if latest is None:
+        _apply(conn, res, cat, carga_id, reach)
+    else:
+        latest.add(_apply(conn, res, cat, carga_id, reach, writers.write_datass_piece))
     touched.after(_accepted(res), res.kind)
     if keep_raw:
         _keep_raw_rows(res)
@@ -384,11 +389,16 @@ def _apply_pieces(
     """A big CSV read, checked and written piece by piece, within a savepoint: a file that
     turns out unreadable half-way (a malformed line) writes nothing, as a whole read."""
     savepoint = conn.begin_nested()
+    latest = None
     try:
         for piece in _pieces(res, today, reach):
             if piece.checked is not None:
-                _apply_file(conn, piece, cat, carga_id, reach, touched, keep_raw)
+                if latest is None and piece.kind == "datass":  # every piece has the first's kind
+                    latest = _LatestSurveys()
+                _apply_file(conn, piece, cat, carga_id, reach, touched, keep_raw, latest)
             _merge(piece, res, today)
+        if latest is not None:
+            writers.write_datass_latest(conn, *latest.columns())
     except ReadError as exc:
         savepoint.rollback()  # as a whole read: the file's problem, nothing of its rows
         res.kind, res.rows_read, res.rows_loaded, res.rows_rejected = None, 0, 0, 0
@@ -402,6 +412,34 @@ def _apply_pieces(
     savepoint.commit()
     if res.undated:
         res.warnings.append(undated_notice(res.undated, today.year))
+
+
+class _LatestSurveys:
+    """A DATASS file read in pieces: for each CP and each provider code, the row of its latest
+    survey so far (a later row of the same year wins, as in `writers._latest`), so that the
+    CPs' and new providers' values are the whole file's latest, whatever the rows' order."""
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+        self.best: dict[str, dict[str, tuple[int, tuple]]] = {"ubigeo_cp": {}, "codigo_ps": {}}
+
+    def add(self, data: writers.Columns) -> None:
+        self.names = list(data)
+        rows = list(zip(*data.values(), strict=True))
+        for key, best in self.best.items():
+            if key not in data:
+                continue
+            for code, anio, row in zip(data[key], data["anio"], rows, strict=True):
+                if code and (code not in best or anio >= best[code][0]):
+                    best[code] = (anio, row)
+
+    def columns(self) -> tuple[writers.Columns, writers.Columns]:
+        """(one row per CP, one row per provider code), column by column."""
+        out = []
+        for best in self.best.values():
+            rows = [row for _, row in best.values()]
+            out.append({c: [r[j] for r in rows] for j, c in enumerate(self.names)} if rows else {})
+        return out[0], out[1]
 
 
 def _pieces(res: FileResult, today: dt.date, reach: WriteReach) -> Iterator[FileResult]:
@@ -565,8 +603,10 @@ def _apply(
     cat: catalog_mod.Catalog,
     carga_id: int,
     reach: WriteReach | None = None,
-) -> None:
-    """Check references (and the uploader's districts), then write the accepted rows."""
+    writer: writers.Writer | None = None,
+) -> writers.Columns:
+    """Check references (and the uploader's districts), then write the accepted rows (with
+    the kind's writer unless another is given); returns them as written."""
     checked = res.checked
     assert checked is not None
     refs = None
@@ -585,7 +625,8 @@ def _apply(
     accepted = checked.values[~checked.rejected]
     data = {c: _natives(accepted[c]) for c in accepted.columns}
     data["carga_id"] = [carga_id] * len(accepted)
-    WRITERS[checked.kind](conn, data)
+    (writer or WRITERS[checked.kind])(conn, data)
+    return data
 
 
 def _native(value: object) -> object:

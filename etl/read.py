@@ -420,7 +420,7 @@ def _stream_extent(path: Path, start: int, encoding: str, sep: str) -> limits.Ex
     return limits.Extent(rows=rows, columns=widest + 1)
 
 
-def read_csv_pieces(path: Path, rows: int = PIECE_ROWS) -> Iterator[RawTable]:
+def read_csv_pieces(path: Path, rows: int | None = None) -> Iterator[RawTable]:
     """A big CSV as raw tables of up to `rows` grid rows each, with the header, columns and
     row numbers a whole read gives (`_table` on the first piece finds the header; the others
     take its columns). ReadError as `read_file`."""
@@ -443,7 +443,7 @@ def read_csv_pieces(path: Path, rows: int = PIECE_ROWS) -> Iterator[RawTable]:
                 keep_default_na=False,
                 skip_blank_lines=False,
                 quotechar='"',
-                chunksize=rows,
+                chunksize=rows or PIECE_ROWS,
             )
             for grid in reader:
                 if first is None:

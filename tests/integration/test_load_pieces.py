@@ -47,7 +47,18 @@ def _dirty_inputs(folder: Path) -> list[Path]:
     lines = datass.read_text(encoding="utf-8-sig").splitlines()
     head, body = lines[0], lines[1:]
     undated = [";".join([*row.split(";")[:-1], ""]) for row in body[10:14]]
-    datass.write_text("\n".join([head, *body, body[2], *undated]) + "\n", encoding="utf-8-sig")
+    # Newest surveys first, each naming its CP and provider with its own date: a CP's latest
+    # survey comes in an earlier piece than its older ones, and which one names it matters.
+    cols = head.split(";")
+    named = [cols.index(c) for c in ("centro_poblado", "prestador_servicio")]
+    dated = []
+    for row in body:
+        cells = row.split(";")
+        for j in named:
+            cells[j] = f"{cells[j]} {cells[-1]}"
+        dated.append(";".join(cells))
+    rows = [*dated[::-1], body[2], *undated]
+    datass.write_text("\n".join([head, *rows]) + "\n", encoding="utf-8-sig")
     return paths
 
 
