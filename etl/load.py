@@ -424,8 +424,8 @@ class _LatestSurveys:
         self.best: dict[str, dict[str, tuple[int, tuple]]] = {"ubigeo_cp": {}, "codigo_ps": {}}
 
     def add(self, data: writers.Columns) -> None:
-        self.names = list(data)
-        rows = list(zip(*data.values(), strict=True))
+        self.names = [c for c in data if c in writers.DATASS_LATEST_COLUMNS]
+        rows = list(zip(*(data[c] for c in self.names), strict=True))
         for key, best in self.best.items():
             if key not in data:
                 continue

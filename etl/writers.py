@@ -138,6 +138,14 @@ def write_datass_latest(conn: Connection, latest_cp: Columns, latest_ps: Columns
     _new_providers(conn, latest_ps)
 
 
+# What write_datass_latest reads of a survey row (the rest need not be kept until then).
+DATASS_LATEST_COLUMNS = frozenset(
+    {c.name for c in schema.centro_poblado.columns}
+    | {"ubigeo_cp", "centro_poblado", "altitud", "anio", "carga_id"}
+    | {"codigo_ps", "prestador_servicio", "tipo_organizacion_comunal"}
+)
+
+
 def _cp_rows(latest_cp: Columns) -> Columns:
     if not _length(latest_cp):
         return {}
