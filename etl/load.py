@@ -313,12 +313,13 @@ def _load(
         cat = catalog_mod.sync_catalog(conn)
         bar = tqdm(total=len(to_apply), disable=not progress, file=sys.stderr, unit="archivo")
         touched = incremental.Touched(conn, track=not dry_run)
+        writing = _Writing(conn, cat, result.carga_id, reach, touched, keep_raw=not dry_run)
         for n, res in enumerate(to_apply, start=1):
             bar.set_description(f"{res.path.name} ({res.kind})")
             if res.pending:
-                _apply_pieces(conn, res, cat, result.carga_id, reach, touched, today, not dry_run)
+                _apply_pieces(writing, res, today)
             else:
-                _apply_file(conn, res, cat, result.carga_id, reach, touched, not dry_run)
+                _apply_file(writing, res)
             _checkpoint(f"after-file-{n}")
             bar.update()
         bar.close()
@@ -351,54 +352,49 @@ def _plan(path: Path, today: dt.date, archive: bool) -> list[FileResult]:
     return [res]
 
 
-def _apply_file(
-    conn: Connection,
-    res: FileResult,
-    cat: catalog_mod.Catalog,
-    carga_id: int,
-    reach: WriteReach,
-    touched: incremental.Touched,
-    keep_raw: bool = True,
-    latest: _LatestSurveys | None = None,
-) -> None:
+@dataclass
+class _Writing:
+    """What writing a file needs: the load's connection, catalogue, carga id and reach, the
+    districts it touches, and whether rejected rows' cells are kept (not in a dry run)."""
+
+    conn: Connection
+    cat: catalog_mod.Catalog
+    carga_id: int
+    reach: WriteReach
+    touched: incremental.Touched
+    keep_raw: bool
+
+
+def _apply_file(w: _Writing, res: FileResult, latest: _LatestSurveys | None = None) -> None:
     """Write one checked file (or piece of a file), follow its districts, let its frames go
     (a dry run keeps nothing of them: its report needs no rejected row's cells). `latest`:
     a DATASS file in pieces, whose latest surveys are written after its last piece."""
-    touched.before(_accepted(res))
+    w.touched.before(_accepted(res))
     if latest is None:
-        _apply(conn, res, cat, carga_id, reach)
+        _apply(w.conn, res, w.cat, w.carga_id, w.reach)
     else:
-        latest.add(_apply(conn, res, cat, carga_id, reach, writers.write_datass_piece))
-    touched.after(_accepted(res), res.kind)
-    if keep_raw:
+        latest.add(_apply(w.conn, res, w.cat, w.carga_id, w.reach, writers.write_datass_piece))
+    w.touched.after(_accepted(res), res.kind)
+    if w.keep_raw:
         _keep_raw_rows(res)
     res.undated = res.checked.undated if res.checked is not None else 0
     res.checked = None
 
 
-def _apply_pieces(
-    conn: Connection,
-    res: FileResult,
-    cat: catalog_mod.Catalog,
-    carga_id: int,
-    reach: WriteReach,
-    touched: incremental.Touched,
-    today: dt.date,
-    keep_raw: bool = True,
-) -> None:
+def _apply_pieces(w: _Writing, res: FileResult, today: dt.date) -> None:
     """A big CSV read, checked and written piece by piece, within a savepoint: a file that
     turns out unreadable half-way (a malformed line) writes nothing, as a whole read."""
-    savepoint = conn.begin_nested()
+    savepoint = w.conn.begin_nested()
     latest = None
     try:
-        for piece in _pieces(res, today, reach):
+        for piece in _pieces(res, today, w.reach):
             if piece.checked is not None:
                 if latest is None and piece.kind == "datass":  # every piece has the first's kind
                     latest = _LatestSurveys()
-                _apply_file(conn, piece, cat, carga_id, reach, touched, keep_raw, latest)
+                _apply_file(w, piece, latest)
             _merge(piece, res, today)
         if latest is not None:
-            writers.write_datass_latest(conn, *latest.columns())
+            writers.write_datass_latest(w.conn, *latest.columns())
     except ReadError as exc:
         savepoint.rollback()  # as a whole read: the file's problem, nothing of its rows
         res.kind, res.rows_read, res.rows_loaded, res.rows_rejected = None, 0, 0, 0

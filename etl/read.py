@@ -144,20 +144,26 @@ def _csv_grid(data: bytes) -> pd.DataFrame:
         # The bytes, not the text: io.StringIO holds 4 bytes per character (a 500 MB CSV
         # took 2 GB more), and pandas would encode the text to UTF-8 again for its parser.
         grid = pd.read_csv(
-            io.BytesIO(data[start:] if start else data),
-            encoding=encoding,
-            encoding_errors="replace",
-            sep=sep,
-            header=None,
-            names=range(width),
-            dtype=str,
-            keep_default_na=False,
-            skip_blank_lines=False,
-            quotechar='"',
+            io.BytesIO(data[start:] if start else data), **_csv_options(encoding, sep, width)
         )
     except (pd.errors.ParserError, ValueError) as exc:
         raise ReadError(f"CSV mal formado ({exc})", f"malformed CSV ({exc})") from None
     return grid
+
+
+def _csv_options(encoding: str, sep: str, width: int) -> dict:
+    """pandas' reading of a CSV as a grid of text: every cell a str, one grid row per line."""
+    return {
+        "encoding": encoding,
+        "encoding_errors": "replace",
+        "sep": sep,
+        "header": None,
+        "names": range(width),
+        "dtype": str,
+        "keep_default_na": False,
+        "skip_blank_lines": False,
+        "quotechar": '"',
+    }
 
 
 def _excel_grids(path: Path) -> dict[str | None, pd.DataFrame]:
@@ -433,17 +439,7 @@ def read_csv_pieces(path: Path, rows: int | None = None) -> Iterator[RawTable]:
         fh.seek(start)
         try:
             reader = pd.read_csv(
-                fh,
-                encoding=encoding,
-                encoding_errors="replace",
-                sep=sep,
-                header=None,
-                names=range(width),
-                dtype=str,
-                keep_default_na=False,
-                skip_blank_lines=False,
-                quotechar='"',
-                chunksize=rows or PIECE_ROWS,
+                fh, **_csv_options(encoding, sep, width), chunksize=rows or PIECE_ROWS
             )
             for grid in reader:
                 if first is None:
