@@ -6,10 +6,12 @@ of their kinds (so visits may reference organisations registered in the same loa
 each file and its rejects, runs `etl.derive.derive_all`, and commits. Any exception rolls
 everything back: the warehouse is exactly as before.
 
-Memory (issue #18): a file's frames are let go once it is written, so a load holds one file
-at a time, not all of them; a CSV above `read.PIECE_BYTES` is not even read before its turn
-(its kind is probed from its first lines) and is then read, checked and written in pieces of
-`read.PIECE_ROWS` rows, duplicate keys followed across pieces, within a savepoint.
+Memory (issue #18): a file's frames are let go once it is written (before the derivation).
+Files up to `read.PIECE_BYTES` are read and checked while the load is planned (their kinds
+order it) and wait for their turn; a bigger CSV is only probed for its kind from its first
+lines, then read, checked and written in pieces of `read.PIECE_ROWS` rows when its turn
+comes (duplicate keys followed across pieces, within a savepoint), so no big file is ever
+whole in memory.
 
 Rows are upserted on their natural key, and an existing row is only rewritten when a value
 differs, so loading the same files twice changes no data row (carga_id names the load that
