@@ -384,9 +384,9 @@ def _apply_file(w: _Writing, res: FileResult, latest: _LatestSurveys | None = No
 
 
 def _apply_pieces(w: _Writing, res: FileResult, today: dt.date) -> None:
-    """A big CSV read, checked and written piece by piece, within a savepoint: a file that
-    turns out unreadable half-way (a malformed line) writes nothing, as a whole read."""
-    savepoint = w.conn.begin_nested()
+    """A big CSV read, checked and written piece by piece. The reader refuses a malformed
+    file before its first piece (read.read_csv_pieces), so a file that fails whole writes
+    nothing, as a whole read."""
     latest = None
     try:
         for piece in _pieces(res, today, w.reach):
@@ -395,19 +395,18 @@ def _apply_pieces(w: _Writing, res: FileResult, today: dt.date) -> None:
                     latest = _LatestSurveys()
                 _apply_file(w, piece, latest)
             _merge(piece, res, today)
-        if latest is not None:
-            writers.write_datass_latest(w.conn, *latest.columns())
     except ReadError as exc:
-        savepoint.rollback()  # as a whole read: the file's problem, nothing of its rows
-        res.kind, res.rows_read, res.rows_loaded, res.rows_rejected = None, 0, 0, 0
-        res.warnings, res.raw_rows, res.undated = [], {}, 0
+        if res.rows_read:  # cannot happen (the reader checks first); never leave half a file
+            raise
+        res.kind, res.rows_loaded, res.rows_rejected, res.warnings = None, 0, 0, []
         res.problems = [
             _file_problem(
                 res.path, "unreadable-file", detail=exc.detail_es, detail_en=exc.detail_en
             )
         ]
         return
-    savepoint.commit()
+    if latest is not None:
+        writers.write_datass_latest(w.conn, *latest.columns())
     if res.undated:
         res.warnings.append(undated_notice(res.undated, today.year))
 

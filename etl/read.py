@@ -433,6 +433,7 @@ def read_csv_pieces(path: Path, rows: int | None = None) -> Iterator[RawTable]:
     encoding, sep, start, extent = _measure(path)
     within_limits(lambda: limits.check_extent(extent, limits.READ_LIMITS))
     width = max(extent.columns, 1)
+    _parses(path, start, _csv_options(encoding, sep, width), rows or PIECE_ROWS)
     first: RawTable | None = None
     done = 0  # grid rows before this piece
     with path.open("rb") as fh:
@@ -454,6 +455,20 @@ def read_csv_pieces(path: Path, rows: int | None = None) -> Iterator[RawTable]:
             raise ReadError(f"CSV mal formado ({exc})", f"malformed CSV ({exc})") from None
     if first is None:
         raise ReadError("no tiene filas con datos", "it has no rows with data")
+
+
+def _parses(path: Path, start: int, options: dict, rows: int) -> None:
+    """ReadError now if the parser would refuse the file anywhere (an unterminated quote):
+    one tokenising pass keeping one column of a piece at a time, so that the loader never
+    has to undo the pieces it wrote (a savepoint would make SQLite copy every page the file
+    changes into its sub-journal, in memory)."""
+    with path.open("rb") as fh:
+        fh.seek(start)
+        try:
+            for _ in pd.read_csv(fh, **options, usecols=[0], chunksize=rows * 4):
+                pass
+        except (pd.errors.ParserError, ValueError) as exc:
+            raise ReadError(f"CSV mal formado ({exc})", f"malformed CSV ({exc})") from None
 
 
 def _next_piece(first: RawTable, grid: pd.DataFrame, done: int) -> RawTable:
