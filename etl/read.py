@@ -459,13 +459,14 @@ def read_csv_pieces(path: Path, rows: int | None = None) -> Iterator[RawTable]:
 
 def _parses(path: Path, start: int, options: dict, rows: int) -> None:
     """ReadError now if the parser would refuse the file anywhere (an unterminated quote):
-    one tokenising pass keeping one column of a piece at a time, so that the loader never
+    one parsing pass holding one piece at a time (not `usecols`: pandas then refuses a row
+    narrower than the widest line), so that the loader never
     has to undo the pieces it wrote (a savepoint would make SQLite copy every page the file
     changes into its sub-journal, in memory)."""
     with path.open("rb") as fh:
         fh.seek(start)
         try:
-            for _ in pd.read_csv(fh, **options, usecols=[0], chunksize=rows * 4):
+            for _ in pd.read_csv(fh, **options, chunksize=rows):
                 pass
         except (pd.errors.ParserError, ValueError) as exc:
             raise ReadError(f"CSV mal formado ({exc})", f"malformed CSV ({exc})") from None
