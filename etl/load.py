@@ -330,6 +330,8 @@ def _load(
             result.carga_id = None
             return result
         _record_files(conn, files, result.carga_id)
+        for res in files:  # written: the rejected rows' cells need not last the derivation
+            res.raw_rows = {}
         _checkpoint("before-derive")
         derive.derive_all(conn, as_of, cat, model, touched.districts, touched.siasar)
         _finish_carga(conn, result, versions=(cat.version, model.version), as_of=as_of)
