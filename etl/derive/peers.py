@@ -289,6 +289,7 @@ class _Mentee(NamedTuple):
 # Mentees whose candidates are found and ranked together, as arrays: memory follows a chunk
 # and its mentees' candidates (at 10× the JASS per district, 4,000 mentees took ~0.5 GB).
 MATCH_CHUNK = 1000
+MATCH_PAIRS = 1_000_000  # candidate pairs of a chunk, at most (one mentee's may be more)
 
 
 def match(jass: pd.DataFrame, r: Rules) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -321,8 +322,8 @@ def match(jass: pd.DataFrame, r: Rules) -> tuple[pd.DataFrame, pd.DataFrame]:
     ordered = _mentee_order(jass.loc[[len(w) > 0 for w in weak]]).reset_index(drop=True)
     mentee_rows: list[dict] = []
     suggestion_rows: list[dict] = []
-    for start in range(0, len(ordered), MATCH_CHUNK):
-        chunk = ordered.iloc[start : start + MATCH_CHUNK].reset_index(drop=True)
+    for start, end in _chunks(pool, ordered):
+        chunk = ordered.iloc[start:end].reset_index(drop=True)
         found = _Candidates(pool, chunk, col, r)
         # Plain lists, not itertuples (which walks pandas' arrays element by element).
         rows = zip(*(chunk[c].tolist() for c in _Mentee._fields), strict=True)
@@ -332,6 +333,26 @@ def match(jass: pd.DataFrame, r: Rules) -> tuple[pd.DataFrame, pd.DataFrame]:
         pd.DataFrame(mentee_rows, columns=MENTEE_COLUMNS),
         pd.DataFrame(suggestion_rows, columns=SUGGESTION_COLUMNS),
     )
+
+
+def _chunks(pool: _Pool, ordered: pd.DataFrame) -> list[tuple[int, int]]:
+    """Consecutive mentees, up to MATCH_CHUNK and about MATCH_PAIRS candidate pairs at most
+    (one mentee at least): a dense area (10× the JASS in the same cells) has thousands of
+    mentors around every mentee, and a chunk's pairs are its memory."""
+    most = _pairs(
+        pool,
+        ordered["ubigeo"].to_numpy(dtype=object),
+        ordered["latitud"].to_numpy(dtype=float),
+        ordered["longitud"].to_numpy(dtype=float),
+        counts=True,
+    )
+    out, start = [], 0
+    while start < len(ordered):
+        total = np.cumsum(most[start : start + MATCH_CHUNK])
+        end = start + max(1, int(np.searchsorted(total, MATCH_PAIRS, side="right")))
+        out.append((start, end))
+        start = end
+    return out
 
 
 class _Candidates:
@@ -395,11 +416,10 @@ class _Candidates:
         return self.mentor[s:e].tolist(), self.dist[s:e], self.same[s:e]
 
 
-def _pairs(
-    pool: _Pool, ubigeo: np.ndarray, lat: np.ndarray, lon: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
+def _pairs(pool: _Pool, ubigeo: np.ndarray, lat: np.ndarray, lon: np.ndarray, counts: bool = False):
     """(mentee, mentor) pairs of the same district or of the 3x3 grid cells around the
-    mentee (`_cell_size`), each pair once."""
+    mentee (`_cell_size`), each pair once; with `counts`, only how many each mentee has at
+    most (to size the chunks)."""
     size = pool.cell
     m_ok = ~(np.isnan(pool.lat) | np.isnan(pool.lon))
     big = np.int64(1) << 32
@@ -416,11 +436,16 @@ def _pairs(
             owners.append(np.flatnonzero(ok))
     cell_keys = np.concatenate([k[ok] for k in keys]) if len(lat) else np.array([], np.int64)
     cell_owner = np.concatenate(owners) if len(lat) else np.array([], np.int64)
-    grid_m, grid_c = _lookup(mentor_cell, m_ok, cell_keys, cell_owner)
     codes = {u: k for k, u in enumerate(sorted(set(pool.ubigeo.tolist()) | set(ubigeo.tolist())))}
     mentor_district = np.array([codes[u] for u in pool.ubigeo.tolist()], dtype=np.int64)
     mentee_district = np.array([codes[u] for u in ubigeo.tolist()], dtype=np.int64)
     all_m = np.ones(len(pool.lat), dtype=bool)
+    if counts:
+        n = len(ubigeo)
+        return _matches(mentor_cell, m_ok, cell_keys, cell_owner, n) + _matches(
+            mentor_district, all_m, mentee_district, np.arange(n, dtype=np.int64), n
+        )
+    grid_m, grid_c = _lookup(mentor_cell, m_ok, cell_keys, cell_owner)
     dist_m, dist_c = _lookup(
         mentor_district, all_m, mentee_district, np.arange(len(ubigeo), dtype=np.int64)
     )
@@ -435,6 +460,15 @@ def _pairs(
         np.concatenate([grid_m, dist_m[~in_grid]]),
         np.concatenate([grid_c, dist_c[~in_grid]]),
     )
+
+
+def _matches(
+    mentor_key: np.ndarray, mentor_ok: np.ndarray, keys: np.ndarray, owners: np.ndarray, n: int
+) -> np.ndarray:
+    """How many mentors' keys equal one of each owner's `keys` (`_lookup` without the pairs)."""
+    sorted_keys = np.sort(mentor_key[mentor_ok])
+    found = np.searchsorted(sorted_keys, keys, "right") - np.searchsorted(sorted_keys, keys)
+    return np.bincount(owners, weights=found, minlength=n)
 
 
 def _lookup(

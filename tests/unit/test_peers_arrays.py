@@ -247,6 +247,7 @@ def _random_jass(seed: int, n: int) -> pd.DataFrame:
 @pytest.mark.parametrize("seed", range(6))
 def test_peer_arrays_match_the_reference(seed, monkeypatch):
     monkeypatch.setattr(peers, "MATCH_CHUNK", 17)  # many chunks
+    monkeypatch.setattr(peers, "MATCH_PAIRS", 300 + 100 * seed)  # sized by pairs too
     rules = dataclasses.replace(peers.load_rules(), radio_km=8.0 + seed, capacidad_mentor=2)
     frame = _random_jass(seed, 150)
     want = reference_match(frame, rules)
