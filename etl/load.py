@@ -1,10 +1,17 @@
 """The loader: files → validated rows → warehouse, in ONE transaction, idempotent.
 
-`load_paths` reads and checks every file first (no database needed), then opens one
-transaction: records the load (carga), syncs the goal catalogue, applies the tables in
-`sources.LOAD_ORDER` (so visits may reference organisations registered in the same load),
-records each file and its rejects, runs `etl.derive.derive_all`, and commits. Any exception
-rolls everything back: the warehouse is exactly as before.
+`load_paths` reads and checks each file (no database needed), then opens one transaction:
+records the load (carga), syncs the goal catalogue, applies the files in `sources.LOAD_ORDER`
+of their kinds (so visits may reference organisations registered in the same load), records
+each file and its rejects, runs `etl.derive.derive_all`, and commits. Any exception rolls
+everything back: the warehouse is exactly as before.
+
+Memory (issue #18): a file's frames are let go once it is written (before the derivation).
+Files up to `read.PIECE_BYTES` are read and checked while the load is planned (their kinds
+order it) and wait for their turn; a bigger CSV is only probed for its kind from its first
+lines, then read, checked and written in pieces of `read.PIECE_ROWS` rows when its turn
+comes (duplicate keys followed across pieces, within a savepoint), so no big file is ever
+whole in memory.
 
 Rows are upserted on their natural key, and an existing row is only rewritten when a value
 differs, so loading the same files twice changes no data row (carga_id names the load that
@@ -43,13 +50,21 @@ from tqdm import tqdm
 
 from etl import catalog as catalog_mod
 from etl import derive, schema, siasar_load, sources, writers
+from etl import read as read_mod
 from etl.db import PROJECT_ROOT, bulk_pragmas
 from etl.derive import incremental
 from etl.derive.health import load_model
 from etl.problems import FILE_CODES, Notice, Problem
 from etl.reach import CODE_COLUMNS, WriteReach, check_rows
-from etl.read import KindError, ReadError, read_file, recognise
-from etl.validate import REFERENCE_CHECKS, Checked, References, check_references, check_table
+from etl.read import KindError, ReadError, Recognition, read_file, recognise
+from etl.validate import (
+    REFERENCE_CHECKS,
+    Checked,
+    References,
+    check_references,
+    check_table,
+    undated_notice,
+)
 
 KILL_ENV = "ATM_LOAD_KILL_AT"
 ARCHIVE_ENV = "ATM_ARCHIVE_DIR"
@@ -74,6 +89,9 @@ class FileResult:
     sha256: str = ""
     archived: str | None = None
     checked: Checked | None = field(default=None, repr=False)
+    pending: bool = False  # a big CSV, read and checked when its turn comes (_plan)
+    raw_rows: dict[int, dict] = field(default_factory=dict, repr=False)  # rejected rows' cells
+    undated: int = 0  # DATASS rows without a survey date (said once for a file in pieces)
 
     @property
     def failed(self) -> bool:
@@ -140,9 +158,7 @@ def prepare_file(path: Path, today: dt.date, archive: bool = True) -> list[FileR
     """Read, recognise and check one file: one FileResult per sheet (no database needed)."""
     base = FileResult(path=path)
     try:
-        with path.open("rb") as fh:  # streamed: the reader holds the file's bytes once, not twice
-            base.sha256 = hashlib.file_digest(fh, "sha256").hexdigest()
-        base.archived = _archive(path, base.sha256) if archive else None
+        base.sha256, base.archived = _hash_and_archive(path, archive)
         tables = read_file(path)
     except ReadError as exc:
         base.problems.append(
@@ -159,21 +175,39 @@ def prepare_file(path: Path, today: dt.date, archive: bool = True) -> list[FileR
     return _drop_stray_sheets(results)
 
 
-def _prepare_table(base: FileResult, table, today: dt.date) -> FileResult:
-    """Recognise and check one sheet."""
+def _hash_and_archive(path: Path, archive: bool) -> tuple[str, str | None]:
+    """The file's sha256 (streamed: the bytes are not held) and, unless not asked, its copy."""
+    with path.open("rb") as fh:
+        sha = hashlib.file_digest(fh, "sha256").hexdigest()
+    return sha, (_archive(path, sha) if archive else None)
+
+
+def _prepare_table(
+    base: FileResult,
+    table,
+    today: dt.date,
+    rec: Recognition | None = None,
+    seen: dict[tuple, int] | None = None,
+) -> FileResult:
+    """Recognise and check one sheet. A later piece of a big CSV (read_csv_pieces) comes
+    with the first piece's recognition and the keys seen so far, and says no file notices."""
     res = FileResult(path=base.path, sheet=table.sheet, sha256=base.sha256, archived=base.archived)
     res.rows_read = len(table.frame)
-    try:
-        rec = recognise(list(table.frame.columns))
-    except KindError as exc:
-        res.problems.append(_file_problem(base.path, exc.template, table.sheet, **exc.params))
-        res.rows_rejected = res.rows_read
-        return res
+    later = rec is not None
+    if rec is None:
+        try:
+            rec = recognise(list(table.frame.columns))
+        except KindError as exc:
+            res.problems.append(_file_problem(base.path, exc.template, table.sheet, **exc.params))
+            res.rows_rejected = res.rows_read
+            return res
     res.kind = rec.kind.name
-    res.checked = check_table(table, rec, today=today)
+    res.checked = check_table(table, rec, today=today, seen=seen)
     if res.kind in sources.SIASAR_KINDS and not _siasar_sheet(res):
         return res
     res.warnings.extend(res.checked.notices)
+    if later:
+        return res
     if res.rows_read == 0:  # a template saved without rows: say so rather than nothing
         res.warnings.append(
             Notice(
@@ -258,39 +292,202 @@ def _load(
     reach: WriteReach,
     dry_run: bool,
 ) -> LoadResult:
-    """load_paths' work: prepare every file, then the one transaction."""
+    """load_paths' work: plan the files, then the one transaction, where each file is read
+    and checked just before it is written and let go after (issue #18: the 10× load held
+    every file's text and values at once, ~6 GB). Small files and workbooks are read while
+    planning (their kind orders the load); a big CSV is only probed for its kind and read
+    in pieces of rows when its turn comes."""
     today = dt.date.today()
     as_of = as_of or today
     model = load_model()
-    files = [r for p in expand_paths(paths) for r in prepare_file(p, today, not dry_run)]
+    files = [r for p in expand_paths(paths) for r in _plan(p, today, not dry_run)]
     for res in files:
-        _check_kind(res, reach)
+        if not res.pending:  # a big CSV's kind is checked once it is read
+            _check_kind(res, reach)
     result = LoadResult(files=files)
     order = {name: i for i, name in enumerate(sources.LOAD_ORDER)}
-    to_apply = sorted((f for f in files if f.checked), key=lambda f: order[f.kind or ""])
+    to_apply = sorted(
+        (f for f in files if f.checked or f.pending),
+        key=lambda f: order.get(f.kind or "", len(order)),
+    )
     with engine.connect() as conn, bulk_pragmas(conn), conn.begin() as transaction:
         result.carga_id = _start_carga(conn, user, reach.account)
         cat = catalog_mod.sync_catalog(conn)
         bar = tqdm(total=len(to_apply), disable=not progress, file=sys.stderr, unit="archivo")
         touched = incremental.Touched(conn, track=not dry_run)
+        writing = _Writing(conn, cat, result.carga_id, reach, touched, keep_raw=not dry_run)
         for n, res in enumerate(to_apply, start=1):
             bar.set_description(f"{res.path.name} ({res.kind})")
-            touched.before(_accepted(res))
-            _apply(conn, res, cat, result.carga_id, reach)
-            touched.after(_accepted(res), res.kind)
-            bar.update()
+            if res.pending:
+                _apply_pieces(writing, res, today)
+            else:
+                _apply_file(writing, res)
             _checkpoint(f"after-file-{n}")
+            bar.update()
         bar.close()
         if dry_run:  # the report is complete: write nothing
             transaction.rollback()
             result.carga_id = None
             return result
         _record_files(conn, files, result.carga_id)
+        for res in files:  # written: the rejected rows' cells need not last the derivation
+            res.raw_rows = {}
         _checkpoint("before-derive")
         derive.derive_all(conn, as_of, cat, model, touched.districts, touched.siasar)
         _finish_carga(conn, result, versions=(cat.version, model.version), as_of=as_of)
         _checkpoint("before-commit")
     return result
+
+
+def _plan(path: Path, today: dt.date, archive: bool) -> list[FileResult]:
+    """A file prepared now, or (a big CSV) its result to be filled when its turn comes:
+    hashed and archived now, its kind probed from its first lines (see read.probe_kind)."""
+    if not read_mod.is_big_csv(path):
+        return prepare_file(path, today, archive)
+    res = FileResult(path=path, pending=True)
+    try:
+        res.sha256, res.archived = _hash_and_archive(path, archive)
+    except OSError as exc:
+        detail = exc.strerror or type(exc).__name__
+        res.problems.append(_file_problem(path, "unreadable-file", detail=detail, detail_en=detail))
+        res.pending = False
+        return [res]
+    res.kind = read_mod.probe_kind(path)
+    return [res]
+
+
+@dataclass
+class _Writing:
+    """What writing a file needs: the load's connection, catalogue, carga id and reach, the
+    districts it touches, and whether rejected rows' cells are kept (not in a dry run)."""
+
+    conn: Connection
+    cat: catalog_mod.Catalog
+    carga_id: int
+    reach: WriteReach
+    touched: incremental.Touched
+    keep_raw: bool
+
+
+def _apply_file(w: _Writing, res: FileResult, latest: _LatestSurveys | None = None) -> None:
+    """Write one checked file (or piece of a file), follow its districts, let its frames go
+    (a dry run keeps nothing of them: its report needs no rejected row's cells). `latest`:
+    a DATASS file in pieces, whose latest surveys are written after its last piece."""
+    w.touched.before(_accepted(res))
+    if latest is None:
+        _apply(w.conn, res, w.cat, w.carga_id, w.reach)
+    else:
+        latest.add(_apply(w.conn, res, w.cat, w.carga_id, w.reach, writers.write_datass_piece))
+    w.touched.after(_accepted(res), res.kind)
+    if w.keep_raw:
+        _keep_raw_rows(res)
+    res.undated = res.checked.undated if res.checked is not None else 0
+    res.checked = None
+
+
+def _apply_pieces(w: _Writing, res: FileResult, today: dt.date) -> None:
+    """A big CSV read, checked and written piece by piece. The reader refuses a malformed
+    file before its first piece (read.read_csv_pieces), so a file that fails whole writes
+    nothing, as a whole read."""
+    latest = None
+    try:
+        for piece in _pieces(res, today, w.reach):
+            if piece.checked is not None:
+                if latest is None and piece.kind == "datass":  # every piece has the first's kind
+                    latest = _LatestSurveys()
+                _apply_file(w, piece, latest)
+            _merge(piece, res, today)
+    except ReadError as exc:
+        if res.rows_read:  # cannot happen (the reader checks first); never leave half a file
+            raise
+        res.kind, res.rows_loaded, res.rows_rejected, res.warnings = None, 0, 0, []
+        res.problems = [
+            _file_problem(
+                res.path, "unreadable-file", detail=exc.detail_es, detail_en=exc.detail_en
+            )
+        ]
+        return
+    if latest is not None:
+        writers.write_datass_latest(w.conn, *latest.columns())
+    if res.undated:
+        res.warnings.append(undated_notice(res.undated, today.year))
+
+
+class _LatestSurveys:
+    """A DATASS file read in pieces: for each CP and each provider code, the row of its latest
+    survey so far (a later row of the same year wins, as in `writers._latest`), so that the
+    CPs' and new providers' values are the whole file's latest, whatever the rows' order."""
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+        self.best: dict[str, dict[str, tuple[int, tuple]]] = {"ubigeo_cp": {}, "codigo_ps": {}}
+
+    def add(self, data: writers.Columns) -> None:
+        self.names = [c for c in data if c in writers.DATASS_LATEST_COLUMNS]
+        rows = list(zip(*(data[c] for c in self.names), strict=True))
+        for key, best in self.best.items():
+            if key not in data:
+                continue
+            for code, anio, row in zip(data[key], data["anio"], rows, strict=True):
+                if code and (code not in best or anio >= best[code][0]):
+                    best[code] = (anio, row)
+
+    def columns(self) -> tuple[writers.Columns, writers.Columns]:
+        """(one row per CP, one row per provider code), column by column."""
+        out = []
+        for best in self.best.values():
+            rows = [row for _, row in best.values()]
+            out.append({c: [r[j] for r in rows] for j, c in enumerate(self.names)} if rows else {})
+        return out[0], out[1]
+
+
+def _pieces(res: FileResult, today: dt.date, reach: WriteReach) -> Iterator[FileResult]:
+    """A big CSV's pieces, each checked as a file (the kind recognised once, on the first;
+    duplicate keys followed across pieces). Stops after a first piece that is not loaded
+    (unknown kind, missing columns, a kind the reach does not allow)."""
+    res.pending, res.kind = False, None
+    seen: dict[tuple, int] = {}
+    base = FileResult(path=res.path, sha256=res.sha256, archived=res.archived)
+    rec = None
+    tables = read_mod.read_csv_pieces(res.path)
+    for table in tables:
+        piece = _prepare_table(base, table, today, rec=rec, seen=seen)
+        if rec is None:
+            res.kind = piece.kind
+            _check_kind(piece, reach)
+            if piece.checked is None:  # the whole file is rejected: count its rows
+                for rest in tables:
+                    piece.rows_read += len(rest.frame)
+                piece.rows_rejected = piece.rows_read
+                yield piece
+                return
+            rec = piece.checked.rec
+        else:  # the columns notice: said once for the file, by the first piece
+            piece.warnings = [w for w in piece.warnings if w not in res.warnings]
+        yield piece
+
+
+def _merge(piece: FileResult, into: FileResult, today: dt.date) -> None:
+    """Add a piece's counts, problems and notices to its file's result (its undated rows
+    are said once, for the whole file)."""
+    into.rows_read += piece.rows_read
+    into.rows_loaded += piece.rows_loaded
+    into.rows_rejected += piece.rows_rejected
+    into.problems.extend(piece.problems)
+    into.raw_rows.update(piece.raw_rows)
+    into.undated += piece.undated
+    notice = undated_notice(piece.undated, today.year) if piece.undated else None
+    into.warnings.extend(w for w in piece.warnings if w != notice)
+
+
+def _keep_raw_rows(res: FileResult) -> None:
+    """The rejected rows as typed (for `rechazo.datos`), kept before the file's frames go."""
+    checked = res.checked
+    if checked is None:
+        return
+    for p in res.problems:
+        if p.row and p.row not in res.raw_rows:
+            res.raw_rows[p.row] = _raw_row(checked, p.row)
 
 
 def _accepted(res: FileResult) -> pd.DataFrame:
@@ -405,8 +602,10 @@ def _apply(
     cat: catalog_mod.Catalog,
     carga_id: int,
     reach: WriteReach | None = None,
-) -> None:
-    """Check references (and the uploader's districts), then write the accepted rows."""
+    writer: writers.Writer | None = None,
+) -> writers.Columns:
+    """Check references (and the uploader's districts), then write the accepted rows (with
+    the kind's writer unless another is given); returns them as written."""
     checked = res.checked
     assert checked is not None
     refs = None
@@ -425,7 +624,8 @@ def _apply(
     accepted = checked.values[~checked.rejected]
     data = {c: _natives(accepted[c]) for c in accepted.columns}
     data["carga_id"] = [carga_id] * len(accepted)
-    WRITERS[checked.kind](conn, data)
+    (writer or WRITERS[checked.kind])(conn, data)
+    return data
 
 
 def _native(value: object) -> object:
@@ -488,7 +688,7 @@ def _rechazo_row(f: FileResult, p: Problem, archivo_id: int) -> dict:
         "mensaje_en": p.message_en,
         "sugerencia_es": p.hint_es,
         "sugerencia_en": p.hint_en,
-        "datos": _raw_row(f.checked, p.row) if f.checked is not None and p.row else None,
+        "datos": f.raw_rows.get(p.row) if p.row else None,
     }
 
 

@@ -7,10 +7,11 @@ first data row k + 1. Fully empty rows are dropped and not counted.
 
 from __future__ import annotations
 
+import codecs
 import io
 import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,6 +53,7 @@ class RawTable:
     sheet: str | None
     header_row: int
     frame: pd.DataFrame  # columns = header texts, index = row numbers, cells = str
+    positions: tuple[int, ...] = ()  # where the frame's columns are in the file's grid
 
 
 @dataclass
@@ -142,20 +144,26 @@ def _csv_grid(data: bytes) -> pd.DataFrame:
         # The bytes, not the text: io.StringIO holds 4 bytes per character (a 500 MB CSV
         # took 2 GB more), and pandas would encode the text to UTF-8 again for its parser.
         grid = pd.read_csv(
-            io.BytesIO(data[start:] if start else data),
-            encoding=encoding,
-            encoding_errors="replace",
-            sep=sep,
-            header=None,
-            names=range(width),
-            dtype=str,
-            keep_default_na=False,
-            skip_blank_lines=False,
-            quotechar='"',
+            io.BytesIO(data[start:] if start else data), **_csv_options(encoding, sep, width)
         )
     except (pd.errors.ParserError, ValueError) as exc:
         raise ReadError(f"CSV mal formado ({exc})", f"malformed CSV ({exc})") from None
     return grid
+
+
+def _csv_options(encoding: str, sep: str, width: int) -> dict:
+    """pandas' reading of a CSV as a grid of text: every cell a str, one grid row per line."""
+    return {
+        "encoding": encoding,
+        "encoding_errors": "replace",
+        "sep": sep,
+        "header": None,
+        "names": range(width),
+        "dtype": str,
+        "keep_default_na": False,
+        "skip_blank_lines": False,
+        "quotechar": '"',
+    }
 
 
 def _excel_grids(path: Path) -> dict[str | None, pd.DataFrame]:
@@ -282,10 +290,15 @@ def _table(path: Path, sheet: str | None, grid: pd.DataFrame) -> RawTable | None
     # One numpy compare over the plain str objects (stripping 5M cells here costs seconds).
     filled = body.to_numpy(dtype=object) != ""
     # A column with neither a header nor data is Excel's leftover formatting, not a column.
-    body = body.loc[:, [bool(h.strip()) for h in header] | filled.any(axis=0)]
+    kept = [bool(h.strip()) for h in header] | filled.any(axis=0)
+    body = body.loc[:, kept]
     body = body[filled.any(axis=1)]
     return RawTable(
-        path=path, sheet=sheet and sheet.replace(NUL, ""), header_row=pos + 1, frame=body
+        path=path,
+        sheet=sheet and sheet.replace(NUL, ""),
+        header_row=pos + 1,
+        frame=body,
+        positions=tuple(np.flatnonzero(kept).tolist()),
     )
 
 
@@ -329,3 +342,143 @@ def recognise(headers: list[str]) -> Recognition:
             "missing-column", kind=best.kind.name, missing=", ".join(missing), found=found
         )
     raise KindError("unknown-kind", found=found, kinds=", ".join(sources.LOAD_ORDER))
+
+
+# ------------------------------------------------------------------ big CSVs, in pieces ----
+
+# A CSV above PIECE_BYTES is read PIECE_ROWS grid rows at a time (issue #18: the 10× DATASS
+# file, 519 MB, held ~2.7 GB as text and lines before pandas even parsed it, and its grid of
+# 100 M text cells several more). Smaller files are read whole, as always.
+PIECE_BYTES = 64 * 1024 * 1024
+PIECE_ROWS = 25_000
+_BLOCK = 8 * 1024 * 1024  # bytes decoded at a time while measuring a big CSV
+_HEAD = 1024 * 1024  # bytes a kind probe reads
+
+
+def is_big_csv(path: Path) -> bool:
+    """A text file (no workbook by name or by signature) big enough to be read in pieces."""
+    try:
+        if not path.is_file() or path.stat().st_size <= PIECE_BYTES:
+            return False
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except OSError:
+        return False
+    workbook = path.suffix.lower() in EXCEL_SUFFIXES or head[:4] == b"PK\x03\x04"
+    return not (workbook or xls.is_ole2(head))
+
+
+def probe_kind(path: Path) -> str | None:
+    """The kind of a big CSV from its first lines (the header is among the first
+    HEADER_SCAN_ROWS rows), or None when they say nothing; the loader orders files by kind
+    before reading them. The full read recognises the kind again from the same rows."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(_HEAD)
+        cut = head.rfind(b"\n")
+        grid = _csv_grid(head[: cut + 1] if cut > 0 else head)
+        table = _table(path, None, grid)
+        return recognise(list(table.frame.columns)).kind.name if table is not None else None
+    except (OSError, ReadError, KindError):
+        return None
+
+
+def _measure(path: Path) -> tuple[str, str, int, limits.Extent]:
+    """One streamed pass over a big CSV: its encoding (UTF-8 unless a byte says otherwise,
+    as `_decode`), separator, where the text starts (after a BOM) and the parser's extent."""
+    with path.open("rb") as fh:
+        head = fh.read(_HEAD)
+    if b"\x00" in head[:4096]:
+        raise ReadError("es un archivo binario, no un CSV", "it is a binary file, not a CSV")
+    start = 3 if head.startswith(b"\xef\xbb\xbf") else 0
+    sep = _sniff_separator(head[start:].decode("utf-8", errors="replace").splitlines())
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            return encoding, sep, start, _stream_extent(path, start, encoding, sep)
+        except UnicodeDecodeError:
+            continue  # not UTF-8: Windows-1252, as _decode
+    raise ReadError("codificación desconocida", "unknown encoding")  # cp1252 maps every byte
+
+
+def _stream_extent(path: Path, start: int, encoding: str, sep: str) -> limits.Extent:
+    """Lines as the parser splits them (limits.csv_extent) and the widest, block by block."""
+    # UTF-8 strictly (a bad byte means Windows-1252, as `_decode`), except after a BOM.
+    strict = encoding == "utf-8" and start == 0
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict" if strict else "replace")
+    rows, widest, carry = 0, -1, ""
+    with path.open("rb") as fh:
+        fh.seek(start)
+        while True:
+            block = fh.read(_BLOCK)
+            text = carry + decoder.decode(block, final=not block)
+            lines = limits.LINE_BREAK.split(text)
+            # The last piece may be a line cut by the block (or a '\r' whose '\n' follows).
+            if block:
+                carry = lines.pop()
+                if text.endswith("\r"):  # its '\n' may open the next block: one break
+                    carry = lines.pop() + "\r"
+            elif lines and lines[-1] == "":  # the text ends with a break: no line after it
+                lines.pop()
+            rows += len(lines)
+            widest = max(widest, max(map(str.count, lines, itertools.repeat(sep)), default=-1))
+            if not block:
+                break
+    return limits.Extent(rows=rows, columns=widest + 1)
+
+
+def read_csv_pieces(path: Path, rows: int | None = None) -> Iterator[RawTable]:
+    """A big CSV as raw tables of up to `rows` grid rows each, with the header, columns and
+    row numbers a whole read gives (`_table` on the first piece finds the header; the others
+    take its columns). ReadError as `read_file`."""
+    encoding, sep, start, extent = _measure(path)
+    within_limits(lambda: limits.check_extent(extent, limits.READ_LIMITS))
+    width = max(extent.columns, 1)
+    _parses(path, start, _csv_options(encoding, sep, width), rows or PIECE_ROWS)
+    first: RawTable | None = None
+    done = 0  # grid rows before this piece
+    with path.open("rb") as fh:
+        fh.seek(start)
+        try:
+            reader = pd.read_csv(
+                fh, **_csv_options(encoding, sep, width), chunksize=rows or PIECE_ROWS
+            )
+            for grid in reader:
+                if first is None:
+                    first = _table(path, None, grid)
+                    if first is None:
+                        raise ReadError("no tiene filas con datos", "it has no rows with data")
+                    yield first
+                else:
+                    yield _next_piece(first, grid, done)
+                done += len(grid)
+        except (pd.errors.ParserError, ValueError) as exc:
+            raise ReadError(f"CSV mal formado ({exc})", f"malformed CSV ({exc})") from None
+    if first is None:
+        raise ReadError("no tiene filas con datos", "it has no rows with data")
+
+
+def _parses(path: Path, start: int, options: dict, rows: int) -> None:
+    """ReadError now if the parser would refuse the file anywhere (an unterminated quote):
+    one parsing pass holding one piece at a time (not `usecols`: pandas then refuses a row
+    narrower than the widest line), so that the loader never
+    has to undo the pieces it wrote (a savepoint would make SQLite copy every page the file
+    changes into its sub-journal, in memory)."""
+    with path.open("rb") as fh:
+        fh.seek(start)
+        try:
+            for _ in pd.read_csv(fh, **options, chunksize=rows):
+                pass
+        except (pd.errors.ParserError, ValueError) as exc:
+            raise ReadError(f"CSV mal formado ({exc})", f"malformed CSV ({exc})") from None
+
+
+def _next_piece(first: RawTable, grid: pd.DataFrame, done: int) -> RawTable:
+    """A later piece of a big CSV: the first piece's columns (a column without a header
+    whose data starts after the first piece is not read), rows numbered on from it."""
+    grid = without_nul(grid.fillna("").astype(str))
+    body = grid.iloc[:, list(first.positions)]
+    body.columns = first.frame.columns
+    body.index = pd.RangeIndex(done + 1, done + 1 + len(body))  # Excel row numbers
+    filled = body.to_numpy(dtype=object) != ""
+    return RawTable(path=first.path, sheet=None, header_row=first.header_row,
+                    frame=body[filled.any(axis=1)])  # fmt: skip

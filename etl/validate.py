@@ -69,6 +69,7 @@ class Checked:
     problems: list[Problem] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
     bad_cells: dict[str, pd.Series] = field(default_factory=dict)  # type errors per column
+    undated: int = 0  # DATASS rows without a survey date
 
     @property
     def kind(self) -> str:
@@ -128,8 +129,13 @@ _SPLIT = ("ubigeo_cp", "centro_poblado")
 # ------------------------------------------------------------------ per-table checks -------
 
 
-def check_table(table: RawTable, rec: Recognition, *, today: dt.date) -> Checked:
-    """Parse and check every row of `table` as kind `rec.kind` (no database needed)."""
+def check_table(
+    table: RawTable, rec: Recognition, *, today: dt.date, seen: dict[tuple, int] | None = None
+) -> Checked:
+    """Parse and check every row of `table` as kind `rec.kind` (no database needed).
+
+    `seen`: for a file read in pieces, the natural keys of the pieces before (key → first
+    row), so a key repeated across pieces is a duplicate as in a whole read; updated here."""
     index = table.frame.index
     checked = Checked(table, rec, pd.DataFrame(index=index), pd.Series(False, index=index))
     _parse(checked)
@@ -139,7 +145,10 @@ def check_table(table: RawTable, rec: Recognition, *, today: dt.date) -> Checked
     if rec.kind.name == "datass":
         _datass_year(checked, today)
     _consistency(checked)
-    _duplicates(checked)
+    if seen is None:
+        _duplicates(checked)
+    else:
+        _duplicates_across(checked, seen)
     checked.sort_problems()
     if rec.extras:
         cols = ", ".join(rec.extras)
@@ -268,19 +277,22 @@ def _datass_year(checked: Checked, today: dt.date) -> None:
     blank = dates.isna() & ~checked.rejected
     years = [d.year if isinstance(d, dt.date) else today.year for d in dates]
     checked.values["anio"] = pd.Series(years, index=dates.index, dtype=object)
-    if blank.any():
-        n = int(blank.sum())
-        checked.notices.append(
-            Notice(
-                f"{n} filas sin fecha_encuesta: quedan «sin fecha» y no cuentan como datos"
-                f" recientes ni como evaluación de la JASS; se guardan en el año de la carga"
-                f" ({today.year}) solo para la cobertura. FechaModificacion no es la fecha de"
-                " la encuesta.",
-                f"{n} rows without fecha_encuesta: kept as 'undated', they count neither as"
-                f" recent data nor as a JASS assessment; stored under the load year"
-                f" ({today.year}) for coverage only. FechaModificacion is not a survey date.",
-            )
-        )
+    checked.undated = int(blank.sum())
+    if checked.undated:
+        checked.notices.append(undated_notice(checked.undated, today.year))
+
+
+def undated_notice(n: int, year: int) -> Notice:
+    """What a DATASS file's rows without a survey date become (counted over the whole file)."""
+    return Notice(
+        f"{n} filas sin fecha_encuesta: quedan «sin fecha» y no cuentan como datos"
+        f" recientes ni como evaluación de la JASS; se guardan en el año de la carga"
+        f" ({year}) solo para la cobertura. FechaModificacion no es la fecha de"
+        " la encuesta.",
+        f"{n} rows without fecha_encuesta: kept as 'undated', they count neither as"
+        f" recent data nor as a JASS assessment; stored under the load year"
+        f" ({year}) for coverage only. FechaModificacion is not a survey date.",
+    )
 
 
 def _consistency(checked: Checked) -> None:
@@ -319,6 +331,20 @@ def _duplicates(checked: Checked) -> None:
     first = shown.reset_index().drop_duplicates(0).set_index(0)["index"]
     for row in dup.index[dup]:
         checked.add("duplicate-key", row, key[0], shown.at[row], first=int(first[shown.at[row]]))
+
+
+def _duplicates_across(checked: Checked, seen: dict[tuple, int]) -> None:
+    """`_duplicates` for one piece of a file: the first row of a key in this piece or any
+    piece before is kept, the later ones rejected (the same rows and messages)."""
+    key = [k for k in checked.rec.kind.key if k in checked.values]
+    if len(key) < len(checked.rec.kind.key):
+        return
+    frame = checked.values[key][~checked.rejected].dropna()
+    rows = frame.index.tolist()
+    for row, k in zip(rows, zip(*(frame[c].tolist() for c in key), strict=True), strict=True):
+        first = seen.setdefault(k, row)
+        if first != row:
+            checked.add("duplicate-key", row, key[0], " / ".join(map(str, k)), first=first)
 
 
 # ------------------------------------------------------------------ references ------------

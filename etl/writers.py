@@ -114,18 +114,53 @@ def _district(data: Columns) -> list:
 def write_datass(conn: Connection, data: Columns) -> None:
     """DATASS → centro_poblado, organizacion_comunal (new providers), diagnostico_cp, sistema."""
     latest_cp = _take(data, _latest(data, "ubigeo_cp"))
-    cps = {}
-    if _length(latest_cp):
-        cps = _project(
-            latest_cp,
-            schema.centro_poblado,
-            ubigeo=_district(latest_cp),
-            nombre=latest_cp["centro_poblado"],
-        )
-        if "altitud" in latest_cp:
-            cps["altitud_m"] = latest_cp["altitud"]
-    upsert(conn, schema.centro_poblado, cps, ("ubigeo_cp",))
-    _new_providers(conn, _take(data, _latest(data, "codigo_ps")))
+    write_datass_latest(conn, latest_cp, _take(data, _latest(data, "codigo_ps")))
+    _write_surveys(conn, data, latest_cp)
+
+
+def write_datass_piece(conn: Connection, data: Columns) -> None:
+    """One piece of a DATASS file read in pieces (etl/load.py): its surveys and water systems,
+    and only the CPs new to the warehouse (the surveys point at them). The CPs' and providers'
+    values come from the whole file's latest surveys, in `write_datass_latest` after the last
+    piece: a piece's latest survey of a CP need not be the file's."""
+    latest_cp = _take(data, _latest(data, "ubigeo_cp"))
+    cps = _cp_rows(latest_cp)
+    if cps:
+        stmt = dialect_insert(conn)(schema.centro_poblado).on_conflict_do_nothing()
+        _insert_columns(conn, stmt, schema.centro_poblado, cps)
+    _write_surveys(conn, data, latest_cp)
+
+
+def write_datass_latest(conn: Connection, latest_cp: Columns, latest_ps: Columns) -> None:
+    """The CPs of the latest surveys (`latest_cp`: one row per CP) and the providers of the
+    latest surveys naming them (`latest_ps`: one row per provider code) that are new."""
+    upsert(conn, schema.centro_poblado, _cp_rows(latest_cp), ("ubigeo_cp",))
+    _new_providers(conn, latest_ps)
+
+
+# What write_datass_latest reads of a survey row (the rest need not be kept until then).
+DATASS_LATEST_COLUMNS = frozenset(
+    {c.name for c in schema.centro_poblado.columns}
+    | {"ubigeo_cp", "centro_poblado", "altitud", "anio", "carga_id"}
+    | {"codigo_ps", "prestador_servicio", "tipo_organizacion_comunal"}
+)
+
+
+def _cp_rows(latest_cp: Columns) -> Columns:
+    if not _length(latest_cp):
+        return {}
+    cps = _project(
+        latest_cp,
+        schema.centro_poblado,
+        ubigeo=_district(latest_cp),
+        nombre=latest_cp["centro_poblado"],
+    )
+    if "altitud" in latest_cp:
+        cps["altitud_m"] = latest_cp["altitud"]
+    return cps
+
+
+def _write_surveys(conn: Connection, data: Columns, latest_cp: Columns) -> None:
     diag = _project(data, schema.diagnostico_cp, ubigeo=_district(data)) if _length(data) else {}
     if "codigo_ps" in data and diag:
         diag["codigo_oc"] = data["codigo_ps"]
