@@ -53,7 +53,7 @@ from etl import derive, schema, siasar_load, sources, writers
 from etl import read as read_mod
 from etl.db import PROJECT_ROOT, bulk_pragmas
 from etl.derive import incremental
-from etl.derive.health import load_model
+from etl.derive.health import Model, load_model
 from etl.problems import FILE_CODES, Notice, Problem
 from etl.reach import CODE_COLUMNS, WriteReach, check_rows
 from etl.read import KindError, ReadError, Recognition, read_file, recognise
@@ -333,10 +333,30 @@ def _load(
         for res in files:  # written: the rejected rows' cells need not last the derivation
             res.raw_rows = {}
         _checkpoint("before-derive")
-        derive.derive_all(conn, as_of, cat, model, touched.districts, touched.siasar)
-        _finish_carga(conn, result, versions=(cat.version, model.version), as_of=as_of)
+        kept = _kept_derivation(conn, to_apply, cat, model)
+        if kept is None:
+            derive.derive_all(conn, as_of, cat, model, touched.districts, touched.siasar)
+            kept = (as_of, cat.version, model.version)
+        _finish_carga(conn, result, versions=(kept[1], kept[2]), as_of=kept[0])
         _checkpoint("before-commit")
     return result
+
+
+def _kept_derivation(
+    conn: Connection, applied: list[FileResult], cat: catalog_mod.Catalog, model: Model
+) -> tuple[dt.date, str, str] | None:
+    """The last derivation's (as-of date, catalogue, model) when this load writes only kinds
+    no derivation reads (a partnership accepted on the district page, an NGO portfolio) and
+    the catalogue and model are still that derivation's: nothing derived can change, so the
+    load skips the derivation (a full one on the first load of a day: tens of seconds on a
+    national warehouse) and records that derivation's date, which the figures still carry.
+    None: derive."""
+    if not applied or any(f.kind not in sources.UNDERIVED_KINDS for f in applied):
+        return None
+    last = incremental.last_derivation(conn)
+    if last is None or (last[1], last[2]) != (cat.version, model.version):
+        return None
+    return (last[0], last[1], last[2])
 
 
 def _plan(path: Path, today: dt.date, archive: bool) -> list[FileResult]:

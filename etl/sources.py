@@ -76,6 +76,9 @@ class Kind:
     # The loader adds the row's district as `ubigeo` (matched places, a link's system): the
     # upload reach checks it like any place the row names.
     adds_ubigeo: bool = False
+    # Some derivation reads its rows (frames, the SIASAR view, links). False: the pages only
+    # read them, and a load of nothing but such kinds keeps the last derivation (etl/load.py).
+    derived: bool = True
     extra_aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
@@ -372,6 +375,7 @@ CLASIFICACION_MUNICIPAL = Kind(
 
 CARTERA_ONG = Kind(
     tables=(schema.cartera_ong,),
+    derived=False,
     name="cartera_ong",
     label_es="Cartera de distritos de una ONG",
     label_en="An NGO's district portfolio",
@@ -532,6 +536,7 @@ SIASAR_VINCULO = Kind(
 PARTNERSHIP_STATES = ("propuesta", "activa", "concluida", "cancelada")
 ALIANZA = Kind(
     tables=(schema.intercambio_alianza,),
+    derived=False,
     atm=True,
     name="alianza",
     label_es="Alianzas entre JASS (quién aprende de quién, desde cuándo)",
@@ -586,5 +591,9 @@ KINDS: dict[str, Kind] = {
 LOAD_ORDER: Final = tuple(KINDS)
 ATM_KINDS: Final = frozenset(k.name for k in KINDS.values() if k.atm)
 SIASAR_KINDS: Final = frozenset(k.name for k in KINDS.values() if k.siasar_export)
+# Kinds no derivation reads (partnerships, NGO portfolios: the pages read them): a load of
+# nothing else keeps the last derivation (etl/load.py; tests/unit/test_kinds.py checks that
+# etl/derive never names their tables).
+UNDERIVED_KINDS: Final = frozenset(k.name for k in KINDS.values() if not k.derived)
 # The kinds' tables the derivations read, by name (tests/unit/test_kinds.py: names are unique).
 FRAMES: Final = {name: table for k in KINDS.values() for name, table in k.frames.items()}

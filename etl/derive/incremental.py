@@ -112,7 +112,7 @@ class Touched:
 
     def __init__(self, conn: Connection, track: bool = True) -> None:
         self.conn = conn
-        self.tracking = track and _last_derivation(conn) is not None
+        self.tracking = track and last_derivation(conn) is not None
         total = conn.execute(select(func.count()).select_from(schema.distrito)).scalar_one()
         self.limit = MAX_SHARE * total
         self.found: set[str] = set()
@@ -167,7 +167,7 @@ def derived_years(conn: Connection) -> list[int]:
     return sorted(int(y) for y in conn.execute(select(r.c.anio).distinct()).scalars())
 
 
-def _last_derivation(conn: Connection) -> tuple | None:
+def last_derivation(conn: Connection) -> tuple | None:
     """(as-of date, catalogue version, model version) of the last finished load, if any."""
     c = schema.carga
     last = conn.execute(
@@ -183,7 +183,7 @@ def full_reason(
     conn: Connection, districts: set[str], as_of: dt.date, catalog: Catalog, model: Model
 ) -> str | None:
     """Why this load must derive every district (None: the touched ones are enough)."""
-    last = _last_derivation(conn)
+    last = last_derivation(conn)
     if last is None:
         return "first load"
     if tuple(last) != (as_of, catalog.version, model.version):

@@ -142,3 +142,46 @@ def test_p16l03_an_atm_writes_only_its_own_mentees(loaded, tmp_path):
         assert conn.execute(
             select(func.count()).select_from(schema.intercambio_alianza)
         ).scalar() == len(after)
+
+
+def test_p16l04_a_partnership_load_keeps_the_last_derivation(loaded, tmp_path, monkeypatch):
+    """Accepting a suggestion loads one partnership row: no derivation reads partnerships, so
+    the load must not derive (on the first load of a day that was a full national derivation,
+    tens of seconds) and records the last derivation's date, which the figures still carry.
+    Fails without `load._kept_derivation`: the patched derivation raises."""
+    jass = _jass(loaded)
+    a = sorted(d for d, codes in jass.items() if len(codes) >= 2)[0]
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a partnership load derived again")
+
+    monkeypatch.setattr(load.derive, "derive_all", refuse)
+    path = _file(
+        tmp_path,
+        "una_alianza.csv",
+        [f"{jass[a][0]};{jass[a][1]};cloro_residual;;01/03/2026;;activa"],
+    )
+    later = AS_OF.replace(day=AS_OF.day + 1) if AS_OF.day < 28 else AS_OF.replace(day=1)
+    res = load.load_paths(loaded, [path], as_of=later)
+    assert res.files[0].rows_loaded == 1
+    with loaded.connect() as conn:
+        carga = schema.carga
+        corte = conn.execute(select(carga.c.fecha_corte).where(carga.c.id == res.carga_id)).scalar()
+    assert corte == AS_OF  # the derivation the figures carry, not the load's own date
+
+
+def test_p16l05_other_kinds_still_derive(loaded, tmp_path, monkeypatch):
+    """The shortcut is for kinds no derivation reads only: a partnership file together with a
+    visit file derives as before."""
+    jass = _jass(loaded)
+    a = sorted(d for d, codes in jass.items() if len(codes) >= 2)[0]
+    calls: list[int] = []
+    real = load.derive.derive_all
+    monkeypatch.setattr(load.derive, "derive_all", lambda *a, **k: calls.append(1) or real(*a, **k))
+    pair = _file(
+        tmp_path, "alianza2.csv", [f"{jass[a][1]};{jass[a][0]};cloro_residual;;02/03/2026;;activa"]
+    )
+    visits = tmp_path / "visitas.csv"
+    visits.write_text(f"codigo_oc,fecha_visita,cloro_residual_mg_l\n{jass[a][0]},2026-03-02,0.6\n")
+    load.load_paths(loaded, [pair, visits], as_of=AS_OF)
+    assert calls == [1]

@@ -100,3 +100,22 @@ def test_kind007_lists_of_kinds_are_derived_from_the_entries():
 def test_kind008_frame_names_are_unique():
     names = [name for k in KINDS for name in k.frames]
     assert len(names) == len(set(names)) and "distrito" not in names
+
+
+@pytest.mark.parametrize("name", sorted(sources.UNDERIVED_KINDS))
+def test_kind009_underived_kinds_are_not_read_by_any_derivation(name):
+    """A load of only these kinds skips the derivation (etl/load.py `_kept_derivation`): that
+    holds while no module of etl/derive names their tables. A derivation that starts reading
+    one must declare it in the kind's `frames`, which takes the kind out of the set."""
+    tables = {t.name for t in sources.KINDS[name].tables}
+    for module in (ROOT / "etl" / "derive").glob("*.py"):
+        text = module.read_text(encoding="utf-8")
+        named = {t for t in tables if re.search(rf"\b{t}\b", text)}
+        assert not named, f"{module.name} reads {named}: add it to the kind's frames"
+
+
+def test_kind010_the_underived_kinds_are_the_page_only_ones():
+    assert {"alianza", "cartera_ong"} == sources.UNDERIVED_KINDS
+    for name in sources.UNDERIVED_KINDS:
+        kind = sources.KINDS[name]
+        assert not kind.frames and not kind.siasar_export
