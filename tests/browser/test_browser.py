@@ -11,6 +11,7 @@ import csv
 import re
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 pytestmark = pytest.mark.browser
 DISTRICT = "/distrito/010305"
@@ -20,6 +21,23 @@ def _ready(pg, selector: str = "main") -> None:
     """Wait for Dash's first render of the page content."""
     pg.wait_for_selector(selector, timeout=20000)
     pg.wait_for_load_state("networkidle")
+
+
+def _pick_option(pg, dropdown: str, name: str, tries: int = 3) -> None:
+    """Open a dropdown and choose an option. A page still settling (Dash drawing the dropdown
+    again under the click) can close the menu before its options show: open it again, at
+    most `tries` times."""
+    option = pg.get_by_role("option", name=name).first
+    for attempt in range(tries):
+        pg.locator(dropdown).click()
+        try:
+            option.wait_for(timeout=5000)
+        except PlaywrightTimeoutError:
+            if attempt == tries - 1:
+                raise
+            continue
+        option.click()
+        return
 
 
 def _download(pg, button: str, target):
@@ -35,8 +53,7 @@ def test_brw001_overview_filter_district_jass_language(page, server) -> None:
     page.goto(server + "/")
     _ready(page, "#ov-map svg.atm-map")
     assert page.get_by_text("Cobertura de agua rural").count() >= 1
-    page.locator("#ov-dep").click()
-    page.get_by_role("option", name="Amazonas").first.click()
+    _pick_option(page, "#ov-dep", "Amazonas")
     page.wait_for_url(re.compile(r"dep=01"), timeout=15000)
     _ready(page, "#ov-map svg.atm-map")
 
@@ -172,8 +189,7 @@ def test_brw006_goals_filter_by_department_and_closed_note(page, server) -> None
     page.goto(server + "/metas?lang=es")
     _ready(page, "#go-dep")
     assert page.get_by_text("Meta cerrada el").count() == 1
-    page.locator("#go-dep").click()
-    page.get_by_role("option", name="Amazonas").first.click()
+    _pick_option(page, "#go-dep", "Amazonas")
     page.wait_for_url(re.compile(r"dep=01"), timeout=15000)
     page.get_by_text("Cumplimiento por provincia").wait_for(timeout=15000)
     departments = page.locator("#go-grid .ag-cell[col-id='departamento']").all_inner_texts()

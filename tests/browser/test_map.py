@@ -9,6 +9,7 @@ import re
 import pytest
 
 from dashboard.i18n import t
+from tests.browser.test_browser import _pick_option
 
 pytestmark = pytest.mark.browser
 SHAPES = "#ov-map svg.atm-map path[data-u]"
@@ -54,8 +55,7 @@ def test_brw017_overview_draws_the_district_map_offline_without_plotly(page, ser
     assert sum("/mapa/vista.svg?" in u for u in requests) == 1
     assert not [u for u in requests if "plotly" in u or ".geojson" in u or "ag_grid" in u]
     # Another indicator: another map (its own URL), drawn anew
-    page.locator("#ov-ind").click()
-    page.get_by_role("option", name=t("ind.cobertura_saneamiento", "es")).click()
+    _pick_option(page, "#ov-ind", t("ind.cobertura_saneamiento", "es"))
     page.wait_for_url(re.compile(r"ind=cobertura_saneamiento"), timeout=15000)
     page.wait_for_function(
         "() => (document.querySelector('#ov-map').getAttribute('data-atm-shown') || '')"
@@ -94,8 +94,7 @@ def test_brw019_department_filter_zooms_the_map(page, server) -> None:
     page.goto(server + "/")
     _map_ready(page)
     national = page.evaluate(POINT_IN_SHAPE_JS, "010301")
-    page.locator("#ov-dep").click()
-    page.get_by_role("option", name="Amazonas").first.click()
+    _pick_option(page, "#ov-dep", "Amazonas")
     page.wait_for_url(re.compile(r"dep=01"), timeout=15000)
     page.wait_for_function(
         "() => document.querySelectorAll('#ov-map path.d').length < 200",

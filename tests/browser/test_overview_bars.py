@@ -7,6 +7,8 @@ import re
 
 import pytest
 
+from tests.browser.test_browser import _pick_option
+
 pytestmark = pytest.mark.browser
 
 
@@ -37,8 +39,7 @@ def test_ovb102_a_filter_draws_new_bars(page, server) -> None:
         "() => document.querySelectorAll('#ov-map, #ov-ranking, #ov-grades')"
         ".forEach(e => e.setAttribute('data-bench-old', '1'))"
     )
-    page.locator("#ov-dep").click()
-    page.get_by_role("option", name="Amazonas").first.click()
+    _pick_option(page, "#ov-dep", "Amazonas")
     page.wait_for_url(re.compile(r"dep=01"), timeout=15000)
     for chart in ("#ov-ranking", "#ov-grades", "#ov-map"):
         page.wait_for_selector(f"{chart}:not([data-bench-old])", timeout=15000)

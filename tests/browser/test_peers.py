@@ -11,7 +11,7 @@ import json
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.browser.test_browser import _download, _ready
+from tests.browser.test_browser import _download, _pick_option, _ready
 
 pytestmark = pytest.mark.browser
 
@@ -86,13 +86,12 @@ def test_ix100_district_section_item_filter_then_peer_page_exports(
 
 def test_ix101_peer_page_in_the_navigation_filters_by_department(page, server) -> None:
     page.goto(server + "/?lang=en")
-    _ready(page, "nav")
+    _ready(page, "#ov-dep")  # the live page (the first view before it has no ids)
     page.get_by_role("link", name="Peer exchange").click()
     page.wait_for_url("**/intercambio?**", timeout=15000)
     _ready(page, "#ix-dep")
     assert "Local model (our own rule, not official)" in page.locator("main").inner_text()
-    page.locator("#ix-dep").click()
-    page.get_by_role("option", name="Amazonas").first.click()
+    _pick_option(page, "#ix-dep", "Amazonas")
     page.wait_for_url("**dep=01**", timeout=15000)
     _ready(page, "#ix-atm-grid .ag-row")
     assert "Amazonas" in page.locator("#ix-atm-grid").inner_text()  # its at-risk ATMs
