@@ -23,7 +23,7 @@ def _ready(pg, selector: str = "main") -> None:
     pg.wait_for_load_state("networkidle")
 
 
-def _pick_option(pg, dropdown: str, name: str, tries: int = 3) -> None:
+def _pick_option(pg, dropdown: str, name: str, tries: int = 4) -> None:
     """Open a dropdown and choose an option. A page still settling (Dash drawing the dropdown
     again under the click) can close the menu before its options show: open it again, at
     most `tries` times."""
@@ -31,13 +31,12 @@ def _pick_option(pg, dropdown: str, name: str, tries: int = 3) -> None:
     for attempt in range(tries):
         pg.locator(dropdown).click()
         try:
-            option.wait_for(timeout=5000)
+            option.click(timeout=5000)  # visible, stable and receiving the click
+            return
         except PlaywrightTimeoutError:
             if attempt == tries - 1:
                 raise
-            continue
-        option.click()
-        return
+            pg.keyboard.press("Escape")  # close what is left of the menu, open it again
 
 
 def _download(pg, button: str, target):

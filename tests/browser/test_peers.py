@@ -89,7 +89,9 @@ def test_ix101_peer_page_in_the_navigation_filters_by_department(page, server) -
     _ready(page, "#ov-dep")  # the live page (the first view before it has no ids)
     page.get_by_role("link", name="Peer exchange").click()
     page.wait_for_url("**/intercambio?**", timeout=15000)
-    _ready(page, "#ix-dep")
+    # The grids drawn first: arriving from the overview (no grid script), their script loads
+    # now, and a menu opened meanwhile could close under the click (CI, twice)
+    _ready(page, "#ix-atm-grid .ag-root-wrapper")
     assert "Local model (our own rule, not official)" in page.locator("main").inner_text()
     _pick_option(page, "#ix-dep", "Amazonas")
     page.wait_for_url("**dep=01**", timeout=15000)
