@@ -335,7 +335,9 @@ def _load(
         _checkpoint("before-derive")
         kept = _kept_derivation(conn, to_apply, cat, model)
         if kept is None:
-            derive.derive_all(conn, as_of, cat, model, touched.districts, touched.siasar)
+            derive.derive_all(
+                conn, as_of, cat, model, touched.districts, touched.siasar, touched.since
+            )
             kept = (as_of, cat.version, model.version)
         _finish_carga(conn, result, versions=(kept[1], kept[2]), as_of=kept[0])
         _checkpoint("before-commit")
@@ -393,7 +395,7 @@ def _apply_file(w: _Writing, res: FileResult, latest: _LatestSurveys | None = No
     """Write one checked file (or piece of a file), follow its districts, let its frames go
     (a dry run keeps nothing of them: its report needs no rejected row's cells). `latest`:
     a DATASS file in pieces, whose latest surveys are written after its last piece."""
-    w.touched.before(_accepted(res))
+    w.touched.before(_accepted(res), res.kind)
     if latest is None:
         _apply(w.conn, res, w.cat, w.carga_id, w.reach)
     else:

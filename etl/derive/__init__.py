@@ -122,6 +122,7 @@ def derive_all(
     model: Model | None = None,
     districts: Collection[str] | None = None,
     siasar_changed: bool = True,
+    since: int | None = None,
 ) -> dict[str, int]:
     """Rewrite the derived tables from the raw tables, in the caller's transaction.
 
@@ -130,6 +131,8 @@ def derive_all(
     derivation. Without, or when it does not, every derived table is rewritten, in batches of
     districts (`derive_full`). The SIASAR view follows: only the systems `districts` can
     change on the incremental path, unless the load wrote SIASAR rows (`siasar_changed`).
+    `since`: the load wrote visits only, none before that year (`incremental.Touched.since`):
+    the incremental path keeps the summary years its rows cannot change.
 
     Where a new derivation plugs in: a rule of a district's own rows (and its linked ones) is
     computed in `compute_all`, which runs per batch of districts on every path; a rule over the
@@ -140,7 +143,9 @@ def derive_all(
     catalog, model = catalog or load_catalog(), model or load_model()
     counts = None
     if districts is not None:
-        counts = incremental.derive_districts(conn, set(districts), as_of, catalog, model)
+        counts = incremental.derive_districts(
+            conn, set(districts), as_of, catalog, model, since
+        )
     scope = None if counts is None or siasar_changed else set(districts or ())
     full = counts is None
     if counts is None:

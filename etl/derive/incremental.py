@@ -12,6 +12,12 @@ summed again from the district rows. The result equals a full derivation
 Whatever changes every district is derived in full instead (`full_reason`): a first load,
 another as-of date, catalogue or model version than the last derivation, a change in the set
 of summary years, or a load touching more than `MAX_SHARE` of the districts.
+
+A load of visits only (an ATM's monthly sheet) also keeps the summary years before its
+earliest visit (`Touched.since`, `first_summary_year`): each year's summary is read as of that
+year's end, and a visit changes nothing dated before it, with two exceptions followed here: a
+JASS's first visit ends its DATASS-based assessments (health.datass_assessments), so its
+surveys' years count, and a goal may read the visits of a later year (`anio_dato`).
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ from collections.abc import Iterable
 import pandas as pd
 from sqlalchemy import Connection, delete, false, func, or_, select, union
 
-from etl import schema
+from etl import schema, sources
 from etl.catalog import Catalog
 from etl.derive import coverage, frames
 from etl.derive.health import Model
@@ -30,6 +36,8 @@ from etl.derive.health import Model
 MAX_SHARE = 0.25  # above this share of the districts a full derivation is cheaper
 CHUNK = 500  # codes per IN (...) list
 MAX_RANGES = 200  # districts matched by code ranges; more by one IN over the prefix
+VISITS = "monitoreo_oc"  # the one kind whose rows leave earlier summary years as they were
+YEARLY = ("salida_distrito", "resumen_distrito")  # derived tables with one row per summary year
 UPPER_LEVELS = ("provincia", "departamento", "nacion")
 # The column that says which district a derived row belongs to.
 DISTRICT_COLUMN = {
@@ -117,13 +125,26 @@ class Touched:
         self.limit = MAX_SHARE * total
         self.found: set[str] = set()
         self.siasar = False  # the load writes SIASAR rows: the SIASAR view is rewritten whole
+        # The first summary year the written rows can change (None: any); see `since`.
+        self._first_year: int | None = _NO_YEAR
+        self._first_year_known = True
 
-    def before(self, values: pd.DataFrame) -> None:
+    def before(self, values: pd.DataFrame, kind: str | None = None) -> None:
         """A file's rows before they are written, with their linked districts: a write can
         move an organisation or drop a CP link, and the old side changes too."""
         if self.tracking:
             reached = row_districts(self.conn, values)
             self._add(reached | linked(self.conn, reached))
+            self._follow_years(values, kind)
+
+    def _follow_years(self, values: pd.DataFrame, kind: str | None) -> None:
+        if not self._first_year_known or values.empty or kind in sources.UNDERIVED_KINDS:
+            return
+        year = first_year_of_visits(self.conn, values) if kind == VISITS else None
+        if year is None:
+            self._first_year_known = False
+        else:
+            self._first_year = min(self._first_year, year)
 
     def after(self, values: pd.DataFrame, kind: str | None = None) -> None:
         """A file's rows once written (a new organisation is placed by the warehouse now)."""
@@ -140,6 +161,55 @@ class Touched:
     def districts(self) -> set[str] | None:
         """What the derivation needs: the districts, or None for all of them."""
         return self.found if self.tracking else None
+
+    @property
+    def since(self) -> int | None:
+        """The first summary year the load's rows can change: set when it wrote visits only
+        (None: every year may change)."""
+        known = self.tracking and self._first_year_known and self._first_year != _NO_YEAR
+        return self._first_year if known else None
+
+
+_NO_YEAR = 10_000  # no row followed yet: later than any summary year
+
+
+# ------------------------------------------------------------------ which years ---------------
+
+
+def first_year_of_visits(conn: Connection, values: pd.DataFrame) -> int | None:
+    """The first summary year a file of visits can change, read before it is written: its
+    earliest visit's, or earlier when it brings a JASS's first visit (that JASS's DATASS
+    surveys stop being its assessments, back to the first: health.datass_assessments).
+    None when a visit is undated (the loader rejects those; nothing is assumed)."""
+    dates = pd.to_datetime(values["fecha_visita"], errors="coerce")
+    if dates.isna().any():
+        return None
+    first = int(dates.dt.year.min())
+    codes = {str(c) for c in values["codigo_oc"].dropna()}
+    v, d = schema.visita, schema.diagnostico_cp
+    for part in chunks(codes):
+        seen = set(conn.execute(select(v.c.codigo_oc).where(v.c.codigo_oc.in_(part)).distinct()))
+        new = sorted(set(part) - {str(r[0]) for r in seen})
+        for chunk in chunks(new):
+            query = select(d.c.anio, d.c.fecha_encuesta).where(d.c.codigo_oc.in_(chunk))
+            for anio, fecha in conn.execute(query):
+                years = [int(anio)] if anio is not None else []
+                if fecha is not None:
+                    years.append(pd.Timestamp(fecha).year)
+                first = min([first, *years])
+    return first
+
+
+def first_summary_year(since: int, catalog: Catalog) -> int:
+    """The first summary year rows dated from `since` on can change: `since`, or a goal's
+    year when that goal reads data of `since` or later (an activity's `anio_dato`), since a
+    year's summary counts its goals."""
+    earlier = [
+        g.anio
+        for g in catalog.goals
+        if g.anio < since and any((a.anio_dato or g.anio) >= since for a in g.actividades)
+    ]
+    return min([since, *earlier])
 
 
 # ------------------------------------------------------------------ when not to ---------------
@@ -235,7 +305,10 @@ def _keep(name: str, df: pd.DataFrame, districts: set[str]) -> pd.DataFrame:
     return df[df[DISTRICT_COLUMN[name]].isin(districts)]
 
 
-def _delete_rows(conn: Connection, name: str, table, districts: list[str]) -> None:
+def _delete_rows(
+    conn: Connection, name: str, table, districts: list[str], first_year: int | None = None
+) -> None:
+    """Delete the derived rows of `districts` (of a yearly table: from `first_year` on)."""
     for part in chunks(districts):
         if name == "cobertura":
             c = table.c
@@ -244,6 +317,8 @@ def _delete_rows(conn: Connection, name: str, table, districts: list[str]) -> No
             )
         else:
             cond = table.c[DISTRICT_COLUMN[name]].in_(part)
+        if first_year is not None and name in YEARLY:
+            cond = cond & (table.c.anio >= first_year)
         conn.execute(delete(table).where(cond))
 
 
@@ -306,18 +381,30 @@ def derive_batch(
 
 
 def derive_districts(
-    conn: Connection, touched: set[str], as_of: dt.date, catalog: Catalog, model: Model
+    conn: Connection,
+    touched: set[str],
+    as_of: dt.date,
+    catalog: Catalog,
+    model: Model,
+    since: int | None = None,
 ) -> dict[str, int] | None:
-    """Derive again what `touched` can change; None when a full derivation is needed."""
+    """Derive again what `touched` can change; None when a full derivation is needed.
+
+    `since` (a load of visits only: `Touched.since`): the summary years before the one
+    `first_summary_year` gives are kept as they are."""
     from etl.derive import TABLES  # the package imports this module
 
     target = touched | linked(conn, touched)
     if full_reason(conn, target, as_of, catalog, model) is not None:
         return None
+    years = derived_years(conn)
+    first = None if since is None else first_summary_year(min(since, as_of.year), catalog)
+    if first is not None:
+        years = [y for y in years if y >= first]
     districts = sorted(target)
     for name in reversed([t.name for t in schema.DERIVED_TABLES]):
-        _delete_rows(conn, name, TABLES[name], districts)
-    counts = derive_batch(conn, target, as_of, catalog, model, derived_years(conn))
+        _delete_rows(conn, name, TABLES[name], districts, first)
+    counts = derive_batch(conn, target, as_of, catalog, model, years)
     counts["cobertura"] += resum_upper_levels(conn, target)
     return counts
 
