@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy import Connection
 
-from etl import schema
+from etl import memory, schema
 from etl.catalog import Catalog, load_catalog
 from etl.derive import (
     coverage,
@@ -74,11 +74,14 @@ def compute_all(
     catalog: Catalog,
     model: Model,
     years: list[int] | None = None,
+    first_year: int | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Every derived table as a DataFrame, from the raw frames.
 
     `years` are the summary years; by default those of the frames (an incremental derive
-    passes the whole warehouse's, since its frames hold only some districts).
+    passes the whole warehouse's, since its frames hold only some districts). `first_year`:
+    coverage of the survey years before it is not computed (an incremental derive of a
+    visit sheet keeps them; see incremental.first_summary_year).
     """
     a = health.assessments(
         f["visitas"], f["diagnostico"], f["registro"], f["orgs"], model.evidencia
@@ -97,7 +100,7 @@ def compute_all(
     oc = priority.resumen_oc(snap, f["registro"], ref, model, people)
     cloro_min = model.umbrales["cloro_minimo_mg_l"]
     cov = coverage.coverage_table(
-        f["diagnostico"], f["visitas"], f["oc_cp"], as_of, cloro_min, prep=cov_prep
+        f["diagnostico"], f["visitas"], f["oc_cp"], as_of, cloro_min, cov_prep, first_year
     )
     return {
         "puntaje_oc": scores,
@@ -156,6 +159,9 @@ def derive_all(
         # mentees) and costs seconds, so it runs with full derivations only: the first load of
         # a day, a change of catalogue or model, or the nightly `python -m etl derive`. A small
         # load leaves the suggestions as of that derivation (`calculado`), at most a day old.
+        # The derivation's frames are gone: their pages go back to the system first, or the
+        # matcher would grow on top of them (issue 18: the 10x load's peak was set here).
+        memory.give_back()
         peers.refresh(conn, as_of, evidence=model.evidencia)
     return counts
 

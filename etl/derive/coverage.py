@@ -259,13 +259,16 @@ def coverage_table(
     as_of: dt.date,
     cloro_min: float = 0.5,
     prep: Prepared | None = None,
+    first_year: int | None = None,
 ) -> pd.DataFrame:
-    """cobertura rows for every level, every survey year and the latest view (anio 0)."""
+    """cobertura rows for every level, every survey year (from `first_year` on, when given:
+    an incremental derivation keeps the years before) and the latest view (anio 0)."""
     if diag.empty:
         return pd.DataFrame(columns=["nivel", "codigo", "anio", *SUMS])
     prep = prep or Prepared.of(diag, visits, oc_cp)
     out = []
-    for anio in sorted(int(y) for y in diag["anio"].unique()):
+    years = sorted(int(y) for y in diag["anio"].unique())
+    for anio in (y for y in years if first_year is None or y >= first_year):
         d = prep.rows[prep.rows["anio"] == anio]
         cp = _year_figures(d, prep, ref_date(anio, as_of), cloro_min)
         out.append(aggregate(cp).assign(anio=anio))

@@ -319,6 +319,8 @@ def _delete_rows(
             cond = table.c[DISTRICT_COLUMN[name]].in_(part)
         if first_year is not None and name in YEARLY:
             cond = cond & (table.c.anio >= first_year)
+        elif first_year is not None and name == "cobertura":  # survey years, and 0: the latest
+            cond = cond & ((table.c.anio >= first_year) | (table.c.anio == coverage.LATEST))
         conn.execute(delete(table).where(cond))
 
 
@@ -333,7 +335,7 @@ def _upper_sums(conn: Connection, nivel: str, codes: list[str]) -> pd.DataFrame:
         df.insert(0, "codigo", "PE")
     else:
         code = func.substr(t.c.codigo, 1, 4 if nivel == "provincia" else 2)
-        where &= or_(*(t.c.codigo.startswith(c, autoescape=True) for c in codes))
+        where &= or_(false(), *(t.c.codigo.startswith(c, autoescape=True) for c in codes))
         query = select(code, t.c.anio, *sums).where(where).group_by(code, t.c.anio)
         df = pd.DataFrame(conn.execute(query).all(), columns=["codigo", "anio", *coverage.SUMS])
     return df.astype(dict.fromkeys(coverage.SUMS, "int64"))
@@ -363,16 +365,17 @@ def derive_batch(
     catalog: Catalog,
     model: Model,
     years: list[int],
+    first_year: int | None = None,
 ) -> dict[str, int]:
     """Derive and write the rows of the districts `target` (their old rows already deleted),
     from the raw rows of `target` and of the districts linked to it: one batch of a full
-    derivation, or the districts a load touched. Coverage above the district level is left to
-    `resum_upper_levels`."""
+    derivation, or the districts a load touched (of the years from `first_year` on, when
+    given). Coverage above the district level is left to `resum_upper_levels`."""
     from etl.derive import TABLES, compute_all  # the package imports this module
 
     read = sorted(target | linked(conn, target))
     f = frames.read_all(conn, _filters(read))
-    derived = compute_all(f, as_of, catalog, model, years=years)
+    derived = compute_all(f, as_of, catalog, model, years=years, first_year=first_year)
     del f  # a batch's raw frames go before its rows are written (peak memory)
     return {
         name: frames.write(conn, TABLES[name], _keep(name, derived.pop(name), target))
@@ -404,7 +407,7 @@ def derive_districts(
     districts = sorted(target)
     for name in reversed([t.name for t in schema.DERIVED_TABLES]):
         _delete_rows(conn, name, TABLES[name], districts, first)
-    counts = derive_batch(conn, target, as_of, catalog, model, years)
+    counts = derive_batch(conn, target, as_of, catalog, model, years, first)
     counts["cobertura"] += resum_upper_levels(conn, target)
     return counts
 

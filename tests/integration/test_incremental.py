@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from etl import derive, load, sample, schema
 from etl.catalog import load_catalog
@@ -239,3 +239,78 @@ def test_inc006_the_siasar_view_follows_a_small_load(loaded, tmp_path, paths_tak
             seen.append(conn.execute(select(disc.c.aspecto).where(disc.c.sistema_id == sid)).all())
     assert paths_taken == ["incremental"] * 3
     assert len({tuple(sorted(rows)) for rows in seen}) > 1  # they changed with the visits
+
+
+@pytest.fixture
+def years_derived(monkeypatch) -> list[list[int]]:
+    """The summary years each incremental derivation computed."""
+    seen: list[list[int]] = []
+    real = incremental.derive_batch
+
+    def spy(conn, target, as_of, catalog, model, years, first_year=None):
+        seen.append(list(years))
+        return real(conn, target, as_of, catalog, model, years, first_year)
+
+    monkeypatch.setattr(incremental, "derive_batch", spy)
+    return seen
+
+
+def _visit(tmp_path: Path, org: str, day: dt.date, name: str) -> Path:
+    header = "codigo_oc,fecha_visita,cloro_residual_mg_l,realiza_cloracion,estado_captacion"
+    return _write(tmp_path, name, f"{header}\n{org},{day:%d/%m/%Y},0.2,No,C\n")
+
+
+def test_inc007_a_visit_sheet_keeps_the_years_before_its_first_visit(
+    loaded, tmp_path, paths_taken, years_derived
+):
+    """An ATM's monthly sheet (visits of this year) derives this year's summary only; a late
+    sheet of an older year derives from that year on; both equal a full derivation."""
+    p = _pick(loaded)
+    recent = _visit(tmp_path, p["org"], AS_OF - dt.timedelta(days=2), "reciente.csv")
+    assert load.load_paths(loaded, [recent], as_of=AS_OF).files[0].rows_loaded == 1
+    assert_same_as_full(loaded)
+    older = _visit(tmp_path, p["org"], dt.date(2019, 6, 3), "atrasada.csv")
+    assert load.load_paths(loaded, [older], as_of=AS_OF).files[0].rows_loaded == 1
+    assert_same_as_full(loaded)
+    assert paths_taken == ["incremental", "incremental"]
+    assert years_derived == [[AS_OF.year], list(range(2019, AS_OF.year + 1))]
+
+
+def test_inc008_a_jass_first_visit_derives_back_to_its_surveys(
+    loaded, tmp_path, paths_taken, years_derived
+):
+    """A JASS never visited was assessed from its DATASS surveys; its first visit ends those
+    assessments (health.datass_assessments), back to its first survey's year: those years are
+    derived again, and the result equals a full derivation."""
+    score, v = schema.puntaje_oc, schema.visita
+    with loaded.connect() as conn:  # graded from a survey before this year: the summary counts it
+        org, first = conn.execute(
+            select(score.c.codigo_oc, func.min(score.c.anio))
+            .where(score.c.grado != "E")
+            .where(score.c.codigo_oc.not_in(select(v.c.codigo_oc)))
+            .group_by(score.c.codigo_oc)
+            .order_by(func.min(score.c.anio), score.c.codigo_oc)
+            .limit(1)
+        ).one()
+    assert first < AS_OF.year
+    path = _visit(tmp_path, org, AS_OF - dt.timedelta(days=2), "primera.csv")
+    assert load.load_paths(loaded, [path], as_of=AS_OF).files[0].rows_loaded == 1
+    assert_same_as_full(loaded)
+    assert paths_taken == ["incremental"]
+    assert years_derived[0][0] <= first
+
+
+def test_inc009_a_goal_reading_a_later_year_moves_the_first_year_back():
+    """Goal 2016's budget activity reads the 2017 ATM data (anio_dato): rows of 2017 can change
+    the 2016 summary; rows of a year no goal reads early change that year on."""
+    catalog = load_catalog()
+    early = [
+        g.anio
+        for g in catalog.goals
+        if any(a.anio_dato and a.anio_dato > g.anio for a in g.actividades)
+    ]
+    assert early, "the catalogue has a goal reading a later year's data"
+    year = min(early)
+    later = year + 1
+    assert incremental.first_summary_year(later, catalog) == year
+    assert incremental.first_summary_year(AS_OF.year, catalog) == AS_OF.year
