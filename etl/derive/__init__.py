@@ -146,9 +146,7 @@ def derive_all(
     catalog, model = catalog or load_catalog(), model or load_model()
     counts = None
     if districts is not None:
-        counts = incremental.derive_districts(
-            conn, set(districts), as_of, catalog, model, since
-        )
+        counts = incremental.derive_districts(conn, set(districts), as_of, catalog, model, since)
     scope = None if counts is None or siasar_changed else set(districts or ())
     full = counts is None
     if counts is None:

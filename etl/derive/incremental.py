@@ -125,8 +125,8 @@ class Touched:
         self.limit = MAX_SHARE * total
         self.found: set[str] = set()
         self.siasar = False  # the load writes SIASAR rows: the SIASAR view is rewritten whole
-        # The first summary year the written rows can change (None: any); see `since`.
-        self._first_year: int | None = _NO_YEAR
+        # The first summary year the written rows can change, while it is known; see `since`.
+        self._first_year = _NO_YEAR
         self._first_year_known = True
 
     def before(self, values: pd.DataFrame, kind: str | None = None) -> None:
