@@ -794,7 +794,7 @@ def refresh(
         mentors = sorted(set(suggestions["mentor_oc"]))
         suggestions = with_evidence(
             suggestions,
-            streaks(_history(conn, mentors), r),
+            _cited_streaks(conn, suggestions, r),
             chlorine_runs(_readings(conn, mentors), ev.cloro_min, ev.cloro_max),
         )
     risk, pairs = atm_pairs(_district_frame(conn, r), r)
@@ -905,6 +905,30 @@ def _in_chunks(conn: Connection, query_of, codes: list[str]) -> list:
     out: list = []
     for start in range(0, len(codes), 500):
         out += conn.execute(query_of(codes[start : start + 500])).all()
+    return out
+
+
+# Mentors whose score history is read and reduced together (issue 18): the history of every
+# suggested mentor at once (10x: 78k mentors, 706k assessments as dicts) took ~1.2 GB.
+HISTORY_CHUNK = 5000
+
+
+def _cited_streaks(
+    conn: Connection, suggestions: pd.DataFrame, r: Rules
+) -> dict[tuple[str, str], tuple[int, dt.date]]:
+    """`streaks` of the (mentor, item) pairs the suggestions cite (what `with_evidence` looks
+    up), the history read for a chunk of mentors at a time: a mentor's streaks depend on its
+    own history only, so the result is the same as one read of every mentor's."""
+    cited = {
+        (mentor, item)
+        for mentor, items in zip(suggestions["mentor_oc"], suggestions["items"], strict=True)
+        for item in items
+    }
+    mentors = sorted({mentor for mentor, _ in cited})
+    out: dict[tuple[str, str], tuple[int, dt.date]] = {}
+    for start in range(0, len(mentors), HISTORY_CHUNK):
+        found = streaks(_history(conn, mentors[start : start + HISTORY_CHUNK]), r)
+        out.update((key, run) for key, run in found.items() if key in cited)
     return out
 
 

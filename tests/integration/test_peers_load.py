@@ -126,3 +126,24 @@ def test_peer101_a_small_load_keeps_the_suggestions_until_the_next_full_derivati
             )
         ).scalars()
         assert not any("realiza_cloracion" in items for items in still)
+
+
+def test_peer102_evidence_read_by_chunks_of_mentors_is_the_same(loaded, monkeypatch):
+    """The mentors' streaks read a few mentors at a time (issue 18: memory at 10×) give the
+    evidence one read of every mentor's history gives, for every suggestion's items."""
+    with loaded.connect() as conn:
+        jass = peers._jass_frame(conn)
+        _, suggestions = peers.match(jass, RULES)
+        mentors = sorted(set(suggestions["mentor_oc"]))
+        assert len(mentors) > 3
+        whole = peers.streaks(peers._history(conn, mentors), RULES)
+        monkeypatch.setattr(peers, "HISTORY_CHUNK", 2)
+        chunked = peers._cited_streaks(conn, suggestions, RULES)
+    cited = {
+        (m, i) for m, items in zip(suggestions["mentor_oc"], suggestions["items"]) for i in items
+    }
+    assert chunked == {k: v for k, v in whole.items() if k in cited}
+    assert len(chunked) > 3
+    assert peers.with_evidence(suggestions, chunked, {}).equals(
+        peers.with_evidence(suggestions, whole, {})
+    )
