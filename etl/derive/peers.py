@@ -24,7 +24,7 @@ import json
 import math
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -305,6 +305,22 @@ def match(jass: pd.DataFrame, r: Rules) -> tuple[pd.DataFrame, pd.DataFrame]:
     and sorted for a chunk of mentees at once (`_Candidates`); only the picking, which uses up
     mentors' capacity, goes mentee by mentee, weakest first.
     """
+    mentee_rows: list[dict] = []
+    suggestion_rows: list[dict] = []
+    for mentees, suggestions in match_rows(jass, r):
+        mentee_rows += mentees
+        suggestion_rows += suggestions
+    return (
+        pd.DataFrame(mentee_rows, columns=MENTEE_COLUMNS),
+        pd.DataFrame(suggestion_rows, columns=SUGGESTION_COLUMNS),
+    )
+
+
+def match_rows(jass: pd.DataFrame, r: Rules) -> Iterator[tuple[list[dict], list[dict]]]:
+    """`match`'s rows (mentee rows, suggestion rows), one chunk of mentees at a time, in the
+    order `match` picks them (the mentors' capacity carries over from chunk to chunk): a
+    mentee's rows are final once its chunk is yielded, so `refresh` writes them and lets them
+    go (issue 18: at 10x, all of them held at once took ~0.7 GB)."""
     jass = jass.reset_index(drop=True)
     item_ids = sorted({k for items in jass["items"] for k in items})
     col = {k: j for j, k in enumerate(item_ids)}
@@ -320,19 +336,18 @@ def match(jass: pd.DataFrame, r: Rules) -> tuple[pd.DataFrame, pd.DataFrame]:
     ]
     jass = jass.assign(debiles_=weak)
     ordered = _mentee_order(jass.loc[[len(w) > 0 for w in weak]]).reset_index(drop=True)
-    mentee_rows: list[dict] = []
-    suggestion_rows: list[dict] = []
     for start, end in _chunks(pool, ordered):
+        mentee_rows: list[dict] = []
+        suggestion_rows: list[dict] = []
         chunk = ordered.iloc[start:end].reset_index(drop=True)
         found = _Candidates(pool, chunk, col, r)
         # Plain lists, not itertuples (which walks pandas' arrays element by element).
         rows = zip(*(chunk[c].tolist() for c in _Mentee._fields), strict=True)
         for i, m in enumerate(itertools.starmap(_Mentee, rows)):
             _match_one(m, found, i, pool, item_ids, col, r, mentee_rows, suggestion_rows)
-    return (
-        pd.DataFrame(mentee_rows, columns=MENTEE_COLUMNS),
-        pd.DataFrame(suggestion_rows, columns=SUGGESTION_COLUMNS),
-    )
+        yield mentee_rows, suggestion_rows
+
+
 
 
 def _chunks(pool: _Pool, ordered: pd.DataFrame) -> list[tuple[int, int]]:
@@ -789,20 +804,19 @@ def refresh(
     ev = evidence or shipped()
     for table in reversed(schema.PEER_TABLES):
         conn.execute(delete(table))
-    mentees, suggestions = match(_jass_frame(conn), r)
-    if len(suggestions):
-        mentors = sorted(set(suggestions["mentor_oc"]))
-        suggestions = with_evidence(
-            suggestions,
-            _cited_streaks(conn, suggestions, r),
-            chlorine_runs(_readings(conn, mentors), ev.cloro_min, ev.cloro_max),
+    counts = {"intercambio_jass": 0, "intercambio_sugerencia": 0}
+    evidence = _MentorEvidence(conn, r, ev)
+    for mentee_rows, suggestion_rows in match_rows(_jass_frame(conn), r):
+        mentees = pd.DataFrame(mentee_rows, columns=MENTEE_COLUMNS)
+        mentees = mentees.assign(version_reglas=r.version, calculado=as_of)
+        suggestions = pd.DataFrame(suggestion_rows, columns=SUGGESTION_COLUMNS)
+        counts["intercambio_jass"] += _insert(conn, schema.intercambio_jass, mentees)
+        counts["intercambio_sugerencia"] += _insert(
+            conn, schema.intercambio_sugerencia, evidence.added_to(suggestions)
         )
     risk, pairs = atm_pairs(_district_frame(conn, r), r)
-    mentees = mentees.assign(version_reglas=r.version, calculado=as_of)
     risk = risk.assign(calculado=as_of)
-    return {
-        "intercambio_jass": _insert(conn, schema.intercambio_jass, mentees),
-        "intercambio_sugerencia": _insert(conn, schema.intercambio_sugerencia, suggestions),
+    return counts | {
         "intercambio_atm": _insert(conn, schema.intercambio_atm, risk),
         "intercambio_atm_par": _insert(conn, schema.intercambio_atm_par, pairs),
     }
@@ -913,23 +927,30 @@ def _in_chunks(conn: Connection, query_of, codes: list[str]) -> list:
 HISTORY_CHUNK = 5000
 
 
-def _cited_streaks(
-    conn: Connection, suggestions: pd.DataFrame, r: Rules
-) -> dict[tuple[str, str], tuple[int, dt.date]]:
-    """`streaks` of the (mentor, item) pairs the suggestions cite (what `with_evidence` looks
-    up), the history read for a chunk of mentors at a time: a mentor's streaks depend on its
-    own history only, so the result is the same as one read of every mentor's."""
-    cited = {
-        (mentor, item)
-        for mentor, items in zip(suggestions["mentor_oc"], suggestions["items"], strict=True)
-        for item in items
-    }
-    mentors = sorted({mentor for mentor, _ in cited})
-    out: dict[tuple[str, str], tuple[int, dt.date]] = {}
-    for start in range(0, len(mentors), HISTORY_CHUNK):
-        found = streaks(_history(conn, mentors[start : start + HISTORY_CHUNK]), r)
-        out.update((key, run) for key, run in found.items() if key in cited)
-    return out
+class _MentorEvidence:
+    """The evidence of the mentors the suggestions cite (`streaks`, `chlorine_runs`), read
+    once per mentor, HISTORY_CHUNK mentors at a time, as chunks of suggestions arrive: a
+    mentor's runs depend on its own history only, so they are those one read of every
+    suggested mentor gives."""
+
+    def __init__(self, conn: Connection, r: Rules, ev: Evidence) -> None:
+        self.conn, self.r, self.ev = conn, r, ev
+        self.runs: dict[tuple[str, str], tuple[int, dt.date]] = {}
+        self.chlorine: dict[str, dict] = {}
+        self.seen: set[str] = set()
+
+    def added_to(self, suggestions: pd.DataFrame) -> pd.DataFrame:
+        """`with_evidence` of the suggestions, their new mentors read first."""
+        if suggestions.empty:
+            return suggestions
+        new = sorted(set(suggestions["mentor_oc"].tolist()) - self.seen)
+        for start in range(0, len(new), HISTORY_CHUNK):
+            part = new[start : start + HISTORY_CHUNK]
+            self.runs.update(streaks(_history(self.conn, part), self.r))
+            readings = _readings(self.conn, part)
+            self.chlorine.update(chlorine_runs(readings, self.ev.cloro_min, self.ev.cloro_max))
+        self.seen.update(new)
+        return with_evidence(suggestions, self.runs, self.chlorine)
 
 
 def _history(conn: Connection, codes: list[str]) -> pd.DataFrame:

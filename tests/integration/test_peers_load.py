@@ -128,22 +128,43 @@ def test_peer101_a_small_load_keeps_the_suggestions_until_the_next_full_derivati
         assert not any("realiza_cloracion" in items for items in still)
 
 
-def test_peer102_evidence_read_by_chunks_of_mentors_is_the_same(loaded, monkeypatch):
-    """The mentors' streaks read a few mentors at a time (issue 18: memory at 10×) give the
-    evidence one read of every mentor's history gives, for every suggestion's items."""
+def test_peer102_written_chunk_by_chunk_as_matched_in_one_piece(loaded, monkeypatch):
+    """`refresh` writes each chunk of mentees as it is matched and reads each mentor's
+    evidence once, a few mentors at a time (issue 18: memory at 10×): the tables hold what
+    one match of every JASS, with one read of every suggested mentor's evidence, gives."""
+    ev = peers.shipped()
     with loaded.connect() as conn:
-        jass = peers._jass_frame(conn)
-        _, suggestions = peers.match(jass, RULES)
+        transaction = conn.begin()
+        mentees, suggestions = peers.match(peers._jass_frame(conn), RULES)
         mentors = sorted(set(suggestions["mentor_oc"]))
-        assert len(mentors) > 3
-        whole = peers.streaks(peers._history(conn, mentors), RULES)
+        suggestions = peers.with_evidence(
+            suggestions,
+            peers.streaks(peers._history(conn, mentors), RULES),
+            peers.chlorine_runs(peers._readings(conn, mentors), ev.cloro_min, ev.cloro_max),
+        )
+        monkeypatch.setattr(peers, "MATCH_CHUNK", 7)
         monkeypatch.setattr(peers, "HISTORY_CHUNK", 2)
-        chunked = peers._cited_streaks(conn, suggestions, RULES)
-    cited = {
-        (m, i) for m, items in zip(suggestions["mentor_oc"], suggestions["items"]) for i in items
+        counts = peers.refresh(conn, AS_OF, RULES, ev)
+        written = {t.name: rows(conn, t) for t in schema.PEER_TABLES[:2]}
+        transaction.rollback()
+    assert len(mentees) > 7 * 3 and len(mentors) > 2 * 3  # several chunks of each
+    assert counts["intercambio_jass"] == len(mentees)
+    assert counts["intercambio_sugerencia"] == len(suggestions)
+    expected = {
+        "intercambio_jass": mentees.assign(version_reglas=RULES.version, calculado=AS_OF),
+        "intercambio_sugerencia": suggestions,
     }
-    assert chunked == {k: v for k, v in whole.items() if k in cited}
-    assert len(chunked) > 3
-    assert peers.with_evidence(suggestions, chunked, {}).equals(
-        peers.with_evidence(suggestions, whole, {})
-    )
+    for name, frame in expected.items():
+        table = schema.metadata.tables[name]
+        mine = [{c.name: r.get(c.name) for c in table.columns} for r in written[name]]
+        theirs = [
+            {c.name: _plain(r.get(c.name)) for c in table.columns} for r in frame.to_dict("records")
+        ]
+        assert sorted(map(_rounded, mine), key=repr) == sorted(map(_rounded, theirs), key=repr)
+
+
+def _plain(value):
+    """A frame's value as the warehouse gives it back (NaN as None)."""
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
