@@ -348,8 +348,6 @@ def match_rows(jass: pd.DataFrame, r: Rules) -> Iterator[tuple[list[dict], list[
         yield mentee_rows, suggestion_rows
 
 
-
-
 def _chunks(pool: _Pool, ordered: pd.DataFrame) -> list[tuple[int, int]]:
     """Consecutive mentees, up to MATCH_CHUNK and about MATCH_PAIRS candidate pairs at most
     (one mentee at least): a dense area (10× the JASS in the same cells) has thousands of
@@ -805,14 +803,14 @@ def refresh(
     for table in reversed(schema.PEER_TABLES):
         conn.execute(delete(table))
     counts = {"intercambio_jass": 0, "intercambio_sugerencia": 0}
-    evidence = _MentorEvidence(conn, r, ev)
+    mentor_evidence = _MentorEvidence(conn, r, ev)
     for mentee_rows, suggestion_rows in match_rows(_jass_frame(conn), r):
         mentees = pd.DataFrame(mentee_rows, columns=MENTEE_COLUMNS)
         mentees = mentees.assign(version_reglas=r.version, calculado=as_of)
         suggestions = pd.DataFrame(suggestion_rows, columns=SUGGESTION_COLUMNS)
         counts["intercambio_jass"] += _insert(conn, schema.intercambio_jass, mentees)
         counts["intercambio_sugerencia"] += _insert(
-            conn, schema.intercambio_sugerencia, evidence.added_to(suggestions)
+            conn, schema.intercambio_sugerencia, mentor_evidence.added_to(suggestions)
         )
     risk, pairs = atm_pairs(_district_frame(conn, r), r)
     risk = risk.assign(calculado=as_of)
