@@ -617,8 +617,12 @@ def chlorine_runs(readings: pd.DataFrame, lo: float, hi: float) -> dict[str, dic
     starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
     ends = np.r_[starts[1:], len(codes)]
     outside = np.flatnonzero(~inside)
-    at = np.searchsorted(outside, starts)
-    first_out = np.where(at < len(outside), outside[np.minimum(at, len(outside) - 1)], len(codes))
+    if len(outside):
+        at = np.searchsorted(outside, starts)
+        last = outside[np.minimum(at, len(outside) - 1)]
+        first_out = np.where(at < len(outside), last, len(codes))
+    else:  # every reading in range (a small set of mentors): each run is all its readings
+        first_out = np.full(len(starts), len(codes))
     runs = np.minimum(first_out, ends) - starts
     for s, n in zip(starts[runs > 0].tolist(), runs[runs > 0].tolist(), strict=True):
         out[str(codes[s])] = {

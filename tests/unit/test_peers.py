@@ -244,6 +244,13 @@ def test_peer012_evidence_runs_and_words():
     )
     run_ = peers.chlorine_runs(readings, 0.5, 5.0)["X"]
     assert run_ == {"lecturas": 3, "desde": "2026-03-10", "ultima_mg_l": 1.1}
+    # Every reading in range (a few mentors read at a time can have no other): all of them.
+    inside = readings[readings["cloro_residual_mg_l"] >= 0.5]
+    assert peers.chlorine_runs(inside, 0.5, 5.0)["X"] == {
+        "lecturas": 4,
+        "desde": "2025-11-01",
+        "ultima_mg_l": 1.1,
+    }
     reasons = [
         {"codigo": "item", "item": "cloro_residual", "evaluaciones": 3, **run_},
         {"codigo": "distancia", "km": 3.2},
