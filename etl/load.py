@@ -336,7 +336,14 @@ def _load(
         kept = _kept_derivation(conn, to_apply, cat, model)
         if kept is None:
             derive.derive_all(
-                conn, as_of, cat, model, touched.districts, touched.siasar, touched.since
+                conn,
+                as_of,
+                cat,
+                model,
+                touched.districts,
+                touched.siasar,
+                touched.since,
+                touched.orgs,
             )
             kept = (as_of, cat.version, model.version)
         _finish_carga(conn, result, versions=(kept[1], kept[2]), as_of=kept[0])

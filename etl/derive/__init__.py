@@ -75,21 +75,22 @@ def compute_all(
     model: Model,
     years: list[int] | None = None,
     first_year: int | None = None,
+    kept_scores: pd.DataFrame | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Every derived table as a DataFrame, from the raw frames.
 
     `years` are the summary years; by default those of the frames (an incremental derive
     passes the whole warehouse's, since its frames hold only some districts). `first_year`:
     coverage of the survey years before it is not computed (an incremental derive of a
-    visit sheet keeps them; see incremental.first_summary_year).
+    visit sheet keeps them; see incremental.first_summary_year). `kept_scores`: the stored
+    scores (SCORE_COLUMNS) of the organisations whose rows did not change (an incremental
+    derive of a visit sheet): the others alone are scored again, and returned as puntaje_oc.
     """
-    a = health.assessments(
-        f["visitas"], f["diagnostico"], f["registro"], f["orgs"], model.evidencia
-    )
-    scores = health.score_assessments(a, model)
+    scores = _scores(f, model, kept_scores)
+    every = scores if kept_scores is None else _with_kept(scores, kept_scores)
     goal_rows = goals.goal_progress(f, catalog, as_of)
     cov_prep = coverage.Prepared.of(f["diagnostico"], f["visitas"], f["oc_cp"], model.evidencia)
-    prep = _Prepared(readiness.Snapshots(f, scores), cov_prep)
+    prep = _Prepared(readiness.Snapshots(f, every), cov_prep)
     salidas, resumenes, snap = [], [], None
     for anio in summary.summary_years(f, as_of) if years is None else years:
         salida, rows, snap = _year(f, prep, goal_rows, anio, as_of, model)
@@ -112,6 +113,41 @@ def compute_all(
     }
 
 
+# The score columns the snapshots read (readiness.Snapshots): what a kept score needs.
+SCORE_COLUMNS = (
+    "codigo_oc",
+    "fecha_evaluacion",
+    "puntaje",
+    "grado",
+    "grado_provisional",
+    "motivo_provisional",
+)
+
+
+def _scores(f: dict[str, pd.DataFrame], model: Model, kept: pd.DataFrame | None) -> pd.DataFrame:
+    """puntaje_oc rows of the frames' organisations, but those whose scores are `kept`.
+
+    An organisation's assessments are its own visits, surveys and register entry
+    (health.assessments), so scoring some organisations alone gives their rows unchanged."""
+    rows = f
+    if kept is not None:
+        keep = set(kept["codigo_oc"])
+        rows = {
+            name: f[name][~f[name]["codigo_oc"].isin(keep)]
+            for name in ("visitas", "diagnostico", "registro", "orgs")
+        }
+    a = health.assessments(
+        rows["visitas"], rows["diagnostico"], rows["registro"], rows["orgs"], model.evidencia
+    )
+    return health.score_assessments(a, model)
+
+
+def _with_kept(scores: pd.DataFrame, kept: pd.DataFrame) -> pd.DataFrame:
+    """The new scores and the kept ones, in score_assessments' order (organisation, date)."""
+    both = pd.concat([scores[list(SCORE_COLUMNS)], kept], ignore_index=True)
+    return both.sort_values(["codigo_oc", "fecha_evaluacion"], kind="stable", ignore_index=True)
+
+
 # A full derivation reads and derives consecutive districts together up to this many organisations
 # (the national sample at 1× is one batch; at 10× about ten), so its peak memory follows a
 # batch, not the warehouse.
@@ -126,6 +162,7 @@ def derive_all(
     districts: Collection[str] | None = None,
     siasar_changed: bool = True,
     since: int | None = None,
+    orgs: Collection[str] | None = None,
 ) -> dict[str, int]:
     """Rewrite the derived tables from the raw tables, in the caller's transaction.
 
@@ -135,7 +172,8 @@ def derive_all(
     districts (`derive_full`). The SIASAR view follows: only the systems `districts` can
     change on the incremental path, unless the load wrote SIASAR rows (`siasar_changed`).
     `since`: the load wrote visits only, none before that year (`incremental.Touched.since`):
-    the incremental path keeps the summary years its rows cannot change.
+    the incremental path keeps the summary years its rows cannot change; `orgs` (the same
+    loads: the organisations visited): only their scores are computed again.
 
     Where a new derivation plugs in: a rule of a district's own rows (and its linked ones) is
     computed in `compute_all`, which runs per batch of districts on every path; a rule over the
@@ -146,7 +184,9 @@ def derive_all(
     catalog, model = catalog or load_catalog(), model or load_model()
     counts = None
     if districts is not None:
-        counts = incremental.derive_districts(conn, set(districts), as_of, catalog, model, since)
+        counts = incremental.derive_districts(
+            conn, set(districts), as_of, catalog, model, since, None if orgs is None else set(orgs)
+        )
     scope = None if counts is None or siasar_changed else set(districts or ())
     full = counts is None
     if counts is None:

@@ -128,6 +128,7 @@ class Touched:
         # The first summary year the written rows can change, while it is known; see `since`.
         self._first_year = _NO_YEAR
         self._first_year_known = True
+        self._visited: set[str] = set()  # the organisations of those visits
 
     def before(self, values: pd.DataFrame, kind: str | None = None) -> None:
         """A file's rows before they are written, with their linked districts: a write can
@@ -145,6 +146,7 @@ class Touched:
             self._first_year_known = False
         else:
             self._first_year = min(self._first_year, year)
+            self._visited |= {str(c) for c in values["codigo_oc"].dropna()}
 
     def after(self, values: pd.DataFrame, kind: str | None = None) -> None:
         """A file's rows once written (a new organisation is placed by the warehouse now)."""
@@ -166,8 +168,17 @@ class Touched:
     def since(self) -> int | None:
         """The first summary year the load's rows can change: set when it wrote visits only
         (None: every year may change)."""
-        known = self.tracking and self._first_year_known and self._first_year != _NO_YEAR
-        return self._first_year if known else None
+        return self._first_year if self._visits_only else None
+
+    @property
+    def orgs(self) -> set[str] | None:
+        """The organisations whose rows the load changed: set when it wrote visits only (an
+        organisation's scores read its own rows only); None: any."""
+        return self._visited if self._visits_only else None
+
+    @property
+    def _visits_only(self) -> bool:
+        return self.tracking and self._first_year_known and self._first_year != _NO_YEAR
 
 
 _NO_YEAR = 10_000  # no row followed yet: later than any summary year
@@ -306,9 +317,19 @@ def _keep(name: str, df: pd.DataFrame, districts: set[str]) -> pd.DataFrame:
 
 
 def _delete_rows(
-    conn: Connection, name: str, table, districts: list[str], first_year: int | None = None
+    conn: Connection,
+    name: str,
+    table,
+    districts: list[str],
+    first_year: int | None = None,
+    orgs: set[str] | None = None,
 ) -> None:
-    """Delete the derived rows of `districts` (of a yearly table: from `first_year` on)."""
+    """Delete the derived rows of `districts` (of a yearly table: from `first_year` on; of
+    the scores, with `orgs`: only theirs)."""
+    if name == "puntaje_oc" and orgs is not None:
+        for part in chunks(orgs):
+            conn.execute(delete(table).where(table.c.codigo_oc.in_(part)))
+        return
     for part in chunks(districts):
         if name == "cobertura":
             c = table.c
@@ -366,16 +387,19 @@ def derive_batch(
     model: Model,
     years: list[int],
     first_year: int | None = None,
+    rescore: set[str] | None = None,
 ) -> dict[str, int]:
     """Derive and write the rows of the districts `target` (their old rows already deleted),
     from the raw rows of `target` and of the districts linked to it: one batch of a full
     derivation, or the districts a load touched (of the years from `first_year` on, when
-    given). Coverage above the district level is left to `resum_upper_levels`."""
+    given; of the organisations `rescore` alone, when given, the others' stored scores kept).
+    Coverage above the district level is left to `resum_upper_levels`."""
     from etl.derive import TABLES, compute_all  # the package imports this module
 
     read = sorted(target | linked(conn, target))
     f = frames.read_all(conn, _filters(read))
-    derived = compute_all(f, as_of, catalog, model, years=years, first_year=first_year)
+    kept = None if rescore is None else stored_scores(conn, set(f["orgs"]["codigo_oc"]) - rescore)
+    derived = compute_all(f, as_of, catalog, model, years, first_year, kept)
     del f  # a batch's raw frames go before its rows are written (peak memory)
     return {
         name: frames.write(conn, TABLES[name], _keep(name, derived.pop(name), target))
@@ -390,11 +414,13 @@ def derive_districts(
     catalog: Catalog,
     model: Model,
     since: int | None = None,
+    orgs: set[str] | None = None,
 ) -> dict[str, int] | None:
     """Derive again what `touched` can change; None when a full derivation is needed.
 
-    `since` (a load of visits only: `Touched.since`): the summary years before the one
-    `first_summary_year` gives are kept as they are."""
+    `since` and `orgs` (a load of visits only: `Touched.since`, `Touched.orgs`): the summary
+    years before the one `first_summary_year` gives are kept as they are, and the scores of
+    organisations other than `orgs`."""
     from etl.derive import TABLES  # the package imports this module
 
     target = touched | linked(conn, touched)
@@ -406,10 +432,26 @@ def derive_districts(
         years = [y for y in years if y >= first]
     districts = sorted(target)
     for name in reversed([t.name for t in schema.DERIVED_TABLES]):
-        _delete_rows(conn, name, TABLES[name], districts, first)
-    counts = derive_batch(conn, target, as_of, catalog, model, years, first)
+        _delete_rows(conn, name, TABLES[name], districts, first, orgs)
+    counts = derive_batch(conn, target, as_of, catalog, model, years, first, orgs)
     counts["cobertura"] += resum_upper_levels(conn, target)
     return counts
+
+
+def stored_scores(conn: Connection, codes: set[str]) -> pd.DataFrame:
+    """The stored scores of `codes` in the columns the snapshots read (derive.SCORE_COLUMNS),
+    typed as health.score_assessments gives them."""
+    from etl.derive import SCORE_COLUMNS  # the package imports this module
+
+    t = schema.puntaje_oc
+    rows: list[tuple] = []
+    for part in chunks(codes):
+        query = select(*(t.c[c] for c in SCORE_COLUMNS)).where(t.c.codigo_oc.in_(part))
+        rows += [tuple(r) for r in conn.execute(query)]
+    df = pd.DataFrame(rows, columns=list(SCORE_COLUMNS))
+    df["fecha_evaluacion"] = pd.to_datetime(df["fecha_evaluacion"])
+    df["puntaje"] = pd.to_numeric(df["puntaje"]).astype(float)
+    return df
 
 
 # ------------------------------------------------------------------ full, in batches ----------

@@ -247,9 +247,9 @@ def years_derived(monkeypatch) -> list[list[int]]:
     seen: list[list[int]] = []
     real = incremental.derive_batch
 
-    def spy(conn, target, as_of, catalog, model, years, first_year=None):
+    def spy(conn, target, as_of, catalog, model, years, first_year=None, rescore=None):
         seen.append(list(years))
-        return real(conn, target, as_of, catalog, model, years, first_year)
+        return real(conn, target, as_of, catalog, model, years, first_year, rescore)
 
     monkeypatch.setattr(incremental, "derive_batch", spy)
     return seen
@@ -314,3 +314,25 @@ def test_inc009_a_goal_reading_a_later_year_moves_the_first_year_back():
     later = year + 1
     assert incremental.first_summary_year(later, catalog) == year
     assert incremental.first_summary_year(AS_OF.year, catalog) == AS_OF.year
+
+
+def test_inc010_a_visit_sheet_scores_only_the_visited_jass(loaded, tmp_path, monkeypatch):
+    """A visit sheet scores again only the JASS it visits (an organisation's scores read its
+    own rows); the district's other JASS keep their stored scores, and every derived table
+    still equals a full derivation."""
+    from etl.derive import health
+
+    p = _pick(loaded)
+    scored: list[set[str]] = []
+    real = health.score_assessments
+
+    def spy(a, model):
+        scored.append(set(a["codigo_oc"]))
+        return real(a, model)
+
+    monkeypatch.setattr(health, "score_assessments", spy)
+    path = _visit(tmp_path, p["org"], AS_OF - dt.timedelta(days=1), "una.csv")
+    assert load.load_paths(loaded, [path], as_of=AS_OF).files[0].rows_loaded == 1
+    assert scored == [{p["org"]}]
+    monkeypatch.setattr(health, "score_assessments", real)
+    assert_same_as_full(loaded)
