@@ -225,6 +225,12 @@ class _Pool:
         self.position = position if len(position) == len(self.code) else None
         self.code_rank = np.argsort(np.argsort(self.code.astype(str), kind="stable"))
         self.ubigeo = m["ubigeo"].to_numpy(dtype=object)
+        # Districts as integers, once per matcher (not per chunk): a mentee's district
+        # compares equal to a mentor's by code; one no mentor has is -1.
+        self.district_code = {u: k for k, u in enumerate(sorted(set(self.ubigeo.tolist())))}
+        self.district = np.array(
+            [self.district_code[u] for u in self.ubigeo.tolist()], dtype=np.int64
+        )
         self.grade = m["grado"].to_numpy(dtype=object)
         self.lat = m["latitud"].to_numpy(dtype=float)
         self.lon = m["longitud"].to_numpy(dtype=float)
@@ -373,10 +379,7 @@ class _Candidates:
             other = pool.code[cj] != np.array(codes, dtype=object)[mi]
         mi, cj = mi[other], cj[other]
         dist = great_circle_km(lat[mi], lon[mi], pool.lat[cj], pool.lon[cj])
-        district = {u: k for k, u in enumerate(set(pool.ubigeo.tolist()) | set(ubigeo.tolist()))}
-        mentee_d = np.array([district[u] for u in ubigeo.tolist()], dtype=np.int64)
-        mentor_d = np.array([district[u] for u in pool.ubigeo.tolist()], dtype=np.int64)
-        same = mentor_d[cj] == mentee_d[mi]
+        same = pool.district[cj] == _district_codes(pool, ubigeo)[mi]
         keep = same | (dist <= r.radio_km + EPS)
         for on, mine, theirs in (
             (r.mismo_tipo_organizacion, chunk["tipo_organizacion"], pool.org_code),
@@ -436,9 +439,8 @@ def _pairs(pool: _Pool, ubigeo: np.ndarray, lat: np.ndarray, lon: np.ndarray, co
             owners.append(np.flatnonzero(ok))
     cell_keys = np.concatenate([k[ok] for k in keys]) if len(lat) else np.array([], np.int64)
     cell_owner = np.concatenate(owners) if len(lat) else np.array([], np.int64)
-    codes = {u: k for k, u in enumerate(sorted(set(pool.ubigeo.tolist()) | set(ubigeo.tolist())))}
-    mentor_district = np.array([codes[u] for u in pool.ubigeo.tolist()], dtype=np.int64)
-    mentee_district = np.array([codes[u] for u in ubigeo.tolist()], dtype=np.int64)
+    mentor_district = pool.district
+    mentee_district = _district_codes(pool, ubigeo)
     all_m = np.ones(len(pool.lat), dtype=bool)
     if counts:
         n = len(ubigeo)
@@ -460,6 +462,12 @@ def _pairs(pool: _Pool, ubigeo: np.ndarray, lat: np.ndarray, lon: np.ndarray, co
         np.concatenate([grid_m, dist_m[~in_grid]]),
         np.concatenate([grid_c, dist_c[~in_grid]]),
     )
+
+
+def _district_codes(pool: _Pool, ubigeo: np.ndarray) -> np.ndarray:
+    """Mentees' districts as the pool's district codes (-1: a district without mentors)."""
+    code = pool.district_code
+    return np.array([code.get(u, -1) for u in ubigeo.tolist()], dtype=np.int64)
 
 
 def _matches(
@@ -491,15 +499,19 @@ def _match_one(m, found: _Candidates, i, pool, item_ids, col, r, mentee_rows, su
     """Pick mentee `m`'s mentors among its ranked candidates and write its rows."""
     cand, dist, same = found.of(i)
     wmask = sum(1 << col[w] for w in m.debiles_)
-    if pool.bitmask is not None:
-        covers = (pool.bitmask[cand] & wmask).tolist()
+    room = pool.load[cand] < r.capacidad_mentor
+    if pool.bitmask is not None:  # picked and covered with array operations
+        bits = pool.bitmask[cand] & wmask
+        picked = _pick_bits(bits, room, r)
+        strong_any = int(np.bitwise_or.reduce(bits)) if len(bits) else 0
+        covers = dict(zip(picked, bits[picked].tolist(), strict=True))
     else:
-        covers = [pool.mask[c] & wmask for c in cand]
-    order = list(range(len(cand)))
-    picked = _pick(order, covers, pool.load[cand] < r.capacidad_mentor, r)
-    covered = strong_any = 0
-    for c in covers:
-        strong_any |= c
+        covers = dict(enumerate(pool.mask[c] & wmask for c in cand))
+        picked = _pick(list(range(len(cand))), list(covers.values()), room, r)
+        strong_any = 0
+        for c in covers.values():
+            strong_any |= c
+    covered = 0
     for rank, k in enumerate(picked, start=1):
         c = cand[k]
         pool.load[c] += 1
@@ -544,6 +556,26 @@ def _match_one(m, found: _Candidates, i, pool, item_ids, col, r, mentee_rows, su
             "sin_mentor": sin or None,
         }
     )
+
+
+def _pick_bits(bits: np.ndarray, room: np.ndarray, r: Rules) -> list[int]:
+    """`_pick` over candidates in rank order (positions), their cover masks as an int64
+    array: the scan for an uncovered item jumps from one pick to the next instead of
+    walking every candidate (a mentee in a dense area has hundreds)."""
+    free = np.flatnonzero(room)
+    picked = free[: r.sugerencias_max].tolist()
+    covered = int(np.bitwise_or.reduce(bits[picked])) if picked else 0
+    rest = free[r.sugerencias_max :]
+    while len(rest):
+        new = (bits[rest] & ~covered) != 0
+        if not new.any():
+            break
+        at = int(np.argmax(new))
+        k = int(rest[at])
+        picked.append(k)
+        covered |= int(bits[k])
+        rest = rest[at + 1 :]
+    return picked  # already in rank order: positions only grow
 
 
 def _reasons(
