@@ -377,10 +377,7 @@ class _Candidates:
             other = cj != own[mi]
         else:
             other = pool.code[cj] != np.array(codes, dtype=object)[mi]
-        mi, cj = mi[other], cj[other]
-        dist = great_circle_km(lat[mi], lon[mi], pool.lat[cj], pool.lon[cj])
-        same = pool.district[cj] == _district_codes(pool, ubigeo)[mi]
-        keep = same | (dist <= r.radio_km + EPS)
+        keep = other
         for on, mine, theirs in (
             (r.mismo_tipo_organizacion, chunk["tipo_organizacion"], pool.org_code),
             (r.mismo_tipo_sistema, chunk["tipo_sistema"], pool.sys_code),
@@ -393,7 +390,12 @@ class _Candidates:
                 )
                 t, c = theirs[cj], code[mi]
                 keep &= (c == -3) | (t == c) | (t == -1)
-        mi, cj, dist, same = mi[keep], cj[keep], dist[keep], same[keep]
+        # The type filters first (integer comparisons), the distance only for the pairs left.
+        mi, cj = mi[keep], cj[keep]
+        dist = great_circle_km(lat[mi], lon[mi], pool.lat[cj], pool.lon[cj])
+        same = pool.district[cj] == _district_codes(pool, ubigeo)[mi]
+        near = same | (dist <= r.radio_km + EPS)
+        mi, cj, dist, same = mi[near], cj[near], dist[near], same[near]
         self.near_any = np.bincount(mi, minlength=n) > 0
         if pool.bitmask is not None:  # weak items covered: one AND and a popcount per pair
             wmask = np.array(
@@ -405,9 +407,18 @@ class _Candidates:
             for i, items in enumerate(chunk["debiles_"]):
                 weak[i, [col[w] for w in items]] = True
             covered = (pool.strong[cj] & weak[mi]).sum(axis=1)
+        # Only pairs covering a weak item are ranked (dropping the others first leaves the
+        # order of the rest as it was: the sort keys decide it).
+        useful = np.flatnonzero(covered > 0)
+        mi, cj, dist, same, covered = (
+            mi[useful],
+            cj[useful],
+            dist[useful],
+            same[useful],
+            covered[useful],
+        )
         km = np.where(np.isnan(dist), np.inf, dist)
         order = np.lexsort((pool.code_rank[cj], -pool.score[cj], km, -covered, ~same, mi))
-        order = order[covered[order] > 0]
         self.mentor = cj[order]
         self.dist = dist[order]
         self.same = same[order]
@@ -847,6 +858,17 @@ def _insert(conn: Connection, table, df: pd.DataFrame) -> int:
     return frames.write(conn, table, df)
 
 
+def _rows(conn: Connection, stmt) -> list[tuple]:
+    """A query's rows as the driver gives them (frames._fetch): no Row objects and no
+    SQLAlchemy result processing, which cost about a second of the national matcher's reads.
+    Only for queries whose values are read as the driver gives them: text, numbers, and dates
+    (ISO text on SQLite, which pandas and ISO sorting treat as dates); a boolean is
+    converted by the caller. Literal binds: the statements bind only codes the warehouse
+    holds, quoted by SQLAlchemy (as frames.read_table does)."""
+    sql = stmt.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True})
+    return frames._fetch(conn, str(sql))
+
+
 def _plain_rows(rows) -> list[tuple]:
     """Driver rows as plain tuples: pandas probes each Row object's attributes otherwise."""
     return [tuple(r) for r in rows]
@@ -872,7 +894,8 @@ def _loads(value: object) -> object:
 def _jass_frame(conn: Connection) -> pd.DataFrame:
     """One row per JASS with a latest score: grade, items, point, organisation and system type."""
     p, o = schema.puntaje_oc, schema.organizacion_comunal
-    rows = conn.execute(
+    rows = _rows(
+        conn,
         select(
             p.c.codigo_oc,
             p.c.ubigeo,
@@ -884,10 +907,16 @@ def _jass_frame(conn: Connection) -> pd.DataFrame:
             o.c.tipo_organizacion,
         )
         .join(o, o.c.codigo_oc == p.c.codigo_oc)
-        .where(p.c.es_ultima.is_(True))
-    ).all()
+        .where(p.c.es_ultima.is_(True)),
+    )
     cols = ["codigo_oc", "ubigeo", "grado", "grado_provisional", "puntaje", "items"]
-    df = pd.DataFrame(_plain_rows(rows), columns=[*cols, "items_bajos", "tipo_organizacion"])
+    df = pd.DataFrame(rows, columns=[*cols, "items_bajos", "tipo_organizacion"])
+    # The driver's boolean (0/1 on SQLite) as SQLAlchemy gives it: True / False / None.
+    df["grado_provisional"] = pd.Series(
+        [None if v is None or v != v else bool(v) for v in df["grado_provisional"].tolist()],
+        index=df.index,
+        dtype=object,
+    )
     df["items"] = [_loads(v) for v in df["items"]]
     df["items_bajos"] = [_loads(v) for v in df["items_bajos"]]
     classes = {t: org_class(t) for t in set(df["tipo_organizacion"].tolist())}
@@ -908,12 +937,13 @@ def _points(conn: Connection) -> pd.DataFrame:
         select(link.c.codigo_oc, link.c.ubigeo_cp),
         select(d.c.codigo_oc, d.c.ubigeo_cp).where(d.c.codigo_oc.is_not(None)),
     ).subquery()
-    rows = conn.execute(
+    rows = _rows(
+        conn,
         select(served.c.codigo_oc, cp.c.latitud, cp.c.longitud)
         .join(cp, cp.c.ubigeo_cp == served.c.ubigeo_cp)
-        .where(cp.c.latitud.is_not(None) & cp.c.longitud.is_not(None))
-    ).all()
-    df = pd.DataFrame(_plain_rows(rows), columns=["codigo_oc", "latitud", "longitud"])
+        .where(cp.c.latitud.is_not(None) & cp.c.longitud.is_not(None)),
+    )
+    df = pd.DataFrame(rows, columns=["codigo_oc", "latitud", "longitud"])
     return df.groupby("codigo_oc")[["latitud", "longitud"]].mean()
 
 
@@ -921,9 +951,9 @@ def _systems(conn: Connection) -> dict[str, str]:
     """Each JASS's system class: the most common among the CPs it runs (DATASS, latest
     survey per CP); ties by name, so the answer does not depend on row order."""
     s = schema.sistema_agua
-    rows = conn.execute(
-        select(s.c.codigo_oc, s.c.tipo_sistema_agua).where(s.c.codigo_oc.is_not(None))
-    ).all()
+    rows = _rows(
+        conn, select(s.c.codigo_oc, s.c.tipo_sistema_agua).where(s.c.codigo_oc.is_not(None))
+    )
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     classes: dict[object, str | None] = {}  # a few distinct texts over ~100k rows
     for code, text in rows:
@@ -936,7 +966,7 @@ def _systems(conn: Connection) -> dict[str, str]:
 def _in_chunks(conn: Connection, query_of, codes: list[str]) -> list:
     out: list = []
     for start in range(0, len(codes), 500):
-        out += conn.execute(query_of(codes[start : start + 500])).all()
+        out += _rows(conn, query_of(codes[start : start + 500]))
     return out
 
 
@@ -949,7 +979,7 @@ def _history(conn: Connection, codes: list[str]) -> pd.DataFrame:
         ),
         codes,
     )
-    df = pd.DataFrame(_plain_rows(rows), columns=["codigo_oc", "fecha_evaluacion", "items"])
+    df = pd.DataFrame(rows, columns=["codigo_oc", "fecha_evaluacion", "items"])
     df["items"] = [_loads(v) for v in df["items"]]
     return df
 
@@ -963,9 +993,7 @@ def _readings(conn: Connection, codes: list[str]) -> pd.DataFrame:
         ),
         codes,
     )
-    return pd.DataFrame(
-        _plain_rows(rows), columns=["codigo_oc", "fecha_visita", "cloro_residual_mg_l"]
-    )
+    return pd.DataFrame(rows, columns=["codigo_oc", "fecha_visita", "cloro_residual_mg_l"])
 
 
 def _district_frame(conn: Connection, r: Rules) -> pd.DataFrame:
