@@ -401,8 +401,10 @@ class _Candidates:
             wmask = np.array(
                 [sum(1 << col[w] for w in items) for items in chunk["debiles_"]], dtype=np.int64
             )
-            covered = np.bitwise_count(pool.bitmask[cj] & wmask[mi]).astype(np.int64)
+            bits = pool.bitmask[cj] & wmask[mi]
+            covered = np.bitwise_count(bits).astype(np.int64)
         else:
+            bits = None
             weak = np.zeros((n, len(col)), dtype=bool)
             for i, items in enumerate(chunk["debiles_"]):
                 weak[i, [col[w] for w in items]] = True
@@ -417,17 +419,25 @@ class _Candidates:
             same[useful],
             covered[useful],
         )
+        bits = None if bits is None else bits[useful]
         km = np.where(np.isnan(dist), np.inf, dist)
         order = np.lexsort((pool.code_rank[cj], -pool.score[cj], km, -covered, ~same, mi))
         self.mentor = cj[order]
         self.dist = dist[order]
         self.same = same[order]
+        # Each pair's cover of the mentee's weak items as bits (None: the items do not fit
+        # an int64 and `_match_one` uses the pool's Python masks).
+        self.bits = None if bits is None else bits[order]
         self.bounds = np.searchsorted(mi[order], np.arange(n + 1))
 
-    def of(self, i: int) -> tuple[list[int], np.ndarray, np.ndarray]:
+    def of(self, i: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Mentee i's ranked candidates (mentor positions), their distances and districts."""
         s, e = self.bounds[i], self.bounds[i + 1]
-        return self.mentor[s:e].tolist(), self.dist[s:e], self.same[s:e]
+        return self.mentor[s:e], self.dist[s:e], self.same[s:e]
+
+    def bits_of(self, i: int) -> np.ndarray | None:
+        """Mentee i's candidates' covers (`bits`), in rank order."""
+        return None if self.bits is None else self.bits[self.bounds[i] : self.bounds[i + 1]]
 
 
 def _pairs(pool: _Pool, ubigeo: np.ndarray, lat: np.ndarray, lon: np.ndarray, counts: bool = False):
@@ -509,15 +519,15 @@ def _lookup(
 def _match_one(m, found: _Candidates, i, pool, item_ids, col, r, mentee_rows, suggestion_rows):
     """Pick mentee `m`'s mentors among its ranked candidates and write its rows."""
     cand, dist, same = found.of(i)
-    wmask = sum(1 << col[w] for w in m.debiles_)
     room = pool.load[cand] < r.capacidad_mentor
-    if pool.bitmask is not None:  # picked and covered with array operations
-        bits = pool.bitmask[cand] & wmask
+    bits = found.bits_of(i)
+    if bits is not None:  # picked and covered with array operations
         picked = _pick_bits(bits, room, r)
         strong_any = int(np.bitwise_or.reduce(bits)) if len(bits) else 0
         covers = dict(zip(picked, bits[picked].tolist(), strict=True))
     else:
-        covers = dict(enumerate(pool.mask[c] & wmask for c in cand))
+        wmask = sum(1 << col[w] for w in m.debiles_)
+        covers = dict(enumerate(pool.mask[c] & wmask for c in cand.tolist()))
         picked = _pick(list(range(len(cand))), list(covers.values()), room, r)
         strong_any = 0
         for c in covers.values():
