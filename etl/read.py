@@ -201,6 +201,15 @@ def _cells_as_text(col: pd.Series) -> pd.Series:
 
 def _cell_text(value: object) -> str:
     """One Excel cell of a mixed column as text."""
+    # The common cells first, by exact type (a subclass, e.g. numpy's float64, goes on below).
+    if type(value) is str:
+        return value
+    if type(value) is int:
+        return str(value)
+    if type(value) is float:
+        if value != value:  # NaN
+            return ""
+        return str(int(value)) if value.is_integer() else str(value)
     if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NaT:
         return ""
     if isinstance(value, float) and value.is_integer():

@@ -29,6 +29,48 @@ _SQLITE_BOOL = {None: None, True: 1, False: 0}
 _PROBE = dt.date(1999, 2, 3)  # a date whose ISO text tells whether a processor stores ISO
 # Columns never needed by a score: skipped so personal data never enters the derivations.
 SKIP = {"carga_id", "presidente", "observaciones"}
+# Columns no derivation reads (no rule in etl/derive, the model, the catalogue or the peer
+# rules names them), by table: not fetched, since fetching and converting the raw tables was
+# a tenth of a national load. A column a rule starts to read must leave this list (a rule
+# reading a missing column fails loudly: KeyError).
+UNREAD: dict[str, frozenset[str]] = {
+    "distrito": frozenset(
+        {
+            "capital",
+            "altitud_m",
+            "superficie_km2",
+            "coordenadas_fuente",
+            "ubigeo_reniec",
+            "pobreza_total_pct",
+            "pobreza_extrema_pct",
+            "idh_2019",
+            "vulnerabilidad_alimentaria",
+            "mapa",
+            "contenedor_2007",
+            "contenedor_fuente",
+        }
+    ),
+    "diagnostico_cp": frozenset(
+        {
+            "lengua_predominante",
+            "energia_electrica",
+            "internet",
+            "establecimiento_salud",
+            "pronoei",
+            "primaria",
+            "secundaria",
+            "prestador_servicio",
+            "tipo_organizacion_comunal",
+            "cuota_familiar",
+            "tipo_cobro",
+            "codigo_fuente",
+            "fuente_principal",
+            "tipo_fuente",
+            "sistema_cloracion",
+            "tipo_sistema_cloracion",
+        }
+    ),
+}
 
 
 def _bools(values: tuple) -> list:
@@ -58,7 +100,8 @@ def _fetch(conn: Connection, sql: str) -> list[tuple]:
 def read_table(conn: Connection, table: Table, where=None) -> pd.DataFrame:
     """A raw table (or its rows matching `where`) as a DataFrame (codes stay text, dates
     become datetime64)."""
-    cols = [c for c in table.columns if c.name not in SKIP]
+    unread = SKIP | UNREAD.get(table.name, frozenset())
+    cols = [c for c in table.columns if c.name not in unread]
     stmt = select(*cols) if where is None else select(*cols).where(where)
     # Literal binds: the driver call takes no parameters; `where` only ever binds codes the
     # warehouse itself holds (district ubigeos), rendered with SQLAlchemy's quoting.

@@ -225,6 +225,12 @@ class _Pool:
         self.position = position if len(position) == len(self.code) else None
         self.code_rank = np.argsort(np.argsort(self.code.astype(str), kind="stable"))
         self.ubigeo = m["ubigeo"].to_numpy(dtype=object)
+        # Districts as integers, once per matcher (not per chunk): a mentee's district
+        # compares equal to a mentor's by code; one no mentor has is -1.
+        self.district_code = {u: k for k, u in enumerate(sorted(set(self.ubigeo.tolist())))}
+        self.district = np.array(
+            [self.district_code[u] for u in self.ubigeo.tolist()], dtype=np.int64
+        )
         self.grade = m["grado"].to_numpy(dtype=object)
         self.lat = m["latitud"].to_numpy(dtype=float)
         self.lon = m["longitud"].to_numpy(dtype=float)
@@ -384,13 +390,7 @@ class _Candidates:
             other = cj != own[mi]
         else:
             other = pool.code[cj] != np.array(codes, dtype=object)[mi]
-        mi, cj = mi[other], cj[other]
-        dist = great_circle_km(lat[mi], lon[mi], pool.lat[cj], pool.lon[cj])
-        district = {u: k for k, u in enumerate(set(pool.ubigeo.tolist()) | set(ubigeo.tolist()))}
-        mentee_d = np.array([district[u] for u in ubigeo.tolist()], dtype=np.int64)
-        mentor_d = np.array([district[u] for u in pool.ubigeo.tolist()], dtype=np.int64)
-        same = mentor_d[cj] == mentee_d[mi]
-        keep = same | (dist <= r.radio_km + EPS)
+        keep = other
         for on, mine, theirs in (
             (r.mismo_tipo_organizacion, chunk["tipo_organizacion"], pool.org_code),
             (r.mismo_tipo_sistema, chunk["tipo_sistema"], pool.sys_code),
@@ -403,30 +403,54 @@ class _Candidates:
                 )
                 t, c = theirs[cj], code[mi]
                 keep &= (c == -3) | (t == c) | (t == -1)
-        mi, cj, dist, same = mi[keep], cj[keep], dist[keep], same[keep]
+        # The type filters first (integer comparisons), the distance only for the pairs left.
+        mi, cj = mi[keep], cj[keep]
+        dist = great_circle_km(lat[mi], lon[mi], pool.lat[cj], pool.lon[cj])
+        same = pool.district[cj] == _district_codes(pool, ubigeo)[mi]
+        near = same | (dist <= r.radio_km + EPS)
+        mi, cj, dist, same = mi[near], cj[near], dist[near], same[near]
         self.near_any = np.bincount(mi, minlength=n) > 0
         if pool.bitmask is not None:  # weak items covered: one AND and a popcount per pair
             wmask = np.array(
                 [sum(1 << col[w] for w in items) for items in chunk["debiles_"]], dtype=np.int64
             )
-            covered = np.bitwise_count(pool.bitmask[cj] & wmask[mi]).astype(np.int64)
+            bits = pool.bitmask[cj] & wmask[mi]
+            covered = np.bitwise_count(bits).astype(np.int64)
         else:
+            bits = None
             weak = np.zeros((n, len(col)), dtype=bool)
             for i, items in enumerate(chunk["debiles_"]):
                 weak[i, [col[w] for w in items]] = True
             covered = (pool.strong[cj] & weak[mi]).sum(axis=1)
+        # Only pairs covering a weak item are ranked (dropping the others first leaves the
+        # order of the rest as it was: the sort keys decide it).
+        useful = np.flatnonzero(covered > 0)
+        mi, cj, dist, same, covered = (
+            mi[useful],
+            cj[useful],
+            dist[useful],
+            same[useful],
+            covered[useful],
+        )
+        bits = None if bits is None else bits[useful]
         km = np.where(np.isnan(dist), np.inf, dist)
         order = np.lexsort((pool.code_rank[cj], -pool.score[cj], km, -covered, ~same, mi))
-        order = order[covered[order] > 0]
         self.mentor = cj[order]
         self.dist = dist[order]
         self.same = same[order]
+        # Each pair's cover of the mentee's weak items as bits (None: the items do not fit
+        # an int64 and `_match_one` uses the pool's Python masks).
+        self.bits = None if bits is None else bits[order]
         self.bounds = np.searchsorted(mi[order], np.arange(n + 1))
 
-    def of(self, i: int) -> tuple[list[int], np.ndarray, np.ndarray]:
+    def of(self, i: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Mentee i's ranked candidates (mentor positions), their distances and districts."""
         s, e = self.bounds[i], self.bounds[i + 1]
-        return self.mentor[s:e].tolist(), self.dist[s:e], self.same[s:e]
+        return self.mentor[s:e], self.dist[s:e], self.same[s:e]
+
+    def bits_of(self, i: int) -> np.ndarray | None:
+        """Mentee i's candidates' covers (`bits`), in rank order."""
+        return None if self.bits is None else self.bits[self.bounds[i] : self.bounds[i + 1]]
 
 
 def _pairs(pool: _Pool, ubigeo: np.ndarray, lat: np.ndarray, lon: np.ndarray, counts: bool = False):
@@ -449,9 +473,8 @@ def _pairs(pool: _Pool, ubigeo: np.ndarray, lat: np.ndarray, lon: np.ndarray, co
             owners.append(np.flatnonzero(ok))
     cell_keys = np.concatenate([k[ok] for k in keys]) if len(lat) else np.array([], np.int64)
     cell_owner = np.concatenate(owners) if len(lat) else np.array([], np.int64)
-    codes = {u: k for k, u in enumerate(sorted(set(pool.ubigeo.tolist()) | set(ubigeo.tolist())))}
-    mentor_district = np.array([codes[u] for u in pool.ubigeo.tolist()], dtype=np.int64)
-    mentee_district = np.array([codes[u] for u in ubigeo.tolist()], dtype=np.int64)
+    mentor_district = pool.district
+    mentee_district = _district_codes(pool, ubigeo)
     all_m = np.ones(len(pool.lat), dtype=bool)
     if counts:
         n = len(ubigeo)
@@ -473,6 +496,12 @@ def _pairs(pool: _Pool, ubigeo: np.ndarray, lat: np.ndarray, lon: np.ndarray, co
         np.concatenate([grid_m, dist_m[~in_grid]]),
         np.concatenate([grid_c, dist_c[~in_grid]]),
     )
+
+
+def _district_codes(pool: _Pool, ubigeo: np.ndarray) -> np.ndarray:
+    """Mentees' districts as the pool's district codes (-1: a district without mentors)."""
+    code = pool.district_code
+    return np.array([code.get(u, -1) for u in ubigeo.tolist()], dtype=np.int64)
 
 
 def _matches(
@@ -503,16 +532,20 @@ def _lookup(
 def _match_one(m, found: _Candidates, i, pool, item_ids, col, r, mentee_rows, suggestion_rows):
     """Pick mentee `m`'s mentors among its ranked candidates and write its rows."""
     cand, dist, same = found.of(i)
-    wmask = sum(1 << col[w] for w in m.debiles_)
-    if pool.bitmask is not None:
-        covers = (pool.bitmask[cand] & wmask).tolist()
+    room = pool.load[cand] < r.capacidad_mentor
+    bits = found.bits_of(i)
+    if bits is not None:  # picked and covered with array operations
+        picked = _pick_bits(bits, room, r)
+        strong_any = int(np.bitwise_or.reduce(bits)) if len(bits) else 0
+        covers = dict(zip(picked, bits[picked].tolist(), strict=True))
     else:
-        covers = [pool.mask[c] & wmask for c in cand]
-    order = list(range(len(cand)))
-    picked = _pick(order, covers, pool.load[cand] < r.capacidad_mentor, r)
-    covered = strong_any = 0
-    for c in covers:
-        strong_any |= c
+        wmask = sum(1 << col[w] for w in m.debiles_)
+        covers = dict(enumerate(pool.mask[c] & wmask for c in cand.tolist()))
+        picked = _pick(list(range(len(cand))), list(covers.values()), room, r)
+        strong_any = 0
+        for c in covers.values():
+            strong_any |= c
+    covered = 0
     for rank, k in enumerate(picked, start=1):
         c = cand[k]
         pool.load[c] += 1
@@ -557,6 +590,26 @@ def _match_one(m, found: _Candidates, i, pool, item_ids, col, r, mentee_rows, su
             "sin_mentor": sin or None,
         }
     )
+
+
+def _pick_bits(bits: np.ndarray, room: np.ndarray, r: Rules) -> list[int]:
+    """`_pick` over candidates in rank order (positions), their cover masks as an int64
+    array: the scan for an uncovered item jumps from one pick to the next instead of
+    walking every candidate (a mentee in a dense area has hundreds)."""
+    free = np.flatnonzero(room)
+    picked = free[: r.sugerencias_max].tolist()
+    covered = int(np.bitwise_or.reduce(bits[picked])) if picked else 0
+    rest = free[r.sugerencias_max :]
+    while len(rest):
+        new = (bits[rest] & ~covered) != 0
+        if not new.any():
+            break
+        at = int(np.argmax(new))
+        k = int(rest[at])
+        picked.append(k)
+        covered |= int(bits[k])
+        rest = rest[at + 1 :]
+    return picked  # already in rank order: positions only grow
 
 
 def _reasons(
@@ -831,6 +884,17 @@ def _insert(conn: Connection, table, df: pd.DataFrame) -> int:
     return frames.write(conn, table, df)
 
 
+def _rows(conn: Connection, stmt) -> list[tuple]:
+    """A query's rows as the driver gives them (frames._fetch): no Row objects and no
+    SQLAlchemy result processing, which cost about a second of the national matcher's reads.
+    Only for queries whose values are read as the driver gives them: text, numbers, and dates
+    (ISO text on SQLite, which pandas and ISO sorting treat as dates); a boolean is
+    converted by the caller. Literal binds: the statements bind only codes the warehouse
+    holds, quoted by SQLAlchemy (as frames.read_table does)."""
+    sql = stmt.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True})
+    return frames._fetch(conn, str(sql))
+
+
 def _plain_rows(rows) -> list[tuple]:
     """Driver rows as plain tuples: pandas probes each Row object's attributes otherwise."""
     return [tuple(r) for r in rows]
@@ -856,7 +920,8 @@ def _loads(value: object) -> object:
 def _jass_frame(conn: Connection) -> pd.DataFrame:
     """One row per JASS with a latest score: grade, items, point, organisation and system type."""
     p, o = schema.puntaje_oc, schema.organizacion_comunal
-    rows = conn.execute(
+    rows = _rows(
+        conn,
         select(
             p.c.codigo_oc,
             p.c.ubigeo,
@@ -868,10 +933,16 @@ def _jass_frame(conn: Connection) -> pd.DataFrame:
             o.c.tipo_organizacion,
         )
         .join(o, o.c.codigo_oc == p.c.codigo_oc)
-        .where(p.c.es_ultima.is_(True))
-    ).all()
+        .where(p.c.es_ultima.is_(True)),
+    )
     cols = ["codigo_oc", "ubigeo", "grado", "grado_provisional", "puntaje", "items"]
-    df = pd.DataFrame(_plain_rows(rows), columns=[*cols, "items_bajos", "tipo_organizacion"])
+    df = pd.DataFrame(rows, columns=[*cols, "items_bajos", "tipo_organizacion"])
+    # The driver's boolean (0/1 on SQLite) as SQLAlchemy gives it: True / False / None.
+    df["grado_provisional"] = pd.Series(
+        [None if v is None or v != v else bool(v) for v in df["grado_provisional"].tolist()],
+        index=df.index,
+        dtype=object,
+    )
     df["items"] = [_loads(v) for v in df["items"]]
     df["items_bajos"] = [_loads(v) for v in df["items_bajos"]]
     classes = {t: org_class(t) for t in set(df["tipo_organizacion"].tolist())}
@@ -892,12 +963,13 @@ def _points(conn: Connection) -> pd.DataFrame:
         select(link.c.codigo_oc, link.c.ubigeo_cp),
         select(d.c.codigo_oc, d.c.ubigeo_cp).where(d.c.codigo_oc.is_not(None)),
     ).subquery()
-    rows = conn.execute(
+    rows = _rows(
+        conn,
         select(served.c.codigo_oc, cp.c.latitud, cp.c.longitud)
         .join(cp, cp.c.ubigeo_cp == served.c.ubigeo_cp)
-        .where(cp.c.latitud.is_not(None) & cp.c.longitud.is_not(None))
-    ).all()
-    df = pd.DataFrame(_plain_rows(rows), columns=["codigo_oc", "latitud", "longitud"])
+        .where(cp.c.latitud.is_not(None) & cp.c.longitud.is_not(None)),
+    )
+    df = pd.DataFrame(rows, columns=["codigo_oc", "latitud", "longitud"])
     return df.groupby("codigo_oc")[["latitud", "longitud"]].mean()
 
 
@@ -905,9 +977,9 @@ def _systems(conn: Connection) -> dict[str, str]:
     """Each JASS's system class: the most common among the CPs it runs (DATASS, latest
     survey per CP); ties by name, so the answer does not depend on row order."""
     s = schema.sistema_agua
-    rows = conn.execute(
-        select(s.c.codigo_oc, s.c.tipo_sistema_agua).where(s.c.codigo_oc.is_not(None))
-    ).all()
+    rows = _rows(
+        conn, select(s.c.codigo_oc, s.c.tipo_sistema_agua).where(s.c.codigo_oc.is_not(None))
+    )
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     classes: dict[object, str | None] = {}  # a few distinct texts over ~100k rows
     for code, text in rows:
@@ -920,7 +992,7 @@ def _systems(conn: Connection) -> dict[str, str]:
 def _in_chunks(conn: Connection, query_of, codes: list[str]) -> list:
     out: list = []
     for start in range(0, len(codes), 500):
-        out += conn.execute(query_of(codes[start : start + 500])).all()
+        out += _rows(conn, query_of(codes[start : start + 500]))
     return out
 
 
@@ -964,7 +1036,7 @@ def _history(conn: Connection, codes: list[str]) -> pd.DataFrame:
         ),
         codes,
     )
-    df = pd.DataFrame(_plain_rows(rows), columns=["codigo_oc", "fecha_evaluacion", "items"])
+    df = pd.DataFrame(rows, columns=["codigo_oc", "fecha_evaluacion", "items"])
     df["items"] = [_loads(v) for v in df["items"]]
     return df
 
@@ -978,9 +1050,7 @@ def _readings(conn: Connection, codes: list[str]) -> pd.DataFrame:
         ),
         codes,
     )
-    return pd.DataFrame(
-        _plain_rows(rows), columns=["codigo_oc", "fecha_visita", "cloro_residual_mg_l"]
-    )
+    return pd.DataFrame(rows, columns=["codigo_oc", "fecha_visita", "cloro_residual_mg_l"])
 
 
 def _district_frame(conn: Connection, r: Rules) -> pd.DataFrame:

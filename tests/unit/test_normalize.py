@@ -175,3 +175,31 @@ def test_norm041_little_words_never_merge_two_fields_of_a_kind():
             for name in (f.name, *f.aliases):
                 key = normalize.header_key(name)
                 assert owners.setdefault(key, f.name) == f.name, (kind.name, name)
+
+
+def _reference_clean(cells: pd.Series) -> pd.Series:
+    """clean as written with pandas' string methods (before #18's plain loop)."""
+    text = cells.fillna("").astype(str).str.strip()
+    return text.where(~text.str.lower().isin(normalize.BLANKS), "")
+
+
+def test_clean_code_and_ubigeo_loops_match_the_string_methods():
+    """The plain-str loops (#18, l18) give the values, dtype and name pandas' methods gave."""
+    cells = pd.Series(
+        [" 10101.0 ", "0101", "10101", "N/A", "", " s/d ", "1.50", "١٢٣٤٥", "x\t", "2.000", "—"],
+        dtype=object,
+        name="col",
+    )
+    got, want = normalize.clean(cells), _reference_clean(cells)
+    pd.testing.assert_series_equal(got, want)
+    codes, _ = normalize.to_code(cells)
+    ref = want.str.replace(r"^(\d+)\.0+$", r"\1", regex=True)
+    assert codes.tolist() == [None if t == "" else t for t in ref.tolist()]
+    assert codes.name == "col"
+    ubigeo, bad = normalize.to_ubigeo(cells)
+    assert ubigeo.tolist()[:3] == ["010101", None, "010101"]
+    assert bad.tolist()[:4] == [False, True, False, False]
+    assert ubigeo.name == bad.name == "col"
+    # Not all text (numbers, None): the pandas path, same answer as before.
+    mixed = pd.Series([1, None, 2.5, " x "], dtype=object)
+    pd.testing.assert_series_equal(normalize.clean(mixed), _reference_clean(mixed))

@@ -273,3 +273,35 @@ def test_chlorine_runs_match_the_reference():
     assert want  # some runs
     assert peers.chlorine_runs(readings, 0.5, 1.0) == want
     assert peers.chlorine_runs(readings.iloc[:0], 0.5, 1.0) == {}
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_pick_bits_matches_pick(seed):
+    """The array picking (#18, l18) picks what `_pick` picks, in the same order."""
+    rnd = random.Random(seed)
+    rules = dataclasses.replace(peers.load_rules(), sugerencias_max=1 + seed % 3)
+    for _ in range(200):
+        n = rnd.randrange(0, 40)
+        covers = [rnd.choice([0, 1, 2, 4, 8, 3, 12, 16]) for _ in range(n)]
+        room = np.array([rnd.random() < 0.6 for _ in range(n)], dtype=bool)
+        want = peers._pick(list(range(n)), covers, room, rules)
+        assert peers._pick_bits(np.array(covers, dtype=np.int64), room, rules) == want
+
+
+def test_peer_arrays_without_bitmask_match_the_reference(monkeypatch):
+    """The path for models with 63 items or more (Python masks, no int64 bits) gives the same."""
+    init = peers._Pool.__init__
+
+    def no_bits(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        self.bitmask = None
+
+    monkeypatch.setattr(peers._Pool, "__init__", no_bits)
+    monkeypatch.setattr(peers, "MATCH_CHUNK", 17)
+    rules = dataclasses.replace(peers.load_rules(), radio_km=9.0, capacidad_mentor=2)
+    frame = _random_jass(1, 150)
+    want = reference_match(frame, rules)
+    got = peers.match(frame, rules)
+    assert len(want[1]) > 20
+    pd.testing.assert_frame_equal(got[0], want[0])
+    pd.testing.assert_frame_equal(got[1], want[1])

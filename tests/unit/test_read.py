@@ -141,3 +141,23 @@ def test_read008_unknown_kind():
     with pytest.raises(read.KindError) as err:
         read.recognise(["foo", "bar"])
     assert err.value.template == "unknown-kind"
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        ("abc", "abc"),
+        (12, "12"),
+        (12.0, "12"),
+        (12.5, "12.5"),
+        (float("nan"), ""),
+        (float("inf"), "inf"),
+        (None, ""),
+        (pd.NaT, ""),
+        (pd.Timestamp("2024-01-02 03:04"), "2024-01-02 03:04:00"),
+        (True, "True"),
+    ],
+)
+def test_cell_text_short_path(value, text):
+    """Cells of a mixed Excel column as text (str/int/float take a short path, #18 l18)."""
+    assert read._cell_text(value) == text
