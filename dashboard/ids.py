@@ -68,3 +68,4 @@ DA_UPLOAD_REPORT = "da-upload-report"  # the loader's problem report of the stag
 DA_UPLOAD_TOKEN = "da-upload-token"  # dcc.Store: the staged upload awaiting confirmation
 DA_UPLOAD_CONFIRM = "da-upload-confirm"
 DA_RELOAD = "da-reload"  # after a load: reload the data page to see it in the tables
+DA_AUDIT = "da-audit"  # the audit tables, drawn again after an upload is loaded

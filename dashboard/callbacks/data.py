@@ -116,9 +116,14 @@ def _refusal(message: str) -> tuple[Any, Any, Any]:
     return dbc.Alert(message, color="danger"), None, HIDDEN
 
 
+def _load_refused(message: str) -> tuple[Any, Any, Any, Any]:
+    """The confirm's refusal: the audit tables stay as they are."""
+    return (*_refusal(message), no_update)
+
+
 def register(app: Dash, wiring: Wiring) -> None:
     """Wire the drop zone (preview) and the confirm button (load)."""
-    settings, engine = wiring.settings, wiring.engine
+    settings, engine, view = wiring.settings, wiring.engine, wiring.view
 
     @app.callback(
         Output(ids.DA_UPLOAD_REPORT, "children"),
@@ -165,6 +170,7 @@ def register(app: Dash, wiring: Wiring) -> None:
         Output(ids.DA_UPLOAD_REPORT, "children", allow_duplicate=True),
         Output(ids.DA_UPLOAD_TOKEN, "data", allow_duplicate=True),
         Output(ids.DA_UPLOAD_CONFIRM, "style", allow_duplicate=True),
+        Output(ids.DA_AUDIT, "children", allow_duplicate=True),
         Input(ids.DA_UPLOAD_CONFIRM, "n_clicks"),
         State(ids.DA_UPLOAD_TOKEN, "data"),
         State(ids.DA_STATE, "data"),
@@ -172,20 +178,24 @@ def register(app: Dash, wiring: Wiring) -> None:
     )
     def _confirm(n: Any, token: Any, store: Any) -> Any:
         if not n:
-            return no_update, no_update, no_update
+            return no_update, no_update, no_update, no_update
         lang = as_mapping(store).get("lang", "es")
         account = security.current_account()
         if account is None or not account.can_upload:
-            return _refusal(t("da.upload_expired", lang))
+            return _load_refused(t("da.upload_expired", lang))
         try:
             with uploads.slot():
                 item = uploads.claim(token, account)  # one confirm of a token loads it
                 if item is None:
-                    return _refusal(t("da.upload_expired", lang))
+                    return _load_refused(t("da.upload_expired", lang))
                 result = uploads.confirm(engine(), item, account)
         except uploads.Busy:
-            return _refusal(t("da.upload_busy", lang))
+            return _load_refused(t("da.upload_busy", lang))
         except SQLAlchemyError:
             log.exception("upload load failed")
-            return _refusal(t("da.upload_failed", lang))
-        return report_view(result, lang, done=True), None, HIDDEN
+            return _load_refused(t("da.upload_failed", lang))
+        # The layout module imports this one (its page registers these callbacks).
+        from dashboard.layouts.data import audit_after_load
+
+        tables = audit_after_load(view(), lang)
+        return report_view(result, lang, done=True), None, HIDDEN, tables

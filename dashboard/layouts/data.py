@@ -230,12 +230,21 @@ def layout(wh: Warehouse, state: UrlState, settings: Settings | None = None) -> 
 def render(data: DataData, state: UrlState, settings: Settings) -> Any:
     """The data page drawn from its data (never reads the warehouse)."""
     lang = state.lang
-    machine = _is_admin(data.account)
-    no_loads = t("da.no_loads", lang)
     body = [
         html.H1(t("da.title", lang), className="h4 my-2"),
         dcc.Store(id=ids.DA_STATE, data={"lang": lang}),
         upload_section(data.account, settings, lang),
+        html.Div(audit_sections(data, state), id=ids.DA_AUDIT),
+    ]
+    return c.page(state, PATH, to_search(state), body)
+
+
+def audit_sections(data: DataData, state: UrlState) -> list[Any]:
+    """The audit tables: loads, files, rejected rows, unlinked SIASAR systems, versions."""
+    lang = state.lang
+    machine = _is_admin(data.account)
+    no_loads = t("da.no_loads", lang)
+    return [
         c.section(
             t("da.loads", lang),
             show(
@@ -268,7 +277,13 @@ def render(data: DataData, state: UrlState, settings: Settings) -> Any:
             ),
         ),
     ]
-    return c.page(state, PATH, to_search(state), body)
+
+
+def audit_after_load(wh: Warehouse, lang: str) -> list[Any]:
+    """The audit tables drawn again once an upload is loaded (the page's were drawn before:
+    they would still say there is no load)."""
+    state = UrlState(lang=lang)
+    return audit_sections(load(wh, state), state)
 
 
 def rejects_source(wh: Warehouse, state: UrlState, _key: str | None) -> Table:

@@ -111,9 +111,11 @@ def test_brw101_login_scope_upload_logout(page, login_server, own_url, tmp_path)
     assert page.get_by_text("no está entre los distritos de su cuenta").count() == 1
     page.click("#da-upload-confirm")
     page.get_by_text(re.compile(r"Carga \d+ guardada")).wait_for(timeout=60000)
-    page.click("#da-reload")  # the tables below were drawn before the load: now they show it
+    # The tables below were drawn before the load: the confirm draws them again, no reload.
     page.wait_for_selector("#da-rejects .ag-row", timeout=20000)
     assert "no está entre los distritos de su cuenta" in page.locator("#da-rejects").inner_text()
+    page.wait_for_selector("#da-loads .ag-row", timeout=20000)
+    assert "ana" in page.locator("#da-loads").inner_text()  # the account that loaded it
 
     page.goto(login_server + "/logout")  # the menu's link: a button that posts the logout
     page.click("#logout-confirm")
