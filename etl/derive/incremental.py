@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+import orjson
 import pandas as pd
 from sqlalchemy import Connection, delete, false, func, or_, select, union
 
@@ -440,17 +441,24 @@ def derive_districts(
 
 def stored_scores(conn: Connection, codes: set[str]) -> pd.DataFrame:
     """The stored scores of `codes` in the columns the snapshots read (derive.SCORE_COLUMNS),
-    typed as health.score_assessments gives them."""
+    typed as health.score_assessments gives them. Driver rows (frames._fetch): a 10x
+    district's ~10k scores through SQLAlchemy's Row and JSON processing took most of this."""
     from etl.derive import SCORE_COLUMNS  # the package imports this module
 
     t = schema.puntaje_oc
     rows: list[tuple] = []
     for part in chunks(codes):
         query = select(*(t.c[c] for c in SCORE_COLUMNS)).where(t.c.codigo_oc.in_(part))
-        rows += [tuple(r) for r in conn.execute(query)]
+        # Literal binds: the codes are the warehouse's own (its organisations).
+        sql = query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True})
+        rows += frames._fetch(conn, str(sql))
     df = pd.DataFrame(rows, columns=list(SCORE_COLUMNS))
     df["fecha_evaluacion"] = pd.to_datetime(df["fecha_evaluacion"])
     df["puntaje"] = pd.to_numeric(df["puntaje"]).astype(float)
+    df["grado_provisional"] = [None if v is None else bool(v) for v in df["grado_provisional"]]
+    df["motivo_provisional"] = [
+        orjson.loads(v) if isinstance(v, (str, bytes)) else v for v in df["motivo_provisional"]
+    ]
     return df
 
 
