@@ -73,7 +73,7 @@ UNREAD: dict[str, frozenset[str]] = {
 }
 
 
-def _bools(values: tuple) -> list:
+def bools(values) -> list:
     """Driver booleans (SQLite stores 0/1) as True/False/None, like SQLAlchemy's Boolean."""
     return [None if v is None else bool(v) for v in values]
 
@@ -97,16 +97,22 @@ def _fetch(conn: Connection, sql: str) -> list[tuple]:
         cursor.close()
 
 
+def fetch(conn: Connection, stmt) -> list[tuple]:
+    """A select's rows as the driver's plain tuples: no Row objects and no SQLAlchemy result
+    processing (values as the driver gives them: dates as ISO text and booleans as 0/1 on
+    SQLite; callers convert). Literal binds, so the driver call takes no parameters: only for
+    statements that bind codes the warehouse itself holds, rendered with SQLAlchemy's quoting."""
+    sql = stmt.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True})
+    return _fetch(conn, str(sql))
+
+
 def read_table(conn: Connection, table: Table, where=None) -> pd.DataFrame:
     """A raw table (or its rows matching `where`) as a DataFrame (codes stay text, dates
     become datetime64)."""
     unread = SKIP | UNREAD.get(table.name, frozenset())
     cols = [c for c in table.columns if c.name not in unread]
     stmt = select(*cols) if where is None else select(*cols).where(where)
-    # Literal binds: the driver call takes no parameters; `where` only ever binds codes the
-    # warehouse itself holds (district ubigeos), rendered with SQLAlchemy's quoting.
-    sql = stmt.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True})
-    rows = _fetch(conn, str(sql))
+    rows = fetch(conn, stmt)  # `where` only ever binds district ubigeos of the warehouse
     names = [c.name for c in cols]
     if not rows:
         df = pd.DataFrame.from_records([], columns=names)
@@ -118,7 +124,7 @@ def read_table(conn: Connection, table: Table, where=None) -> pd.DataFrame:
     for c, values in zip(cols, zip(*rows, strict=True), strict=True):
         kind = c.type.python_type
         data[c.name] = (
-            _dates(values) if kind is dt.date else (_bools(values) if kind is bool else values)
+            _dates(values) if kind is dt.date else (bools(values) if kind is bool else values)
         )
     return pd.DataFrame(data, columns=names)
 

@@ -441,7 +441,7 @@ def derive_districts(
 
 def stored_scores(conn: Connection, codes: set[str]) -> pd.DataFrame:
     """The stored scores of `codes` in the columns the snapshots read (derive.SCORE_COLUMNS),
-    typed as health.score_assessments gives them. Driver rows (frames._fetch): a 10x
+    typed as health.score_assessments gives them. Driver rows (frames.fetch): a 10x
     district's ~10k scores through SQLAlchemy's Row and JSON processing took most of this."""
     from etl.derive import SCORE_COLUMNS  # the package imports this module
 
@@ -449,13 +449,11 @@ def stored_scores(conn: Connection, codes: set[str]) -> pd.DataFrame:
     rows: list[tuple] = []
     for part in chunks(codes):
         query = select(*(t.c[c] for c in SCORE_COLUMNS)).where(t.c.codigo_oc.in_(part))
-        # Literal binds: the codes are the warehouse's own (its organisations).
-        sql = query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True})
-        rows += frames._fetch(conn, str(sql))
+        rows += frames.fetch(conn, query)  # the codes are the warehouse's own organisations
     df = pd.DataFrame(rows, columns=list(SCORE_COLUMNS))
     df["fecha_evaluacion"] = pd.to_datetime(df["fecha_evaluacion"])
     df["puntaje"] = pd.to_numeric(df["puntaje"]).astype(float)
-    df["grado_provisional"] = [None if v is None else bool(v) for v in df["grado_provisional"]]
+    df["grado_provisional"] = frames.bools(df["grado_provisional"])
     df["motivo_provisional"] = [
         orjson.loads(v) if isinstance(v, (str, bytes)) else v for v in df["motivo_provisional"]
     ]

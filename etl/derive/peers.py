@@ -884,17 +884,6 @@ def _insert(conn: Connection, table, df: pd.DataFrame) -> int:
     return frames.write(conn, table, df)
 
 
-def _rows(conn: Connection, stmt) -> list[tuple]:
-    """A query's rows as the driver gives them (frames._fetch): no Row objects and no
-    SQLAlchemy result processing, which cost about a second of the national matcher's reads.
-    Only for queries whose values are read as the driver gives them: text, numbers, and dates
-    (ISO text on SQLite, which pandas and ISO sorting treat as dates); a boolean is
-    converted by the caller. Literal binds: the statements bind only codes the warehouse
-    holds, quoted by SQLAlchemy (as frames.read_table does)."""
-    sql = stmt.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True})
-    return frames._fetch(conn, str(sql))
-
-
 def _plain_rows(rows) -> list[tuple]:
     """Driver rows as plain tuples: pandas probes each Row object's attributes otherwise."""
     return [tuple(r) for r in rows]
@@ -920,7 +909,7 @@ def _loads(value: object) -> object:
 def _jass_frame(conn: Connection) -> pd.DataFrame:
     """One row per JASS with a latest score: grade, items, point, organisation and system type."""
     p, o = schema.puntaje_oc, schema.organizacion_comunal
-    rows = _rows(
+    rows = frames.fetch(
         conn,
         select(
             p.c.codigo_oc,
@@ -963,7 +952,7 @@ def _points(conn: Connection) -> pd.DataFrame:
         select(link.c.codigo_oc, link.c.ubigeo_cp),
         select(d.c.codigo_oc, d.c.ubigeo_cp).where(d.c.codigo_oc.is_not(None)),
     ).subquery()
-    rows = _rows(
+    rows = frames.fetch(
         conn,
         select(served.c.codigo_oc, cp.c.latitud, cp.c.longitud)
         .join(cp, cp.c.ubigeo_cp == served.c.ubigeo_cp)
@@ -977,7 +966,7 @@ def _systems(conn: Connection) -> dict[str, str]:
     """Each JASS's system class: the most common among the CPs it runs (DATASS, latest
     survey per CP); ties by name, so the answer does not depend on row order."""
     s = schema.sistema_agua
-    rows = _rows(
+    rows = frames.fetch(
         conn, select(s.c.codigo_oc, s.c.tipo_sistema_agua).where(s.c.codigo_oc.is_not(None))
     )
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -992,7 +981,7 @@ def _systems(conn: Connection) -> dict[str, str]:
 def _in_chunks(conn: Connection, query_of, codes: list[str]) -> list:
     out: list = []
     for start in range(0, len(codes), 500):
-        out += _rows(conn, query_of(codes[start : start + 500]))
+        out += frames.fetch(conn, query_of(codes[start : start + 500]))
     return out
 
 
