@@ -303,13 +303,19 @@ DATASS_AS_VISIT = {
 }
 
 
-def datass_assessments(diag: pd.DataFrame, visited: pd.Index) -> pd.DataFrame:
-    """One assessment per never-visited JASS and survey year, dated at the survey.
+def datass_assessments(diag: pd.DataFrame, first_visit: pd.Series) -> pd.DataFrame:
+    """One assessment per JASS and survey year, dated at the survey, for the surveys before
+    the JASS's first visit (`first_visit`: each visited JASS's first visit date).
 
-    An undated survey ("sin fecha", issue 14) is no assessment: its date would be invented."""
-    d = diag[diag["codigo_oc"].notna() & ~diag["codigo_oc"].isin(visited)].copy()
+    From its first visit on, a JASS is assessed by visits; surveys before it stay its
+    assessments for those years, so a year's summary read as of that year's end does not
+    change when a visit comes later (issue 18). An undated survey ("sin fecha", issue 14) is
+    no assessment: its date would be invented."""
+    d = diag[diag["codigo_oc"].notna()].copy()
     d["fecha"] = pd.to_datetime(d["fecha_encuesta"])
     d = d[d["fecha"].notna()]
+    visited_from = pd.to_datetime(first_visit.reindex(d["codigo_oc"]).to_numpy())
+    d = d[pd.isna(visited_from) | (d["fecha"].to_numpy() < visited_from)]
     d = d.sort_values(["codigo_oc", "fecha"]).drop_duplicates(["codigo_oc", "anio"], keep="last")
     out = d[["codigo_oc", "fecha"]].copy()
     for src, dst in DATASS_AS_VISIT.items():
@@ -347,7 +353,7 @@ def assessments(
 ) -> pd.DataFrame:
     """All assessments of known organisations, with their register entry joined."""
     va = visit_assessments(visits.drop(columns=["ubigeo"], errors="ignore"), ev)
-    da = datass_assessments(diag, pd.Index(va["codigo_oc"].unique()))
+    da = datass_assessments(diag, va.groupby("codigo_oc")["fecha"].min())
     a = pd.concat([va, da], ignore_index=True)
     a = a[a["codigo_oc"].isin(orgs["codigo_oc"])]
     reg = registro.drop(columns=["total_asociados"], errors="ignore").assign(tiene_registro=True)

@@ -15,9 +15,9 @@ of summary years, or a load touching more than `MAX_SHARE` of the districts.
 
 A load of visits only (an ATM's monthly sheet) also keeps the summary years before its
 earliest visit (`Touched.since`, `first_summary_year`): each year's summary is read as of that
-year's end, and a visit changes nothing dated before it, with two exceptions followed here: a
-JASS's first visit ends its DATASS-based assessments (health.datass_assessments), so its
-surveys' years count, and a goal may read the visits of a later year (`anio_dato`).
+year's end, and a visit changes nothing dated before it (a JASS's first visit ends its
+DATASS-based assessments from that date on, not before: health.datass_assessments), with one
+exception followed here: a goal may read the visits of a later year (`anio_dato`).
 """
 
 from __future__ import annotations
@@ -142,7 +142,7 @@ class Touched:
     def _follow_years(self, values: pd.DataFrame, kind: str | None) -> None:
         if not self._first_year_known or values.empty or kind in sources.UNDERIVED_KINDS:
             return
-        year = first_year_of_visits(self.conn, values) if kind == VISITS else None
+        year = first_year_of_visits(values) if kind == VISITS else None
         if year is None:
             self._first_year_known = False
         else:
@@ -188,28 +188,15 @@ _NO_YEAR = 10_000  # no row followed yet: later than any summary year
 # ------------------------------------------------------------------ which years ---------------
 
 
-def first_year_of_visits(conn: Connection, values: pd.DataFrame) -> int | None:
-    """The first summary year a file of visits can change, read before it is written: its
-    earliest visit's, or earlier when it brings a JASS's first visit (that JASS's DATASS
-    surveys stop being its assessments, back to the first: health.datass_assessments).
-    None when a visit is undated (the loader rejects those; nothing is assumed)."""
+def first_year_of_visits(values: pd.DataFrame) -> int | None:
+    """The first summary year a file of visits can change: its earliest visit's. A visit
+    dated D changes a JASS's assessments from D on only (a first visit ends its DATASS-based
+    assessments from D on, not before: health.datass_assessments). None when a visit is
+    undated (the loader rejects those; nothing is assumed)."""
     dates = pd.to_datetime(values["fecha_visita"], errors="coerce")
     if dates.isna().any():
         return None
-    first = int(dates.dt.year.min())
-    codes = {str(c) for c in values["codigo_oc"].dropna()}
-    v, d = schema.visita, schema.diagnostico_cp
-    for part in chunks(codes):
-        seen = set(conn.execute(select(v.c.codigo_oc).where(v.c.codigo_oc.in_(part)).distinct()))
-        new = sorted(set(part) - {str(r[0]) for r in seen})
-        for chunk in chunks(new):
-            query = select(d.c.anio, d.c.fecha_encuesta).where(d.c.codigo_oc.in_(chunk))
-            for anio, fecha in conn.execute(query):
-                years = [int(anio)] if anio is not None else []
-                if fecha is not None:
-                    years.append(pd.Timestamp(fecha).year)
-                first = min([first, *years])
-    return first
+    return int(dates.dt.year.min())
 
 
 def first_summary_year(since: int, catalog: Catalog) -> int:

@@ -159,12 +159,16 @@ def test_hea010_datass_only_assessment_uses_survey_fields():
             }
         ]
     )
-    a = health.datass_assessments(diag, pd.Index([]))
+    a = health.datass_assessments(diag, pd.Series(dtype="datetime64[ns]"))
     values = health.item_values(a, MODEL).iloc[0]
     assert a.loc[0, "fecha"] == pd.Timestamp(2023, 8, 1)
     assert values["tasa_cobranza"] == pytest.approx(0.8)
     assert values["continuidad"] == 1.0 and values["registro_cloro"] == 0.0
-    assert health.datass_assessments(diag, pd.Index(["OC9"])).empty
+    # Visited from the survey's day on: visits assess it, the survey is no assessment.
+    assert health.datass_assessments(diag, pd.Series({"OC9": pd.Timestamp(2023, 8, 1)})).empty
+    # Visited only later: the survey stays its assessment for 2023 (issue 18).
+    later = health.datass_assessments(diag, pd.Series({"OC9": pd.Timestamp(2024, 2, 1)}))
+    assert list(later["fecha"]) == [pd.Timestamp(2023, 8, 1)]
 
 
 def test_hea011_model_version_and_weights_configurable(tmp_path):
