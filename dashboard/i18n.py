@@ -667,6 +667,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "JASS sin ninguna sugerencia ({n}): por qué",
         "JASS without any suggestion ({n}): why",
     ),
+    "ix.di_more": (
+        "… y {n} JASS más. Se muestran las más débiles; elija un ítem arriba para acotar la "
+        "lista, o abra el plan de visitas imprimible o «Intercambio», que las muestran todas.",
+        "… and {n} more JASS. The weakest are shown; choose an item above to narrow the list, "
+        "or open the printable visit plan or 'Peer exchange', which show them all.",
+    ),
     "ix.di_no_weak": (
         "Ninguna JASS del distrito necesita intercambio según la última derivación.",
         "No JASS of the district needs an exchange according to the latest derivation.",

@@ -639,30 +639,45 @@ def district_body(d: District, info: Mapping[str, Any], state: UrlState) -> list
         if not d.suggestions.empty
         else {}
     )
-    helped: list[html.Li] = []
-    alone: list[html.Li] = []
+    helped: list[dict[str, Any]] = []
+    alone: list[dict[str, Any]] = []
     for m in mentees.to_dict("records"):
         sug = with_item(by_mentee.get(str(m["codigo_oc"]), pd.DataFrame()), "items", state.item)
-        (helped if not sug.empty else alone).append(mentee_block(m, sug, info, state, d))
+        (helped if not sug.empty else alone).append({"m": m, "sug": sug})
+
+    def blocks(group: list[dict[str, Any]]) -> list[html.Li]:
+        """The weakest DISTRICT_LIST_MAX of a group, and how many more there are."""
+        shown = [mentee_block(x["m"], x["sug"], info, state, d) for x in group[:DISTRICT_LIST_MAX]]
+        more = len(group) - DISTRICT_LIST_MAX
+        if more > 0:
+            shown.append(html.Li(t("ix.di_more", lang, n=more), className="small py-1 ix-more"))
+        return shown
+
     # The JASS with someone to learn from first (weakest first); the others folded, each
     # still saying why no one was suggested.
     rest = html.Details(
         [
             html.Summary(t("ix.di_alone", lang, n=len(alone)), className="small"),
-            html.Ol(alone, className="list-unstyled mb-0"),
+            html.Ol(blocks(alone), className="list-unstyled mb-0"),
         ],
         className="mt-1 ix-alone",
     )
     # A district has dozens of JASS: the list scrolls inside the section.
     listed = html.Div(
         [
-            html.Ol(helped, className="list-unstyled mb-0 ix-list") if helped else None,
+            html.Ol(blocks(helped), className="list-unstyled mb-0 ix-list") if helped else None,
             rest if alone else None,
         ],
         className="ix-scroll",
         style={"maxHeight": "640px", "overflowY": "auto"},
     )
     return [*head, listed]
+
+
+# The district page lists the weakest this many JASS of each group (issue 18: a district of ~850
+# JASS shipped 2 MB of peer list); the rest are one item chip, the visit plan or the
+# "Intercambio" page away (each of which lists them all).
+DISTRICT_LIST_MAX = 40
 
 
 def item_chips(mentees: pd.DataFrame, info: Mapping[str, Any], state: UrlState) -> html.Div:

@@ -135,7 +135,12 @@ class RouterCache:
     """The page router's answers kept as JSON bytes per (request body, data version, account
     scope), so a page seen before is not serialised again: its cost stops growing with the
     page's size (a district with many JASS ships a big grid). A small LRU per process, like
-    PageCache; registered last, so the login gate and the request guard run first."""
+    PageCache; registered last, so the login gate and the request guard run first.
+
+    Each answer is also kept brotli-compressed (issue 18): flask-compress would compress a
+    cached answer again on every request, and for a district of ~850 JASS (2.3 MB of JSON)
+    that cost more than everything else the request did. A browser that takes brotli gets the
+    kept bytes; any other gets the JSON, which flask-compress compresses as before."""
 
     def __init__(self, key_of: Callable[[], Hashable | None], size: int = PAGE_CACHE_SIZE):
         self.key_of = key_of  # (data version, scope key), None when the warehouse is unreadable
@@ -156,14 +161,15 @@ class RouterCache:
         if extra is None:
             return None
         key = (hashlib.sha256(body).digest(), extra)
-        hit = self._answers.get(key)
+        hit: Answer | None = self._answers.get(key)
         if hit is not None:
-            return Response(hit, mimetype="application/json")
+            return hit.response()
         g.atm_router_key = key
         return None
 
     def after_request(self, response: Response) -> Response:
-        """Keep a fresh, complete, uncompressed router answer (compression runs after this)."""
+        """Keep a fresh, complete, uncompressed router answer, and answer with its brotli
+        bytes when the browser takes them (flask-compress, which runs next, then skips it)."""
         key = g.pop("atm_router_key", None)
         if (
             key is None
@@ -173,8 +179,46 @@ class RouterCache:
             or "Content-Encoding" in response.headers
         ):
             return response
-        self._answers.put(key, response.get_data())
+        answer = Answer(response.get_data())
+        self._answers.put(key, answer)
+        if answer.takes_brotli():
+            response.set_data(answer.brotli())
+            answer.mark(response)
         return response
+
+
+ANSWER_BROTLI_QUALITY = 4  # flask-compress's default level: fast, and done once per answer
+ANSWER_MIN_BYTES = 500  # below this compressing saves nothing (flask-compress's minimum)
+
+
+class Answer:
+    """A router answer: its JSON, and its brotli bytes once a browser has asked for them."""
+
+    def __init__(self, raw: bytes) -> None:
+        self.raw = raw
+        self._brotli: bytes | None = None
+
+    def brotli(self) -> bytes:
+        if self._brotli is None:  # two threads may both compress once: same bytes
+            self._brotli = brotli.compress(self.raw, quality=ANSWER_BROTLI_QUALITY)
+        return self._brotli
+
+    def takes_brotli(self) -> bool:
+        """Whether this request gets the brotli bytes (accepted, and worth compressing)."""
+        return len(self.raw) >= ANSWER_MIN_BYTES and bool(request.accept_encodings.quality("br"))
+
+    @staticmethod
+    def mark(response: Response) -> None:
+        response.headers["Content-Encoding"] = "br"
+        response.headers["Vary"] = "Accept-Encoding"
+
+    def response(self) -> Response:
+        """The answer for this request: brotli when accepted and worth it, else the JSON."""
+        if not self.takes_brotli():
+            return Response(self.raw, mimetype="application/json")
+        answer = Response(self.brotli(), mimetype="application/json")
+        self.mark(answer)
+        return answer
 
 
 def params_key(params: dict[str, Any]) -> tuple:

@@ -53,6 +53,13 @@ def _ids(component, found: set[str]) -> set[str]:
 
 def _render(client, path: str) -> str:
     """The page content as the router callback returns it."""
+    response = _route(client, path)
+    assert response.status_code == 200, path
+    return response.get_data(as_text=True)
+
+
+def _route(client, path: str, headers: dict | None = None):
+    """The router callback's response for a page (`headers`: e.g. the browser's encodings)."""
     deps = client.get("/_dash-dependencies").json
     out = next(d["output"] for d in deps if "_pages_content" in d["output"])
     pathname, _, search = path.partition("?")
@@ -73,9 +80,7 @@ def _render(client, path: str) -> str:
         "changedPropIds": ["_pages_location.pathname"],
         "state": [],
     }
-    response = client.post("/_dash-update-component", json=body)
-    assert response.status_code == 200, path
-    return response.get_data(as_text=True)
+    return client.post("/_dash-update-component", json=body, headers=headers or {})
 
 
 def test_dsh101_every_page_renders_without_error_alert(app) -> None:
@@ -233,6 +238,41 @@ def test_dsh110_router_answers_cached_until_the_next_load(app, engine, monkeypat
         )  # fmt: skip
     _render(client, "/distrito/131101?anio=2025")
     assert calls["n"] == seen + 1
+
+
+def test_dsh111_cached_answers_are_compressed_once(app, monkeypatch) -> None:
+    """A router answer seen before is sent with the brotli bytes kept beside it (issue 18:
+    flask-compress compressed a cached 2.3 MB district page again on every request); a
+    browser without brotli still gets a readable answer, the same one."""
+    import gzip
+
+    import brotli
+
+    from dashboard.server import speed
+
+    compressed = {"n": 0}
+    real = speed.brotli.compress
+
+    def counting(data, **kw):
+        compressed["n"] += 1
+        return real(data, **kw)
+
+    monkeypatch.setattr(speed.brotli, "compress", counting)
+    client = app.server.test_client()
+    page = "/distrito/131101?anio=2024"
+    plain = _render(client, page)  # no Accept-Encoding: JSON as it is
+    assert compressed["n"] == 0
+    answers = [_route(client, page, {"Accept-Encoding": "gzip, br"}) for _ in range(3)]
+    assert compressed["n"] == 1  # the first browser taking brotli; the others reuse it
+    for answer in answers:
+        assert answer.status_code == 200 and answer.headers["Content-Encoding"] == "br"
+        assert "Accept-Encoding" in answer.headers["Vary"]
+        assert brotli.decompress(answer.get_data()).decode() == plain
+    gzip_only = _route(client, page, {"Accept-Encoding": "gzip"})
+    assert gzip_only.headers.get("Content-Encoding") != "br"
+    body = gzip_only.get_data()
+    text = gzip.decompress(body).decode() if gzip_only.headers.get("Content-Encoding") else body
+    assert text == plain
 
 
 def test_dsh112_each_app_serves_its_own_warehouse(app, tmp_path) -> None:

@@ -181,6 +181,20 @@ def test_ix004_a_mentor_of_another_district_has_no_link_and_says_its_district():
     assert "puntaje_mentor" not in table.fields() and "mentor_oc" not in table.fields()
 
 
+def test_ix009_the_district_list_is_bounded_and_says_how_many_more(monkeypatch):
+    """A district of hundreds of weak JASS shipped megabytes (issue 18): the page lists the
+    weakest DISTRICT_LIST_MAX of each group and says how many more, and where they all are."""
+    monkeypatch.setattr(ix, "DISTRICT_LIST_MAX", 1)
+    many = pd.concat([_mentees()] * 3, ignore_index=True)
+    many["codigo_oc"] = [f"A-{i}" for i in range(len(many))]
+    many["nombre"] = [f"JASS Número {i}" for i in range(len(many))]
+    sug = _suggestions().assign(codigo_oc="A-0")  # A-0 is helped; the five others alone
+    text = str(ix.render_district(Section(ix.District(many, sug, CALC)), INFO, UrlState()))
+    assert "JASS Número 0" in text and "JASS Número 1" in text  # the first of each group
+    assert all(f"JASS Número {i}" not in text for i in range(2, 6))
+    assert "… y 4 JASS más" in text and "sin ninguna sugerencia (5)" in text
+
+
 def test_ix005_no_weak_jass_and_not_computed_say_so():
     empty = ix.District(_mentees().iloc[:0], _suggestions().iloc[:0], None)
     text = str(ix.render_district(Section(empty), INFO, UrlState()))
