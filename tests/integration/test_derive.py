@@ -171,6 +171,9 @@ def test_hea001_scores_per_assessment(derived):
     oc1 = sorted(
         _rows(derived, schema.puntaje_oc, codigo_oc="OC1"), key=lambda r: r["fecha_evaluacion"]
     )
+    # Its 2023-04 DATASS survey, before its first visit, stays its assessment (issue 18).
+    survey, *oc1 = oc1
+    assert survey["fecha_evaluacion"] == D(2023, 4, 1) and survey["es_ultima"] is False
     assert [r["fecha_evaluacion"] for r in oc1] == [D(2023, 5, 1), D(2024, 3, 1)]
     assert [r["es_ultima"] for r in oc1] == [False, True]
     # First visit: every item 1 except collection 30/40 -> finance (1+0.75+1+1)/4.
