@@ -639,15 +639,15 @@ def district_body(d: District, info: Mapping[str, Any], state: UrlState) -> list
         if not d.suggestions.empty
         else {}
     )
-    helped: list[dict[str, Any]] = []
-    alone: list[dict[str, Any]] = []
+    helped: list[tuple[dict, pd.DataFrame]] = []  # (weak JASS, its suggestions)
+    alone: list[tuple[dict, pd.DataFrame]] = []
     for m in mentees.to_dict("records"):
         sug = with_item(by_mentee.get(str(m["codigo_oc"]), pd.DataFrame()), "items", state.item)
-        (helped if not sug.empty else alone).append({"m": m, "sug": sug})
+        (helped if not sug.empty else alone).append((m, sug))
 
-    def blocks(group: list[dict[str, Any]]) -> list[html.Li]:
+    def blocks(group: list[tuple[dict, pd.DataFrame]]) -> list[html.Li]:
         """The weakest DISTRICT_LIST_MAX of a group, and how many more there are."""
-        shown = [mentee_block(x["m"], x["sug"], info, state, d) for x in group[:DISTRICT_LIST_MAX]]
+        shown = [mentee_block(m, sug, info, state, d) for m, sug in group[:DISTRICT_LIST_MAX]]
         more = len(group) - DISTRICT_LIST_MAX
         if more > 0:
             shown.append(html.Li(t("ix.di_more", lang, n=more), className="small py-1 ix-more"))
